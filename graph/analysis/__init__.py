@@ -1,0 +1,44 @@
+"""The analysis of a constituency: pure functions, compact graph in, result dataclasses out.
+
+Example:
+    >>> from graph.analysis import analyse
+    >>> result = analyse(graph)            # doctest: +SKIP
+    >>> result.to_dict()["core"]["reach"]  # doctest: +SKIP
+    0.93
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graph.analysis.gaps import find_gaps
+from graph.analysis.options import AnalysisOptions
+from graph.analysis.reach import core_reach, recommended_core, to_reach_target
+from graph.analysis.result import Analysis
+from graph.analysis.roles import infer_roles
+from graph.compact import CompactGraph
+from graph.model import GROUPS
+
+__all__ = ["Analysis", "AnalysisOptions", "analyse"]
+
+
+def analyse(graph: CompactGraph, options: AnalysisOptions | None = None) -> Analysis:
+    """Run every analysis of DOMAIN.md on ``graph`` with ``options`` (defaults if None)."""
+    options = options or AnalysisOptions()
+    channels = graph.channels(options.min_trust)
+    core = graph.core_mask
+    reach = core_reach(channels, core, options.hops)
+    roles = infer_roles(graph, options)
+    counts = np.bincount(graph.group, minlength=len(GROUPS))
+    return Analysis(
+        constituency=graph.name,
+        size=graph.n,
+        ties=graph.m,
+        groups={g.value: int(counts[g.index]) for g in GROUPS},
+        core=reach,
+        recommended_core=recommended_core(channels, core, options),
+        to_reach_target=to_reach_target(channels, core, options),
+        roles=roles,
+        gaps=find_gaps(graph, options, reach=reach, roles=roles),
+        options=options,
+    )

@@ -1,0 +1,186 @@
+"""Result dataclasses of the analysis, and their JSON form (a contract other tools rely on)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from graph.analysis.options import AnalysisOptions
+
+__all__ = [
+    "Addition",
+    "Analysis",
+    "CoreReach",
+    "Gap",
+    "RecommendedCore",
+    "RoleInference",
+    "SEVERITIES",
+    "TargetPlan",
+]
+
+Severity = Literal["high", "medium", "low"]
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+
+
+@dataclass(frozen=True)
+class CoreReach:
+    """A core and how much of the rest of the constituency it is in conversation with.
+
+    ``reach`` = reached / outside, where outside is everyone not in the core and reached is
+    those of them within ``hops`` ties of a core member (1.0 when nobody is outside, 0.0 for an
+    empty constituency). ``reach_by_group`` is the same share per primary group (``None`` for a
+    group with nobody outside the core).
+    """
+
+    members: list[str]
+    share: float
+    reach: float
+    reached: int
+    outside: int
+    reach_by_group: dict[str, float | None]
+    reached_by_group: dict[str, int]
+    outside_by_group: dict[str, int]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "members": self.members,
+            "size": len(self.members),
+            "share": self.share,
+            "reach": self.reach,
+            "reached": self.reached,
+            "outside": self.outside,
+            "reach_by_group": self.reach_by_group,
+            "reached_by_group": self.reached_by_group,
+            "outside_by_group": self.outside_by_group,
+        }
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A person added to the core by the greedy selection and how many people they bring."""
+
+    id: str
+    gain: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "gain": self.gain}
+
+
+@dataclass(frozen=True)
+class RecommendedCore:
+    """The engaged core grown greedily to ceil(target_core_share · N) people.
+
+    ``members`` is the current core (ascending id) followed by the additions in the order
+    chosen; ``reach`` is the reach of that whole recommended core.
+    """
+
+    members: list[str]
+    reach: float
+    added: list[Addition]
+    size: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "members": self.members,
+            "size": self.size,
+            "reach": self.reach,
+            "added": [a.to_dict() for a in self.added],
+        }
+
+
+@dataclass(frozen=True)
+class TargetPlan:
+    """How many greedy additions the current core needs before its reach meets the target.
+
+    ``members`` is the whole core that meets it (current core, then additions in order);
+    ``additions`` == len(added); ``reach`` is that core's reach.
+    """
+
+    additions: int
+    members: list[str]
+    added: list[Addition]
+    reach: float
+    target: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "additions": self.additions,
+            "members": self.members,
+            "added": [a.to_dict() for a in self.added],
+            "reach": self.reach,
+            "target": self.target,
+        }
+
+
+@dataclass(frozen=True)
+class RoleInference:
+    """For one engaged person: the declared role, the inferred one (or None) and why."""
+
+    id: str
+    declared: str | None
+    inferred: str | None
+    evidence: dict[str, Any]
+
+    @property
+    def agrees(self) -> bool:
+        return self.declared == self.inferred
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "declared": self.declared,
+            "inferred": self.inferred,
+            "agrees": self.agrees,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Something missing or fragile, in plain words, with the numbers behind it."""
+
+    kind: str
+    severity: Severity
+    subject: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "subject": self.subject,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything ``movemap analyse`` reports about one constituency."""
+
+    constituency: str
+    size: int
+    ties: int
+    groups: dict[str, int]
+    core: CoreReach
+    recommended_core: RecommendedCore
+    to_reach_target: TargetPlan
+    roles: list[RoleInference]
+    gaps: list[Gap]
+    options: AnalysisOptions
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``movemap analyse NAME --json`` and of the API."""
+        return {
+            "constituency": self.constituency,
+            "size": self.size,
+            "ties": self.ties,
+            "groups": self.groups,
+            "core": self.core.to_dict(),
+            "recommended_core": self.recommended_core.to_dict(),
+            "to_reach_target": self.to_reach_target.to_dict(),
+            "roles": [r.to_dict() for r in self.roles],
+            "gaps": [g.to_dict() for g in self.gaps],
+            "options": self.options.to_dict(),
+        }

@@ -1,0 +1,262 @@
+"""The domain model: constituency, person, relationship and the code names of DOMAIN.md.
+
+Everything a user can type (a CSV cell, a form field, an API body) is validated here, so the
+stores, the importer and the API share one set of rules and one wording of every error.
+
+Example:
+    >>> p = Person(id="p1", group="people", engagement="leading")
+    >>> p.engagement.rank > Engagement.CONTRIBUTING.rank
+    True
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = [
+    "GROUPS",
+    "TRUST_TYPES",
+    "Constituency",
+    "Engagement",
+    "Group",
+    "Person",
+    "Relationship",
+    "Role",
+    "TrustType",
+    "normalise_segment",
+]
+
+
+class Group(StrEnum):
+    """The three groups a constituency for change is drawn from."""
+
+    PEOPLE = "people"
+    GIVERS_OF_SERVICE = "givers_of_service"
+    SYSTEM_LEADERS = "system_leaders"
+
+    @property
+    def index(self) -> int:
+        """Position in the canonical order (people, givers_of_service, system_leaders)."""
+        return GROUPS.index(self)
+
+    @property
+    def label(self) -> str:
+        """Plain words for a change lead."""
+        return _GROUP_LABELS[self]
+
+
+GROUPS: tuple[Group, ...] = tuple(Group)
+_GROUP_LABELS = {
+    Group.PEOPLE: "the people",
+    Group.GIVERS_OF_SERVICE: "givers of service",
+    Group.SYSTEM_LEADERS: "system leaders",
+}
+
+
+class TrustType(StrEnum):
+    """The three types of trust, each a separate 0–3 strength on a tie."""
+
+    RELATIONAL = "relational"
+    FUNCTIONAL = "functional"
+    FLOW_OF_VALUE = "flow_of_value"
+
+
+TRUST_TYPES: tuple[TrustType, ...] = tuple(TrustType)
+
+
+class Engagement(StrEnum):
+    """The engagement ladder, lowest first: compare with ``rank``."""
+
+    UNENGAGED = "unengaged"
+    AWARE = "aware"
+    SUPPORTING = "supporting"
+    CONTRIBUTING = "contributing"
+    LEADING = "leading"
+
+    @property
+    def rank(self) -> int:
+        """0 for ``unengaged`` up to 4 for ``leading``."""
+        return _ENGAGEMENT_ORDER.index(self)
+
+
+_ENGAGEMENT_ORDER: tuple[Engagement, ...] = tuple(Engagement)
+
+
+class Role(StrEnum):
+    """Movement roles after Hahrie Han."""
+
+    LONE_WOLF = "lone_wolf"
+    MOBILISER = "mobiliser"
+    ORGANISER = "organiser"
+
+    @property
+    def index(self) -> int:
+        return _ROLE_ORDER.index(self)
+
+
+_ROLE_ORDER: tuple[Role, ...] = tuple(Role)
+
+MAX_TRUST = 3
+MAX_POWER = 3
+MAX_ID_LENGTH = 200
+MAX_TEXT_LENGTH = 500
+
+Strength = Annotated[int, Field(ge=0, le=MAX_TRUST)]
+Power = Annotated[int, Field(ge=0, le=MAX_POWER)]
+
+_SEGMENT_RE = re.compile(r"\s*:\s*")
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
+
+
+def normalise_segment(value: str) -> str:
+    """Tidy a segment such as ``" locality : Barrow "`` into ``"locality:Barrow"``.
+
+    A segment is a place, community or service the constituency should include; the part before
+    the colon is its kind (``locality``, ``community``, ``service``…), free text is allowed.
+    """
+    text = " ".join(value.split())
+    if not text:
+        raise ValueError("a segment cannot be empty")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise ValueError(f"a segment is at most {MAX_TEXT_LENGTH} characters")
+    return _SEGMENT_RE.sub(":", text, count=1)
+
+
+def _check_id(value: str, what: str) -> str:
+    text = value.strip()
+    if not text:
+        raise ValueError(f"{what} is required")
+    if len(text) > MAX_ID_LENGTH:
+        raise ValueError(f"{what} is at most {MAX_ID_LENGTH} characters")
+    if any(ord(ch) < 32 for ch in text):
+        raise ValueError(f"{what} cannot contain control characters")
+    return text
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Person(_Model):
+    """One member (or expected member) of a constituency."""
+
+    id: str
+    name: str = Field(default="", max_length=MAX_TEXT_LENGTH)
+    group: Group
+    other_groups: tuple[Group, ...] = ()
+    organisation: str = Field(default="", max_length=MAX_TEXT_LENGTH)
+    segments: tuple[str, ...] = ()
+    formal_power: Power = 0
+    informal_power: Power = 0
+    lived_experience: bool = False
+    engagement: Engagement = Engagement.UNENGAGED
+    role: Role | None = None
+    joined: date | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _valid_id(cls, value: Any) -> Any:
+        return _check_id(value, "id") if isinstance(value, str) else value
+
+    @field_validator("segments", mode="before")
+    @classmethod
+    def _valid_segments(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            seen: dict[str, None] = {}
+            for item in value:
+                if not isinstance(item, str):
+                    raise ValueError("each segment must be text")
+                seen[normalise_segment(item)] = None
+            return tuple(seen)
+        return value
+
+    @model_validator(mode="after")
+    def _other_groups_exclude_primary(self) -> Person:
+        cleaned = tuple(dict.fromkeys(g for g in self.other_groups if g != self.group))
+        if cleaned != self.other_groups:
+            object.__setattr__(self, "other_groups", cleaned)
+        return self
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """Primary group first, then the others."""
+        return (self.group, *self.other_groups)
+
+    @property
+    def engaged(self) -> bool:
+        """Engaged for the role analysis: ``contributing`` or above, or a declared role."""
+        return self.engagement.rank >= Engagement.CONTRIBUTING.rank or self.role is not None
+
+    @property
+    def in_core(self) -> bool:
+        """In the engaged core: ``leading`` or a declared role."""
+        return self.engagement is Engagement.LEADING or self.role is not None
+
+
+class Relationship(_Model):
+    """A recorded tie from ``source`` to ``target``; the tie itself is undirected.
+
+    ``recruited`` means the source brought the target into the movement.
+    """
+
+    source: str
+    target: str
+    relational: Strength = 0
+    functional: Strength = 0
+    flow_of_value: Strength = 0
+    recruited: bool = False
+    since: date | None = None
+
+    @field_validator("source", "target", mode="before")
+    @classmethod
+    def _valid_ids(cls, value: Any, info: Any) -> Any:
+        return _check_id(value, info.field_name) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _no_self_tie(self) -> Relationship:
+        if self.source == self.target:
+            raise ValueError("a person cannot have a tie to themselves (source equals target)")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """The identity of a recorded relationship: an upsert replaces the same key."""
+        return (self.source, self.target)
+
+    def strength(self, trust: TrustType | str) -> int:
+        return int(getattr(self, TrustType(trust).value))
+
+
+class Constituency(_Model):
+    """A named map; one store holds many."""
+
+    name: str
+    description: str = Field(default="", max_length=MAX_TEXT_LENGTH)
+    expected_segments: tuple[str, ...] = ()
+
+    @field_validator("name")
+    @classmethod
+    def _valid_name(cls, value: str) -> str:
+        if not _NAME_RE.match(value):
+            raise ValueError(
+                "a constituency name starts with a letter or digit and has at most 100 letters, "
+                "digits, spaces, '.', '_' or '-'"
+            )
+        return value
+
+    @field_validator("expected_segments", mode="before")
+    @classmethod
+    def _valid_expected(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return tuple(dict.fromkeys(normalise_segment(str(v)) for v in value))
+        return value
+
+
+def check_constituency_name(name: str) -> str:
+    """Return ``name`` if it is a valid constituency name, else raise ``ValueError``."""
+    return Constituency(name=name).name
