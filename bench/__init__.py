@@ -1,0 +1,1 @@
+"""Benchmarks of movemap: ``python -m bench.scale`` (see README)."""
