@@ -1,0 +1,238 @@
+"""Movement roles (after Hahrie Han): a suggested role for every engaged person, and why.
+
+A change lead *declares* roles; this module *infers* one from the map so the two can be
+compared. Every engaged person (engagement ``contributing`` or above, or a declared role) gets a
+``RoleInference`` whose evidence holds the numbers behind it and the thresholds applied, so the
+suggestion can be explained in plain words and checked by hand.
+
+Definitions (all counts on the full graph: every tie, whatever its trust):
+    ties: the person's number of ties (degree).
+    engaged_ties: ties to other engaged people; engaged_share = engaged_ties / ties (0.0 with no
+        ties).
+    bridging_ties: ties that reach outside the person's own cluster: the other person's primary
+        group differs from theirs, or the other person belongs to a segment they are not in.
+        bridging_share = bridging_ties / ties (0.0 with no ties).
+    groups_reached: how many of the three groups the people they are tied to belong to (primary
+        group).
+    recruited: people they brought in (recorded recruitments, each recruit counted once);
+        leaders_grown: those recruits who are now engaged themselves.
+    days_engaged / years_engaged: from ``joined`` to ``options.as_of`` (a year is 365 days, so
+        any n calendar years count as n years; a joined date after ``as_of`` counts as 0);
+        ``None`` when ``joined`` is unknown.
+
+Roles (``matches`` lists every role whose conditions hold, in ``Role`` order):
+    lone_wolf: days_engaged >= lone_wolf_min_years × 365 and
+        engaged_ties <= lone_wolf_max_engaged_ties (never with an unknown joined date);
+    mobiliser: ties >= max(mobiliser_min_ties, mobiliser_degree_factor × mean ties of the
+        constituency) and bridging_share >= mobiliser_min_bridging;
+    organiser: leaders_grown >= organiser_min_grown, or engaged_ties >=
+        organiser_min_engaged_ties and engaged_share >= organiser_min_engaged_share.
+The inferred role is lone_wolf if it matches (the risk of exhaustion matters most), else
+organiser, else mobiliser, else ``None``. ``declared_supported`` says whether the declared role's
+own conditions hold (``None`` without a declared role).
+
+Example:
+    >>> from graph.model import Person, Relationship
+    >>> from graph.compact import CompactGraph
+    >>> people = [Person(id="a", group="people", role="organiser"),
+    ...           Person(id="b", group="people", engagement="leading"),
+    ...           Person(id="c", group="people", engagement="contributing")]
+    >>> ties = [Relationship(source="a", target="b", recruited=True),
+    ...         Relationship(source="a", target="c", recruited=True)]
+    >>> g = CompactGraph.from_records("x", people, ties)
+    >>> [(r.id, r.inferred, r.evidence["leaders_grown"]) for r in infer_roles(g,
+    ...     AnalysisOptions())]
+    [('a', 'organiser', 2), ('b', None, 0), ('c', None, 0)]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.analysis.options import AnalysisOptions
+from graph.analysis.result import RoleInference
+from graph.compact import NO_DATE, CompactGraph, date_to_day
+from graph.model import Role
+
+__all__ = ["DAYS_PER_YEAR", "bridging_slots", "infer_roles", "role_counts"]
+
+DAYS_PER_YEAR = 365
+"""A year of engagement, in days (365 so that n calendar years always count as n years)."""
+
+_ROLES: tuple[Role, ...] = tuple(Role)
+_PRIORITY: tuple[Role, ...] = (Role.LONE_WOLF, Role.ORGANISER, Role.MOBILISER)
+_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInference]:
+    """The inferred role of every engaged person, in ascending id order, with its evidence.
+
+    Parameters:
+        graph: the full constituency graph (all ties count, whatever ``options.min_trust``).
+        options: the role thresholds and ``as_of``.
+    Returns:
+        one ``RoleInference`` per engaged person (``graph.engaged_mask``).
+    """
+    counts = role_counts(graph, options)
+    ties = counts["ties"]
+    mean_ties = 2 * graph.m / graph.n if graph.n else 0.0
+    min_ties = max(float(options.mobiliser_min_ties), options.mobiliser_degree_factor * mean_ties)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        engaged_share = np.where(ties > 0, counts["engaged_ties"] / np.maximum(ties, 1), 0.0)
+        bridging_share = np.where(ties > 0, counts["bridging_ties"] / np.maximum(ties, 1), 0.0)
+    days = counts["days_engaged"]
+    known = days >= 0
+
+    lone_wolf = (
+        known
+        & (days >= options.lone_wolf_min_years * DAYS_PER_YEAR)
+        & (counts["engaged_ties"] <= options.lone_wolf_max_engaged_ties)
+    )
+    mobiliser = (ties >= min_ties) & (bridging_share >= options.mobiliser_min_bridging)
+    organiser = (counts["leaders_grown"] >= options.organiser_min_grown) | (
+        (counts["engaged_ties"] >= options.organiser_min_engaged_ties)
+        & (engaged_share >= options.organiser_min_engaged_share)
+    )
+    match = {Role.LONE_WOLF: lone_wolf, Role.MOBILISER: mobiliser, Role.ORGANISER: organiser}
+
+    thresholds: dict[str, Any] = {
+        "mean_ties": mean_ties,
+        "mobiliser_min_ties": min_ties,
+        "mobiliser_min_bridging": options.mobiliser_min_bridging,
+        "organiser_min_grown": options.organiser_min_grown,
+        "organiser_min_engaged_ties": options.organiser_min_engaged_ties,
+        "organiser_min_engaged_share": options.organiser_min_engaged_share,
+        "lone_wolf_min_years": options.lone_wolf_min_years,
+        "lone_wolf_max_engaged_ties": options.lone_wolf_max_engaged_ties,
+    }
+    columns = {
+        key: counts[key].tolist()
+        for key in (
+            "ties",
+            "engaged_ties",
+            "bridging_ties",
+            "groups_reached",
+            "recruited",
+            "leaders_grown",
+        )
+    }
+    engaged_share_l = engaged_share.tolist()
+    bridging_share_l = bridging_share.tolist()
+    days_l = days.tolist()
+    match_l = {role: m.tolist() for role, m in match.items()}
+    declared_l = graph.declared_role.tolist()
+
+    results: list[RoleInference] = []
+    for node in np.flatnonzero(graph.engaged_mask).tolist():
+        matches = [role for role in _ROLES if match_l[role][node]]
+        inferred = next((role for role in _PRIORITY if role in matches), None)
+        declared = None if declared_l[node] < 0 else _ROLES[declared_l[node]]
+        d = days_l[node]
+        evidence: dict[str, Any] = {
+            "ties": columns["ties"][node],
+            "engaged_ties": columns["engaged_ties"][node],
+            "engaged_share": engaged_share_l[node],
+            "bridging_ties": columns["bridging_ties"][node],
+            "bridging_share": bridging_share_l[node],
+            "groups_reached": columns["groups_reached"][node],
+            "recruited": columns["recruited"][node],
+            "leaders_grown": columns["leaders_grown"][node],
+            "days_engaged": None if d < 0 else d,
+            "years_engaged": None if d < 0 else round(d / DAYS_PER_YEAR, 2),
+            "thresholds": dict(thresholds),
+            "matches": [role.value for role in matches],
+            "declared_supported": None if declared is None else declared in matches,
+        }
+        results.append(
+            RoleInference(
+                id=graph.ids[node],
+                declared=None if declared is None else declared.value,
+                inferred=None if inferred is None else inferred.value,
+                evidence=evidence,
+            )
+        )
+    return results
+
+
+def role_counts(graph: CompactGraph, options: AnalysisOptions) -> dict[str, IntArray]:
+    """Per-person counts behind the roles, for everyone (arrays of length ``graph.n``).
+
+    Keys: ``ties``, ``engaged_ties``, ``bridging_ties``, ``groups_reached``, ``recruited``,
+    ``leaders_grown`` and ``days_engaged`` (-1 when the joined date is unknown).
+    """
+    n = graph.n
+    ties = graph.degree().astype(np.int64)
+    heads = np.repeat(np.arange(n, dtype=np.int64), ties)
+    tails = graph.indices.astype(np.int64)
+    engaged = graph.engaged_mask
+
+    engaged_ties = np.bincount(heads[engaged[tails]], minlength=n).astype(np.int64)
+    bridging_ties = np.bincount(heads[bridging_slots(graph)], minlength=n).astype(np.int64)
+
+    reached_bits = np.zeros(n, dtype=np.int64)
+    group_bit = np.left_shift(1, graph.group.astype(np.int64))
+    np.bitwise_or.at(reached_bits, heads, group_bit[tails])
+    groups_reached = _POPCOUNT[reached_bits]
+
+    src = graph.recruit_source.astype(np.int64)
+    dst = graph.recruit_target.astype(np.int64)
+    recruited = np.bincount(src, minlength=n).astype(np.int64)
+    leaders_grown = np.bincount(src[engaged[dst]], minlength=n).astype(np.int64)
+
+    joined = graph.joined.astype(np.int64)
+    days = np.maximum(date_to_day(options.as_of) - joined, 0)
+    days = np.where(joined == NO_DATE, -1, days)
+
+    return {
+        "ties": ties,
+        "engaged_ties": engaged_ties,
+        "bridging_ties": bridging_ties,
+        "groups_reached": groups_reached,
+        "recruited": recruited,
+        "leaders_grown": leaders_grown,
+        "days_engaged": days,
+    }
+
+
+def bridging_slots(graph: CompactGraph) -> BoolArray:
+    """For each CSR slot (person → neighbour), whether that tie reaches outside their cluster.
+
+    A tie bridges when the neighbour's primary group differs from the person's, or the neighbour
+    belongs to a segment the person is not in.
+    """
+    n = graph.n
+    degree = graph.degree().astype(np.int64)
+    heads = np.repeat(np.arange(n, dtype=np.int64), degree)
+    tails = graph.indices.astype(np.int64)
+    bridging = graph.group[heads] != graph.group[tails]
+
+    seg_count = np.diff(graph.segment_indptr).astype(np.int64)
+    n_seg = len(graph.segment_names)
+    if n_seg == 0 or tails.size == 0:
+        return bridging
+    # Expand every slot into one row per segment of the neighbour.
+    per_slot = seg_count[tails]
+    total = int(per_slot.sum())
+    if total == 0:
+        return bridging
+    slot_of_row = np.repeat(np.arange(tails.size, dtype=np.int64), per_slot)
+    row_start = np.cumsum(per_slot) - per_slot
+    offset = np.arange(total, dtype=np.int64) - np.repeat(row_start, per_slot)
+    neighbour_segment = graph.segment_indices[
+        np.repeat(graph.segment_indptr[tails], per_slot) + offset
+    ].astype(np.int64)
+    # Does the person (slot head) hold that segment too? Look the pair up in the sorted
+    # (person, segment) membership keys.
+    owner = np.repeat(np.arange(n, dtype=np.int64), seg_count)
+    own_keys = np.sort(owner * n_seg + graph.segment_indices.astype(np.int64))
+    wanted = heads[slot_of_row] * n_seg + neighbour_segment
+    pos = np.searchsorted(own_keys, wanted)
+    held = (pos < own_keys.size) & (own_keys[np.minimum(pos, own_keys.size - 1)] == wanted)
+    outside = np.bincount(slot_of_row[~held], minlength=tails.size) > 0
+    return bridging | outside
