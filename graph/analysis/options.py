@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -81,7 +81,8 @@ class AnalysisOptions:
             raise ValueError("spof_min_cut_off must be at least 1")
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # not asdict(): it deep-copies, and a MappingProxyType cannot be copied
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["min_trust"] = dict(self.min_trust)
         data["as_of"] = self.as_of.isoformat()
         return data

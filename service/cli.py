@@ -1,0 +1,497 @@
+"""The ``movemap`` command line: import, expect, analyse, demo and list constituencies.
+
+Every error a user can cause ends the command with a one-line message on stderr and a non-zero
+exit status, never a traceback: movemap's own errors (``MovemapError``) and bad options exit 1
+or 2; anything unexpected is reported as an internal error (exit 70) with a hint, and shows its
+traceback only when ``MOVEMAP_DEBUG=1``. Progress goes to stderr, and only when stderr is a
+terminal (or with ``--progress``), so ``--json`` output on stdout is never mixed with it.
+
+Example:
+    $ movemap demo
+    $ movemap analyse demo
+    $ movemap analyse demo --json --min-trust flow_of_value=1 > demo.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from click.core import ParameterSource
+from pydantic import ValidationError
+
+from graph.analysis import AnalysisOptions, analyse
+from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
+from graph.errors import ImportFailed, MovemapError, NotFound
+from graph.importer import import_csv
+from graph.model import MAX_TRUST, Constituency, TrustType
+from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store
+from service.report import format_report
+
+__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
+
+EXIT_ERROR = 1
+"""A movemap error: unknown constituency, failed import, store problem…"""
+EXIT_USAGE = 2
+"""A bad command line: unknown option, bad option value, missing file."""
+EXIT_INTERNAL = 70
+"""A bug in movemap (EX_SOFTWARE)."""
+
+DEBUG_ENV = "MOVEMAP_DEBUG"
+STORE_ENV = "MOVEMAP_STORE"
+
+
+# -- the edge: one place that turns every exception into a plain message -----------------------
+
+
+class _Movemap(click.Group):
+    """The ``movemap`` group, catching every error once, at the edge."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.Abort:
+            _fail("interrupted", 130)
+        except click.ClickException as exc:
+            _fail(_usage_message(exc), exc.exit_code)
+        except ImportFailed as exc:
+            count = len(exc.problems)
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            _fail(
+                f"import failed: {count} problem{'s' if count != 1 else ''}; "
+                "nothing was written",
+                EXIT_ERROR,
+            )
+        except MovemapError as exc:
+            _fail(str(exc), EXIT_ERROR)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+        except BrokenPipeError:
+            # the reader went away (``movemap analyse demo | head``): stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_ERROR)
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV, "").strip() not in ("", "0"):
+                raise
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}. This is a bug in movemap; "
+                f"please report it with the command you ran ({DEBUG_ENV}=1 shows the details)",
+                EXIT_INTERNAL,
+            )
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"movemap: {message}", err=True)
+    sys.exit(code)
+
+
+def _usage_message(exc: click.ClickException) -> str:
+    """Click's error on one line, with a pointer to the right --help."""
+    message = " ".join(exc.format_message().split())
+    ctx = getattr(exc, "ctx", None)
+    if isinstance(exc, click.UsageError) and ctx is not None:
+        return f"{message} (see '{ctx.command_path} --help')"
+    return message
+
+
+# -- shared state ------------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """What the group options set up for every command."""
+
+    store_url: str
+    store_from_command_line: bool
+    progress: bool
+    _store: GraphStore | None = field(default=None, repr=False)
+
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = open_store(self.store_url)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def hint(self, command: str) -> str:
+        """A command to suggest, naming the store when the user named one."""
+        if self.store_from_command_line:
+            return f"movemap --store {_quote(self.store_url)} {command}"
+        return f"movemap {command}"
+
+    @contextmanager
+    def step(self, text: str) -> Iterator[_Step]:
+        """Show ``text…`` on stderr, then what came of it and how long it took."""
+        started = time.perf_counter()
+        step = _Step()
+        if self.progress:
+            click.echo(f"{text}…", err=True, nl=False)
+        try:
+            yield step
+        except BaseException:
+            if self.progress:
+                click.echo("", err=True)
+            raise
+        if self.progress:
+            elapsed = time.perf_counter() - started
+            done = f" {step.result}" if step.result else " done"
+            click.echo(f"{done} ({elapsed:.1f} s)", err=True)
+
+
+@dataclass
+class _Step:
+    result: str = ""
+
+
+def _quote(text: str) -> str:
+    return text if all(c.isalnum() or c in "/:._-" for c in text) else f"'{text}'"
+
+
+def _state(ctx: click.Context) -> _State:
+    state = ctx.find_object(_State)
+    assert state is not None, "the movemap group sets up the state"
+    return state
+
+
+# -- option types ------------------------------------------------------------------------------
+
+
+class _Share(click.ParamType):
+    """A share such as ``0.03`` or ``3%``, above 0 and at most 1."""
+
+    name = "share"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            share = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a share; use e.g. 0.03 or 3%", param, ctx)
+        if not 0 < share <= 1:
+            self.fail(f"{value!r} must be above 0 and at most 1 (100%)", param, ctx)
+        return share
+
+
+class _MinTrust(click.ParamType):
+    """``TYPE=LEVEL``: a trust type and the minimum strength (0–3) for a tie to count."""
+
+    name = "type=level"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, int]:
+        if isinstance(value, tuple):
+            return value
+        kinds = ", ".join(t.value for t in TrustType)
+        trust, sep, level = str(value).partition("=")
+        trust = trust.strip().lower().replace("-", "_").replace(" ", "_")
+        if not sep:
+            self.fail(f"{value!r} is not TYPE=LEVEL; use e.g. flow_of_value=1", param, ctx)
+        if trust not in {t.value for t in TrustType}:
+            self.fail(f"unknown trust type {trust!r}; expected one of {kinds}", param, ctx)
+        try:
+            minimum = int(level.strip())
+        except ValueError:
+            self.fail(f"level {level.strip()!r} of {trust} is not a whole number 0–{MAX_TRUST}",
+                      param, ctx)
+        if not 0 <= minimum <= MAX_TRUST:
+            self.fail(f"level {minimum} of {trust} must be 0–{MAX_TRUST}", param, ctx)
+        return trust, minimum
+
+
+class _IsoDate(click.ParamType):
+    name = "yyyy-mm-dd"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2025-03-31", param, ctx)
+
+
+def _check_name(name: str) -> str:
+    """A valid constituency name, or a plain error."""
+    try:
+        return Constituency(name=name).name
+    except ValidationError as exc:
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise click.BadParameter(f"{name!r} is not a valid name: {reason}") from None
+
+
+def _name_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return _check_name(value)
+
+
+# -- the commands ------------------------------------------------------------------------------
+
+
+@click.group(
+    "movemap",
+    cls=_Movemap,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.option(
+    "--store",
+    "store_url",
+    metavar="URL",
+    envvar=STORE_ENV,
+    default=DEFAULT_STORE_URL,
+    show_default=True,
+    show_envvar=True,
+    help="Where constituencies are kept: a sqlite:///path URL (sqlite:////abs/path for an "
+    "absolute path).",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Show progress on stderr. Default: only when stderr is a terminal.",
+)
+@click.version_option(package_name="movemap", prog_name="movemap")
+@click.pass_context
+def main(ctx: click.Context, store_url: str, progress: bool | None) -> None:
+    """Map a constituency for change, see who is missing, and grow the movement.
+
+    Start with 'movemap demo' and 'movemap analyse demo', or load your own map with
+    'movemap import NAME people.csv relationships.csv'.
+    """
+    source = ctx.get_parameter_source("store_url")
+    state = _State(
+        store_url=store_url.strip() or DEFAULT_STORE_URL,
+        store_from_command_line=source is ParameterSource.COMMANDLINE,
+        progress=_stderr_is_terminal() if progress is None else progress,
+    )
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+_CSV = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+
+
+@main.command("import")
+@click.argument("name", callback=_name_argument)
+@click.argument("people_csv", type=_CSV)
+@click.argument("relationships_csv", type=_CSV)
+@click.option("--replace", is_flag=True,
+              help="Make the constituency hold exactly these files: people and relationships "
+              "not in them are removed.")
+@click.pass_context
+def import_command(ctx: click.Context, name: str, people_csv: Path, relationships_csv: Path,
+                   replace: bool) -> None:
+    """Import NAME from PEOPLE_CSV and RELATIONSHIPS_CSV, all or nothing.
+
+    Every problem in either file is listed with its file, line and column, and nothing is
+    written until both files are clean. Re-importing the same files changes nothing.
+    """
+    state = _state(ctx)
+    warnings: list[str] = []
+    with state.step(f"Importing {people_csv.name} and {relationships_csv.name}") as step:
+        summary = import_csv(state.store(), name, people_csv, relationships_csv,
+                             replace=replace, on_warning=warnings.append)
+        step.result = "done"
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    rows = [
+        ("people", summary.people_added, summary.people_updated, summary.people_unchanged),
+        ("relationships", summary.relationships_added, summary.relationships_updated,
+         summary.relationships_unchanged),
+    ]
+    click.echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}:")
+    for label, added, updated, unchanged in rows:
+        click.echo(f"  {label + ':':<15}{added:>7,} added  {updated:>7,} updated  "
+                   f"{unchanged:>7,} unchanged")
+    if not summary.changed:
+        click.echo("Nothing changed: the store already held exactly these rows.")
+    click.echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
+
+
+@main.command("expect")
+@click.argument("name", callback=_name_argument)
+@click.argument("segments", nargs=-1, required=True)
+@click.option("--replace", is_flag=True,
+              help="Set the expected segments to exactly these, instead of adding them.")
+@click.pass_context
+def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
+                   replace: bool) -> None:
+    """Say which SEGMENTS (places, communities, services) should be in NAME.
+
+    A segment is written KIND:VALUE, e.g. locality:Barrow, community:Deaf or
+    service:maternity. The analysis flags an expected segment with nobody in the map, or with
+    people the engaged core does not reach.
+    """
+    store = _state(ctx).store()
+    if replace:
+        store.set_expected_segments(name, list(segments))
+    else:
+        store.add_expected_segments(name, list(segments))
+    expected = store.get_constituency(name).expected_segments
+    click.echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
+    for segment in expected:
+        click.echo(f"  {segment}")
+
+
+@main.command("analyse")
+@click.argument("name", callback=_name_argument)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the analysis as JSON (the stable contract for other tools).")
+@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Reach counts people within this many ties of the engaged core.")
+@click.option("--min-trust", "min_trust", type=_MinTrust(), multiple=True,
+              help="Only ties with at least this trust count as conversations, e.g. "
+              "flow_of_value=1 (repeatable; types: relational, functional, flow_of_value).")
+@click.option("--target-core", type=_Share(), default=0.03, show_default=True,
+              help="The engaged core should be this share of the constituency (0.03 or 3%).")
+@click.option("--target-reach", type=_Share(), default=0.9, show_default=True,
+              help="The core should be in conversation with this share of everyone else.")
+@click.option("--as-of", "as_of", type=_IsoDate(), default=None,
+              help="Count years of engagement up to this date.  [default: today]")
+@click.pass_context
+def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int,
+                    min_trust: tuple[tuple[str, int], ...], target_core: float,
+                    target_reach: float, as_of: date | None) -> None:
+    """Analyse NAME: the engaged core and its reach, whom to engage next, roles and gaps."""
+    state = _state(ctx)
+    try:
+        options = AnalysisOptions(
+            target_core_share=target_core,
+            target_reach=target_reach,
+            hops=hops,
+            min_trust=dict(min_trust),
+            as_of=as_of or date.today(),
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc), ctx) from None
+    with state.step(f"Loading {name}") as step:
+        graph = state.store().load_graph(name)
+        step.result = f"{_count(graph.n, 'person', 'people')}, {_count(graph.m, 'tie')}"
+    with state.step("Analysing"):
+        analysis = analyse(graph, options)
+    if as_json:
+        click.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        click.echo(format_report(analysis, graph), nl=False)
+
+
+@main.command("demo")
+@click.option("--name", default=DEMO_NAME, show_default=True, callback=_name_argument,
+              help="Name of the demo constituency.")
+@click.option("--seed", type=int, default=7, show_default=True,
+              help="The same seed always makes the same map.")
+@click.option("--size", type=click.IntRange(MIN_SIZE, MAX_SIZE), default=800,
+              show_default=True, help="How many people.")
+@click.option("--replace", is_flag=True, help="Overwrite a constituency of the same name.")
+@click.pass_context
+def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: bool) -> None:
+    """Create a demo constituency: an integrated care system with planted gaps.
+
+    About 800 people across the three groups in five towns, with communities, services,
+    recruitment chains, mobilisers, lone wolves and the gaps a real map often has, so every
+    command has something to show. Dates are relative to today.
+    """
+    state = _state(ctx)
+    store = state.store()
+    exists = _exists(store, name)
+    if exists and not replace:
+        raise MovemapError(
+            f"a constituency named {name!r} already exists; add --replace to overwrite it, "
+            "or choose another name with --name"
+        )
+    with state.step(f"Making up {size:,} people") as step:
+        constituency, people, relationships = demo_constituency(
+            seed=seed, size=size, as_of=date.today()
+        )
+        constituency = Constituency(
+            name=name,
+            description=constituency.description,
+            expected_segments=constituency.expected_segments,
+        )
+        step.result = f"{_count(len(relationships), 'relationship')}"
+    with state.step(f"Saving {name}"), store.transaction():
+        if exists:
+            store.delete_constituency(name)
+        store.create_constituency(constituency)
+        store.import_records(name, people, relationships)
+    click.echo(
+        f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
+        f"{_count(len(people), 'person', 'people')}, "
+        f"{_count(len(relationships), 'relationship')} and "
+        f"{_count(len(constituency.expected_segments), 'expected segment')} (seed {seed})."
+    )
+    click.echo("Next:")
+    click.echo(f"  {state.hint(f'analyse {_quote(name)}')}           a readable report")
+    click.echo(f"  {state.hint(f'analyse {_quote(name)} --json')}    the same as JSON")
+
+
+def _exists(store: GraphStore, name: str) -> bool:
+    try:
+        store.get_constituency(name)
+    except NotFound:
+        return False
+    return True
+
+
+@main.command("list")
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """List the constituencies in the store, with their counts."""
+    state = _state(ctx)
+    summaries = state.store().list_constituencies()
+    if not summaries:
+        click.echo(f"No constituencies yet in {state.store_url}.")
+        click.echo(f"Try: {state.hint('demo')}")
+        return
+    rows = [("name", "people", "relationships", "expected segments", "description")]
+    for s in summaries:
+        description = s.description if len(s.description) <= 50 else s.description[:49] + "…"
+        rows.append((s.name, f"{s.people:,}", f"{s.relationships:,}",
+                     f"{s.expected_segments:,}", description))
+    widths = [max(len(r[c]) for r in rows) for c in range(len(rows[0]))]
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(row[c].rjust(widths[c]) for c in (1, 2, 3)),
+                 row[4]]
+        click.echo("  ".join(cells).rstrip())
+
+
+def _count(k: int, noun: str, plural: str | None = None) -> str:
+    return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,430 @@
+"""The ``movemap`` command line, end to end, each test on a fresh temporary store.
+
+Through click's ``CliRunner`` for most cases, and through the installed console script in a
+subprocess for the real thing. No output may ever hold a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner, Result
+
+from graph.demo import demo_constituency
+from service import cli
+from service.cli import EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE, main
+
+CONTRACT = {
+    "constituency", "size", "ties", "groups", "core", "recommended_core", "to_reach_target",
+    "roles", "gaps",
+}
+
+PEOPLE_CSV = "".join(line + "\n" for line in [
+    "id,name,group,other_groups,organisation,segments,formal_power,informal_power,"
+    "lived_experience,engagement,role,joined",
+    "p1,Asha Patel,system_leaders,,Bay ICB,locality:Barrow,3,1,no,leading,,2021-04-01",
+    "p2,Ben Jones,givers_of_service,people,GP surgery,locality:Barrow;service:primary_care,"
+    "0,2,yes,contributing,organiser,2020-01-15",
+    "p3,Cara Smith,people,,,locality:Kendal;community:Deaf,0,3,yes,supporting,,2022-09-30",
+    "p4,Dan Lee,people,,,locality:Kendal,0,0,yes,aware,,",
+])
+RELATIONSHIPS_CSV = """\
+source,target,relational,functional,flow_of_value,recruited,since
+p1,p2,2,3,1,no,2021-05-01
+p2,p3,3,1,2,yes,2022-09-30
+p3,p4,2,0,0,no,
+"""
+
+
+@pytest.fixture
+def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh store for each test, named the way users name it: in MOVEMAP_STORE."""
+    url = f"sqlite:///{tmp_path}/x.db"
+    monkeypatch.setenv("MOVEMAP_STORE", url)
+    monkeypatch.delenv("MOVEMAP_DEBUG", raising=False)
+    return url
+
+
+def run(*args: str, code: int = 0) -> Result:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=True)
+    assert "Traceback" not in result.output
+    assert "Traceback" not in result.stderr
+    if code == 0 and result.exit_code != 0:
+        raise AssertionError(f"exit {result.exit_code}: {result.output}")
+    assert result.exit_code == code, result.output
+    if result.exception is not None:
+        assert isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+def one_line_error(result: Result) -> str:
+    """The error message, checked to be one plain line on stderr with nothing on stdout."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("movemap: ")
+    assert result.stdout == ""
+    return lines[0]
+
+
+def write_csvs(folder: Path, people: str = PEOPLE_CSV,
+               relationships: str = RELATIONSHIPS_CSV) -> tuple[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "people.csv").write_text(people, encoding="utf-8")
+    (folder / "relationships.csv").write_text(relationships, encoding="utf-8")
+    return str(folder / "people.csv"), str(folder / "relationships.csv")
+
+
+def analyse_json(*args: str) -> dict[str, Any]:
+    result = run("analyse", *args, "--json")
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+# -- demo, list, analyse -------------------------------------------------------------------
+
+
+def test_demo_then_list_then_analyse(store_env: str) -> None:
+    created = run("demo")
+    assert "Created the demo constituency 'demo': 800 people" in created.stdout
+    assert "movemap analyse demo" in created.stdout
+
+    listed = run("list").stdout.splitlines()
+    assert listed[0].split()[:3] == ["name", "people", "relationships"]
+    assert listed[1].split()[:2] == ["demo", "800"]
+
+    data = analyse_json("demo")
+    report = run("analyse", "demo").stdout
+    assert f"800 people and {data['ties']:,} ties." in report
+    core = data["core"]
+    assert f"{len(core['members'])} people are in the engaged core" in report
+    assert f"{round(core['reach'] * 100)}% of everyone else" in report
+    assert "The engaged core" in report and "Whom to engage next" in report
+    assert "Roles" in report and "Gaps and missing voices" in report
+
+
+def test_analyse_json_holds_the_contract(store_env: str) -> None:
+    run("demo", "--size", "400")
+    data = analyse_json("demo")
+    assert set(data) >= CONTRACT
+    assert data["constituency"] == "demo" and data["size"] == 400
+    assert set(data["groups"]) == {"people", "givers_of_service", "system_leaders"}
+    assert sum(data["groups"].values()) == 400
+    assert {"members", "share", "reach", "reach_by_group"} <= set(data["core"])
+    assert set(data["core"]["reach_by_group"]) == set(data["groups"])
+    assert {"members", "reach", "added"} <= set(data["recommended_core"])
+    assert all(set(a) >= {"id", "gain"} for a in data["recommended_core"]["added"])
+    assert {"additions", "members"} <= set(data["to_reach_target"])
+    assert data["roles"] and all(
+        set(r) >= {"id", "declared", "inferred", "evidence"} for r in data["roles"]
+    )
+    assert data["gaps"] and all(
+        set(g) >= {"kind", "severity", "subject", "message", "evidence"} for g in data["gaps"]
+    )
+
+
+def test_analyse_matches_an_independent_count_of_the_stored_demo(store_env: str) -> None:
+    """The store, the loading and the analysis together agree with networkx on the input."""
+    run("demo", "--seed", "3", "--size", "300")
+    _, people, relationships = demo_constituency(seed=3, size=300, as_of=date.today())
+    g = nx.Graph()
+    g.add_nodes_from(p.id for p in people)
+    g.add_edges_from((r.source, r.target) for r in relationships)
+    core = {p.id for p in people if p.engagement.value == "leading" or p.role is not None}
+    outside = set(g) - core
+    reached = {n for c in core for n in g[c]} & outside
+    data = analyse_json("demo")
+    assert data["size"] == g.number_of_nodes()
+    assert data["ties"] == g.number_of_edges()
+    assert set(data["core"]["members"]) == core
+    assert data["core"]["reach"] == pytest.approx(len(reached) / len(outside))
+
+
+def test_analyse_options_reach_the_analysis(store_env: str) -> None:
+    run("demo", "--size", "300")
+    data = analyse_json("demo", "--hops", "2", "--min-trust", "flow-of-value=1",
+                        "--min-trust", "relational=2", "--target-core", "5%",
+                        "--target-reach", "0.8", "--as-of", "2030-01-31")
+    options = data["options"]
+    assert options["hops"] == 2
+    assert options["min_trust"] == {"flow_of_value": 1, "relational": 2}
+    assert options["target_core_share"] == pytest.approx(0.05)
+    assert options["target_reach"] == pytest.approx(0.8)
+    assert options["as_of"] == "2030-01-31"
+    assert len(data["recommended_core"]["members"]) == 15  # ceil(5% of 300)
+
+
+def test_progress_goes_to_stderr_never_into_json(store_env: str) -> None:
+    run("demo", "--size", "300")
+    result = run("--progress", "analyse", "demo", "--json")
+    assert "Loading demo" in result.stderr and "Analysing" in result.stderr
+    assert "300 people" in result.stderr
+    assert json.loads(result.stdout)["size"] == 300
+    quiet = run("analyse", "demo", "--json")  # not a terminal: no progress by default
+    assert quiet.stderr == ""
+
+
+def test_demo_refuses_to_overwrite_without_replace(store_env: str) -> None:
+    run("demo", "--size", "300")
+    refused = run("demo", code=EXIT_ERROR)
+    message = one_line_error(refused)
+    assert "already exists" in message and "--replace" in message
+    assert analyse_json("demo")["size"] == 300  # untouched
+    replaced = run("demo", "--replace", "--seed", "9", "--size", "250")
+    assert "Replaced the demo constituency 'demo': 250 people" in replaced.stdout
+    assert analyse_json("demo")["size"] == 250
+    assert len(run("list").stdout.splitlines()) == 2
+
+
+def test_demo_under_another_name(store_env: str) -> None:
+    run("demo", "--name", "bay-2", "--size", "200")
+    assert analyse_json("bay-2")["size"] == 200
+    assert "movemap analyse bay-3" in run("demo", "--name", "bay-3", "--size", "200").stdout
+
+
+def test_list_of_an_empty_store(store_env: str) -> None:
+    result = run("list")
+    assert "No constituencies yet" in result.stdout and "movemap demo" in result.stdout
+
+
+def test_help_shows_the_store_default() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    flat = " ".join(result.output.split())
+    assert "sqlite:///movemap.db" in flat and "MOVEMAP_STORE" in flat
+    for command in ("import", "expect", "analyse", "demo", "list"):
+        assert command in result.output
+
+
+# -- import and expect -----------------------------------------------------------------------
+
+
+def test_import_then_reimport_changes_nothing(store_env: str, tmp_path: Path) -> None:
+    people, relationships = write_csvs(tmp_path / "in")
+    first = run("import", "riverside", people, relationships)
+    lines = first.stdout.splitlines()
+    assert lines[0] == "Imported people.csv and relationships.csv into 'riverside':"
+    assert lines[1].split() == ["people:", "4", "added", "0", "updated", "0", "unchanged"]
+    assert lines[2].split() == ["relationships:", "3", "added", "0", "updated", "0",
+                                "unchanged"]
+    again = run("import", "riverside", people, relationships)
+    assert again.stdout.splitlines()[1].split() == ["people:", "0", "added", "0", "updated",
+                                                     "4", "unchanged"]
+    assert again.stdout.splitlines()[2].split() == ["relationships:", "0", "added", "0",
+                                                     "updated", "3", "unchanged"]
+    assert "Nothing changed" in again.stdout
+    data = analyse_json("riverside")
+    assert data["size"] == 4 and data["ties"] == 3
+    assert data["core"]["members"] == ["p1", "p2"]
+
+
+def test_import_reports_what_changed(store_env: str, tmp_path: Path) -> None:
+    people, relationships = write_csvs(tmp_path / "a")
+    run("import", "riverside", people, relationships)
+    changed = PEOPLE_CSV.replace("Dan Lee,people,,,locality:Kendal,0,0,yes,aware",
+                                 "Dan Lee,people,,,locality:Kendal,0,0,yes,supporting")
+    changed += "p5,Eve Nowak,people,,,,0,0,no,,,\n"
+    people2, relationships2 = write_csvs(tmp_path / "b", people=changed)
+    result = run("import", "riverside", people2, relationships2)
+    assert result.stdout.splitlines()[1].split() == ["people:", "1", "added", "1", "updated",
+                                                      "3", "unchanged"]
+    assert "Nothing changed" not in result.stdout
+
+
+def test_import_warns_about_unknown_columns(store_env: str, tmp_path: Path) -> None:
+    header, *rows = PEOPLE_CSV.splitlines()
+    people = "\n".join([header + ",shoe_size", *(row + ",42" for row in rows)]) + "\n"
+    people_path, relationships_path = write_csvs(tmp_path, people=people)
+    result = run("import", "riverside", people_path, relationships_path)
+    assert "warning:" in result.stderr and "shoe_size" in result.stderr
+    assert "warning" not in result.stdout
+
+
+def test_import_with_bad_rows_lists_every_problem_and_writes_nothing(
+    store_env: str, tmp_path: Path
+) -> None:
+    good_people, good_relationships = write_csvs(tmp_path / "good")
+    run("import", "riverside", good_people, good_relationships)
+    bad_people = PEOPLE_CSV + (
+        "p5,Eve,volunteers,,,,0,0,no,,,\n"          # line 6: unknown group
+        "p6,Fay,people,,,,0,0,no,,,2021-02-30\n"    # line 7: bad date
+        "p1,Again,people,,,,0,0,no,,,\n"            # line 8: duplicate id
+    )
+    bad_relationships = RELATIONSHIPS_CSV + "p1,p99,1,1,1,no,\n"  # line 5: dangling target
+    people, relationships = write_csvs(tmp_path / "bad", bad_people, bad_relationships)
+    before = analyse_json("riverside")
+    result = run("import", "riverside", people, relationships, code=EXIT_ERROR)
+    err = result.stderr
+    assert "people.csv, line 6, column 'group':" in err and "volunteers" in err
+    assert "people.csv, line 7, column 'joined':" in err
+    assert "people.csv, line 8, column 'id':" in err and "duplicate" in err
+    assert "relationships.csv, line 5, column 'target':" in err and "p99" in err
+    assert err.strip().splitlines()[-1] == (
+        "movemap: import failed: 4 problems; nothing was written"
+    )
+    assert result.stdout == ""
+    after = analyse_json("riverside")
+    assert {k: after[k] for k in ("size", "ties", "groups")} == \
+        {k: before[k] for k in ("size", "ties", "groups")}
+
+
+def test_import_into_a_new_name_that_fails_creates_nothing(store_env: str, tmp_path: Path) -> None:
+    people, relationships = write_csvs(tmp_path, PEOPLE_CSV + "p9,X,aliens,,,,,,,,,\n")
+    run("import", "fresh", people, relationships, code=EXIT_ERROR)
+    assert "No constituencies yet" in run("list").stdout
+
+
+def test_import_of_a_missing_file_is_a_usage_error(store_env: str, tmp_path: Path) -> None:
+    people, _ = write_csvs(tmp_path)
+    result = run("import", "riverside", people, str(tmp_path / "nope.csv"), code=EXIT_USAGE)
+    message = one_line_error(result)
+    assert "nope.csv" in message and "does not exist" in message
+
+
+def test_expect_adds_then_replaces_segments(store_env: str, tmp_path: Path) -> None:
+    run("import", "riverside", *write_csvs(tmp_path))
+    added = run("expect", "riverside", "locality:Barrow", "community : Polish")
+    assert added.stdout.splitlines() == [
+        "'riverside' expects 2 segments:", "  locality:Barrow", "  community:Polish",
+    ]
+    more = run("expect", "riverside", "locality:Barrow", "service:maternity")
+    assert more.stdout.splitlines()[0] == "'riverside' expects 3 segments:"
+    replaced = run("expect", "riverside", "--replace", "locality:Millom")
+    assert replaced.stdout.splitlines() == ["'riverside' expects 1 segment:", "  locality:Millom"]
+    gaps = analyse_json("riverside")["gaps"]
+    assert any(g["kind"] == "segment_missing" and g["subject"] == "locality:Millom"
+               for g in gaps)
+
+
+def test_expect_needs_a_segment(store_env: str) -> None:
+    result = run("expect", "riverside", code=EXIT_USAGE)
+    assert "SEGMENTS" in one_line_error(result)
+
+
+# -- errors a user can cause -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", [
+    ("analyse", "nowhere"),
+    ("analyse", "nowhere", "--json"),
+    ("expect", "nowhere", "locality:Barrow"),
+])
+def test_unknown_constituency_is_a_plain_error(store_env: str, args: tuple[str, ...]) -> None:
+    message = one_line_error(run(*args, code=EXIT_ERROR))
+    assert message == "movemap: there is no constituency named 'nowhere'"
+
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("functional", "is not TYPE=LEVEL"),
+    ("kindness=2", "unknown trust type 'kindness'"),
+    ("functional=high", "not a whole number"),
+    ("functional=4", "must be 0–3"),
+    ("relational=-1", "must be 0–3"),
+])
+def test_min_trust_errors(store_env: str, value: str, words: str) -> None:
+    run("demo", "--size", "200")
+    message = one_line_error(run("analyse", "demo", "--min-trust", value, code=EXIT_USAGE))
+    assert "--min-trust" in message and words in message
+    assert "movemap analyse --help" in message
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("analyse", "demo", "--hops", "0"), "--hops"),
+    (("analyse", "demo", "--hops", "two"), "--hops"),
+    (("analyse", "demo", "--target-core", "0"), "--target-core"),
+    (("analyse", "demo", "--target-reach", "150%"), "--target-reach"),
+    (("analyse", "demo", "--target-reach", "most"), "is not a share"),
+    (("analyse", "demo", "--as-of", "2020-13-01"), "YYYY-MM-DD"),
+    (("analyse", "bad/name"), "not a valid name"),
+    (("demo", "--size", "5"), "--size"),
+    (("demo", "--name", "  "), "not a valid name"),
+    (("analyse",), "Missing argument 'NAME'"),
+    (("explode",), "No such command"),
+])
+def test_bad_options_are_one_line_usage_errors(store_env: str, args: tuple[str, ...],
+                                               words: str) -> None:
+    message = one_line_error(run(*args, code=EXIT_USAGE))
+    assert words in message
+
+
+@pytest.mark.parametrize(("url", "words"), [
+    ("movemap.db", "is not a URL"),
+    ("postgres://db/movemap", "unknown store scheme"),
+    ("sqlite:////no/such/folder/x.db", "does not exist"),
+])
+def test_a_wrong_store_url_is_a_plain_error(url: str, words: str) -> None:
+    message = one_line_error(run("--store", url, "list", code=EXIT_ERROR))
+    assert words in message
+
+
+def test_a_store_that_is_not_a_database_is_a_plain_error(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_text("this is not a database\n" * 100)
+    result = run("--store", f"sqlite:///{junk}", "list", code=EXIT_ERROR)
+    one_line_error(result)
+
+
+def test_an_unexpected_error_is_an_internal_error_without_traceback(
+    store_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("demo", "--size", "200")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the flux capacitor is empty")
+
+    monkeypatch.setattr(cli, "analyse", broken)
+    message = one_line_error(run("analyse", "demo", code=EXIT_INTERNAL))
+    assert "internal error: RuntimeError: the flux capacitor is empty" in message
+    assert "MOVEMAP_DEBUG=1" in message
+
+    monkeypatch.setenv("MOVEMAP_DEBUG", "1")
+    debug = CliRunner().invoke(main, ["analyse", "demo"])
+    assert isinstance(debug.exception, RuntimeError)  # the traceback is there to be seen
+
+
+# -- the installed console script ------------------------------------------------------------
+
+
+def _console_script() -> Path:
+    script = Path(sys.executable).parent / "movemap"
+    if not script.exists():
+        pytest.skip("the movemap console script is not installed in this environment")
+    return script
+
+
+def test_installed_console_script_end_to_end(tmp_path: Path) -> None:
+    script = _console_script()
+    env = {**os.environ, "MOVEMAP_STORE": f"sqlite:///{tmp_path}/x.db"}
+    env.pop("MOVEMAP_DEBUG", None)
+
+    def sh(*args: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([str(script), *args], capture_output=True, text=True, env=env,
+                              cwd=tmp_path, timeout=120, check=False)
+        assert "Traceback" not in done.stdout + done.stderr
+        return done
+
+    created = sh("demo", "--size", "300")
+    assert created.returncode == 0, created.stderr
+    assert "300 people" in created.stdout
+    assert sh("list").stdout.splitlines()[1].split()[:2] == ["demo", "300"]
+    analysed = sh("analyse", "demo", "--json")
+    assert analysed.returncode == 0 and analysed.stderr == ""
+    data = json.loads(analysed.stdout)
+    assert set(data) >= CONTRACT and data["size"] == 300
+    report = sh("analyse", "demo")
+    assert report.returncode == 0 and "300 people and" in report.stdout
+    missing = sh("analyse", "nowhere")
+    assert missing.returncode == EXIT_ERROR
+    assert missing.stderr == "movemap: there is no constituency named 'nowhere'\n"
+    # --store on the command line wins over MOVEMAP_STORE, and next steps name it
+    other = f"sqlite:///{tmp_path}/other.db"
+    moved = sh("--store", other, "demo", "--size", "200")
+    assert f"movemap --store {other} analyse demo" in moved.stdout
+    assert (tmp_path / "other.db").exists()
