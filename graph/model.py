@@ -40,7 +40,7 @@ class Group(StrEnum):
     SYSTEM_LEADERS = "system_leaders"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # deliberate: enum position, not str.index
         """Position in the canonical order (people, givers_of_service, system_leaders)."""
         return GROUPS.index(self)
 
@@ -95,7 +95,8 @@ class Role(StrEnum):
     ORGANISER = "organiser"
 
     @property
-    def index(self) -> int:
+    def index(self) -> int:  # type: ignore[override]  # deliberate: enum position, not str.index
+        """Position in the canonical order (lone_wolf, mobiliser, organiser)."""
         return _ROLE_ORDER.index(self)
 
 
