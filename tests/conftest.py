@@ -1,0 +1,47 @@
+"""Fixtures shared by the test suite: fresh temporary stores of every kind.
+
+``store`` is parametrised over ``STORE_KINDS``, so a test that takes it runs once per store and
+the stores cannot drift apart (the store contract suite, the importer, the CLI…). To add the Neo4j
+store later, add ``"neo4j"`` to ``STORE_KINDS`` and a branch to ``make_store`` that connects to the
+server the test script starts (skipping when none is configured) and wipes it afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.stores.base import GraphStore, open_store
+
+STORE_KINDS: tuple[str, ...] = ("sqlite",)
+
+
+def sqlite_url(folder: Path, name: str = "movemap.db") -> str:
+    """A ``sqlite:///`` URL for a file in ``folder`` (absolute, so it has four slashes)."""
+    return f"sqlite:///{(folder / name).absolute()}"
+
+
+def make_store(kind: str, folder: Path) -> GraphStore:
+    """A fresh, empty store of ``kind`` whose files (if any) live in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "sqlite":
+        return open_store(sqlite_url(folder))
+    raise ValueError(f"unknown store kind {kind!r}")
+
+
+@pytest.fixture
+def tmp_store_url(tmp_path: Path) -> str:
+    """The URL of a fresh SQLite store file in the test's temporary folder (not yet created)."""
+    return sqlite_url(tmp_path)
+
+
+@pytest.fixture(params=STORE_KINDS)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
+    """A fresh, empty store, once for every store kind; closed after the test."""
+    opened = make_store(str(request.param), tmp_path / f"store-{request.param}")
+    try:
+        yield opened
+    finally:
+        opened.close()
