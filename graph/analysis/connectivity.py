@@ -1,0 +1,258 @@
+"""How the constituency hangs together around its engaged core.
+
+Four questions behind the gaps of issue 2, each answered for everyone at once in time linear in
+the size of the map (people + ties), so they stay fast at a million people:
+
+- ``component_labels``: the separate parts of the map (connected components);
+- ``unreached_components``: the parts with no core member in them (``unreached_component``);
+- ``spof_cut_off``: for every person, how many others would lose their connection to the rest
+  of the core if that person left (``single_point_of_failure``);
+- ``unique_reach``: for every core member, how many people only they reach
+  (``core_centralised``).
+
+The graph is undirected and used as given: the caller applies ``channels(min_trust)`` first.
+Masks are boolean arrays of length ``graph.n`` indexed by node (ascending id order).
+
+Example:
+    >>> from graph.model import Person, Relationship
+    >>> people = [Person(id=i, group="people") for i in "abcd"]
+    >>> ties = [Relationship(source="a", target="b"), Relationship(source="b", target="c")]
+    >>> g = CompactGraph.from_records("x", people, ties)
+    >>> component_labels(g)
+    (array([0, 0, 0, 1]), 2)
+    >>> spof_cut_off(g, np.array([True, False, False, False])).tolist()
+    [0, 1, 0, 0]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
+
+from graph.compact import CompactGraph
+
+__all__ = [
+    "check_mask",
+    "component_labels",
+    "neighbours_of",
+    "spof_cut_off",
+    "unique_reach",
+    "unreached_components",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+def check_mask(graph: CompactGraph, mask: npt.ArrayLike, what: str = "core") -> BoolArray:
+    """``mask`` as a boolean array of length ``graph.n``; ``ValueError`` if it is not one."""
+    arr = np.asarray(mask)
+    if arr.dtype != np.bool_ or arr.shape != (graph.n,):
+        raise ValueError(f"{what} must be a boolean array of length {graph.n}")
+    return arr
+
+
+def neighbours_of(graph: CompactGraph, nodes: npt.NDArray[np.integer]) -> tuple[IntArray, IntArray]:
+    """Every tie of ``nodes`` as two aligned arrays ``(owner, neighbour)``, vectorised.
+
+    ``owner[i]`` is the node of ``nodes`` the i-th tie belongs to, ``neighbour[i]`` the person
+    at its other end; ties are listed node by node in the order of ``nodes``. One gather over
+    the CSR arrays, no per-node Python loop.
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    starts = graph.indptr[nodes]
+    lengths = graph.indptr[nodes + 1] - starts
+    total = int(lengths.sum())
+    if total == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    # slot of the j-th tie of the i-th node = starts[i] + j: shift a global arange per node
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    slots = np.arange(total, dtype=np.int64) + shift
+    return np.repeat(nodes, lengths), graph.indices[slots].astype(np.int64)
+
+
+def component_labels(graph: CompactGraph) -> tuple[IntArray, int]:
+    """The connected components: a label per node (0..count-1) and the count.
+
+    Labels are numbered in order of each component's smallest node index (smallest id), so
+    they are deterministic: node 0 is in component 0, and so on.
+    """
+    n = graph.n
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    adjacency = csr_array(
+        (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr),
+        shape=(n, n),
+    )
+    count, raw = connected_components(adjacency, directed=False)
+    # renumber by first occurrence, whatever order scipy used
+    _, first = np.unique(raw, return_index=True)
+    rank = np.empty(count, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(count, dtype=np.int64)
+    return rank[raw], int(count)
+
+
+def unreached_components(
+    graph: CompactGraph, core: BoolArray, limit: int | None = None
+) -> list[IntArray]:
+    """The parts of the map with no core member in them, largest first.
+
+    Each part is a connected component without a core member, given as its node indices
+    ascending. Parts are ordered by size descending, then by smallest id; ``limit`` keeps only
+    the first ``limit`` of them (the total is ``len`` of the unlimited list). An isolated person
+    outside the core is a part of size 1. With no core at all every component is unreached.
+    """
+    core = check_mask(graph, core)
+    labels, count = component_labels(graph)
+    if count == 0:
+        return []
+    sizes = np.bincount(labels, minlength=count)
+    core_counts = np.bincount(labels, weights=core, minlength=count)
+    unreached = np.flatnonzero(core_counts == 0)
+    # labels follow smallest node index, so sorting by label breaks size ties by smallest id
+    chosen = unreached[np.lexsort((unreached, -sizes[unreached]))]
+    if limit is not None:
+        chosen = chosen[: max(limit, 0)]
+    if chosen.size == 0:
+        return []
+    order = np.argsort(labels, kind="stable")  # node indices grouped by label, ascending
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    return [order[bounds[c] : bounds[c + 1]].astype(np.int64) for c in chosen.tolist()]
+
+
+def spof_cut_off(graph: CompactGraph, core: BoolArray) -> IntArray:
+    """For every person v, how many others would be cut off from the rest of the core without v.
+
+    ``cut_off[v]`` counts the people u != v who are connected (by a path of any length) to the
+    rest of the core, C without v, in the graph, and are not connected to it once v is removed.
+    For v outside the core the rest of the core is C itself. A core member u != v is always
+    connected to the rest of the core (it is part of it), so only people outside the core are
+    ever counted.
+
+    One iterative Tarjan depth-first search over the CSR arrays (O(people + ties), no recursion)
+    gives, for each person v, the pieces their component falls into without them: every DFS
+    child subtree c with ``low[c] >= disc[v]`` is a separate piece, and the rest of the component
+    (v's ancestors' side) is one more piece. A piece with no core member is cut off, provided
+    v's component holds a core member other than v (otherwise nobody there was connected to the
+    rest of the core before). Components with no core member are skipped.
+    """
+    core = check_mask(graph, core)
+    n = graph.n
+    cut = np.zeros(n, dtype=np.int64)
+    if n == 0 or not core.any():
+        return cut
+    labels, count = component_labels(graph)
+    comp_size = np.bincount(labels, minlength=count)
+    comp_core = np.bincount(labels, weights=core, minlength=count).astype(np.int64)
+
+    indptr: list[int] = graph.indptr.tolist()
+    indices: list[int] = graph.indices.tolist()
+    in_core: list[int] = core.astype(np.int64).tolist()
+    disc = [-1] * n
+    low = [0] * n
+    parent = [-1] * n
+    size = [1] * n
+    core_below = in_core[:]  # core members in the DFS subtree
+    sep_size = [0] * n  # people in the separated child subtrees
+    sep_core = [0] * n  # core members in them
+    sep_cut = [0] * n  # people in the separated child subtrees with no core member
+    next_slot = indptr[:-1]
+    timer = 0
+    has_core = comp_core[labels] > 0
+    for root in np.flatnonzero(has_core).tolist():
+        if disc[root] != -1:
+            continue
+        disc[root] = low[root] = timer
+        timer += 1
+        stack = [root]
+        while stack:
+            v = stack[-1]
+            slot = next_slot[v]
+            if slot < indptr[v + 1]:
+                next_slot[v] = slot + 1
+                w = indices[slot]
+                if disc[w] == -1:
+                    parent[w] = v
+                    disc[w] = low[w] = timer
+                    timer += 1
+                    stack.append(w)
+                elif w != parent[v] and disc[w] < low[v]:
+                    low[v] = disc[w]  # a back edge (simple graph: skipping the parent is exact)
+                continue
+            stack.pop()
+            p = parent[v]
+            if p == -1:
+                continue
+            size[p] += size[v]
+            core_below[p] += core_below[v]
+            if low[v] < low[p]:
+                low[p] = low[v]
+            if low[v] >= disc[p]:  # v's subtree falls off when p is removed
+                sep_size[p] += size[v]
+                sep_core[p] += core_below[v]
+                if core_below[v] == 0:
+                    sep_cut[p] += size[v]
+
+    rest_of_core = comp_core[labels] - core  # core members in v's component other than v
+    remainder_size = comp_size[labels] - 1 - np.asarray(sep_size, dtype=np.int64)
+    remainder_core = rest_of_core - np.asarray(sep_core, dtype=np.int64)
+    cut = np.asarray(sep_cut, dtype=np.int64) + np.where(remainder_core == 0, remainder_size, 0)
+    return np.where(rest_of_core > 0, cut, 0).astype(np.int64)
+
+
+def unique_reach(graph: CompactGraph, core: BoolArray, hops: int) -> IntArray:
+    """For each core member, how many people outside the core only they reach within ``hops``.
+
+    ``unique[m]`` counts the people outside C within ``hops`` ties of core member m and of no
+    other core member (0 for people outside the core). A core whose reach rests on one member
+    is fragile (``core_centralised``).
+
+    Computed by one multi-source breadth-first search from the whole core in which every person
+    keeps at most two distinct sources, the first two to arrive, level by level. That is exact:
+    a person y who does not keep a source s already keeps two other sources at most as far as
+    s, and passes them on no later than s would have been; so every person keeps sources at the
+    two smallest distinct-source distances, and keeps the nearest source itself whenever it is
+    strictly nearer than any other. Someone is reached by exactly one member within ``hops``
+    when they keep exactly one source within ``hops`` levels, and then it is the right one.
+    Each person keeps at most two sources and passes each on once, so the search is linear.
+    """
+    core = check_mask(graph, core)
+    if hops < 0:
+        raise ValueError("hops cannot be negative")
+    n = graph.n
+    first = np.full(n, -1, dtype=np.int64)
+    second = np.full(n, -1, dtype=np.int64)
+    sources = np.flatnonzero(core).astype(np.int64)
+    first[sources] = sources
+    # (node, source) labels acquired at the previous level, to pass on
+    new_nodes, new_sources = sources, sources
+    for _ in range(hops):
+        if new_nodes.size == 0:
+            break
+        owner, target = neighbours_of(graph, new_nodes)
+        if owner.size == 0:
+            break
+        # label of each tie: the source its owner acquired; new_nodes may repeat (two labels)
+        lengths = graph.indptr[new_nodes + 1] - graph.indptr[new_nodes]
+        source = np.repeat(new_sources, lengths)
+        known = (source == first[target]) | (source == second[target]) | (second[target] >= 0)
+        target, source = target[~known], source[~known]
+        if target.size == 0:
+            break
+        key = np.unique(target * n + source)  # distinct, sorted by target then source
+        target, source = key // n, key % n
+        # rank of each offered source among those offered to the same target
+        starts = np.flatnonzero(np.concatenate(([True], target[1:] != target[:-1])))
+        rank = np.arange(target.size) - np.repeat(starts, np.diff(np.append(starts, target.size)))
+        free = np.where(first[target] < 0, 2, 1)
+        take = rank < free
+        target, source, rank = target[take], source[take], rank[take]
+        fills_first = (first[target] < 0) & (rank == 0)
+        first[target[fills_first]] = source[fills_first]
+        second[target[~fills_first]] = source[~fills_first]
+        new_nodes, new_sources = target, source
+    only_one = ~core & (first >= 0) & (second < 0)
+    return np.bincount(first[only_one], minlength=n).astype(np.int64)

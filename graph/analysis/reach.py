@@ -1,0 +1,464 @@
+"""The engaged core's reach, and whom to engage next to reach the most people.
+
+Definitions (issue 2, DOMAIN.md "The engaged 3%"), on the undirected graph of conversation
+channels (the caller applies ``channels(min_trust)``):
+
+- the engaged core C is ``graph.core_mask``; core share = |C| / N;
+- reach = the share of people outside C within ``hops`` ties of someone in C (1.0 when nobody
+  is outside, 0.0 for an empty constituency), also per primary group;
+- recommended core: from C, greedily add the person who brings the most people not yet reached
+  (a person counts as reached once engaged), ties broken by ascending id, until the core has
+  ceil(target_core_share · N) people;
+- to reach the target: the same greedy, until the core's reach meets ``target_reach``.
+
+The greedy is a maximum-coverage selection. Coverage is submodular (a person's gain can only
+shrink as the core grows), so a lazy greedy (CELF) that re-evaluates only the candidate on top
+of a queue of stale gains picks exactly what the plain greedy picks, at a fraction of the cost.
+
+Example:
+    >>> from graph.model import Person, Relationship
+    >>> people = [Person(id="a", group="people", engagement="leading")] + [
+    ...     Person(id=i, group="people") for i in "bcde"]
+    >>> ties = [Relationship(source="a", target="b"), Relationship(source="c", target="d"),
+    ...     Relationship(source="c", target="e")]
+    >>> g = CompactGraph.from_records("x", people, ties)
+    >>> core_reach(g, g.core_mask, hops=1).reach
+    0.25
+    >>> recommended_core(g, g.core_mask, AnalysisOptions(target_core_share=0.4)).added
+    [Addition(id='c', gain=3)]
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+from scipy.sparse import csr_array, identity
+
+from graph.analysis.connectivity import check_mask, component_labels, neighbours_of
+from graph.analysis.options import AnalysisOptions
+from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
+from graph.compact import CompactGraph
+from graph.model import GROUPS
+
+__all__ = [
+    "core_reach",
+    "core_size_target",
+    "meets_target",
+    "recommended_core",
+    "to_reach_target",
+    "within_hops",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+# Up to this many hops the greedy's first gain estimates are walk counts (h sparse products);
+# beyond it, the number of unreached people in the candidate's component.
+_WALK_BOUND_MAX_HOPS = 6
+# The cost of refining one candidate's gain, in units of array elements handled, beyond the
+# elements themselves (Python overhead of a few small numpy calls).
+_REFINE_OVERHEAD = 1000
+# Compute every gain at once when refining one by one in a step has cost this many times as
+# much (1: "rent until you have paid the price of buying"; tests also use 0 and infinity).
+_REFRESH_AFTER = 1.0
+# Entries per sparse batch when every gain is computed at once (bounds memory).
+_BATCH_ENTRIES = 4_000_000
+
+
+def within_hops(graph: CompactGraph, sources: BoolArray, hops: int) -> BoolArray:
+    """The people at distance at most ``hops`` from any source (the sources included).
+
+    A breadth-first frontier expansion over the CSR arrays, vectorised per level: each person
+    enters the frontier once, so the cost is O(people + ties) whatever ``hops`` is.
+    """
+    sources = check_mask(graph, sources, "sources")
+    if hops < 0:
+        raise ValueError("hops cannot be negative")
+    reached = sources.copy()
+    frontier = np.flatnonzero(reached)
+    for _ in range(hops):
+        if frontier.size == 0:
+            break
+        _, found = neighbours_of(graph, frontier)
+        found = found[~reached[found]]
+        frontier = np.unique(found)
+        reached[frontier] = True
+    return reached
+
+
+def core_reach(graph: CompactGraph, core: BoolArray, hops: int) -> CoreReach:
+    """The core's members, share and reach, overall and per primary group.
+
+    ``reach`` = reached / outside, outside being everyone not in ``core`` and reached those of
+    them within ``hops`` ties of a core member; 1.0 when nobody is outside (N > 0) and 0.0 for
+    an empty constituency. Per group (every group of ``GROUPS``, by primary group) the share is
+    ``None`` when the group has nobody outside the core.
+    """
+    core = check_mask(graph, core)
+    n = graph.n
+    outside_mask = ~core
+    reached_mask = outside_mask & within_hops(graph, core, hops)
+    outside = int(np.count_nonzero(outside_mask))
+    reached = int(np.count_nonzero(reached_mask))
+    groups = len(GROUPS)
+    outside_by = np.bincount(graph.group[outside_mask], minlength=groups)
+    reached_by = np.bincount(graph.group[reached_mask], minlength=groups)
+    return CoreReach(
+        members=[graph.ids[i] for i in np.flatnonzero(core).tolist()],
+        share=(n - outside) / n if n else 0.0,
+        reach=_share(reached, outside, n),
+        reached=reached,
+        outside=outside,
+        reach_by_group={
+            g.value: (int(reached_by[g.index]) / int(outside_by[g.index]))
+            if outside_by[g.index]
+            else None
+            for g in GROUPS
+        },
+        reached_by_group={g.value: int(reached_by[g.index]) for g in GROUPS},
+        outside_by_group={g.value: int(outside_by[g.index]) for g in GROUPS},
+    )
+
+
+def core_size_target(share: float, n: int) -> int:
+    """ceil(share · n), robust to float error: ``core_size_target(0.03, 100) == 3``, not 4."""
+    return math.ceil(round(share * n, 9))
+
+
+def meets_target(reached: int, outside: int, target: float) -> bool:
+    """Whether reached / outside >= target (true when nobody is outside), float-error safe."""
+    return reached >= target * outside - 1e-9 * max(outside, 1)
+
+
+def recommended_core(
+    graph: CompactGraph, core: BoolArray, options: AnalysisOptions
+) -> RecommendedCore:
+    """The current core grown greedily to ceil(target_core_share · N) people.
+
+    Each step adds the person outside the core who brings the most people not yet reached (a
+    person counts as reached once engaged, so they count themselves if not yet reached), ties
+    broken by ascending id; it keeps adding when the best gain is 0. No additions when the core
+    already has that many people.
+    """
+    core = check_mask(graph, core)
+    size = core_size_target(options.target_core_share, graph.n)
+    greedy = _GreedyCoverage(graph, core, options.hops)
+    added: list[tuple[int, int]] = []
+    if greedy.core_size < size:
+        for node, gain in greedy.additions():
+            added.append((node, gain))
+            if greedy.core_size >= size:
+                break
+    return RecommendedCore(
+        members=_members(graph, core, added),
+        reach=greedy.reach(),
+        added=[Addition(graph.ids[v], g) for v, g in added],
+        size=int(np.count_nonzero(core)) + len(added),
+    )
+
+
+def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptions) -> TargetPlan:
+    """The greedy additions the current core needs before its reach meets ``target_reach``.
+
+    The same greedy as ``recommended_core`` without its size cap; after each addition the reach
+    is that of the grown core (people outside it within ``hops`` ties of it). Always ends:
+    with everyone in the core nobody is outside and the reach is 1.0.
+    """
+    core = check_mask(graph, core)
+    greedy = _GreedyCoverage(graph, core, options.hops)
+    target = options.target_reach
+    added: list[tuple[int, int]] = []
+    if not greedy.meets(target):
+        for node, gain in greedy.additions():
+            added.append((node, gain))
+            if greedy.meets(target):
+                break
+    return TargetPlan(
+        additions=len(added),
+        members=_members(graph, core, added),
+        added=[Addition(graph.ids[v], g) for v, g in added],
+        reach=greedy.reach(),
+        target=target,
+    )
+
+
+def _share(part: int, whole: int, n: int) -> float:
+    if whole:
+        return part / whole
+    return 1.0 if n else 0.0
+
+
+def _members(graph: CompactGraph, core: BoolArray, added: list[tuple[int, int]]) -> list[str]:
+    """Current core ids ascending, then the additions in the order chosen."""
+    return [graph.ids[i] for i in np.flatnonzero(core).tolist()] + [graph.ids[v] for v, _ in added]
+
+
+class _GreedyCoverage:
+    """Lazy greedy maximum coverage from a starting core, one addition at a time.
+
+    State: the reached set R (the core and everyone within ``hops`` of it), |R| and the core
+    size. The gain of a candidate v is |({v} ∪ ball(v)) \\ R|, ball(v) being the people within
+    ``hops`` of v. Candidates wait in a queue keyed (-bound, node), each bound recorded with the
+    |R| at which it was computed and whether it was the exact gain then. R only grows, so an
+    exact gain computed at the current |R| is the gain now, and every bound stays a bound. The
+    top is refined until it is exact now, and then it is the plain greedy's choice: every other
+    entry's bound, hence its gain, is smaller, or equal with a larger index (ascending id).
+
+    Refining a stale entry first takes a cheap bound, exact for one hop: for more hops the sum
+    over the people w within ``hops - 1`` of v of ``unreached_near[w]`` = |({w} ∪ N(w)) \\ R|,
+    kept up to date as people are reached. Only if that bound comes back on top is the exact
+    gain counted, visiting just the w with unreached people near them. When refining one by
+    one within a step has cost as much as computing every exact gain at once (vectorised), the
+    step does that instead and restarts the queue from exact gains (so a step never costs more
+    than about twice the cheaper of the two). Once everybody is reached every gain is 0 and the
+    rest follow in ascending id.
+
+    The queue is a sorted array of bounds (no Python object per person) merged with a heap of
+    refined entries.
+    """
+
+    def __init__(self, graph: CompactGraph, core: BoolArray, hops: int) -> None:
+        if hops < 1:
+            raise ValueError("hops must be at least 1")
+        self.graph = graph
+        self.hops = hops
+        self.reached = within_hops(graph, core, hops)
+        self.reached_count = int(np.count_nonzero(self.reached))
+        self.core_size = int(np.count_nonzero(core))
+        self._seen = np.zeros(graph.n, dtype=bool)  # scratch for bounded searches
+        self._last_inner: tuple[int, IntArray] | None = None
+        self._last_new: tuple[int, int, IntArray] | None = None  # (node, |R|, unreached in ball)
+        unreached = (~self.reached).astype(np.int64)
+        self._unreached_near = unreached + _neighbour_sums(graph, unreached)
+        self._closed_hops: csr_array | None = None  # adjacency plus identity, built when needed
+        if hops == 1:
+            self._refresh_cost = graph.n + graph.indices.shape[0]
+            bounds, exact = self._unreached_near, True
+        else:
+            self._ball_size = self._ball_sizes()
+            self._refresh_cost = graph.n + int(self._ball_size[~self.reached].sum())
+            bounds, exact = self._first_bounds(unreached), False
+        self._queue_nodes: list[int] = []
+        self._queue_bounds: list[int] = []
+        self._queue_exact = exact
+        self._queue_version = self.reached_count
+        self._pos = 0
+        self._heap: list[tuple[int, int, int, bool]] = []  # (-bound, node, |R|, exact)
+        self._set_queue(np.flatnonzero(~core), bounds, exact)
+
+    # -- state ---------------------------------------------------------------------------
+
+    def meets(self, target: float) -> bool:
+        """Whether the current core's reach is at least ``target``."""
+        outside = self.graph.n - self.core_size
+        return meets_target(self.reached_count - self.core_size, outside, target)
+
+    def reach(self) -> float:
+        """The current core's reach (core_reach's definition), from the tracked counts."""
+        outside = self.graph.n - self.core_size
+        return _share(self.reached_count - self.core_size, outside, self.graph.n)
+
+    # -- the greedy ----------------------------------------------------------------------
+
+    def additions(self) -> Iterator[tuple[int, int]]:
+        """Yield (node, gain) for each addition in greedy order, updating the state first."""
+        work = 0
+        while self.reached_count < self.graph.n:
+            entry = self._pop()
+            if entry is None:
+                return
+            neg_bound, node, version, exact = entry
+            now = self.reached_count
+            if neg_bound < 0 and not (exact and version == now):
+                if work >= self._refresh_cost * _REFRESH_AFTER:
+                    heapq.heappush(self._heap, entry)
+                    self._refresh()
+                    work = 0
+                elif self.hops == 1 or version == now:
+                    new = self._unreached_in_ball(node)
+                    heapq.heappush(self._heap, (-int(new.size), node, now, True))
+                    work += _REFINE_OVERHEAD + int(new.size)
+                else:
+                    inner = self._inner_ball(node)
+                    bound = int(self._unreached_near[inner].sum())
+                    heapq.heappush(self._heap, (-bound, node, now, False))
+                    work += _REFINE_OVERHEAD + int(inner.size)
+                continue
+            if neg_bound < 0:
+                self._reach(self._unreached_in_ball(node))
+            self.core_size += 1
+            work = 0
+            yield node, -neg_bound
+        # everybody is reached: every gain is 0, so the rest come in ascending id
+        for node in sorted(self._remaining()):
+            self.core_size += 1
+            yield node, 0
+
+    def _pop(self) -> tuple[int, int, int, bool] | None:
+        """Remove and return the smallest (-bound, node) entry of the heap and the queue."""
+        queue = None
+        if self._pos < len(self._queue_nodes):
+            queue = (-self._queue_bounds[self._pos], self._queue_nodes[self._pos])
+        if self._heap and (queue is None or self._heap[0][:2] < queue):
+            return heapq.heappop(self._heap)
+        if queue is None:
+            return None
+        self._pos += 1
+        return queue[0], queue[1], self._queue_version, self._queue_exact
+
+    def _remaining(self) -> list[int]:
+        """Take every candidate still waiting out of the queue and the heap."""
+        rest = self._queue_nodes[self._pos :] + [item[1] for item in self._heap]
+        self._queue_nodes, self._queue_bounds, self._pos, self._heap = [], [], 0, []
+        return rest
+
+    def _set_queue(self, candidates: IntArray, bounds: IntArray, exact: bool) -> None:
+        """Queue ``candidates`` by (-bounds[c], c), the bounds taken at the current |R|."""
+        keys = bounds[candidates]
+        order = np.lexsort((candidates, -keys))
+        self._queue_nodes = candidates[order].tolist()
+        self._queue_bounds = keys[order].tolist()
+        self._queue_exact = exact
+        self._queue_version = self.reached_count
+        self._pos = 0
+        self._heap = []
+
+    def _refresh(self) -> None:
+        """Requeue every waiting candidate with its exact gain now, computed all at once."""
+        candidates = np.array(self._remaining(), dtype=np.int64)
+        self._set_queue(candidates, self._all_gains(), True)
+
+    def _reach(self, new: IntArray) -> None:
+        """Mark ``new`` (unreached until now) as reached and update the counts near them."""
+        self.reached[new] = True
+        self.reached_count += int(new.size)
+        if self.hops > 1:
+            _, around = neighbours_of(self.graph, new)
+            np.subtract.at(self._unreached_near, around, 1)
+            self._unreached_near[new] -= 1
+            self._refresh_cost -= int(self._ball_size[new].sum())
+
+    def _unreached_in_ball(self, node: int) -> IntArray:
+        """The people not yet reached in {node} ∪ ball(node), each once."""
+        now = self.reached_count
+        if self._last_new is not None and self._last_new[:2] == (node, now):
+            return self._last_new[2]
+        graph = self.graph
+        if self.hops == 1:
+            lo, hi = graph.indptr[node], graph.indptr[node + 1]
+            ball = np.concatenate(([node], graph.indices[lo:hi])).astype(np.int64)
+            new = ball[~self.reached[ball]]
+        else:
+            # the unreached within hops of node are those in {w} ∪ N(w) for w within hops - 1
+            inner = self._inner_ball(node)
+            live = inner[self._unreached_near[inner] > 0]
+            _, around = neighbours_of(graph, live)
+            near = np.concatenate((live, around))
+            new = np.unique(near[~self.reached[near]])
+        self._last_new = (node, now, new)
+        return new
+
+    def _inner_ball(self, node: int) -> IntArray:
+        """{node} ∪ the people within ``hops - 1`` of it (a bounded breadth-first search)."""
+        if self._last_inner is not None and self._last_inner[0] == node:
+            return self._last_inner[1]
+        graph, seen = self.graph, self._seen
+        parts = [np.array([node], dtype=np.int64)]
+        seen[node] = True
+        frontier = parts[0]
+        for _ in range(self.hops - 1):
+            _, found = neighbours_of(graph, frontier)
+            found = found[~seen[found]]
+            if found.size == 0:
+                break
+            frontier = np.unique(found)
+            seen[frontier] = True
+            parts.append(frontier)
+        ball = np.concatenate(parts)
+        seen[ball] = False
+        self._last_inner = (node, ball)
+        return ball
+
+    def _all_gains(self) -> IntArray:
+        """Every person's exact gain now, vectorised.
+
+        One hop: unreached closed neighbours. More hops: for each unreached person u, the
+        indicator of {u} ∪ ball(u) is (A + I)^hops e_u > 0; a person's gain is the number of
+        such u whose indicator covers them. Sparse products over batches of u.
+        """
+        graph = self.graph
+        unreached = np.flatnonzero(~self.reached)
+        if self.hops == 1 or unreached.size == 0:
+            flags = (~self.reached).astype(np.int64)
+            return flags + _neighbour_sums(graph, flags)
+        if self._closed_hops is None:
+            n = graph.n
+            adjacency = csr_array(
+                (np.ones(graph.indices.shape[0], dtype=np.float32), graph.indices, graph.indptr),
+                shape=(n, n),
+            )
+            self._closed_hops = csr_array(adjacency + identity(n, dtype=np.float32, format="csr"))
+        step = self._closed_hops
+        gains = np.zeros(graph.n, dtype=np.int64)
+        sizes = np.cumsum(self._ball_size[unreached])
+        batch = np.searchsorted(sizes, np.arange(_BATCH_ENTRIES, sizes[-1], _BATCH_ENTRIES))
+        for sources in np.split(unreached, batch):
+            if sources.size == 0:
+                continue
+            columns = np.arange(sources.size)
+            cover = csr_array(
+                (np.ones(sources.size, dtype=np.float32), (sources, columns)),
+                shape=(graph.n, sources.size),
+            )
+            for _ in range(self.hops):
+                cover = step @ cover
+                cover.data[:] = 1.0
+            gains += np.diff(cover.indptr)
+        return gains
+
+    def _ball_sizes(self) -> IntArray:
+        """An upper bound of |{v} ∪ ball(v)| for every person: walks of length <= hops, capped
+        at the component's size (the size alone beyond a few hops)."""
+        graph = self.graph
+        labels, count = component_labels(graph)
+        size = np.bincount(labels, minlength=count).astype(np.int64)[labels]
+        if self.hops > _WALK_BOUND_MAX_HOPS:
+            return size
+        return np.minimum(size, _walks(graph, np.ones(graph.n, dtype=np.int64), self.hops))
+
+    def _first_bounds(self, unreached: IntArray) -> IntArray:
+        """Upper bounds of every person's gain from the start, for more than one hop.
+
+        The number of walks of length <= hops from v ending at an unreached person, each level
+        capped at the number unreached (a person at distance d ends at least one walk of
+        length d), and at most the number of unreached people in v's component.
+        """
+        graph = self.graph
+        labels, count = component_labels(graph)
+        bound = np.bincount(labels, weights=unreached, minlength=count).astype(np.int64)[labels]
+        if self.hops > _WALK_BOUND_MAX_HOPS:
+            return bound
+        return np.minimum(bound, _walks(graph, unreached, self.hops))
+
+
+def _walks(graph: CompactGraph, ends: IntArray, hops: int) -> IntArray:
+    """Per person, the number of walks of length <= hops ending at a flagged person (``ends``
+    is 0/1), each length's count capped at the number flagged: still at least the number of
+    flagged people within ``hops``."""
+    total = int(ends.sum())
+    level = ends
+    walks = ends.copy()
+    for _ in range(hops):
+        level = np.minimum(_neighbour_sums(graph, level), total)
+        walks += level
+    return walks
+
+
+def _neighbour_sums(graph: CompactGraph, values: IntArray) -> IntArray:
+    """For every person, the sum of ``values`` over their neighbours (a sparse product)."""
+    sums = np.concatenate(([0], np.cumsum(values[graph.indices], dtype=np.int64)))
+    return sums[graph.indptr[1:]] - sums[graph.indptr[:-1]]
