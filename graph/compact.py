@@ -336,7 +336,9 @@ class CompactGraph:
             name=self.names[node],
             group=GROUPS[self.group[node]],
             other_groups=tuple(
-                g for g in GROUPS if self.member_of[node] >> g.index & 1 and g.index != self.group[node]
+                g
+                for g in GROUPS
+                if self.member_of[node] >> g.index & 1 and g.index != self.group[node]
             ),
             organisation=self.organisations[node],
             segments=tuple(self.segments_of(node)),
@@ -359,7 +361,9 @@ class CompactGraph:
             expected_segments=list(self.expected_segments),
             recruitments=[
                 (self.ids[s], self.ids[t])
-                for s, t in zip(self.recruit_source.tolist(), self.recruit_target.tolist(), strict=True)
+                for s, t in zip(
+                    self.recruit_source.tolist(), self.recruit_target.tolist(), strict=True
+                )
             ],
         )
         for node in range(self.n):
