@@ -332,11 +332,19 @@ def _gaps(analysis: Analysis) -> list[str]:
         if not found:
             continue
         lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(found)})"]
+        shown_of_kind: dict[str, int] = {}
         for gap in found:
-            lines.append(textwrap.fill(
-                gap.message, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
-                break_on_hyphens=False,
-            ))
+            shown = shown_of_kind.get(gap.kind, 0)
+            shown_of_kind[gap.kind] = shown + 1
+            if shown < MAX_LISTED:
+                lines.append(textwrap.fill(
+                    gap.message, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
+                    break_on_hyphens=False,
+                ))
+        for kind, count in shown_of_kind.items():
+            if count > MAX_LISTED:
+                lines.append(f"  … and {count - MAX_LISTED:,} more like these "
+                             f"({kind.replace('_', ' ')}; see --json for all).")
     return lines
 
 
@@ -413,8 +421,8 @@ def _short_label(group: Group, count: int) -> str:
 
 def _person(graph: CompactGraph, node: int) -> str:
     """``Name (id)``, or the id alone when the map has no name."""
-    name = graph.names[node]
-    return f"{name} ({graph.ids[node]})" if name else graph.ids[node]
+    name, person_id = graph.names[node], graph.ids[node]
+    return f"{name} ({person_id})" if name and name != person_id else person_id
 
 
 def _segment_words(segment: str) -> str:

@@ -294,3 +294,24 @@ def test_demo_report_breaks_each_gain_down_by_group(demo_report: tuple[Analysis,
         line = next(line for line in body.splitlines() if line.lstrip().startswith(f"{k}. "))
         counts = [int(n) for n in re.findall(r"(\d+) (?:of the people|givers?|leaders?)", line)]
         assert sum(counts) == addition.gain, line
+
+
+def test_report_lists_at_most_a_page_of_gaps_of_one_kind() -> None:
+    many = [
+        Gap("lone_wolf_at_risk", "medium", f"x{i:03d}", f"Person number {i:03d} is alone.")
+        for i in range(MAX_LISTED + 5)
+    ]
+    body = _section(format_report(_analysis(gaps=many), _graph()), "Gaps and missing voices")
+    assert f"Medium ({MAX_LISTED + 5})" in body
+    assert f"Person number {MAX_LISTED - 1:03d}" in body
+    assert f"Person number {MAX_LISTED:03d}" not in body
+    assert "… and 5 more like these (lone wolf at risk; see --json for all)." in body
+
+
+def test_report_does_not_repeat_an_id_used_as_the_name() -> None:
+    people = [_person(id="p1", name="p1", group="people", role="organiser"),
+              _person(id="p2", name="Ann", group="people", role="organiser")]
+    g = CompactGraph.from_records("t", people, [])
+    report = format_report(analyse(g, AnalysisOptions(as_of=date(2026, 1, 1))), g)
+    assert "p1 (p1)" not in report and "p1 " in report
+    assert "Ann (p2)" in report
