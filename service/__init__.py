@@ -1,4 +1,92 @@
-"""movemap's edge: the command line (``service.cli``) and the text report (``service.report``).
+"""movemap's edge: the web app (``create_app``), the command line (``service.cli``) and the text
+report (``service.report``).
 
 This is the only layer that picks a store and wires things together; ``graph`` never imports it.
+
+Example:
+    >>> app = create_app(Settings(store_url="sqlite:///:memory:",  # doctest: +SKIP
+    ...                           accounts_url="sqlite:///:memory:", secret_key="test"))
 """
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from service.accounts import AccountStore, accounts_path_from_url
+from service.auth import check_routes, init_auth, public
+from service.config import Settings
+
+__all__ = ["Settings", "create_app"]
+
+_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-eval'; worker-src 'self' blob:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+"""Only our own origin: plotly.js is served by the app (no CDN). Plotly needs inline styles and
+eval for some chart types; scripts still come from our origin only."""
+
+
+def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
+    """Build the Flask app. ``config`` overrides settings read from the environment."""
+    settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        REMEMBER_COOKIE_SECURE=settings.cookie_secure,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=512 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,
+        MOVEMAP_SETTINGS=settings,
+    )
+    app.extensions["movemap.settings"] = settings
+    csrf = CSRFProtect()
+    csrf.init_app(app)
+    init_auth(app, AccountStore(accounts_path_from_url(settings.accounts_url)))
+
+    @app.route("/health")
+    @public
+    def health() -> Response:
+        return jsonify({"status": "ok"})
+
+    from service.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return _error(400, "The form expired or was sent from elsewhere; please try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        return _error(error.code or 500, error.description or error.name)
+
+    check_routes(app)
+    return app
+
+
+def _error(status: int, message: str) -> Any:
+    from flask import request
+
+    if request.path.startswith("/api/"):
+        return jsonify({"error": _ERROR_NAMES.get(status, "error"), "message": message}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+_ERROR_NAMES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 413: "too_large", 422: "invalid"}
