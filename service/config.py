@@ -22,7 +22,14 @@ from typing import Any
 
 from graph.stores.base import store_url_from_env
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "accounts_url_from_env"]
+
+DEFAULT_ACCOUNTS_URL = "sqlite:///movemap-accounts.db"
+
+
+def accounts_url_from_env() -> str:
+    """``MOVEMAP_ACCOUNTS`` or ``sqlite:///movemap-accounts.db`` (in the working directory)."""
+    return os.environ.get("MOVEMAP_ACCOUNTS", "").strip() or DEFAULT_ACCOUNTS_URL
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -66,8 +73,7 @@ class Settings:
     def from_env(cls, **overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "store_url": store_url_from_env(),
-            "accounts_url": os.environ.get("MOVEMAP_ACCOUNTS", "").strip()
-            or "sqlite:///movemap-accounts.db",
+            "accounts_url": accounts_url_from_env(),
             "cookie_secure": _flag(os.environ.get("MOVEMAP_COOKIE_SECURE"), True),
         }
         values.update(overrides)

@@ -1,0 +1,154 @@
+"""Commands for the web service: accounts, roles, API tokens and ``movemap serve``.
+
+Registered on the ``movemap`` group by ``service.cli``; kept apart so the map commands and the
+account commands each stay small.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import sys
+
+import click
+
+from graph.demo import DEMO_NAME
+from graph.errors import MovemapError, NotFound
+from service.accounts import ROLES, AccountStore, accounts_path_from_url
+from service.cli import _name_argument, _state, demo_command, main
+from service.config import Settings, accounts_url_from_env
+
+__all__ = ["DEMO_EMAIL"]
+
+DEMO_EMAIL = "demo@movemap.example"
+
+
+def _accounts() -> AccountStore:
+    return AccountStore(accounts_path_from_url(accounts_url_from_env()))
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise MovemapError("no password on standard input")
+        return password
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@main.group("user")
+def user_group() -> None:
+    """Accounts that can sign in to the dashboard and the API."""
+
+
+@user_group.command("add")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input instead of a prompt.")
+def user_add(email: str, password_stdin: bool) -> None:
+    """Add an account (the password is asked for, never given as an argument)."""
+    password = _read_password(password_stdin)
+    accounts = _accounts()
+    try:
+        accounts.add_user(email, password)
+    finally:
+        accounts.close()
+    click.echo(f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY viewer")
+
+
+@user_group.command("list")
+def user_list() -> None:
+    """The accounts and their roles."""
+    accounts = _accounts()
+    try:
+        for email in accounts.emails():
+            roles = accounts.user_by_email(email).roles
+            shown = ", ".join(f"{name} ({role})" for name, role in sorted(roles.items()))
+            click.echo(f"{email}  {shown or 'no constituencies'}")
+    finally:
+        accounts.close()
+
+
+@main.command("grant")
+@click.argument("email")
+@click.argument("constituency", callback=_name_argument)
+@click.argument("role", type=click.Choice(ROLES))
+@click.pass_context
+def grant_command(ctx: click.Context, email: str, constituency: str, role: str) -> None:
+    """Give EMAIL a ROLE (owner, editor or viewer) in CONSTITUENCY."""
+    _state(ctx).store().get_constituency(constituency)  # NotFound: a plain message
+    accounts = _accounts()
+    try:
+        accounts.grant(email, constituency, role)
+    finally:
+        accounts.close()
+    click.echo(f"{email} is now {role} of {constituency}.")
+
+
+@main.group("token")
+def token_group() -> None:
+    """API tokens for scripts (sent as 'Authorization: Bearer TOKEN')."""
+
+
+@token_group.command("create")
+@click.argument("email")
+def token_create(email: str) -> None:
+    """Create an API token for EMAIL and print only the token (it is not shown again)."""
+    accounts = _accounts()
+    try:
+        click.echo(accounts.create_token(email))
+    finally:
+        accounts.close()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface; put HTTPS in front).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--demo", is_flag=True,
+              help="Create the demo constituency if missing and a demo account, then serve.")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: bool) -> None:
+    """Run the dashboard and the API with a production WSGI server (waitress)."""
+    import waitress
+
+    from service import create_app
+
+    state = _state(ctx)
+    overrides: dict[str, object] = {"store_url": state.store_url}
+    if "MOVEMAP_COOKIE_SECURE" not in os.environ and _is_loopback(host):
+        overrides["cookie_secure"] = False  # plain http on this machine only
+    password = None
+    if demo:
+        try:
+            state.store().get_constituency(DEMO_NAME)
+        except NotFound:
+            ctx.invoke(demo_command, name=DEMO_NAME, seed=7, size=800, replace=False)
+        password = secrets.token_urlsafe(12)
+        accounts = _accounts()
+        try:
+            if DEMO_EMAIL in accounts.emails():
+                accounts.set_password(DEMO_EMAIL, password)
+            else:
+                accounts.add_user(DEMO_EMAIL, password)
+            accounts.grant(DEMO_EMAIL, DEMO_NAME, "owner")
+        finally:
+            accounts.close()
+    app = create_app(Settings.from_env(**overrides))
+    shown_host = "localhost" if host in {"127.0.0.1", "::1"} else host
+    click.echo(f"movemap is running at http://{shown_host}:{port}/  (Ctrl+C to stop)")
+    if password:
+        click.echo(f"Sign in as {DEMO_EMAIL} with the password {password}")
+    sys.stdout.flush()
+    waitress.serve(app, host=host, port=port, threads=threads, ident="movemap")
