@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from service.accounts import AccountStore, accounts_path_from_url
 from service.auth import check_routes, init_auth, public
 from service.config import Settings
+from service.state import init_state
 
 __all__ = ["Settings", "create_app"]
 
@@ -50,6 +51,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     csrf = CSRFProtect()
     csrf.init_app(app)
     init_auth(app, AccountStore(accounts_path_from_url(settings.accounts_url)))
+    init_state(app, settings)
 
     @app.route("/health")
     @public

@@ -1,0 +1,116 @@
+"""Per-request store access and the per-constituency analysis cache of the web app.
+
+A store is opened lazily for each request and closed when the request ends (Flask's ``g``), as in
+Flask's tutorial. Analyses are cached per constituency and recomputed only when the map changed:
+every write made through the app calls ``invalidate(name)``, and a store that can tell its
+revision (``store.revision(name)``, changed by every write, from any process) is asked on each
+use, so an import made with the CLI is seen too.
+
+Example:
+    >>> cached = analysis_for("demo")   # doctest: +SKIP
+    >>> cached.analysis.core.reach      # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import cast
+
+from flask import Flask, current_app, g
+
+from graph.analysis import Analysis, AnalysisOptions, analyse
+from graph.compact import CompactGraph
+from graph.stores.base import GraphStore, open_store
+from service.config import Settings
+
+__all__ = ["AnalysisCache", "CachedAnalysis", "analysis_for", "get_store", "init_state",
+           "invalidate"]
+
+
+@dataclass(frozen=True)
+class CachedAnalysis:
+    """A constituency's compact graph and its default analysis, as of ``revision``."""
+
+    graph: CompactGraph
+    analysis: Analysis
+    revision: object
+
+
+class AnalysisCache:
+    """At most ``size`` analyses, least recently used dropped first; thread-safe."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, CachedAnalysis] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
+
+    def get(self, store: GraphStore, name: str,
+            options: AnalysisOptions | None = None) -> CachedAnalysis:
+        """The cached analysis of ``name``, recomputed when the store's revision moved on.
+
+        Only the default options are cached; other options are computed on demand.
+        """
+        if options is not None:
+            graph = store.load_graph(name)
+            return CachedAnalysis(graph, analyse(graph, options), None)
+        revision = _revision(store, name)
+        with self._lock:
+            entry = self._entries.get(name)
+            if entry is not None and revision is not None and entry.revision == revision:
+                self._entries.move_to_end(name)
+                return entry
+            building = self._building.setdefault(name, threading.Lock())
+        with building:  # one thread computes, the others wait for it
+            with self._lock:
+                entry = self._entries.get(name)
+                if entry is not None and revision is not None and entry.revision == revision:
+                    return entry
+            graph = store.load_graph(name)
+            entry = CachedAnalysis(graph, analyse(graph), revision)
+            with self._lock:
+                self._entries[name] = entry
+                self._entries.move_to_end(name)
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+            return entry
+
+    def invalidate(self, name: str) -> None:
+        with self._lock:
+            self._entries.pop(name, None)
+
+
+def _revision(store: GraphStore, name: str) -> object:
+    """The store's revision of ``name``, or ``None`` when the store cannot tell (no caching)."""
+    revision = getattr(store, "revision", None)
+    return revision(name) if callable(revision) else None
+
+
+def init_state(app: Flask, settings: Settings) -> None:
+    app.extensions["movemap.cache"] = AnalysisCache(settings.analysis_cache_size)
+
+    @app.teardown_appcontext
+    def close_store(_exc: BaseException | None) -> None:
+        store = g.pop("movemap_store", None)
+        if store is not None:
+            store.close()
+
+
+def get_store() -> GraphStore:
+    """The store of this request, opened on first use."""
+    if "movemap_store" not in g:
+        settings = cast(Settings, current_app.extensions["movemap.settings"])
+        g.movemap_store = open_store(settings.store_url)
+    return cast(GraphStore, g.movemap_store)
+
+
+def analysis_for(name: str, options: AnalysisOptions | None = None) -> CachedAnalysis:
+    cache = cast(AnalysisCache, current_app.extensions["movemap.cache"])
+    return cache.get(get_store(), name, options)
+
+
+def invalidate(name: str) -> None:
+    """Call after every write to ``name`` made through the app."""
+    cast(AnalysisCache, current_app.extensions["movemap.cache"]).invalidate(name)
