@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_array
-from scipy.sparse.csgraph import connected_components
 
+from graph.analysis.kernels import component_labels_csr, spof_cut_off_csr
 from graph.compact import CompactGraph
 
 __all__ = [
@@ -80,19 +79,9 @@ def component_labels(graph: CompactGraph) -> tuple[IntArray, int]:
     Labels are numbered in order of each component's smallest node index (smallest id), so
     they are deterministic: node 0 is in component 0, and so on.
     """
-    n = graph.n
-    if n == 0:
+    if graph.n == 0:
         return np.zeros(0, dtype=np.int64), 0
-    adjacency = csr_array(
-        (np.ones(graph.indices.shape[0], dtype=np.int8), graph.indices, graph.indptr),
-        shape=(n, n),
-    )
-    count, raw = connected_components(adjacency, directed=False)
-    # renumber by first occurrence, whatever order scipy used
-    _, first = np.unique(raw, return_index=True)
-    rank = np.empty(count, dtype=np.int64)
-    rank[np.argsort(first, kind="stable")] = np.arange(count, dtype=np.int64)
-    return rank[raw], int(count)
+    return component_labels_csr(graph.indptr, graph.indices)
 
 
 def unreached_components(
@@ -132,75 +121,18 @@ def spof_cut_off(graph: CompactGraph, core: BoolArray) -> IntArray:
     connected to the rest of the core (it is part of it), so only people outside the core are
     ever counted.
 
-    One iterative Tarjan depth-first search over the CSR arrays (O(people + ties), no recursion)
-    gives, for each person v, the pieces their component falls into without them: every DFS
-    child subtree c with ``low[c] >= disc[v]`` is a separate piece, and the rest of the component
-    (v's ancestors' side) is one more piece. A piece with no core member is cut off, provided
-    v's component holds a core member other than v (otherwise nobody there was connected to the
-    rest of the core before). Components with no core member are skipped.
+    One iterative Tarjan depth-first search over the CSR arrays, compiled
+    (``kernels.spof_cut_off_csr``: O(people + ties), no recursion), gives, for each person v,
+    the pieces their component falls into without them: every DFS child subtree c with
+    ``low[c] >= disc[v]`` is a separate piece, and the rest of the component (v's ancestors'
+    side) is one more piece. A piece with no core member is cut off, provided v's component
+    holds a core member other than v (otherwise nobody there was connected to the rest of the
+    core before).
     """
     core = check_mask(graph, core)
-    n = graph.n
-    cut = np.zeros(n, dtype=np.int64)
-    if n == 0 or not core.any():
-        return cut
-    labels, count = component_labels(graph)
-    comp_size = np.bincount(labels, minlength=count)
-    comp_core = np.bincount(labels, weights=core, minlength=count).astype(np.int64)
-
-    indptr: list[int] = graph.indptr.tolist()
-    indices: list[int] = graph.indices.tolist()
-    in_core: list[int] = core.astype(np.int64).tolist()
-    disc = [-1] * n
-    low = [0] * n
-    parent = [-1] * n
-    size = [1] * n
-    core_below = in_core[:]  # core members in the DFS subtree
-    sep_size = [0] * n  # people in the separated child subtrees
-    sep_core = [0] * n  # core members in them
-    sep_cut = [0] * n  # people in the separated child subtrees with no core member
-    next_slot = indptr[:-1]
-    timer = 0
-    has_core = comp_core[labels] > 0
-    for root in np.flatnonzero(has_core).tolist():
-        if disc[root] != -1:
-            continue
-        disc[root] = low[root] = timer
-        timer += 1
-        stack = [root]
-        while stack:
-            v = stack[-1]
-            slot = next_slot[v]
-            if slot < indptr[v + 1]:
-                next_slot[v] = slot + 1
-                w = indices[slot]
-                if disc[w] == -1:
-                    parent[w] = v
-                    disc[w] = low[w] = timer
-                    timer += 1
-                    stack.append(w)
-                elif w != parent[v] and disc[w] < low[v]:
-                    low[v] = disc[w]  # a back edge (simple graph: skipping the parent is exact)
-                continue
-            stack.pop()
-            p = parent[v]
-            if p == -1:
-                continue
-            size[p] += size[v]
-            core_below[p] += core_below[v]
-            if low[v] < low[p]:
-                low[p] = low[v]
-            if low[v] >= disc[p]:  # v's subtree falls off when p is removed
-                sep_size[p] += size[v]
-                sep_core[p] += core_below[v]
-                if core_below[v] == 0:
-                    sep_cut[p] += size[v]
-
-    rest_of_core = comp_core[labels] - core  # core members in v's component other than v
-    remainder_size = comp_size[labels] - 1 - np.asarray(sep_size, dtype=np.int64)
-    remainder_core = rest_of_core - np.asarray(sep_core, dtype=np.int64)
-    cut = np.asarray(sep_cut, dtype=np.int64) + np.where(remainder_core == 0, remainder_size, 0)
-    return np.where(rest_of_core > 0, cut, 0).astype(np.int64)
+    if graph.n == 0 or not core.any():
+        return np.zeros(graph.n, dtype=np.int64)
+    return spof_cut_off_csr(graph.indptr, graph.indices, core)
 
 
 def unique_reach(graph: CompactGraph, core: BoolArray, hops: int) -> IntArray:

@@ -39,6 +39,7 @@ import numpy.typing as npt
 from scipy.sparse import csr_array, identity
 
 from graph.analysis.connectivity import check_mask, component_labels, neighbours_of
+from graph.analysis.kernels import greedy_closed_cover
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
 from graph.compact import CompactGraph
@@ -146,16 +147,10 @@ def recommended_core(
     """
     core = check_mask(graph, core)
     size = core_size_target(options.target_core_share, graph.n)
-    greedy = _GreedyCoverage(graph, core, options.hops)
-    added: list[tuple[int, int]] = []
-    if greedy.core_size < size:
-        for node, gain in greedy.additions():
-            added.append((node, gain))
-            if greedy.core_size >= size:
-                break
+    added, reach = _greedy(graph, core, options.hops, size - int(np.count_nonzero(core)), None)
     return RecommendedCore(
         members=_members(graph, core, added),
-        reach=greedy.reach(),
+        reach=reach,
         added=[Addition(graph.ids[v], g) for v, g in added],
         size=int(np.count_nonzero(core)) + len(added),
     )
@@ -169,21 +164,48 @@ def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptio
     with everyone in the core nobody is outside and the reach is 1.0.
     """
     core = check_mask(graph, core)
-    greedy = _GreedyCoverage(graph, core, options.hops)
     target = options.target_reach
-    added: list[tuple[int, int]] = []
-    if not greedy.meets(target):
-        for node, gain in greedy.additions():
-            added.append((node, gain))
-            if greedy.meets(target):
-                break
+    added, reach = _greedy(graph, core, options.hops, graph.n, target)
     return TargetPlan(
         additions=len(added),
         members=_members(graph, core, added),
         added=[Addition(graph.ids[v], g) for v, g in added],
-        reach=greedy.reach(),
+        reach=reach,
         target=target,
     )
+
+
+def _greedy(
+    graph: CompactGraph, core: BoolArray, hops: int, max_additions: int, target: float | None
+) -> tuple[list[tuple[int, int]], float]:
+    """The greedy additions to ``core``, at most ``max_additions`` and, with a ``target``, no
+    more than it takes for the reach to meet it; and the reach of the grown core.
+
+    One hop: the compiled exact-gain greedy (``kernels.greedy_closed_cover``, linear overall).
+    More hops: the lazy greedy of ``_GreedyCoverage``.
+    """
+    core_size = int(np.count_nonzero(core))
+    if hops == 1:
+        reached = within_hops(graph, core, 1)
+        nodes, gains, count = greedy_closed_cover(
+            graph.indptr, graph.indices, core, reached, max_additions, target
+        )
+        size = core_size + int(nodes.size)
+        pairs = list(zip(nodes.tolist(), gains.tolist(), strict=True))
+        return pairs, _share(count - size, graph.n - size, graph.n)
+    greedy = _GreedyCoverage(graph, core, hops)
+    added: list[tuple[int, int]] = []
+
+    def stop() -> bool:
+        done = greedy.core_size - core_size >= max_additions
+        return done or (target is not None and greedy.meets(target))
+
+    if not stop():
+        for node, gain in greedy.additions():
+            added.append((node, gain))
+            if stop():
+                break
+    return added, greedy.reach()
 
 
 def _share(part: int, whole: int, n: int) -> float:

@@ -1,0 +1,430 @@
+"""Compiled kernels of the analysis: one pass over the CSR arrays each, no Python per person.
+
+The analysis modules call these through small wrappers that check and convert their inputs
+(``indptr`` int64, ``indices`` int32, masks bool), so each kernel is compiled for one signature
+only. Every kernel has a plain-Python twin in the tests (tests/test_kernels.py) and the metrics
+built on them are cross-checked against networkx.
+
+Compilation: numba compiles a kernel on its first call (about a second each, see ``warm_up``)
+and keeps the machine code in its cache (``__pycache__`` next to this file, or numba's user-wide
+cache directory when that is read-only), so later processes load it in milliseconds. Where no
+cache location is writable the kernels are compiled in every process instead; they still work.
+
+Example:
+    >>> import numpy as np
+    >>> indptr = np.array([0, 1, 2, 2], dtype=np.int64)  # 0 - 1, 2 alone
+    >>> indices = np.array([1, 0], dtype=np.int32)
+    >>> labels, count = component_labels_csr(indptr, indices)
+    >>> labels.tolist(), count
+    ([0, 0, 1], 2)
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "bridging_csr",
+    "component_labels_csr",
+    "greedy_closed_cover",
+    "role_counts_csr",
+    "spof_cut_off_csr",
+    "warm_up",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+IntArray = npt.NDArray[np.int64]
+I32 = npt.NDArray[np.int32]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _jit(func: F) -> F:
+    """``numba.njit(cache=True)``, or without the on-disk cache where none can be written."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", numba.NumbaWarning)
+            return cast(F, numba.njit(cache=True, nogil=True)(func))
+    except (RuntimeError, OSError, numba.NumbaWarning):
+        return cast(F, numba.njit(cache=False, nogil=True)(func))
+
+
+# -- connected components --------------------------------------------------------------------
+
+
+@_jit
+def _component_labels(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
+    n = indptr.shape[0] - 1
+    labels = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    count = 0
+    for root in range(n):
+        if labels[root] != -1:
+            continue
+        labels[root] = count
+        queue[0] = root
+        head, tail = 0, 1
+        while head < tail:
+            v = queue[head]
+            head += 1
+            for slot in range(indptr[v], indptr[v + 1]):
+                w = indices[slot]
+                if labels[w] == -1:
+                    labels[w] = count
+                    queue[tail] = w
+                    tail += 1
+        count += 1
+    return labels, count
+
+
+def component_labels_csr(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
+    """Connected components of a symmetric CSR graph: a label per node and the count.
+
+    A breadth-first search from every unlabelled node in ascending order, so components are
+    numbered by their smallest node: node 0 is in component 0, and so on. O(nodes + slots).
+    """
+    labels, count = _component_labels(_i64(indptr), _i32(indices))
+    return labels, int(count)
+
+
+# -- single points of failure ----------------------------------------------------------------
+
+
+@_jit
+def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
+    n = indptr.shape[0] - 1
+    disc = np.full(n, -1, dtype=np.int64)
+    low = np.zeros(n, dtype=np.int64)
+    parent = np.full(n, -1, dtype=np.int64)
+    size = np.ones(n, dtype=np.int64)
+    core_below = np.zeros(n, dtype=np.int64)  # core members in the DFS subtree
+    sep_size = np.zeros(n, dtype=np.int64)  # people in the child subtrees that fall off
+    sep_core = np.zeros(n, dtype=np.int64)  # core members in them
+    sep_cut = np.zeros(n, dtype=np.int64)  # people in those of them with no core member
+    root_of = np.empty(n, dtype=np.int64)
+    next_slot = indptr[:-1].copy()
+    stack = np.empty(n, dtype=np.int64)
+    for v in range(n):
+        if core[v]:
+            core_below[v] = 1
+    timer = 0
+    for root in range(n):
+        if disc[root] != -1:
+            continue
+        disc[root] = timer
+        low[root] = timer
+        timer += 1
+        root_of[root] = root
+        stack[0] = root
+        top = 1
+        while top > 0:
+            v = stack[top - 1]
+            slot = next_slot[v]
+            if slot < indptr[v + 1]:
+                next_slot[v] = slot + 1
+                w = indices[slot]
+                if disc[w] == -1:
+                    parent[w] = v
+                    root_of[w] = root
+                    disc[w] = timer
+                    low[w] = timer
+                    timer += 1
+                    stack[top] = w
+                    top += 1
+                elif w != parent[v] and disc[w] < low[v]:
+                    low[v] = disc[w]  # a back edge (simple graph: skipping the parent is exact)
+                continue
+            top -= 1
+            p = parent[v]
+            if p == -1:
+                continue
+            size[p] += size[v]
+            core_below[p] += core_below[v]
+            if low[v] < low[p]:
+                low[p] = low[v]
+            if low[v] >= disc[p]:  # v's subtree falls off when p is removed
+                sep_size[p] += size[v]
+                sep_core[p] += core_below[v]
+                if core_below[v] == 0:
+                    sep_cut[p] += size[v]
+    cut = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        r = root_of[v]
+        rest_of_core = core_below[r] - (1 if core[v] else 0)
+        if rest_of_core == 0:
+            continue  # nobody here was connected to the rest of the core
+        remainder_size = size[r] - 1 - sep_size[v]
+        remainder_core = rest_of_core - sep_core[v]
+        cut[v] = sep_cut[v] + (remainder_size if remainder_core == 0 else 0)
+    return cut
+
+
+def spof_cut_off_csr(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
+    """For every node v, how many others lose their connection to the rest of the core
+    without v (see ``connectivity.spof_cut_off`` for the definition).
+
+    One iterative Tarjan depth-first search (an explicit stack, no recursion): a DFS child
+    subtree c of v with ``low[c] >= disc[v]`` falls off when v is removed, and the rest of v's
+    component (its ancestors' side) is one more piece; a piece without a core member is cut
+    off, provided v's component holds a core member other than v. O(nodes + slots).
+    """
+    return _spof_cut_off(_i64(indptr), _i32(indices), _bool(core))
+
+
+# -- the greedy maximum coverage, one hop ----------------------------------------------------
+
+
+@_jit
+def _sift_down(heap: IntArray, size: int, key: IntArray, pos: int) -> None:
+    """Restore the heap below ``pos``: the best is the largest key, then the smallest node."""
+    v = heap[pos]
+    kv = key[v]
+    while True:
+        child = 2 * pos + 1
+        if child >= size:
+            break
+        c = heap[child]
+        right = child + 1
+        if right < size:
+            r = heap[right]
+            if key[r] > key[c] or (key[r] == key[c] and r < c):
+                child, c = right, r
+        if key[c] > kv or (key[c] == kv and c < v):
+            heap[pos] = c
+            pos = child
+        else:
+            break
+    heap[pos] = v
+
+
+@_jit
+def _greedy_closed_cover(
+    indptr: IntArray,
+    indices: I32,
+    core: BoolArray,
+    reached: BoolArray,
+    max_additions: int,
+    target: float,
+    use_target: bool,
+) -> tuple[IntArray, IntArray, int]:
+    n = indptr.shape[0] - 1
+    gain = np.zeros(n, dtype=np.int64)  # |closed neighbourhood ∩ unreached|, kept exact
+    for v in range(n):
+        if not reached[v]:
+            gain[v] += 1
+            for slot in range(indptr[v], indptr[v + 1]):
+                gain[indices[slot]] += 1
+    reached_count = 0
+    core_size = 0
+    for v in range(n):
+        if reached[v]:
+            reached_count += 1
+        if core[v]:
+            core_size += 1
+    # a max-heap of the candidates (everyone outside the core) keyed by a gain that is at least
+    # the current gain: (key desc, node asc)
+    key = gain.copy()
+    heap = np.empty(n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if not core[v]:
+            heap[size] = v
+            size += 1
+    for pos in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, key, pos)
+    limit = min(max_additions, size)
+    added = np.empty(limit, dtype=np.int64)
+    gains = np.empty(limit, dtype=np.int64)
+    count = 0
+    while count < limit:
+        if use_target:
+            outside = n - core_size
+            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
+                break
+        best = heap[0]
+        if key[best] != gain[best]:  # stale: refresh and let it sink
+            key[best] = gain[best]
+            _sift_down(heap, size, key, 0)
+            continue
+        size -= 1
+        heap[0] = heap[size]
+        if size > 0:
+            _sift_down(heap, size, key, 0)
+        added[count] = best
+        gains[count] = gain[best]
+        count += 1
+        core_size += 1
+        # reach the closed neighbourhood; every newly reached person lowers the gain of their
+        # own closed neighbourhood by one
+        for j in range(indptr[best] - 1, indptr[best + 1]):
+            u = best if j < indptr[best] else indices[j]
+            if reached[u]:
+                continue
+            reached[u] = True
+            reached_count += 1
+            gain[u] -= 1
+            for slot in range(indptr[u], indptr[u + 1]):
+                gain[indices[slot]] -= 1
+    return added[:count], gains[:count], reached_count
+
+
+def greedy_closed_cover(
+    indptr: IntArray,
+    indices: I32,
+    core: BoolArray,
+    reached: BoolArray,
+    max_additions: int,
+    target: float | None = None,
+) -> tuple[IntArray, IntArray, int]:
+    """The plain greedy maximum coverage by closed neighbourhoods (reach within one hop).
+
+    From the core ``core`` whose reached set (core and neighbours) is ``reached`` (updated in
+    place), repeatedly add the person outside the core whose closed neighbourhood holds the
+    most unreached people, ties broken by the smallest node; stop after ``max_additions``, or,
+    with a ``target``, as soon as the reach of the grown core meets it (``reach.meets_target``).
+
+    Every candidate's gain is kept exact: reaching a person lowers by one the gain of each
+    person in their closed neighbourhood, so all updates together cost O(nodes + slots). A
+    heap keyed by possibly stale gains (each at least the true gain) picks the best: a stale
+    top is refreshed and sunk; an exact top beats every other gain, or equals it with a smaller
+    node. Returns the added nodes, their gains and the number of people reached at the end.
+    """
+    added, gains, reached_count = _greedy_closed_cover(
+        _i64(indptr),
+        _i32(indices),
+        _bool(core),
+        reached,
+        max(int(max_additions), 0),
+        0.0 if target is None else float(target),
+        target is not None,
+    )
+    return added, gains, int(reached_count)
+
+
+# -- roles -----------------------------------------------------------------------------------
+
+
+@_jit
+def _bridging(
+    indptr: IntArray,
+    indices: I32,
+    group: npt.NDArray[np.int8],
+    seg_indptr: IntArray,
+    seg_indices: I32,
+    n_seg: int,
+) -> BoolArray:
+    n = indptr.shape[0] - 1
+    out = np.zeros(indices.shape[0], dtype=np.bool_)
+    holder = np.full(max(n_seg, 1), -1, dtype=np.int64)  # holder[s] == v: v is in segment s
+    for v in range(n):
+        for k in range(seg_indptr[v], seg_indptr[v + 1]):
+            holder[seg_indices[k]] = v
+        for slot in range(indptr[v], indptr[v + 1]):
+            w = indices[slot]
+            if group[w] != group[v]:
+                out[slot] = True
+                continue
+            for k in range(seg_indptr[w], seg_indptr[w + 1]):
+                if holder[seg_indices[k]] != v:
+                    out[slot] = True
+                    break
+    return out
+
+
+def bridging_csr(
+    indptr: IntArray,
+    indices: I32,
+    group: npt.NDArray[np.int8],
+    seg_indptr: IntArray,
+    seg_indices: I32,
+    n_seg: int,
+) -> BoolArray:
+    """Per CSR slot (person → neighbour): the neighbour's primary group differs, or the
+    neighbour is in a segment the person is not in. O(slots × segments per neighbour)."""
+    return _bridging(
+        _i64(indptr),
+        _i32(indices),
+        np.ascontiguousarray(group, dtype=np.int8),
+        _i64(seg_indptr),
+        _i32(seg_indices),
+        int(n_seg),
+    )
+
+
+@_jit
+def _role_counts(
+    indptr: IntArray,
+    indices: I32,
+    engaged: BoolArray,
+    group: npt.NDArray[np.int8],
+    bridging: BoolArray,
+) -> tuple[IntArray, IntArray, IntArray]:
+    n = indptr.shape[0] - 1
+    engaged_ties = np.zeros(n, dtype=np.int64)
+    bridging_ties = np.zeros(n, dtype=np.int64)
+    groups_reached = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        bits = 0
+        for slot in range(indptr[v], indptr[v + 1]):
+            w = indices[slot]
+            if engaged[w]:
+                engaged_ties[v] += 1
+            if bridging[slot]:
+                bridging_ties[v] += 1
+            bits |= 1 << group[w]
+        while bits:
+            groups_reached[v] += bits & 1
+            bits >>= 1
+    return engaged_ties, bridging_ties, groups_reached
+
+
+def role_counts_csr(
+    indptr: IntArray,
+    indices: I32,
+    engaged: BoolArray,
+    group: npt.NDArray[np.int8],
+    bridging: BoolArray,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """Per person: ties to engaged people, bridging ties (``bridging`` per slot) and how many
+    primary groups their neighbours belong to. One pass over the slots."""
+    return _role_counts(
+        _i64(indptr),
+        _i32(indices),
+        _bool(engaged),
+        np.ascontiguousarray(group, dtype=np.int8),
+        _bool(bridging),
+    )
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel on a tiny graph."""
+    indptr = np.array([0, 1, 2, 2], dtype=np.int64)
+    indices = np.array([1, 0], dtype=np.int32)
+    core = np.array([True, False, False])
+    component_labels_csr(indptr, indices)
+    spof_cut_off_csr(indptr, indices, core)
+    greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
+    group = np.zeros(3, dtype=np.int8)
+    slots = bridging_csr(indptr, indices, group, np.zeros(4, dtype=np.int64),
+                         np.zeros(0, dtype=np.int32), 0)
+    role_counts_csr(indptr, indices, core, group, slots)
+
+
+def _i64(a: npt.ArrayLike) -> IntArray:
+    return np.ascontiguousarray(a, dtype=np.int64)
+
+
+def _i32(a: npt.ArrayLike) -> I32:
+    return np.ascontiguousarray(a, dtype=np.int32)
+
+
+def _bool(a: npt.ArrayLike) -> BoolArray:
+    return np.ascontiguousarray(a, dtype=np.bool_)
