@@ -48,9 +48,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         MOVEMAP_SETTINGS=settings,
     )
     app.extensions["movemap.settings"] = settings
+    # the gate first: a request without credentials is refused (401 or sign-in) before CSRF
+    init_auth(app, AccountStore(accounts_path_from_url(settings.accounts_url)))
     csrf = CSRFProtect()
     csrf.init_app(app)
-    init_auth(app, AccountStore(accounts_path_from_url(settings.accounts_url)))
     init_state(app, settings)
 
     @app.route("/health")
@@ -61,6 +62,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from service.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
+    from service.api import init_api
+
+    init_api(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:

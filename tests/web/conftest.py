@@ -3,15 +3,25 @@ with each role (and one without any). Helpers live in ``support.py``."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from support import MAP, PASSWORD, Web, make_settings, seed_store
 
+import service.accounts
 from service import create_app
 from service.accounts import AccountStore
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id at its lowest cost in tests: the same algorithm, milliseconds not ~0.5 s."""
+    quick = functools.partial(PasswordHasher, time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(service.accounts, "PasswordHasher", quick)
 
 
 @pytest.fixture

@@ -1,0 +1,760 @@
+"""The JSON API under ``/api/v1``: constituencies, people, relationships, analysis, gaps, import.
+
+Every route needs an API token (``Authorization: Bearer …``) or a signed-in session; with a
+session, unsafe methods also need the CSRF token in the ``X-CSRFToken`` header (a browser sends
+cookies by itself, never a bearer token, so token calls need no CSRF token). Every route with a
+``<name>`` checks the caller's role in that constituency (``service.auth.requires_role``).
+
+Answers, so a script can rely on them: 400 for a request that cannot be read (not JSON, wrong
+content type, bad query values), 422 for a readable one that is not valid, each problem with its
+``field`` and a plain ``reason``; 404 for unknown constituencies, people and relationships; 405
+for a wrong method; never a 500 for bad input. ``/api/v1/openapi.json`` describes it all.
+
+Example:
+    $ curl -H "Authorization: Bearer $TOKEN" http://localhost:8000/api/v1/constituencies
+    $ curl -H "Authorization: Bearer $TOKEN" -H "Content-Type: application/json" \\
+          -d '{"id": "p9", "group": "people"}' \\
+          http://localhost:8000/api/v1/constituencies/demo/people
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar, cast
+
+from flask import Blueprint, Flask, Response, current_app, g, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFProtect
+from pydantic import BaseModel, ValidationError
+from werkzeug.datastructures import FileStorage
+
+from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis.gaps import GAP_KINDS
+from graph.analysis.result import SEVERITIES
+from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
+from graph.importer import import_csv
+from graph.model import MAX_TRUST, Constituency, Person, Relationship, TrustType
+from graph.stores.base import ConstituencySummary, GraphStore
+from service.auth import accounts, current_account, requires_role
+from service.state import analysis_for, get_store, invalidate
+
+__all__ = ["ApiError", "bp", "init_api", "problems_from"]
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+MAX_HOPS = 20
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class ApiError(Exception):
+    """An answer other than success: status, a short error code, a plain message, problems."""
+
+    def __init__(self, status: int, message: str, problems: list[dict[str, Any]] | None = None,
+                 error: str | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.problems = problems
+        self.error = error or _ERRORS.get(status, "error")
+
+    def response(self) -> Response:
+        body: dict[str, Any] = {"error": self.error, "message": self.message}
+        if self.problems is not None:
+            body["problems"] = self.problems
+        return _json(body, self.status)
+
+
+_ERRORS = {400: "bad_request", 404: "not_found", 409: "conflict", 422: "invalid",
+           503: "unavailable"}
+
+
+def init_api(app: Flask) -> None:
+    """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
+    app.register_blueprint(bp)
+    csrf = app.extensions.get("csrf")
+    if isinstance(csrf, CSRFProtect):
+        csrf.exempt(bp)
+
+
+@bp.before_request
+def _csrf_for_sessions() -> None:
+    """Flask-WTF skips this blueprint; a session (cookie) call must still prove its origin.
+
+    Runs after the app's gate, which has found the account: a bearer token is never sent by a
+    browser on its own, so only cookie-authenticated unsafe calls need the ``X-CSRFToken``.
+    """
+    if g.get("token_account") is not None:
+        return
+    config = current_app.config
+    if not config.get("WTF_CSRF_ENABLED", True):
+        return
+    if request.method in config.get("WTF_CSRF_METHODS", ("POST", "PUT", "PATCH", "DELETE")):
+        cast(CSRFProtect, current_app.extensions["csrf"]).protect()
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError) -> Response:
+    return error.response()
+
+
+@bp.errorhandler(NotFound)
+def _not_found(error: NotFound) -> Response:
+    return ApiError(404, str(error)).response()
+
+
+@bp.errorhandler(StoreError)
+def _store_error(error: StoreError) -> Response:
+    return ApiError(503, f"the store cannot be used right now: {error}").response()
+
+
+@bp.errorhandler(MovemapError)
+def _movemap_error(error: MovemapError) -> Response:
+    return ApiError(422, str(error)).response()
+
+
+@bp.errorhandler(ValidationError)
+def _validation_error(error: ValidationError) -> Response:
+    return ApiError(422, "the request is not valid", problems_from(error)).response()
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """JSON as ``movemap analyse --json`` writes it (dates and numbers of numpy as text)."""
+    text = json.dumps(data, ensure_ascii=False, default=str, allow_nan=False)
+    return Response(text, status=status, headers=headers, mimetype="application/json")
+
+
+def _no_content() -> Response:
+    return Response(status=204)
+
+
+# -- reading requests ------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def json_body() -> Any:
+    """The request's JSON value, or a 400 that says why it cannot be read."""
+    if not request.is_json:
+        raise ApiError(400, "send the body as JSON with 'Content-Type: application/json'")
+    raw = request.get_data(cache=True)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "the body is not UTF-8 text") from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ApiError(400, "the body is nested too deeply to be read") from None
+    except ValueError as exc:
+        reason = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise ApiError(400, f"the body is not valid JSON: {reason}") from None
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object; any other JSON value is a 422."""
+    body = json_body()
+    if not isinstance(body, dict):
+        raise ApiError(422, "the request is not valid",
+                       [{"field": "body", "reason": "must be a JSON object"}])
+    return body
+
+
+_REASONS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda c: "is required",
+    "string_type": lambda c: "must be text",
+    "string_too_short": lambda c: "cannot be empty",
+    "string_too_long": lambda c: f"must be at most {c.get('max_length')} characters",
+    "string_pattern_mismatch": lambda c: "is not written the expected way",
+    "int_type": lambda c: "must be a whole number",
+    "int_parsing": lambda c: "must be a whole number",
+    "int_parsing_size": lambda c: "must be a whole number of a sensible size",
+    "int_from_float": lambda c: "must be a whole number",
+    "float_type": lambda c: "must be a number",
+    "float_parsing": lambda c: "must be a number",
+    "finite_number": lambda c: "must be a finite number",
+    "greater_than_equal": lambda c: f"must be at least {c.get('ge')}",
+    "greater_than": lambda c: f"must be more than {c.get('gt')}",
+    "less_than_equal": lambda c: f"must be at most {c.get('le')}",
+    "less_than": lambda c: f"must be less than {c.get('lt')}",
+    "bool_type": lambda c: "must be true or false",
+    "bool_parsing": lambda c: "must be true or false",
+    "date_type": lambda c: "must be a date written YYYY-MM-DD",
+    "date_parsing": lambda c: "must be a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": lambda c: "must be a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": lambda c: "must be a date without a time",
+    "tuple_type": lambda c: "must be a list",
+    "list_type": lambda c: "must be a list",
+    "iterable_type": lambda c: "must be a list",
+    "dict_type": lambda c: "must be a JSON object",
+    "model_type": lambda c: "must be a JSON object",
+    "model_attributes_type": lambda c: "must be a JSON object",
+    "enum": lambda c: f"must be one of {c.get('expected')}",
+    "literal_error": lambda c: f"must be one of {c.get('expected')}",
+    "value_error": lambda c: str(c.get("error", "is not valid")),
+    "assertion_error": lambda c: str(c.get("error", "is not valid")),
+}
+
+
+def problems_from(error: ValidationError, fields: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """pydantic's errors as ``{"field", "reason"}`` in plain words (no pydantic wording).
+
+    ``fields`` are the known field names, named when a body has one that is not known.
+    """
+    known = ", ".join(fields)
+    problems: list[dict[str, Any]] = []
+    for item in error.errors(include_url=False, include_input=False):
+        kind = item["type"]
+        ctx = dict(item.get("ctx") or {})
+        if kind == "extra_forbidden":
+            reason = "is not a known field" + (f" (known: {known})" if known else "")
+        else:
+            explain = _REASONS.get(kind)
+            reason = explain(ctx) if explain else "is not valid"
+        field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
+                        for part in item["loc"]).lstrip(".") or "body"
+        problems.append({"field": field, "reason": reason})
+    return problems
+
+
+def validated(model: type[_M], data: dict[str, Any]) -> _M:
+    """``model`` built from ``data``, or a 422 listing every problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ApiError(422, f"the {model.__name__.lower()} is not valid",
+                       problems_from(exc, model.model_fields)) from None
+    except (ValueError, TypeError, RecursionError) as exc:  # defensive: never a 500
+        raise ApiError(422, f"the {model.__name__.lower()} is not valid",
+                       [{"field": "body", "reason": str(exc) or "is not valid"}]) from None
+
+
+def _bad_query(field: str, reason: str) -> NoReturn:
+    raise ApiError(400, f"the query parameter '{field}' is not valid: {reason}",
+                   [{"field": field, "reason": reason}])
+
+
+def _query_int(field: str, default: int, low: int, high: int) -> int:
+    text = request.args.get(field, "").strip()
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", text):
+        _bad_query(field, f"must be a whole number from {low} to {high}")
+    value = int(text)
+    if not low <= value <= high:
+        _bad_query(field, f"must be a whole number from {low} to {high}")
+    return value
+
+
+def _paging() -> tuple[int, int]:
+    return (_query_int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
+            _query_int("offset", 0, 0, 10**9))
+
+
+def _page(items: Iterator[Any], limit: int, offset: int,
+          show: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
+    """One page of ``items`` and how many there are in all."""
+    page: list[dict[str, Any]] = []
+    total = 0
+    for item in items:
+        if offset <= total < offset + limit:
+            page.append(show(item))
+        total += 1
+    return {"items": page, "total": total, "limit": limit, "offset": offset}
+
+
+# -- constituencies --------------------------------------------------------------------------
+
+
+def _store() -> GraphStore:
+    return get_store()
+
+
+def _summary(name: str) -> ConstituencySummary | None:
+    return next((s for s in _store().list_constituencies() if s.name == name), None)
+
+
+def _constituency_json(constituency: Constituency, role: str | None,
+                       summary: ConstituencySummary | None) -> dict[str, Any]:
+    return {
+        "name": constituency.name,
+        "description": constituency.description,
+        "expected_segments": list(constituency.expected_segments),
+        "people": summary.people if summary else 0,
+        "relationships": summary.relationships if summary else 0,
+        "role": role,
+    }
+
+
+def _role(name: str) -> str | None:
+    account = current_account()
+    return account.role_in(name) if account else None
+
+
+@bp.get("/constituencies")
+def list_constituencies() -> ResponseReturnValue:
+    """The constituencies the caller has a role in, with their counts and that role."""
+    account = current_account()
+    roles = account.roles if account else {}
+    store = _store()
+    items = [
+        _constituency_json(store.get_constituency(s.name), roles[s.name], s)
+        for s in store.list_constituencies() if s.name in roles
+    ]
+    return _json({"items": items, "total": len(items)})
+
+
+@bp.post("/constituencies")
+def create_constituency() -> ResponseReturnValue:
+    """Create a constituency; the caller becomes its owner."""
+    account = current_account()
+    assert account is not None  # the gate lets nobody else in
+    constituency = validated(Constituency, json_object())
+    store = _store()
+    try:
+        store.get_constituency(constituency.name)
+    except NotFound:
+        pass
+    else:
+        raise ApiError(409, f"a constituency named {constituency.name!r} already exists")
+    store.create_constituency(constituency)
+    accounts().grant(account.email, constituency.name, "owner")
+    invalidate(constituency.name)
+    location = url_for("api.get_constituency", name=constituency.name)
+    return _json(_constituency_json(store.get_constituency(constituency.name), "owner",
+                                    _summary(constituency.name)),
+                 201, {"Location": location})
+
+
+@bp.get("/constituencies/<name>")
+@requires_role("viewer")
+def get_constituency(name: str) -> ResponseReturnValue:
+    return _json(_constituency_json(_store().get_constituency(name), _role(name), _summary(name)))
+
+
+_CONSTITUENCY_EDITABLE = ("description", "expected_segments")
+
+
+@bp.patch("/constituencies/<name>")
+@requires_role("editor")
+def update_constituency(name: str) -> ResponseReturnValue:
+    """Change the description and/or the expected segments."""
+    body = json_object()
+    store = _store()
+    current = store.get_constituency(name)
+    unknown = [key for key in body if key not in _CONSTITUENCY_EDITABLE]
+    if unknown:
+        raise ApiError(422, "the constituency is not valid", [
+            {"field": key, "reason": "cannot be changed here; change "
+             + " or ".join(_CONSTITUENCY_EDITABLE)} for key in unknown
+        ])
+    merged = validated(Constituency, {**current.model_dump(), **body})
+    with store.transaction():
+        if merged.description != current.description:
+            _set_description(store, name, merged.description)
+        if merged.expected_segments != current.expected_segments:
+            store.set_expected_segments(name, list(merged.expected_segments))
+    invalidate(name)
+    return _json(_constituency_json(store.get_constituency(name), _role(name), _summary(name)))
+
+
+def _set_description(store: GraphStore, name: str, description: str) -> None:
+    """The store's own ``set_description`` where it has one; else rebuild in one transaction.
+
+    The ``GraphStore`` protocol has no way to change a description in place yet, so the
+    fallback re-creates the constituency with the same people, ties and expected segments.
+    """
+    setter = getattr(store, "set_description", None)
+    if callable(setter):
+        setter(name, description)
+        return
+    current = store.get_constituency(name)
+    people = list(store.iter_people(name))
+    relationships = list(store.iter_relationships(name))
+    with store.transaction():
+        store.delete_constituency(name)
+        store.create_constituency(current.model_copy(update={"description": description}))
+        store.import_records(name, people, relationships)
+
+
+@bp.delete("/constituencies/<name>")
+@requires_role("owner")
+def delete_constituency(name: str) -> ResponseReturnValue:
+    """Delete a constituency with everyone in it, and every role anyone had in it."""
+    _store().delete_constituency(name)
+    accounts().forget_constituency(name)
+    invalidate(name)
+    return _no_content()
+
+
+# -- people ----------------------------------------------------------------------------------
+
+
+def _person_json(person: Person) -> dict[str, Any]:
+    return person.model_dump(mode="json")
+
+
+@bp.get("/constituencies/<name>/people")
+@requires_role("viewer")
+def list_people(name: str) -> ResponseReturnValue:
+    """People by ascending id; ``q`` finds a piece of text in the id or the name."""
+    limit, offset = _paging()
+    query = request.args.get("q", "").strip().casefold()
+    people: Iterator[Person] = _store().iter_people(name)
+    if query:
+        people = (p for p in people if query in p.id.casefold() or query in p.name.casefold())
+    return _json(_page(people, limit, offset, _person_json))
+
+
+@bp.post("/constituencies/<name>/people")
+@requires_role("editor")
+def create_person(name: str) -> ResponseReturnValue:
+    """Add a person, or replace the one with the same id (201 when added, 200 when replaced)."""
+    person = validated(Person, json_object())
+    added, _updated, _unchanged = _store().upsert_people(name, [person])
+    invalidate(name)
+    location = url_for("api.get_person", name=name, person_id=person.id)
+    return _json(_person_json(person), 201 if added else 200, {"Location": location})
+
+
+@bp.get("/constituencies/<name>/people/<path:person_id>")
+@requires_role("viewer")
+def get_person(name: str, person_id: str) -> ResponseReturnValue:
+    return _json(_person_json(_store().get_person(name, person_id)))
+
+
+def _same_id(body: dict[str, Any], field: str, expected: str) -> None:
+    given = body.get(field, expected)
+    if given != expected:
+        raise ApiError(422, f"the {field} in the body differs from the one in the address", [
+            {"field": field, "reason": f"must be {expected!r}, as in the address, or left out"}
+        ])
+
+
+@bp.put("/constituencies/<name>/people/<path:person_id>")
+@requires_role("editor")
+def replace_person(name: str, person_id: str) -> ResponseReturnValue:
+    """Replace every field of a person (fields left out take their defaults)."""
+    body = json_object()
+    store = _store()
+    store.get_person(name, person_id)
+    _same_id(body, "id", person_id)
+    person = validated(Person, {**body, "id": person_id})
+    store.upsert_people(name, [person])
+    invalidate(name)
+    return _json(_person_json(person))
+
+
+@bp.patch("/constituencies/<name>/people/<path:person_id>")
+@requires_role("editor")
+def update_person(name: str, person_id: str) -> ResponseReturnValue:
+    """Change only the fields given."""
+    body = json_object()
+    store = _store()
+    current = store.get_person(name, person_id)
+    _same_id(body, "id", person_id)
+    person = validated(Person, {**current.model_dump(), **body})
+    store.upsert_people(name, [person])
+    invalidate(name)
+    return _json(_person_json(person))
+
+
+@bp.delete("/constituencies/<name>/people/<path:person_id>")
+@requires_role("editor")
+def delete_person(name: str, person_id: str) -> ResponseReturnValue:
+    """Remove a person and every tie they are part of."""
+    _store().delete_person(name, person_id)
+    invalidate(name)
+    return _no_content()
+
+
+# -- relationships ---------------------------------------------------------------------------
+
+
+def _relationship_json(relationship: Relationship) -> dict[str, Any]:
+    return relationship.model_dump(mode="json")
+
+
+def _find_relationship(store: GraphStore, name: str, source: str, target: str) -> Relationship:
+    getter = getattr(store, "get_relationship", None)
+    if callable(getter):
+        return cast(Relationship, getter(name, source, target))
+    for relationship in store.iter_relationships(name):  # ascending (source, target)
+        if relationship.source == source and relationship.target == target:
+            return relationship
+        if relationship.source > source:
+            break
+    raise NotFound(f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+
+
+def _check_people_exist(store: GraphStore, name: str, relationship: Relationship) -> None:
+    problems = []
+    for field in ("source", "target"):
+        person_id = getattr(relationship, field)
+        try:
+            store.get_person(name, person_id)
+        except NotFound:
+            problems.append({"field": field, "reason": f"there is no person {person_id!r} in "
+                             f"{name!r}; add them first"})
+    if problems:
+        raise ApiError(422, "the relationship names people who are not in the map", problems)
+
+
+@bp.get("/constituencies/<name>/relationships")
+@requires_role("viewer")
+def list_relationships(name: str) -> ResponseReturnValue:
+    """Relationships by ascending (source, target); ``person`` keeps those they are part of."""
+    limit, offset = _paging()
+    store = _store()
+    person = request.args.get("person")
+    relationships: Iterator[Relationship] = store.iter_relationships(name)
+    if person is not None:
+        store.get_person(name, person)  # 404 for an unknown person
+        relationships = (r for r in relationships if person in (r.source, r.target))
+    return _json(_page(relationships, limit, offset, _relationship_json))
+
+
+@bp.post("/constituencies/<name>/relationships")
+@requires_role("editor")
+def create_relationship(name: str) -> ResponseReturnValue:
+    """Record a tie, or replace the one with the same source and target."""
+    relationship = validated(Relationship, json_object())
+    store = _store()
+    _check_people_exist(store, name, relationship)
+    added, _updated, _unchanged = store.upsert_relationships(name, [relationship])
+    invalidate(name)
+    location = url_for("api.get_relationship", name=name, source=relationship.source,
+                       target=relationship.target)
+    return _json(_relationship_json(relationship), 201 if added else 200,
+                 {"Location": location})
+
+
+@bp.get("/constituencies/<name>/relationships/<source>/<target>")
+@requires_role("viewer")
+def get_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
+    return _json(_relationship_json(_find_relationship(_store(), name, source, target)))
+
+
+@bp.put("/constituencies/<name>/relationships/<source>/<target>")
+@requires_role("editor")
+def replace_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
+    """Replace the trust strengths, ``recruited`` and ``since`` of a recorded tie."""
+    body = json_object()
+    store = _store()
+    _find_relationship(store, name, source, target)
+    _same_id(body, "source", source)
+    _same_id(body, "target", target)
+    relationship = validated(Relationship, {**body, "source": source, "target": target})
+    store.upsert_relationships(name, [relationship])
+    invalidate(name)
+    return _json(_relationship_json(relationship))
+
+
+@bp.delete("/constituencies/<name>/relationships/<source>/<target>")
+@requires_role("editor")
+def delete_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
+    _store().delete_relationship(name, source, target)
+    invalidate(name)
+    return _no_content()
+
+
+# -- analysis and gaps -----------------------------------------------------------------------
+
+
+def _share(field: str) -> float | None:
+    text = request.args.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        _bad_query(field, "must be a share such as 0.03 or 3%")
+    if not (math.isfinite(value) and 0 < value <= 1):
+        _bad_query(field, "must be above 0 and at most 1 (100%)")
+    return value
+
+
+def _min_trust() -> dict[str, int]:
+    kinds = ", ".join(t.value for t in TrustType)
+    minimum: dict[str, int] = {}
+    for raw in request.args.getlist("min_trust"):
+        for item in filter(None, (part.strip() for part in raw.split(","))):
+            trust, sep, level = item.partition(":" if ":" in item else "=")
+            trust = trust.strip().lower().replace("-", "_").replace(" ", "_")
+            if not sep:
+                _bad_query("min_trust", f"{item!r} is not TYPE:LEVEL, e.g. flow_of_value:1")
+            if trust not in {t.value for t in TrustType}:
+                _bad_query("min_trust", f"has an unknown trust type {trust!r}; use {kinds}")
+            if not re.fullmatch(r"[0-9]", level.strip()) or int(level) > MAX_TRUST:
+                _bad_query("min_trust", f"level of {trust} must be a whole number 0–{MAX_TRUST}")
+            minimum[trust] = int(level)
+    return minimum
+
+
+def _as_of() -> date | None:
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        _bad_query("as_of", "must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _bad_query("as_of", "must be a real date written YYYY-MM-DD")
+
+
+ANALYSIS_QUERY = ("hops", "min_trust", "target_core", "target_reach", "as_of")
+
+
+def analysis_options() -> AnalysisOptions | None:
+    """The analysis options of the query, or ``None`` for the defaults (the cached analysis)."""
+    if not any(request.args.get(key, "").strip() for key in ANALYSIS_QUERY):
+        return None
+    hops = _query_int("hops", 1, 1, MAX_HOPS)
+    min_trust = _min_trust()
+    target_core, target_reach, as_of = _share("target_core"), _share("target_reach"), _as_of()
+    try:
+        return AnalysisOptions(
+            hops=hops,
+            min_trust=min_trust,
+            target_core_share=0.03 if target_core is None else target_core,
+            target_reach=0.9 if target_reach is None else target_reach,
+            as_of=as_of or date.today(),
+        )
+    except ValueError as exc:  # defensive: the checks above should catch everything
+        raise ApiError(400, str(exc)) from None
+
+
+def _analysis(name: str) -> Analysis:
+    _store().get_constituency(name)  # 404 before any work
+    return analysis_for(name, analysis_options()).analysis
+
+
+@bp.get("/constituencies/<name>/analysis")
+@requires_role("viewer")
+def get_analysis(name: str) -> ResponseReturnValue:
+    """The same object as ``movemap analyse NAME --json``."""
+    return _json(_analysis(name).to_dict())
+
+
+def _choices(field: str, allowed: Iterable[str]) -> set[str] | None:
+    values = {v.strip() for raw in request.args.getlist(field) for v in raw.split(",")} - {""}
+    if not values:
+        return None
+    allowed = tuple(allowed)
+    wrong = sorted(values - set(allowed))
+    if wrong:
+        _bad_query(field, f"has unknown values {', '.join(map(repr, wrong))}; use "
+                   f"{', '.join(allowed)}")
+    return values
+
+
+@bp.get("/constituencies/<name>/gaps")
+@requires_role("viewer")
+def list_gaps(name: str) -> ResponseReturnValue:
+    """The gaps, most serious first; ``severity`` and ``kind`` keep only those given."""
+    severities = _choices("severity", SEVERITIES)
+    kinds = _choices("kind", GAP_KINDS)
+    gaps = [
+        gap.to_dict() for gap in _analysis(name).gaps
+        if (severities is None or gap.severity in severities)
+        and (kinds is None or gap.kind in kinds)
+    ]
+    return _json({"constituency": name, "gaps": gaps, "total": len(gaps)})
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+_YES = {"1", "yes", "true", "on", "y"}
+_NO = {"", "0", "no", "false", "off", "n"}
+
+
+def _upload(field: str) -> FileStorage:
+    upload = request.files.get(field)
+    if upload is None or not upload.filename:
+        raise ApiError(400, "send both files as multipart/form-data fields 'people' and "
+                       "'relationships'", [{"field": field, "reason": "no file was sent"}])
+    return upload
+
+
+@bp.post("/constituencies/<name>/import")
+@requires_role("editor")
+def import_files(name: str) -> ResponseReturnValue:
+    """Import people.csv and relationships.csv, all or nothing, exactly as ``movemap import``."""
+    if request.mimetype != "multipart/form-data":
+        raise ApiError(400, "send the files as multipart/form-data with fields 'people' and "
+                       "'relationships'")
+    people, relationships = _upload("people"), _upload("relationships")
+    replace_text = request.form.get("replace", "").strip().lower()
+    if replace_text not in _YES | _NO:
+        raise ApiError(400, "the field 'replace' must be yes or no",
+                       [{"field": "replace", "reason": "must be yes or no"}])
+    store = _store()
+    store.get_constituency(name)
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
+        shown: dict[str, str] = {}
+        paths = []
+        for upload, default in ((people, "people.csv"), (relationships, "relationships.csv")):
+            path = Path(folder) / default
+            upload.save(os.fspath(path))
+            shown[os.fspath(path)] = _safe_name(upload.filename, default)
+            paths.append(path)
+        try:
+            summary = import_csv(store, name, paths[0], paths[1],
+                                 replace=replace_text in _YES, on_warning=warnings.append)
+        except ImportFailed as failed:
+            problems = [{**p.to_dict(), "file": shown.get(p.file, p.file)}
+                        for p in failed.problems]
+            count = len(problems)
+            raise ApiError(422, f"import failed, nothing was written: {count} problem"
+                           f"{'s' if count != 1 else ''}", problems) from None
+        warnings = [_hide_paths(w, shown) for w in warnings]
+    invalidate(name)
+    return _json({
+        "constituency": name,
+        "people": {"added": summary.people_added, "updated": summary.people_updated,
+                   "unchanged": summary.people_unchanged},
+        "relationships": {"added": summary.relationships_added,
+                          "updated": summary.relationships_updated,
+                          "unchanged": summary.relationships_unchanged},
+        "changed": summary.changed,
+        "warnings": warnings,
+    })
+
+
+def _safe_name(filename: str | None, default: str) -> str:
+    """The uploaded file's own name (no folders), to report problems against."""
+    name = Path((filename or "").replace("\\", "/")).name.strip()
+    return name[:200] if name and name.isprintable() else default
+
+
+def _hide_paths(text: str, shown: dict[str, str]) -> str:
+    for path, name in shown.items():
+        text = text.replace(path, name)
+    return text
+
+
+# -- the OpenAPI document --------------------------------------------------------------------
+
+
+@bp.get("/openapi.json")
+def openapi_document() -> ResponseReturnValue:
+    """This API described in OpenAPI 3.1."""
+    from service.openapi import build_document
+
+    return _json(build_document())
