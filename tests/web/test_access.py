@@ -1,0 +1,218 @@
+"""Access control, proved by walking the app's URL map: every route, every method.
+
+* without credentials every route except sign-in, health and static files answers 401 (API) or
+  a redirect to the sign-in page (pages);
+* every route with a ``<name>`` answers 404 to an account without a role there, and for a
+  constituency that does not exist, and 403 to a role too weak for it;
+* the accounts of one map never see another map, with a token or with a session.
+
+New routes are covered as they are added: URL arguments are filled in generically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from support import MAP, OTHER_MAP, Web, bearer, csrf_token, sign_in
+from werkzeug.routing import Rule
+from werkzeug.test import TestResponse
+
+from graph.stores.base import open_store
+from service.accounts import ROLES
+from service.auth import PUBLIC_ENDPOINTS
+
+PUBLIC = {"auth.login", "health", "static"}
+ROLE_ACCOUNTS = ("owner", "editor", "viewer")
+UNKNOWN = "no-such-map"
+
+
+@dataclass(frozen=True)
+class Route:
+    rule: Rule
+    method: str
+
+    @property
+    def api(self) -> bool:
+        return self.rule.rule.startswith("/api/")
+
+    def role(self, app: Flask) -> str | None:
+        return getattr(app.view_functions[self.rule.endpoint], "_movemap_role", None)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.rule.rule}"
+
+
+def routes(app: Flask, *, with_options: bool = True) -> Iterator[Route]:
+    """Every non-public rule with every method it allows (HEAD is GET's twin)."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        for method in sorted((rule.methods or set()) - {"HEAD"}):
+            if method != "OPTIONS" or with_options:
+                yield Route(rule, method)
+
+
+def arguments(web: Web) -> dict[str, str]:
+    """Real values for the URL arguments routes use: a person with a tie, and the tie."""
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        tie = next(iter(store.iter_relationships(MAP)))
+    finally:
+        store.close()
+    return {"person_id": tie.source, "person": tie.source, "id": tie.source,
+            "source": tie.source, "target": tie.target}
+
+
+def url(route: Route, name: str | None, values: dict[str, str]) -> str:
+    filled = {arg: values.get(arg, "x") for arg in route.rule.arguments}
+    if name is not None:
+        filled["name"] = name
+    built = route.rule.build(filled, append_unknown=False)
+    assert built is not None, route
+    return built[1]
+
+
+class Caller:
+    """Requests as one account, with its API token or its signed-in session (+ CSRF header)."""
+
+    def __init__(self, web: Web, role: str) -> None:
+        self.token = web.tokens[role]
+        self.session = web.app.test_client()
+        sign_in(self.session, web.emails[role])
+        self.csrf = {"X-CSRFToken": csrf_token(self.session, "/")}
+        self.plain = web.app.test_client()
+
+    def by_token(self, method: str, path: str) -> TestResponse:
+        return self.plain.open(path, method=method, headers=bearer(self.token))
+
+    def by_session(self, method: str, path: str) -> TestResponse:
+        return self.session.open(path, method=method, headers=self.csrf)
+
+    def both(self, route: Route, path: str) -> list[tuple[str, TestResponse]]:
+        """Pages are for browsers (sessions); the API is called both ways."""
+        answers = [("session", self.by_session(route.method, path))]
+        if route.api:
+            answers.append(("token", self.by_token(route.method, path)))
+        return answers
+
+
+@pytest.fixture
+def callers(web: Web) -> dict[str, Caller]:
+    web.accounts.grant(web.emails["outsider"], OTHER_MAP, "owner")  # their own map
+    return {role: Caller(web, role) for role in (*ROLE_ACCOUNTS, "outsider")}
+
+
+def test_only_sign_in_health_and_static_are_public(web: Web) -> None:
+    assert PUBLIC_ENDPOINTS == PUBLIC
+    marked = {endpoint for endpoint, view in web.app.view_functions.items()
+              if getattr(view, "_movemap_public", False)}
+    assert marked <= PUBLIC
+    assert {rule.endpoint for rule in web.app.url_map.iter_rules()} >= PUBLIC
+
+
+def test_every_route_refuses_requests_without_credentials(web: Web, client: FlaskClient) -> None:
+    values = arguments(web)
+    checked = 0
+    for route in routes(web.app):
+        path = url(route, MAP, values)
+        response = client.open(path, method=route.method)
+        if route.api:
+            assert response.status_code == 401, route
+            assert response.is_json and response.json["error"] == "unauthorised", route
+            assert response.headers["WWW-Authenticate"].startswith("Bearer"), route
+        else:
+            assert response.status_code == 302, (str(route), response.status_code)
+            assert response.headers["Location"].startswith("/login?next="), route
+        for header in ({"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic eDp5"}):
+            assert client.open(path, method=route.method, headers=header).status_code == 401
+        checked += 1
+    assert checked >= 20  # the pages and the whole API
+
+
+def test_a_stale_session_cookie_is_no_credential(web: Web) -> None:
+    client = web.app.test_client()
+    sign_in(client, web.emails["owner"])
+    assert client.get(f"/api/v1/constituencies/{MAP}").status_code == 200
+    web.accounts.delete_user(web.emails["owner"])
+    assert client.get(f"/api/v1/constituencies/{MAP}").status_code == 401
+    assert client.get("/").status_code == 302
+
+
+def test_every_constituency_route_declares_a_role(web: Web) -> None:
+    with_name = [r for r in routes(web.app, with_options=False) if "name" in r.rule.arguments]
+    assert with_name, "no constituency routes at all?"
+    for route in with_name:
+        assert route.role(web.app) in ROLES, route
+
+
+def test_reads_need_a_viewer_and_writes_an_editor_or_owner(web: Web) -> None:
+    owner_only = set()
+    for route in routes(web.app, with_options=False):
+        role = route.role(web.app)
+        if role is None:
+            continue
+        if route.method == "GET":
+            assert role == "viewer", route
+        else:
+            assert role in ("editor", "owner"), route
+            if role == "owner":
+                owner_only.add(str(route))
+    assert "DELETE /api/v1/constituencies/<name>" in owner_only
+
+
+def test_constituency_routes_hide_maps_without_a_role_and_unknown_maps(
+    web: Web, callers: dict[str, Caller]
+) -> None:
+    values = arguments(web)
+    for route in routes(web.app, with_options=False):
+        if "name" not in route.rule.arguments:
+            continue
+        for how, response in callers["outsider"].both(route, url(route, MAP, values)):
+            assert response.status_code == 404, (how, str(route))
+        for role in ROLE_ACCOUNTS:
+            for name in (OTHER_MAP, UNKNOWN):
+                for how, response in callers[role].both(route, url(route, name, values)):
+                    assert response.status_code == 404, (role, how, name, str(route))
+
+
+def test_constituency_routes_refuse_roles_too_weak_with_403(
+    web: Web, callers: dict[str, Caller]
+) -> None:
+    values = arguments(web)
+    seen: set[str] = set()
+    for route in routes(web.app, with_options=False):
+        needed = route.role(web.app)
+        if needed is None:
+            continue
+        seen.add(needed)
+        for role in ROLES[: ROLES.index(needed)]:
+            for how, response in callers[role].both(route, url(route, MAP, values)):
+                assert response.status_code == 403, (role, how, str(route))
+    assert seen == set(ROLES)  # viewer reads, editor writes, owner deletes a map
+
+
+def test_the_role_needed_lets_reads_through(web: Web, callers: dict[str, Caller]) -> None:
+    values = arguments(web)
+    for route in routes(web.app, with_options=False):
+        needed = route.role(web.app)
+        if needed is None or route.method != "GET":
+            continue
+        for how, response in callers[needed].both(route, url(route, MAP, values)):
+            assert response.status_code in (200, 302, 303), (how, str(route),
+                                                             response.status_code)
+
+
+def test_accounts_list_only_their_own_maps(web: Web, callers: dict[str, Caller]) -> None:
+    for role in ROLE_ACCOUNTS:
+        listed = callers[role].by_token("GET", "/api/v1/constituencies").json
+        assert [c["name"] for c in listed["items"]] == [MAP]
+        listed = callers[role].by_session("GET", "/api/v1/constituencies").json
+        assert [c["name"] for c in listed["items"]] == [MAP]
+    listed = callers["outsider"].by_token("GET", "/api/v1/constituencies").json
+    assert [c["name"] for c in listed["items"]] == [OTHER_MAP]
+    assert callers["outsider"].by_token("GET", f"/api/v1/constituencies/{OTHER_MAP}"
+                                        ).status_code == 200
