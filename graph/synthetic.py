@@ -13,13 +13,14 @@ The shape, and why (DOMAIN.md):
 - **segments**: everyone lives in one ``locality:`` (localities of uneven size, about 2,500
   people each); some belong to a ``community:`` (mostly the people), givers of service and
   leaders mostly work in a ``service:``; so each person has 1–3 segments;
-- **heavy-tailed degrees**: each person's activity is Pareto distributed (shape 2.2, capped at
-  200 times the smallest), ties are drawn in proportion to it, so a few hubs have hundreds of
-  ties while most people have a handful;
-- **clustering**: most ties stay within a locality, half of them between close neighbours on a
-  ring of the locality (many triangles, like households and streets), the rest to the
-  locality's active people; some ties link people sharing a community or service across
-  localities, a few anywhere (system leaders mostly with other system leaders);
+- **heavy-tailed degrees**: each person's activity is lognormal (σ = 1.1, capped), and both
+  ends of a tie are drawn in proportion to it, so the median person has about 13 ties, a few
+  percent have one or two (some none), and hubs have hundreds to a thousand;
+- **clustering**: about three ties in four stay within a locality, most of them between close
+  neighbours on a ring of the locality (many triangles, like households and streets), the rest
+  with the locality's active people; some ties link people sharing a community or service
+  across localities, a few anyone (system leaders mostly other system leaders); so there are
+  parts of the map hanging on one person, and a few small parts on their own;
 - **an engaged core** of about 2.5% (``leading``, or a declared role), drawn mostly from the
   most active people, on the ladder unengaged 50%, aware 24%, supporting 15%, contributing 9%,
   leading 2%; declared roles: mobilisers among hubs, lone wolves among the least connected and
@@ -142,7 +143,10 @@ _PEOPLE_ORGS = ("Carers Group", "Patient Forum", "Residents Association", "Food 
 # tie kinds: close neighbours in a locality, active people of the locality, a shared community
 # or service anywhere, anyone (system leaders: mostly other system leaders)
 _NEAR, _LOCAL, _SEGMENT, _ANY = 0, 1, 2, 3
-_KIND_SHARES = (0.50, 0.27, 0.14, 0.09)
+_KIND_SHARES = (0.52, 0.30, 0.11, 0.07)
+TICKETS_PER_ACTIVITY = 4
+NEAR_STEP = 6
+"""Mean distance, in tickets, of a tie to a close neighbour on the locality's ring."""
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -198,7 +202,7 @@ def synthetic_constituency(
     people_g, givers_g, leaders_g = (g.index for g in GROUPS)
 
     # activity (heavy tailed), engagement on the ladder, declared roles, joined dates
-    activity = np.minimum(rng.pareto(2.2, n) + 1.0, 200.0)
+    activity = np.minimum(rng.lognormal(0.0, 1.1, n), 250.0)
     activity *= np.where(group == leaders_g, 1.5, 1.0)
     score = 0.8 * np.log(activity) + rng.normal(0.0, 0.7, n) + 0.2 * (group == leaders_g)
     engagement = _ladder(score, ENGAGEMENT_SHARES)
@@ -450,42 +454,42 @@ def _ties(
         return empty, empty, empty
     if n >= 1 << 29:
         raise ValueError("at most 2**29 people")
-    tickets = np.maximum(np.rint(activity * 2), 1).astype(np.int64)
-    # people ordered by locality, in a random order within it: the locality's ring
+    tickets = np.maximum(np.rint(activity * TICKETS_PER_ACTIVITY), 1).astype(np.int64)
+    # people ordered by locality, in a random order within it; each person's tickets in a row:
+    # the locality's ring of tickets (a uniform ticket is a person in proportion to activity)
     ring = np.lexsort((rng.random(n), loc))
-    pos = np.empty(n, dtype=np.int64)
-    pos[ring] = np.arange(n)
-    loc_size = np.bincount(loc, minlength=int(loc.max()) + 1)
-    loc_start = np.concatenate(([0], np.cumsum(loc_size)[:-1]))
-    # every ticket, grouped by locality: a uniform ticket is a person in proportion to activity
     ring_tickets = np.repeat(ring, tickets[ring])
+    loc_size = np.bincount(loc, minlength=int(loc.max()) + 1)
     loc_tickets = np.bincount(loc, weights=tickets, minlength=loc_size.shape[0]).astype(np.int64)
     loc_ticket_start = np.concatenate(([0], np.cumsum(loc_tickets)[:-1]))
     leaders = np.flatnonzero(group == Group.SYSTEM_LEADERS.index)
     leader_tickets = np.repeat(leaders, tickets[leaders])
-    # members of each shared segment (community or service), grouped by segment
+    # the tickets of the members of each shared segment (community or service), by segment
     seg_of = np.concatenate([community, np.where(service >= 0, service + len(COMMUNITIES), -1)])
     owner = np.concatenate([np.arange(n), np.arange(n)])
     has = seg_of >= 0
     seg_of, owner = seg_of[has], owner[has]
-    seg_members = owner[np.argsort(seg_of, kind="stable")]
-    seg_size = np.bincount(seg_of, minlength=len(COMMUNITIES) + len(SERVICES))
-    seg_start = np.concatenate(([0], np.cumsum(seg_size)[:-1]))
+    by_segment = np.argsort(seg_of, kind="stable")
+    seg_tickets = np.repeat(owner[by_segment], tickets[owner[by_segment]])
+    seg_count = np.bincount(seg_of, weights=tickets[owner],
+                            minlength=len(COMMUNITIES) + len(SERVICES)).astype(np.int64)
+    seg_start = np.concatenate(([0], np.cumsum(seg_count)[:-1]))
 
     drawn: list[IntArray] = []
     batch = int(wanted * 1.12) + 64
-    for _ in range(50):
-        s = ring_tickets[rng.integers(0, ring_tickets.shape[0], batch)]
+    for _ in range(8):
+        ticket = rng.integers(0, ring_tickets.shape[0], batch)
+        s = ring_tickets[ticket]
         k = _draw(rng, _KIND_SHARES, batch)
         com_s, ser_s = community[s], service[s]
         k[(k == _SEGMENT) & (com_s < 0) & (ser_s < 0)] = _NEAR
         t = np.empty(batch, dtype=np.int64)
-        # close neighbours on the locality's ring: 1, 2, 3… places away, either side
+        # close neighbours on the locality's ring of tickets, a few tickets away either side
         rows = np.flatnonzero(k == _NEAR)
         ls = loc[s[rows]]
-        lo, size = loc_start[ls], loc_size[ls]
-        step = rng.geometric(0.4, rows.size) * rng.choice(np.array([-1, 1]), rows.size)
-        t[rows] = ring[lo + (pos[s[rows]] - lo + step) % size]
+        lo, size = loc_ticket_start[ls], loc_tickets[ls]
+        step = rng.geometric(1 / NEAR_STEP, rows.size) * rng.choice(np.array([-1, 1]), rows.size)
+        t[rows] = ring_tickets[lo + (ticket[rows] - lo + step) % size]
         # the locality's active people
         rows = np.flatnonzero(k == _LOCAL)
         ls = loc[s[rows]]
@@ -496,8 +500,8 @@ def _ties(
         com, ser = com_s[rows], ser_s[rows]
         pick_service = (ser >= 0) & ((com < 0) | (rng.random(rows.size) < 0.6))
         seg = np.where(pick_service, ser + len(COMMUNITIES), com)
-        offset = (rng.random(rows.size) * seg_size[seg]).astype(np.int64)
-        t[rows] = seg_members[seg_start[seg] + offset]
+        offset = (rng.random(rows.size) * seg_count[seg]).astype(np.int64)
+        t[rows] = seg_tickets[seg_start[seg] + offset]
         # anyone, in proportion to activity; system leaders mostly reach other leaders
         rows = np.flatnonzero(k == _ANY)
         t[rows] = ring_tickets[rng.integers(0, ring_tickets.shape[0], rows.size)]
@@ -519,6 +523,11 @@ def _ties(
         drawn = [keys[first]]
         batch = max(64, int((wanted - distinct) * 2))
     keys = keys[first]
+    if keys.shape[0] < wanted:  # dense: fill up with pairs chosen uniformly among the rest
+        lo_all, hi_all = np.triu_indices(n, 1)
+        rest = np.setdiff1d(lo_all * n + hi_all, keys >> 3)
+        extra = rng.choice(rest, wanted - keys.shape[0], replace=False)
+        keys = np.sort(np.concatenate([keys, extra * 8 + _ANY * 2]))
     if keys.shape[0] > wanted:  # drop a random excess: candidates are exchangeable
         drop = rng.choice(keys.shape[0], keys.shape[0] - wanted, replace=False)
         keep_mask = np.ones(keys.shape[0], dtype=bool)
