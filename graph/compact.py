@@ -15,12 +15,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+import operator
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import networkx as nx
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -34,7 +38,7 @@ from graph.model import (
     TrustType,
 )
 
-__all__ = ["NO_DATE", "CompactGraph", "date_to_day", "day_to_date"]
+__all__ = ["NO_DATE", "CompactGraph", "compiled", "date_to_day", "day_to_date", "sorted_unique"]
 
 IntArray = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -271,7 +275,7 @@ class CompactGraph:
         Relationships are merged into undirected ties: strength per trust type is the maximum
         recorded, ``since`` the earliest. Recruitments keep their direction.
         """
-        if any(a >= b for a, b in zip(ids, ids[1:], strict=False)):
+        if any(map(operator.ge, ids, itertools.islice(ids, 1, None))):
             raise ValueError("ids must be unique and ascending")
         n = len(ids)
         if segment_indptr is None or segment_indices is None:
@@ -284,24 +288,18 @@ class CompactGraph:
             )
         src = np.asarray(rel_source, dtype=np.int64)
         dst = np.asarray(rel_target, dtype=np.int64)
-        lo, hi = np.minimum(src, dst), np.maximum(src, dst)
-        key = lo * max(n, 1) + hi
-        uniq, inverse = np.unique(key, return_inverse=True)
-        m = uniq.shape[0]
-        edge_u = (uniq // max(n, 1)).astype(np.int32)
-        edge_v = (uniq % max(n, 1)).astype(np.int32)
-        strength: dict[str, I8] = {}
-        for trust in TRUST_TYPES:
-            values = np.zeros(m, dtype=np.int8)
-            np.maximum.at(values, inverse, np.asarray(rel_strength[trust.value], dtype=np.int8))
-            strength[trust.value] = values
-        since_in = np.asarray(rel_since, dtype=np.int64)
-        since_in = np.where(since_in == NO_DATE, np.iinfo(np.int64).max, since_in)
-        since = np.full(m, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(since, inverse, since_in)
-        edge_since = np.where(since == np.iinfo(np.int64).max, NO_DATE, since).astype(np.int32)
+        if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n):
+            raise ValueError("relationship endpoint out of range")
+        edge_u, edge_v, merged, edge_since = _merge_ties(
+            n,
+            src,
+            dst,
+            np.stack([np.asarray(rel_strength[t.value], dtype=np.int8) for t in TRUST_TYPES]),
+            np.asarray(rel_since, dtype=np.int32),
+        )
+        strength = {t.value: merged[i] for i, t in enumerate(TRUST_TYPES)}
         rec = np.asarray(rel_recruited, dtype=bool)
-        rec_key = np.unique(src[rec] * max(n, 1) + dst[rec])
+        rec_key = sorted_unique(src[rec] * max(n, 1) + dst[rec])
         return cls(
             name=name,
             ids=ids,
@@ -381,8 +379,171 @@ class CompactGraph:
         return g
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sorted_unique(values: npt.NDArray[np.integer[Any]]) -> IntArray:
+    """The distinct values, ascending (as ``np.unique``, whose hashing is slower on large
+    integer arrays than one sort)."""
+    ordered = np.sort(np.asarray(values, dtype=np.int64), kind="stable")
+    if ordered.size == 0:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
+def compiled(func: F) -> F:
+    """``numba.njit(cache=True)``: compiled on first call, the machine code kept on disk.
+
+    The cache lives in ``__pycache__`` next to the source, or numba's user-wide cache directory
+    when that is read-only; where neither can be written the function is compiled in every
+    process instead (slower to start, same results).
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", numba.NumbaWarning)
+            return cast(F, numba.njit(cache=True, nogil=True)(func))
+    except (RuntimeError, OSError, numba.NumbaWarning):
+        return cast(F, numba.njit(cache=False, nogil=True)(func))
+
+
+@compiled
+def _merge_ties_kernel(
+    n: int,
+    src: IntArray,
+    dst: IntArray,
+    strength_in: I8,
+    since_in: I32,
+) -> tuple[I32, I32, I8, I32]:
+    k = src.shape[0]
+    types = strength_in.shape[0]
+    # bucket the relationships by their smaller end (a counting sort), each carrying its larger
+    # end and a payload: since in the high 32 bits, one byte per trust type's strength below
+    start = np.zeros(n + 1, dtype=np.int64)
+    for r in range(k):
+        start[min(src[r], dst[r]) + 1] += 1
+    for i in range(n):
+        start[i + 1] += start[i]
+    pos = start[:-1].copy()
+    his = np.empty(k, dtype=np.int64)
+    payload = np.empty(k, dtype=np.int64)
+    for r in range(k):
+        lo = min(src[r], dst[r])
+        p = pos[lo]
+        pos[lo] = p + 1
+        his[p] = max(src[r], dst[r])
+        pay = np.int64(since_in[r]) << 32
+        for t in range(types):
+            pay |= np.int64(strength_in[t, r]) << (8 * t)
+        payload[p] = pay
+    # sort each bucket by the larger end, then merge equal pairs: per trust type the maximum
+    # strength, the earliest since recorded
+    edge_u = np.empty(k, dtype=np.int32)
+    edge_v = np.empty(k, dtype=np.int32)
+    strength = np.zeros((types, k), dtype=np.int8)
+    since = np.empty(k, dtype=np.int32)
+    m = 0
+    for x in range(n):
+        s0, s1 = start[x], start[x + 1]
+        if s1 - s0 > 24:
+            order = np.argsort(his[s0:s1])
+            his[s0:s1] = his[s0:s1][order]
+            payload[s0:s1] = payload[s0:s1][order]
+        else:  # insertion sort: most buckets are small
+            for i in range(s0 + 1, s1):
+                h, pay = his[i], payload[i]
+                j = i - 1
+                while j >= s0 and his[j] > h:
+                    his[j + 1] = his[j]
+                    payload[j + 1] = payload[j]
+                    j -= 1
+                his[j + 1] = h
+                payload[j + 1] = pay
+        previous = -1
+        for i in range(s0, s1):
+            h, pay = his[i], payload[i]
+            if h != previous:
+                previous = h
+                edge_u[m] = x
+                edge_v[m] = h
+                since[m] = NO_DATE
+                for t in range(types):
+                    strength[t, m] = (pay >> (8 * t)) & 255
+                m += 1
+            else:
+                for t in range(types):
+                    value = (pay >> (8 * t)) & 255
+                    if value > strength[t, m - 1]:
+                        strength[t, m - 1] = value
+            day = np.int32(pay >> 32)
+            if day != NO_DATE and (since[m - 1] == NO_DATE or day < since[m - 1]):
+                since[m - 1] = day
+    return edge_u[:m].copy(), edge_v[:m].copy(), strength[:, :m].copy(), since[:m].copy()
+
+
+def _merge_ties(
+    n: int, src: IntArray, dst: IntArray, strength: I8, since: I32
+) -> tuple[I32, I32, I8, I32]:
+    """Relationships (any order, either direction, repeats) merged into undirected ties sorted
+    by (u, v) with u < v: per trust type the maximum strength (at least 0), the earliest
+    ``since`` (``NO_DATE`` when none). A counting sort by the smaller end, each bucket sorted
+    by the larger end (small buckets by insertion), one merging pass: about linear.
+    """
+    return _merge_ties_kernel(
+        int(n),
+        np.ascontiguousarray(src, dtype=np.int64),
+        np.ascontiguousarray(dst, dtype=np.int64),
+        np.ascontiguousarray(np.maximum(strength, 0), dtype=np.int8),
+        np.ascontiguousarray(since, dtype=np.int32),
+    )
+
+
+@compiled
+def _csr_kernel(n: int, u: I32, v: I32) -> tuple[IntArray, I32, I32]:
+    m = u.shape[0]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for e in range(m):
+        indptr[u[e] + 1] += 1
+        indptr[v[e] + 1] += 1
+    for i in range(n):
+        indptr[i + 1] += indptr[i]
+    pos = indptr[:-1].copy()
+    indices = np.empty(2 * m, dtype=np.int32)
+    slot_edge = np.empty(2 * m, dtype=np.int32)
+    # ties sorted by (u, v), u < v: for a person x, the ties (w, x) come first in the order of
+    # w (all below x), then the ties (x, w) in the order of w (all above x)
+    for e in range(m):
+        x = v[e]
+        indices[pos[x]] = u[e]
+        slot_edge[pos[x]] = e
+        pos[x] += 1
+    for e in range(m):
+        x = u[e]
+        indices[pos[x]] = v[e]
+        slot_edge[pos[x]] = e
+        pos[x] += 1
+    return indptr, indices, slot_edge
+
+
 def _csr(n: int, u: I32, v: I32) -> tuple[IntArray, I32, I32]:
-    """Symmetric CSR of an undirected edge list, neighbours ascending, with edge ids per slot."""
+    """Symmetric CSR of an undirected edge list, neighbours ascending, with edge ids per slot.
+
+    For ties sorted by (u, v) with u < v (as ``from_arrays`` makes them) two counting passes
+    suffice; any other edge list is sorted first.
+    """
+    u = np.ascontiguousarray(u, dtype=np.int32)
+    v = np.ascontiguousarray(v, dtype=np.int32)
+    if u.size and not (
+        np.all(u < v)
+        and np.all((u[1:] > u[:-1]) | ((u[1:] == u[:-1]) & (v[1:] > v[:-1])))
+    ):
+        return _csr_sorting(n, u, v)
+    return _csr_kernel(int(n), u, v)
+
+
+def _csr_sorting(n: int, u: I32, v: I32) -> tuple[IntArray, I32, I32]:
     m = u.shape[0]
     heads = np.concatenate([u, v]).astype(np.int64)
     tails = np.concatenate([v, u]).astype(np.int32)

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analysis.kernels import component_labels_csr, spof_cut_off_csr
-from graph.compact import CompactGraph
+from graph.compact import CompactGraph, sorted_unique
 
 __all__ = [
     "check_mask",
@@ -174,7 +174,7 @@ def unique_reach(graph: CompactGraph, core: BoolArray, hops: int) -> IntArray:
         target, source = target[~known], source[~known]
         if target.size == 0:
             break
-        key = np.unique(target * n + source)  # distinct, sorted by target then source
+        key = sorted_unique(target * n + source)  # distinct, sorted by target then source
         target, source = key // n, key % n
         # rank of each offered source among those offered to the same target
         starts = np.flatnonzero(np.concatenate(([True], target[1:] != target[:-1])))

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 
@@ -441,11 +442,18 @@ def _core_lacks_lived_experience(
 # -- ties between groups -----------------------------------------------------------------------
 
 
-def _pair_ties(graph: CompactGraph, a: Group, b: Group) -> BoolArray:
-    """Per tie: whether it joins someone of primary group ``a`` with someone of group ``b``."""
-    gu = graph.group[graph.edge_u]
-    gv = graph.group[graph.edge_v]
-    return ((gu == a.index) & (gv == b.index)) | ((gu == b.index) & (gv == a.index))
+def _pair_ties(graph: CompactGraph) -> tuple[IntArray, IntArray]:
+    """Ties between each two primary groups, and how many of them carry flow-of-value trust.
+
+    Two symmetric ``len(GROUPS)`` square matrices (ties within a group on the diagonal), from
+    one pass over the ties.
+    """
+    k = len(GROUPS)
+    code = graph.group[graph.edge_u].astype(np.intp) * k + graph.group[graph.edge_v]
+    code += (graph.strength["flow_of_value"] >= 1) * (k * k)
+    counts = np.bincount(code, minlength=2 * k * k).astype(np.int64).reshape(2, k, k)
+    counts += counts.transpose(0, 2, 1) * (1 - np.eye(k, dtype=np.int64))
+    return counts[0] + counts[1], counts[1]
 
 
 def _groups_unconnected(graph: CompactGraph) -> list[Gap]:
@@ -454,11 +462,12 @@ def _groups_unconnected(graph: CompactGraph) -> list[Gap]:
     Every tie counts. Pairs in ``GROUPS`` order, subject ``a/b``.
     """
     counts = _group_counts(graph)
+    pair_ties, _ = _pair_ties(graph)
     gaps = []
     for i, a in enumerate(GROUPS):
         for b in GROUPS[i + 1 :]:
             na, nb = int(counts[a.index]), int(counts[b.index])
-            if na == 0 or nb == 0 or np.any(_pair_ties(graph, a, b)):
+            if na == 0 or nb == 0 or pair_ties[a.index, b.index] > 0:
                 continue
             gaps.append(
                 Gap(
@@ -483,14 +492,13 @@ def _flow_of_value_gaps(graph: CompactGraph, options: AnalysisOptions) -> list[G
     the share of those ties with flow-of-value strength >= 1 is below
     ``flow_of_value_min_share``. High when none has it, else medium.
     """
-    flow = graph.strength["flow_of_value"] >= 1
+    pair_ties, pair_flow = _pair_ties(graph)
     gaps = []
     for a, b in POWER_GAP_PAIRS:
-        pair = _pair_ties(graph, a, b)
-        ties = int(np.count_nonzero(pair))
+        ties = int(pair_ties[a.index, b.index])
         if ties == 0:
             continue
-        with_flow = int(np.count_nonzero(pair & flow))
+        with_flow = int(pair_flow[a.index, b.index])
         share = with_flow / ties
         if share >= options.flow_of_value_min_share:
             continue
@@ -696,7 +704,8 @@ def _lone_wolves(
             or (declared and engaged_ties <= options.lone_wolf_max_engaged_ties)
         ):
             continue
-        name = _name(graph, graph.index_of(role.id))
+        node = _node(graph, role.id)
+        name = _name(graph, node)
         years = ev.get("years_engaged")
         ties_words = "no ties" if engaged_ties == 0 else _count(engaged_ties, "tie")
         if years is not None:
@@ -714,7 +723,7 @@ def _lone_wolves(
                     "and share the load."
                 ),
                 evidence={
-                    "name": graph.names[graph.index_of(role.id)],
+                    "name": graph.names[node],
                     "declared": role.declared,
                     "inferred": role.inferred,
                     "years_engaged": years,
@@ -801,6 +810,14 @@ def _years(years: float) -> str:
 def _in_conversation(hops: int) -> str:
     """How reach reads: a direct tie is a conversation; more hops are counted ties."""
     return "in conversation with" if hops == 1 else f"within {hops} ties of"
+
+
+def _node(graph: CompactGraph, person_id: str) -> int:
+    """The node of a person id, by bisection in the ascending ids (no index of everyone)."""
+    node = bisect.bisect_left(graph.ids, person_id)
+    if node == graph.n or graph.ids[node] != person_id:
+        raise KeyError(person_id)
+    return node
 
 
 def _name(graph: CompactGraph, node: int) -> str:

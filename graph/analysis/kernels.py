@@ -36,6 +36,7 @@ __all__ = [
     "role_counts_csr",
     "spof_cut_off_csr",
     "warm_up",
+    "within_hops_csr",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -90,6 +91,42 @@ def component_labels_csr(indptr: IntArray, indices: I32) -> tuple[IntArray, int]
     """
     labels, count = _component_labels(_i64(indptr), _i32(indices))
     return labels, int(count)
+
+
+# -- people within h hops --------------------------------------------------------------------
+
+
+@_jit
+def _within_hops(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) -> BoolArray:
+    n = indptr.shape[0] - 1
+    reached = sources.copy()
+    queue = np.empty(n, dtype=np.int64)
+    tail = 0
+    for v in range(n):
+        if reached[v]:
+            queue[tail] = v
+            tail += 1
+    head = 0
+    for _ in range(hops):
+        end = tail  # the current level is queue[head:end]
+        if head == end:
+            break
+        while head < end:
+            v = queue[head]
+            head += 1
+            for slot in range(indptr[v], indptr[v + 1]):
+                w = indices[slot]
+                if not reached[w]:
+                    reached[w] = True
+                    queue[tail] = w
+                    tail += 1
+    return reached
+
+
+def within_hops_csr(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) -> BoolArray:
+    """The nodes at distance at most ``hops`` from a source (the sources included): a
+    breadth-first search level by level, each node entering the queue once. O(nodes + slots)."""
+    return _within_hops(_i64(indptr), _i32(indices), _bool(sources), int(hops))
 
 
 # -- single points of failure ----------------------------------------------------------------
@@ -410,6 +447,7 @@ def warm_up() -> None:
     indices = np.array([1, 0], dtype=np.int32)
     core = np.array([True, False, False])
     component_labels_csr(indptr, indices)
+    within_hops_csr(indptr, indices, core, 1)
     spof_cut_off_csr(indptr, indices, core)
     greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
     group = np.zeros(3, dtype=np.int8)

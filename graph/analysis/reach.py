@@ -39,10 +39,10 @@ import numpy.typing as npt
 from scipy.sparse import csr_array, identity
 
 from graph.analysis.connectivity import check_mask, component_labels, neighbours_of
-from graph.analysis.kernels import greedy_closed_cover
+from graph.analysis.kernels import greedy_closed_cover, within_hops_csr
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
-from graph.compact import CompactGraph
+from graph.compact import CompactGraph, sorted_unique
 from graph.model import GROUPS
 
 __all__ = [
@@ -73,22 +73,13 @@ _BATCH_ENTRIES = 4_000_000
 def within_hops(graph: CompactGraph, sources: BoolArray, hops: int) -> BoolArray:
     """The people at distance at most ``hops`` from any source (the sources included).
 
-    A breadth-first frontier expansion over the CSR arrays, vectorised per level: each person
-    enters the frontier once, so the cost is O(people + ties) whatever ``hops`` is.
+    A breadth-first search over the CSR arrays, compiled (``kernels.within_hops_csr``): each
+    person enters the queue once, so the cost is O(people + ties) whatever ``hops`` is.
     """
     sources = check_mask(graph, sources, "sources")
     if hops < 0:
         raise ValueError("hops cannot be negative")
-    reached = sources.copy()
-    frontier = np.flatnonzero(reached)
-    for _ in range(hops):
-        if frontier.size == 0:
-            break
-        _, found = neighbours_of(graph, frontier)
-        found = found[~reached[found]]
-        frontier = np.unique(found)
-        reached[frontier] = True
-    return reached
+    return within_hops_csr(graph.indptr, graph.indices, sources, hops)
 
 
 def core_reach(graph: CompactGraph, core: BoolArray, hops: int) -> CoreReach:
@@ -380,7 +371,7 @@ class _GreedyCoverage:
             live = inner[self._unreached_near[inner] > 0]
             _, around = neighbours_of(graph, live)
             near = np.concatenate((live, around))
-            new = np.unique(near[~self.reached[near]])
+            new = sorted_unique(near[~self.reached[near]])
         self._last_new = (node, now, new)
         return new
 
@@ -397,7 +388,7 @@ class _GreedyCoverage:
             found = found[~seen[found]]
             if found.size == 0:
                 break
-            frontier = np.unique(found)
+            frontier = sorted_unique(found)
             seen[frontier] = True
             parts.append(frontier)
         ball = np.concatenate(parts)

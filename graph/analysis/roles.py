@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from graph.analysis.kernels import bridging_csr, role_counts_csr
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.result import RoleInference
 from graph.compact import NO_DATE, CompactGraph, date_to_day
@@ -64,7 +65,6 @@ DAYS_PER_YEAR = 365
 
 _ROLES: tuple[Role, ...] = tuple(Role)
 _PRIORITY: tuple[Role, ...] = (Role.LONE_WOLF, Role.ORGANISER, Role.MOBILISER)
-_POPCOUNT = np.array([bin(i).count("1") for i in range(256)], dtype=np.int64)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -111,49 +111,61 @@ def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInfer
         "lone_wolf_min_years": options.lone_wolf_min_years,
         "lone_wolf_max_engaged_ties": options.lone_wolf_max_engaged_ties,
     }
-    columns = {
-        key: counts[key].tolist()
-        for key in (
-            "ties",
-            "engaged_ties",
-            "bridging_ties",
-            "groups_reached",
-            "recruited",
-            "leaders_grown",
-        )
-    }
-    engaged_share_l = engaged_share.tolist()
-    bridging_share_l = bridging_share.tolist()
-    days_l = days.tolist()
-    match_l = {role: m.tolist() for role, m in match.items()}
-    declared_l = graph.declared_role.tolist()
+    # every engaged person's numbers as plain lists, then one object per person; the roles that
+    # match are a bit set (bit = index in ``Role``), looked up in a table of the 8 combinations
+    engaged = np.flatnonzero(graph.engaged_mask)
+    bits = np.zeros(graph.n, dtype=np.int64)
+    for role, holds in match.items():
+        bits |= holds.astype(np.int64) << _ROLES.index(role)
+    matches_of = [[r.value for i, r in enumerate(_ROLES) if k >> i & 1] for k in range(8)]
+    inferred_of = [
+        next((r.value for r in _PRIORITY if k >> _ROLES.index(r) & 1), None) for k in range(8)
+    ]
+    declared = graph.declared_role[engaged].astype(np.int64)
+    code = bits[engaged]
+    supported = (code >> np.maximum(declared, 0) & 1).astype(bool)
 
+    def column(values: npt.NDArray[Any]) -> list[Any]:
+        return values[engaged].tolist()
+
+    ids = graph.ids
     results: list[RoleInference] = []
-    for node in np.flatnonzero(graph.engaged_mask).tolist():
-        matches = [role for role in _ROLES if match_l[role][node]]
-        inferred = next((role for role in _PRIORITY if role in matches), None)
-        declared = None if declared_l[node] < 0 else _ROLES[declared_l[node]]
-        d = days_l[node]
+    for node, c, dec, sup, t, et, es, bt, bs, gr, rc, lg, d in zip(
+        engaged.tolist(),
+        code.tolist(),
+        declared.tolist(),
+        supported.tolist(),
+        column(ties),
+        column(counts["engaged_ties"]),
+        column(engaged_share),
+        column(counts["bridging_ties"]),
+        column(bridging_share),
+        column(counts["groups_reached"]),
+        column(counts["recruited"]),
+        column(counts["leaders_grown"]),
+        column(days),
+        strict=True,
+    ):
         evidence: dict[str, Any] = {
-            "ties": columns["ties"][node],
-            "engaged_ties": columns["engaged_ties"][node],
-            "engaged_share": engaged_share_l[node],
-            "bridging_ties": columns["bridging_ties"][node],
-            "bridging_share": bridging_share_l[node],
-            "groups_reached": columns["groups_reached"][node],
-            "recruited": columns["recruited"][node],
-            "leaders_grown": columns["leaders_grown"][node],
+            "ties": t,
+            "engaged_ties": et,
+            "engaged_share": es,
+            "bridging_ties": bt,
+            "bridging_share": bs,
+            "groups_reached": gr,
+            "recruited": rc,
+            "leaders_grown": lg,
             "days_engaged": None if d < 0 else d,
             "years_engaged": None if d < 0 else round(d / DAYS_PER_YEAR, 2),
-            "thresholds": dict(thresholds),
-            "matches": [role.value for role in matches],
-            "declared_supported": None if declared is None else declared in matches,
+            "thresholds": thresholds.copy(),
+            "matches": matches_of[c].copy(),
+            "declared_supported": None if dec < 0 else sup,
         }
         results.append(
             RoleInference(
-                id=graph.ids[node],
-                declared=None if declared is None else declared.value,
-                inferred=None if inferred is None else inferred.value,
+                id=ids[node],
+                declared=None if dec < 0 else _ROLES[dec].value,
+                inferred=inferred_of[c],
                 evidence=evidence,
             )
         )
@@ -168,17 +180,10 @@ def role_counts(graph: CompactGraph, options: AnalysisOptions) -> dict[str, IntA
     """
     n = graph.n
     ties = graph.degree().astype(np.int64)
-    heads = np.repeat(np.arange(n, dtype=np.int64), ties)
-    tails = graph.indices.astype(np.int64)
     engaged = graph.engaged_mask
-
-    engaged_ties = np.bincount(heads[engaged[tails]], minlength=n).astype(np.int64)
-    bridging_ties = np.bincount(heads[bridging_slots(graph)], minlength=n).astype(np.int64)
-
-    reached_bits = np.zeros(n, dtype=np.int64)
-    group_bit = np.left_shift(1, graph.group.astype(np.int64))
-    np.bitwise_or.at(reached_bits, heads, group_bit[tails])
-    groups_reached = _POPCOUNT[reached_bits]
+    engaged_ties, bridging_ties, groups_reached = role_counts_csr(
+        graph.indptr, graph.indices, engaged, graph.group, bridging_slots(graph)
+    )
 
     src = graph.recruit_source.astype(np.int64)
     dst = graph.recruit_target.astype(np.int64)
@@ -206,33 +211,11 @@ def bridging_slots(graph: CompactGraph) -> BoolArray:
     A tie bridges when the neighbour's primary group differs from the person's, or the neighbour
     belongs to a segment the person is not in.
     """
-    n = graph.n
-    degree = graph.degree().astype(np.int64)
-    heads = np.repeat(np.arange(n, dtype=np.int64), degree)
-    tails = graph.indices.astype(np.int64)
-    bridging = graph.group[heads] != graph.group[tails]
-
-    seg_count = np.diff(graph.segment_indptr).astype(np.int64)
-    n_seg = len(graph.segment_names)
-    if n_seg == 0 or tails.size == 0:
-        return bridging
-    # Expand every slot into one row per segment of the neighbour.
-    per_slot = seg_count[tails]
-    total = int(per_slot.sum())
-    if total == 0:
-        return bridging
-    slot_of_row = np.repeat(np.arange(tails.size, dtype=np.int64), per_slot)
-    row_start = np.cumsum(per_slot) - per_slot
-    offset = np.arange(total, dtype=np.int64) - np.repeat(row_start, per_slot)
-    neighbour_segment = graph.segment_indices[
-        np.repeat(graph.segment_indptr[tails], per_slot) + offset
-    ].astype(np.int64)
-    # Does the person (slot head) hold that segment too? Look the pair up in the sorted
-    # (person, segment) membership keys.
-    owner = np.repeat(np.arange(n, dtype=np.int64), seg_count)
-    own_keys = np.sort(owner * n_seg + graph.segment_indices.astype(np.int64))
-    wanted = heads[slot_of_row] * n_seg + neighbour_segment
-    pos = np.searchsorted(own_keys, wanted)
-    held = (pos < own_keys.size) & (own_keys[np.minimum(pos, own_keys.size - 1)] == wanted)
-    outside = np.bincount(slot_of_row[~held], minlength=tails.size) > 0
-    return bridging | outside
+    return bridging_csr(
+        graph.indptr,
+        graph.indices,
+        graph.group,
+        graph.segment_indptr,
+        graph.segment_indices,
+        len(graph.segment_names),
+    )
