@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -130,9 +131,23 @@ def _validation_error(error: ValidationError) -> Response:
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """JSON as ``movemap analyse --json`` writes it (dates and numbers of numpy as text)."""
-    text = json.dumps(data, ensure_ascii=False, default=str, allow_nan=False)
+    """JSON as ``movemap analyse --json`` writes it (dates as text); NaN or ∞ become null."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, default=str, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_finite(data), ensure_ascii=False, default=str, allow_nan=False)
     return Response(text, status=status, headers=headers, mimetype="application/json")
+
+
+def _finite(data: Any) -> Any:
+    """``data`` with every NaN or infinite number replaced by ``None`` (JSON has neither)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: _finite(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(value) for value in data]
+    return data
 
 
 def _no_content() -> Response:
@@ -264,16 +279,23 @@ def _paging() -> tuple[int, int]:
             _query_int("offset", 0, 0, 10**9))
 
 
-def _page(items: Iterator[Any], limit: int, offset: int,
-          show: Callable[[Any], dict[str, Any]]) -> dict[str, Any]:
-    """One page of ``items`` and how many there are in all."""
-    page: list[dict[str, Any]] = []
-    total = 0
+def _page(items: Iterator[Any], limit: int, offset: int, show: Callable[[Any], dict[str, Any]],
+          total: int | None = None) -> dict[str, Any]:
+    """One page of ``items`` and how many there are in all.
+
+    With ``total`` known (the store counted), reading stops after the page; otherwise every
+    item is looked at to count those that match.
+    """
+    if total is not None:
+        page = [show(item) for item in itertools.islice(items, offset, offset + limit)]
+        return {"items": page, "total": total, "limit": limit, "offset": offset}
+    page = []
+    count = 0
     for item in items:
-        if offset <= total < offset + limit:
+        if offset <= count < offset + limit:
             page.append(show(item))
-        total += 1
-    return {"items": page, "total": total, "limit": limit, "offset": offset}
+        count += 1
+    return {"items": page, "total": count, "limit": limit, "offset": offset}
 
 
 # -- constituencies --------------------------------------------------------------------------
@@ -416,7 +438,9 @@ def list_people(name: str) -> ResponseReturnValue:
     people: Iterator[Person] = _store().iter_people(name)
     if query:
         people = (p for p in people if query in p.id.casefold() or query in p.name.casefold())
-    return _json(_page(people, limit, offset, _person_json))
+        return _json(_page(people, limit, offset, _person_json))
+    summary = _summary(name)
+    return _json(_page(people, limit, offset, _person_json, summary.people if summary else None))
 
 
 @bp.post("/constituencies/<name>/people")
@@ -524,7 +548,10 @@ def list_relationships(name: str) -> ResponseReturnValue:
     if person is not None:
         store.get_person(name, person)  # 404 for an unknown person
         relationships = (r for r in relationships if person in (r.source, r.target))
-    return _json(_page(relationships, limit, offset, _relationship_json))
+        return _json(_page(relationships, limit, offset, _relationship_json))
+    summary = _summary(name)
+    return _json(_page(relationships, limit, offset, _relationship_json,
+                       summary.relationships if summary else None))
 
 
 @bp.post("/constituencies/<name>/relationships")

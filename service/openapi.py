@@ -264,13 +264,13 @@ def _json_content(schema: Schema) -> Schema:
 
 def _op(operation_id: str, summary: str, role: str | None, *, params: tuple[str, ...] = (),
         body: Schema | None = None, ok: tuple[str, str, Schema | None] = ("200", "OK", None),
-        extra: tuple[str, ...] = ()) -> Schema:
+        extra: tuple[str, ...] = (), upsert: bool = False) -> Schema:
     """One operation; ``role`` is the least role it needs (``None``: any signed-in account)."""
     code, description, schema = ok
     responses: Schema = {code: {"description": description}}
     if schema is not None:
         responses[code]["content"] = _json_content(schema)
-    if code == "201":
+    if upsert:
         responses["200"] = {"description": "Replaced an existing one.",
                             "content": _json_content(schema or {})}
     errors = {"401", "405", *extra}
@@ -324,7 +324,7 @@ def _paths() -> dict[str, Schema]:
                        ok=("200", "A page of people", _ref("PersonPage")), extra=("400",)),
             "post": _op("createPerson", "Add a person (or replace the one with that id)",
                         "editor", params=n, body=person_body,
-                        ok=("201", "Added", _ref("Person"))),
+                        ok=("201", "Added", _ref("Person")), upsert=True),
         },
         f"{c}/{{name}}/people/{{person_id}}": {
             "get": _op("getPerson", "A person", "viewer", params=pid,
@@ -342,7 +342,7 @@ def _paths() -> dict[str, Schema]:
                        ok=("200", "A page of ties", _ref("RelationshipPage")), extra=("400",)),
             "post": _op("createRelationship", "Record a tie (or replace the same one)",
                         "editor", params=n, body=tie_body,
-                        ok=("201", "Recorded", _ref("Relationship"))),
+                        ok=("201", "Recorded", _ref("Relationship")), upsert=True),
         },
         f"{c}/{{name}}/relationships/{{source}}/{{target}}": {
             "get": _op("getRelationship", "A recorded tie", "viewer", params=ends,

@@ -681,3 +681,9 @@ def test_every_documented_operation_answers_401_without_credentials(api: Api) ->
             response = api.call(method.upper(), url, None)
             assert response.status_code == 401, (method, url)
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_json_answers_never_hold_nan_or_infinity() -> None:
+    data = {"a": float("nan"), "b": [float("inf"), 1.5, {"c": -float("inf")}], "d": "x"}
+    assert json.loads(service.api._json(data).get_data(as_text=True)) == {
+        "a": None, "b": [None, 1.5, {"c": None}], "d": "x"}
