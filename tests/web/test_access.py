@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from flask import Flask
@@ -46,10 +47,16 @@ class Route:
         return f"{self.method} {self.rule.rule}"
 
 
+def static_file(app: Flask, rule: Rule) -> bool:
+    """A public view serving a static file (e.g. plotly.js from its package) under /static/."""
+    view = app.view_functions[rule.endpoint]
+    return rule.rule.startswith("/static/") and getattr(view, "_movemap_public", False)
+
+
 def routes(app: Flask, *, with_options: bool = True) -> Iterator[Route]:
     """Every non-public rule with every method it allows (HEAD is GET's twin)."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC:
+        if rule.endpoint in PUBLIC or static_file(app, rule):
             continue
         for method in sorted((rule.methods or set()) - {"HEAD"}):
             if method != "OPTIONS" or with_options:
@@ -89,14 +96,15 @@ class Caller:
     def by_token(self, method: str, path: str) -> TestResponse:
         return self.plain.open(path, method=method, headers=bearer(self.token))
 
-    def by_session(self, method: str, path: str) -> TestResponse:
-        return self.session.open(path, method=method, headers=self.csrf)
+    def by_session(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        return self.session.open(path, method=method, headers=self.csrf, **kwargs)
 
-    def both(self, route: Route, path: str) -> list[tuple[str, TestResponse]]:
+    def both(self, route: Route, path: str, **kwargs: Any) -> list[tuple[str, TestResponse]]:
         """Pages are for browsers (sessions); the API is called both ways."""
-        answers = [("session", self.by_session(route.method, path))]
+        answers = [("session", self.by_session(route.method, path, **kwargs))]
         if route.api:
-            answers.append(("token", self.by_token(route.method, path)))
+            answers.append(("token", self.plain.open(path, method=route.method,
+                                                     headers=bearer(self.token), **kwargs)))
         return answers
 
 
@@ -110,7 +118,13 @@ def test_only_sign_in_health_and_static_are_public(web: Web) -> None:
     assert PUBLIC_ENDPOINTS == PUBLIC
     marked = {endpoint for endpoint, view in web.app.view_functions.items()
               if getattr(view, "_movemap_public", False)}
-    assert marked <= PUBLIC
+    static = {rule.endpoint for rule in web.app.url_map.iter_rules()
+              if static_file(web.app, rule)}
+    assert marked <= PUBLIC | static
+    for rule in web.app.url_map.iter_rules():
+        if rule.endpoint in static - PUBLIC:
+            assert rule.rule.startswith("/static/") and not rule.arguments, rule
+            assert (rule.methods or set()) <= {"GET", "HEAD", "OPTIONS"}, rule
     assert {rule.endpoint for rule in web.app.url_map.iter_rules()} >= PUBLIC
 
 
@@ -201,7 +215,10 @@ def test_the_role_needed_lets_reads_through(web: Web, callers: dict[str, Caller]
         needed = route.role(web.app)
         if needed is None or route.method != "GET":
             continue
-        for how, response in callers[needed].both(route, url(route, MAP, values)):
+        # views that pick a person from the query get one that exists
+        query = {"id": values["person_id"], "person": values["person_id"]}
+        for how, response in callers[needed].both(route, url(route, MAP, values),
+                                                  query_string=query):
             assert response.status_code in (200, 302, 303), (how, str(route),
                                                              response.status_code)
 
