@@ -1,19 +1,814 @@
-"""The dashboard's pages (server-rendered; figures come from ``dashboards``)."""
+"""The dashboard's pages, server-rendered; figures come from ``dashboards`` as JSON data blocks.
+
+Every page of a constituency reads the cached analysis (``service.state.analysis_for``) and data
+derived from it once per revision (``PageData``: the network layout, who the core reaches, the
+tie counts between groups, a search index), so no page recomputes a large analysis or layout on
+a request. Figures travel as ``<script type="application/json">`` blocks (never executed, so
+the Content-Security-Policy can forbid inline scripts) and ``static/movemap.js`` draws them with
+the plotly.js the app serves itself (``/static/vendor/plotly.min.js``; no CDN).
+
+Writes need the ``editor`` role and a CSRF token; each one calls ``invalidate(name)`` and says
+what changed in a flash message.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import hashlib
+import math
+import tempfile
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, cast
+from weakref import WeakKeyDictionary
+
+import numpy as np
+import numpy.typing as npt
+import plotly
+import plotly.graph_objects as go
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+from werkzeug.utils import secure_filename
 
-from service.auth import current_account
+from dashboards import figures
+from dashboards.layout import Layout, compute_layout
+from dashboards.network import (
+    VIEWS,
+    NetworkFilters,
+    neighbourhood,
+    network_view,
+    person_details,
+    tie_mask,
+)
+from dashboards.words import (
+    engagement_label,
+    evidence_items,
+    group_label,
+    percent,
+    plural,
+    role_checks,
+    role_label,
+    role_summary,
+    segment_label,
+    trust_label,
+)
+from graph.analysis import Analysis
+from graph.analysis.reach import within_hops
+from graph.analysis.result import Gap, RoleInference
+from graph.compact import CompactGraph, day_to_date
+from graph.errors import ImportFailed, MovemapError, NotFound, Problem
+from graph.importer import import_csv
+from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
+from service.auth import current_account, public, requires_role
+from service.page_forms import (
+    DeleteForm,
+    ImportForm,
+    PersonForm,
+    TieDeleteForm,
+    TieForm,
+    person_from_form,
+    person_to_form,
+    relationship_from_form,
+)
+from service.state import CachedAnalysis, analysis_for, get_store, invalidate
 
-__all__ = ["bp"]
+__all__ = ["PLOTLY_JS", "PageData", "bp"]
 
 bp = Blueprint("pages", __name__)
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+"""plotly.js as shipped inside the plotly package, served by ``plotly_js``."""
+
+PAGE_SIZE = 50
+ROLES_PAGE_SIZE = 100
+MAX_PROBLEMS_SHOWN = 500
+NEIGHBOURS_LISTED = 50
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+BoolArray = npt.NDArray[np.bool_]
+_ROLES = tuple(Role)
+
+
+# -- data derived once per revision ------------------------------------------------------------
+
+
+class PageData:
+    """What the pages derive from one cached analysis, each part computed on first use.
+
+    Bound to the ``CompactGraph`` of a ``CachedAnalysis`` (a new revision has a new graph);
+    the expensive layout is also kept by a fingerprint of the map, so it survives a store that
+    cannot tell its revision.
+    """
+
+    def __init__(self, cached: CachedAnalysis, layouts: LayoutCache) -> None:
+        self.graph: CompactGraph = cached.graph
+        self.analysis: Analysis = cached.analysis
+        self._layouts = layouts
+        self._lock = threading.Lock()
+
+    @property
+    def layout(self) -> Layout:
+        with self._lock:
+            return self._layouts.get(self.graph)
+
+    @cached_property
+    def reached(self) -> BoolArray:
+        """The core and everyone within the analysis' hops of it, over its channels."""
+        options = self.analysis.options
+        channels = self.graph.channels(options.min_trust)
+        return within_hops(channels, self.graph.core_mask, options.hops)
+
+    @cached_property
+    def tie_counts(self) -> dict[str, npt.NDArray[np.int64]]:
+        return figures.group_tie_counts(self.graph)
+
+    @cached_property
+    def segments(self) -> list[figures.SegmentReach]:
+        return figures.segment_reach(self.graph, self.reached)
+
+    @cached_property
+    def search_text(self) -> list[str]:
+        g = self.graph
+        return [f"{pid}\t{name}\t{org}".casefold()
+                for pid, name, org in zip(g.ids, g.names, g.organisations, strict=True)]
+
+    @cached_property
+    def roles_by_id(self) -> dict[str, RoleInference]:
+        return {r.id: r for r in self.analysis.roles}
+
+    def node(self, person_id: str) -> int | None:
+        try:
+            return self.graph.index_of(person_id)
+        except KeyError:
+            return None
+
+    def name_of(self, person_id: str) -> str:
+        node = self.node(person_id)
+        return (self.graph.names[node] or person_id) if node is not None else person_id
+
+
+class LayoutCache:
+    """Layouts by a fingerprint of the map's people, segments and ties (least recent dropped)."""
+
+    def __init__(self, size: int = 8) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, Layout] = OrderedDict()
+        self._lock = threading.Lock()
+        self._by_graph: WeakKeyDictionary[CompactGraph, Layout] = WeakKeyDictionary()
+
+    def get(self, graph: CompactGraph) -> Layout:
+        layout = self._by_graph.get(graph)
+        if layout is not None:
+            return layout
+        key = _fingerprint(graph)
+        with self._lock:
+            layout = self._entries.get(key)
+            if layout is not None:
+                self._entries.move_to_end(key)
+        if layout is None:
+            layout = compute_layout(graph)
+            with self._lock:
+                self._entries[key] = layout
+                while len(self._entries) > self.size:
+                    self._entries.popitem(last=False)
+        self._by_graph[graph] = layout
+        return layout
+
+
+def _fingerprint(graph: CompactGraph) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(graph.name.encode())
+    h.update("\0".join(graph.ids).encode())
+    h.update("\0".join(graph.segment_names).encode())
+    h.update("\0".join(graph.expected_segments).encode())
+    for array in (graph.edge_u, graph.edge_v, graph.segment_indptr, graph.segment_indices,
+                  graph.group, graph.engagement, graph.declared_role):
+        h.update(np.ascontiguousarray(array).tobytes())
+    return h.hexdigest()
+
+
+class _PagesState:
+    def __init__(self) -> None:
+        self.layouts = LayoutCache()
+        self.data: WeakKeyDictionary[CompactGraph, PageData] = WeakKeyDictionary()
+        self.lock = threading.Lock()
+
+
+def _state() -> _PagesState:
+    app = cast(Flask, current_app)
+    state = app.extensions.get("movemap.pages")
+    if state is None:
+        state = app.extensions.setdefault("movemap.pages", _PagesState())
+    return cast(_PagesState, state)
+
+
+def page_data(name: str) -> PageData:
+    """The cached analysis of ``name`` and what the pages derive from it; 404 when absent."""
+    try:
+        cached = analysis_for(name)
+    except NotFound:
+        abort(404, f"There is no constituency called {name!r} in the store yet.")
+    state = _state()
+    with state.lock:
+        data = state.data.get(cached.graph)
+        if data is None:
+            data = PageData(cached, state.layouts)
+            state.data[cached.graph] = data
+    return data
+
+
+# -- helpers for templates ---------------------------------------------------------------------
+
+
+def figure_json(fig: go.Figure) -> Markup:
+    """A figure as JSON safe inside ``<script type="application/json">`` (no ``</script>``)."""
+    text = cast(str, fig.to_json())
+    text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+    return Markup(text)
+
+
+def figure_title(fig: go.Figure) -> str:
+    return str(fig.layout.title.text or "")
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {
+        "percent": percent,
+        "plural": plural,
+        "group_label": group_label,
+        "segment_label": segment_label,
+        "role_label": role_label,
+        "engagement_label": engagement_label,
+        "trust_label": trust_label,
+        "figure_json": figure_json,
+        "figure_title": figure_title,
+        "evidence_items": evidence_items,
+        "may_edit": _may_edit,
+    }
+
+
+def _may_edit(name: str) -> bool:
+    account = current_account()
+    return account is not None and account.may(name, "editor")
+
+
+def _int_arg(key: str, default: int, lo: int, hi: int) -> int:
+    try:
+        value = int(request.args.get(key, default))
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, lo), hi)
+
+
+def _choice_arg(key: str, choices: set[str]) -> str | None:
+    value = request.args.get(key, "").strip()
+    return value if value in choices else None
+
+
+@dataclass(frozen=True)
+class Pager:
+    page: int
+    pages: int
+    total: int
+    size: int
+
+    @property
+    def start(self) -> int:
+        return (self.page - 1) * self.size
+
+
+def _pager(total: int, size: int) -> Pager:
+    pages = max(1, math.ceil(total / size))
+    return Pager(_int_arg("page", 1, 1, pages), pages, total, size)
+
+
+def _sorted_gaps(gaps: list[Gap]) -> list[Gap]:
+    return sorted(gaps, key=lambda g: SEVERITY_ORDER.get(g.severity, 3))
+
+
+# -- plotly.js and the home page ---------------------------------------------------------------
+
+
+@bp.route("/static/vendor/plotly.min.js")
+@public
+def plotly_js() -> ResponseReturnValue:
+    """plotly.js from the plotly package (the CSP allows scripts from our own origin only)."""
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600,
+                     conditional=True)
 
 
 @bp.route("/")
 def home() -> ResponseReturnValue:
     account = current_account()
     names = sorted(account.roles) if account else []
-    return render_template("home.html", constituencies=names)
+    rows: list[dict[str, Any]] = []
+    for name in names:
+        row: dict[str, Any] = {"name": name, "role": account.roles[name] if account else ""}
+        try:
+            data = page_data(name)
+        except HTTPException as exc:  # a map granted but not (yet) in the store
+            if exc.code != 404:
+                raise
+            row["missing"] = True
+        else:
+            row.update(size=data.analysis.size, ties=data.analysis.ties,
+                       reach=data.analysis.core.reach, share=data.analysis.core.share,
+                       target=data.analysis.options.target_reach)
+        rows.append(row)
+    return render_template("home.html", constituencies=rows)
+
+
+# -- overview ----------------------------------------------------------------------------------
+
+
+@bp.route("/c/<name>/")
+@requires_role("viewer")
+def overview(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    a = data.analysis
+    next_people = []
+    for addition in a.recommended_core.added:
+        node = data.node(addition.id)
+        next_people.append({
+            "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
+            "group": group_label(int(data.graph.group[node])) if node is not None else "",
+            "engagement": engagement_label(int(data.graph.engagement[node]))
+            if node is not None else "",
+        })
+    to_target = a.to_reach_target
+    serious = _sorted_gaps(a.gaps)[:5]
+    charts = {
+        "core-targets": figures.core_targets(a),
+        "group-sizes": figures.group_sizes(a),
+        "reach-by-group": figures.reach_by_group(a),
+    }
+    return render_template(
+        "overview.html", name=name, a=a, charts=charts, next_people=next_people,
+        to_target=to_target, serious=serious, active="overview",
+        target_members=[{"id": x.id, "name": data.name_of(x.id), "gain": x.gain}
+                        for x in to_target.added[:20]])
+
+
+# -- network -----------------------------------------------------------------------------------
+
+
+def _network_filters() -> tuple[NetworkFilters, list[str]]:
+    """The filters of the query string; values that do not fit are ignored (and said so)."""
+    ignored: list[str] = []
+    args = request.args
+    trust = _choice_arg("trust", {t.value for t in TRUST_TYPES})
+    group = _choice_arg("group", {g.value for g in GROUPS})
+    view = _choice_arg("view", set(VIEWS)) or "auto"
+    for key, value in (("trust", trust), ("group", group)):
+        if args.get(key) and value is None:
+            ignored.append(key)
+    segment = args.get("segment", "").strip() or None
+    filters = NetworkFilters(
+        trust=trust, min_strength=_int_arg("min_strength", 1, 1, 3), group=group,
+        segment=segment, engagement=_int_arg("engagement", 0, 0, len(Engagement) - 1),
+        view=view)
+    return filters, ignored
+
+
+@bp.route("/c/<name>/network")
+@requires_role("viewer")
+def network(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    graph = data.graph
+    filters, ignored = _network_filters()
+    if filters.segment and filters.segment not in graph.segment_names:
+        flash(f"Nobody in the map is in {segment_label(filters.segment)}.", "info")
+    person_id = request.args.get("person", "").strip()
+    steps = _int_arg("steps", 1, 1, 3)
+    selected: dict[str, Any] | None = None
+    highlight = None
+    if person_id:
+        node = data.node(person_id)
+        if node is None:
+            flash(f"There is nobody with the id {person_id!r} in this map.", "error")
+        else:
+            keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
+            highlight = neighbourhood(graph, node, steps, keep)
+            selected = _neighbourhood_data(data, node, steps, keep, positions=False)
+    view = network_view(graph, data.layout, filters, reached=data.reached, highlight=highlight)
+    return render_template(
+        "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
+        selected=selected, person_id=person_id, steps=steps, active="network",
+        groups=GROUPS, trust_types=TRUST_TYPES, engagements=list(Engagement),
+        segments=graph.segment_names)
+
+
+def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
+                        positions: bool) -> dict[str, Any]:
+    graph = data.graph
+    around = neighbourhood(graph, node, steps, keep)
+    rings = []
+    for step, members in enumerate(around.by_step, start=1):
+        listed = members[:NEIGHBOURS_LISTED].tolist()
+        rings.append({
+            "step": step, "count": int(members.size),
+            "people": [{"id": graph.ids[i], "name": graph.names[i] or graph.ids[i],
+                        "group": group_label(int(graph.group[i])),
+                        "url": url_for("pages.person", name=graph.name,
+                                       person_id=graph.ids[i])} for i in listed],
+        })
+    result: dict[str, Any] = {
+        "person": person_details(graph, node), "steps": steps, "rings": rings,
+        "total": around.total,
+        "url": url_for("pages.person", name=graph.name, person_id=graph.ids[node]),
+    }
+    if positions:
+        layout = data.layout
+        nodes = np.concatenate([*around.by_step, np.zeros(0, dtype=np.int64)])[:5000]
+        result["x"] = layout.x[nodes].astype(float).round(3).tolist()
+        result["y"] = layout.y[nodes].astype(float).round(3).tolist()
+        result["at"] = [float(layout.x[node]), float(layout.y[node])]
+    return result
+
+
+@bp.route("/c/<name>/network/person")
+@requires_role("viewer")
+def network_person(name: str) -> ResponseReturnValue:
+    """JSON for the network's detail panel: a person and their neighbourhood 1–3 steps out."""
+    data = page_data(name)
+    person_id = request.args.get("id", "").strip()
+    node = data.node(person_id) if person_id else None
+    if node is None:
+        return jsonify({"error": "not_found",
+                        "message": f"There is nobody with the id {person_id!r} in this map."}), 404
+    filters, _ = _network_filters()
+    keep = tie_mask(data.graph, filters, np.ones(data.graph.n, dtype=bool))
+    return jsonify(_neighbourhood_data(data, node, _int_arg("steps", 1, 1, 3), keep,
+                                       positions=True))
+
+
+# -- gaps --------------------------------------------------------------------------------------
+
+
+@bp.route("/c/<name>/gaps")
+@requires_role("viewer")
+def gaps(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    a = data.analysis
+    ordered = _sorted_gaps(a.gaps)
+    spofs = [{"id": g.subject, "name": data.name_of(g.subject),
+              "cut_off": g.evidence.get("cut_off", 0), "in_core": g.evidence.get("in_core"),
+              "message": g.message}
+             for g in ordered if g.kind == "single_point_of_failure"]
+    counts = {s: sum(1 for g in a.gaps if g.severity == s) for s in SEVERITY_ORDER}
+    people = a.groups.get("people", 0)
+    givers = a.groups.get("givers_of_service", 0)
+    charts = {
+        "group-mix": figures.group_mix(a),
+        "group-ties": figures.group_tie_heatmaps(data.tie_counts),
+        "segment-reach": figures.segment_reach_figure(data.segments),
+    }
+    return render_template(
+        "gaps.html", name=name, a=a, gaps=ordered, spofs=spofs, counts=counts, charts=charts,
+        segments=data.segments, people=people, givers=givers, active="gaps",
+        ratio_limit=a.options.givers_to_people_max_ratio, tie_counts=data.tie_counts,
+        group_pairs=[(x, y) for x in GROUPS for y in GROUPS if x.index <= y.index],
+        trust_types=TRUST_TYPES)
+
+
+# -- roles -------------------------------------------------------------------------------------
+
+_ROLE_FILTERS = {
+    "all": "everyone engaged",
+    "differ": "where declared and suggested roles differ",
+    "declared": "with a declared role",
+    "lone_wolf": "suggested lone wolves",
+}
+
+
+@bp.route("/c/<name>/roles")
+@requires_role("viewer")
+def roles(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    a = data.analysis
+    show = _choice_arg("show", set(_ROLE_FILTERS)) or "all"
+    chosen: list[RoleInference] = {
+        "all": a.roles,
+        "differ": [r for r in a.roles if r.declared != r.inferred],
+        "declared": [r for r in a.roles if r.declared is not None],
+        "lone_wolf": [r for r in a.roles if r.inferred == "lone_wolf"],
+    }[show]
+    pager = _pager(len(chosen), ROLES_PAGE_SIZE)
+    rows = [{
+        "id": r.id, "name": data.name_of(r.id), "declared": r.declared, "inferred": r.inferred,
+        "agrees": r.agrees, "summary": role_summary(r.declared, r.inferred),
+        "checks": role_checks(r.evidence),
+    } for r in chosen[pager.start:pager.start + pager.size]]
+    at_risk = [{"id": g.subject, "name": data.name_of(g.subject), "message": g.message}
+               for g in a.gaps if g.kind == "lone_wolf_at_risk"]
+    counts = {
+        "engaged": len(a.roles),
+        "declared": sum(1 for r in a.roles if r.declared),
+        "inferred": sum(1 for r in a.roles if r.inferred),
+        "agree": sum(1 for r in a.roles if r.declared and r.declared == r.inferred),
+        "differ": sum(1 for r in a.roles if r.declared != r.inferred),
+    }
+    return render_template(
+        "roles.html", name=name, a=a, rows=rows, at_risk=at_risk, pager=pager, show=show,
+        filters=_ROLE_FILTERS, counts=counts, charts={"role-matrix": figures.role_matrix(a)},
+        active="roles")
+
+
+# -- people: list, search, add, import ---------------------------------------------------------
+
+
+def _search(data: PageData, query: str) -> list[int]:
+    if not query:
+        return list(range(data.graph.n))
+    needle = query.casefold()
+    return [i for i, text in enumerate(data.search_text) if needle in text]
+
+
+def _people_page(name: str, *, person_form: PersonForm | None = None,
+                 import_form: ImportForm | None = None,
+                 problems: list[Problem] | None = None, status: int = 200) -> ResponseReturnValue:
+    data = page_data(name)
+    graph = data.graph
+    query = request.args.get("q", "").strip()[:200]
+    found = _search(data, query)
+    pager = _pager(len(found), PAGE_SIZE)
+    rows = []
+    degree = graph.indptr[1:] - graph.indptr[:-1]
+    for i in found[pager.start:pager.start + pager.size]:
+        role = int(graph.declared_role[i])
+        rows.append({
+            "id": graph.ids[i], "name": graph.names[i], "group": group_label(int(graph.group[i])),
+            "engagement": engagement_label(int(graph.engagement[i])),
+            "role": None if role < 0 else role_label(_ROLES[role].value),
+            "segments": [segment_label(s) for s in graph.segments_of(i)],
+            "ties": int(degree[i]), "in_core": bool(graph.core_mask[i]),
+        })
+    if person_form is None:
+        person_form = PersonForm(formdata=None)
+    if import_form is None:
+        import_form = ImportForm(formdata=None)
+    shown_problems = (problems or [])[:MAX_PROBLEMS_SHOWN]
+    return render_template(
+        "people.html", name=name, data=data, rows=rows, query=query, pager=pager,
+        person_form=person_form, import_form=import_form, problems=shown_problems,
+        problems_total=len(problems or []), active="people"), status
+
+
+@bp.get("/c/<name>/people")
+@requires_role("viewer")
+def people(name: str) -> ResponseReturnValue:
+    return _people_page(name)
+
+
+def _reach_change(before: Analysis, after: Analysis) -> str:
+    change = (f"The map has {plural(after.size, 'person', 'people')} and "
+              f"{plural(after.ties, 'tie')}; the engaged core reaches {percent(after.core.reach)}")
+    if round(before.core.reach * 100) != round(after.core.reach * 100):
+        change += f" (was {percent(before.core.reach)})"
+    return change + "."
+
+
+def _after_write(name: str, before: Analysis, what: str) -> None:
+    """Drop the cached analysis, analyse again (the next page needs it) and say what changed."""
+    invalidate(name)
+    after = analysis_for(name).analysis
+    flash(f"{what} {_reach_change(before, after)}", "success")
+
+
+@bp.post("/c/<name>/people")
+@requires_role("editor")
+def add_person(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    form = PersonForm()
+    if form.validate_on_submit():
+        person = person_from_form(form)
+        if person is not None:
+            store = get_store()
+            if person.id in store.person_ids(name):
+                form.id.errors = [*form.id.errors,
+                                  f"Someone in this map already has the id {person.id!r}."]
+            else:
+                with store.transaction():
+                    store.upsert_people(name, [person])
+                _after_write(name, data.analysis, f"Added {person.name or person.id}.")
+                return redirect(url_for("pages.person", name=name, person_id=person.id))
+    flash("The person was not added: see what is wrong next to the fields.", "error")
+    return _people_page(name, person_form=form, status=400)
+
+
+@bp.post("/c/<name>/import")
+@requires_role("editor")
+def import_files(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        flash("Nothing was imported: choose both files.", "error")
+        return _people_page(name, import_form=form, status=400)
+    warnings: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
+        paths = []
+        for field, default in ((form.people, "people.csv"),
+                               (form.relationships, "relationships.csv")):
+            sub = Path(folder) / field.name
+            sub.mkdir()
+            path = sub / (secure_filename(field.data.filename or "") or default)
+            field.data.save(path)
+            paths.append(path)
+        try:
+            summary = import_csv(get_store(), name, paths[0], paths[1],
+                                 replace=bool(form.replace.data), on_warning=warnings.append)
+        except ImportFailed as exc:
+            flash(f"Nothing was imported: the files have "
+                  f"{plural(len(exc.problems), 'problem')}, listed below by line.", "error")
+            return _people_page(name, import_form=form, problems=exc.problems, status=400)
+        except MovemapError as exc:
+            flash(f"Nothing was imported: {exc}", "error")
+            return _people_page(name, import_form=form, status=400)
+    for warning in warnings[:20]:
+        flash(warning, "info")
+    if summary.changed:
+        _after_write(name, data.analysis, (
+            f"Imported: {summary.people_added:,} people added, {summary.people_updated:,} "
+            f"updated; {summary.relationships_added:,} ties added, "
+            f"{summary.relationships_updated:,} updated."))
+    else:
+        flash("Imported: nothing changed, the map already holds these files.", "success")
+    return redirect(url_for("pages.people", name=name))
+
+
+# -- one person: details, edit, remove, ties ---------------------------------------------------
+
+
+def _ties_of(data: PageData, node: int) -> list[dict[str, Any]]:
+    graph = data.graph
+    start, end = int(graph.indptr[node]), int(graph.indptr[node + 1])
+    recruits = set(graph.recruit_target[graph.recruit_source == node].tolist())
+    recruiters = set(graph.recruit_source[graph.recruit_target == node].tolist())
+    rows = []
+    for slot in range(start, end):
+        other = int(graph.indices[slot])
+        edge = int(graph.slot_edge[slot])
+        since = day_to_date(int(graph.edge_since[edge]))
+        rows.append({
+            "id": graph.ids[other], "name": graph.names[other] or graph.ids[other],
+            "group": group_label(int(graph.group[other])),
+            "in_core": bool(graph.core_mask[other]),
+            "strength": {t.value: int(graph.strength[t.value][edge]) for t in TRUST_TYPES},
+            "recruited": "out" if other in recruits else "in" if other in recruiters else "no",
+            "since": since,
+        })
+    rows.sort(key=lambda r: (str(r["name"]).casefold(), str(r["id"])))
+    return rows
+
+
+def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = None,
+                 tie_form: TieForm | None = None, delete_form: DeleteForm | None = None,
+                 status: int = 200) -> ResponseReturnValue:
+    data = page_data(name)
+    try:
+        person = get_store().get_person(name, person_id)
+    except NotFound:
+        abort(404, f"There is nobody with the id {person_id!r} in this map.")
+    node = data.node(person_id)
+    ties = _ties_of(data, node) if node is not None else []
+    if edit_form is None:
+        edit_form = PersonForm(formdata=None)
+        person_to_form(person, edit_form)
+    if tie_form is None:
+        tie_form = TieForm(formdata=None)
+        tie_form.person.data = person_id
+        other = request.args.get("tie", "").strip()
+        existing = next((t for t in ties if t["id"] == other), None)
+        if existing is not None:
+            tie_form.other.data = other
+            for trust in TRUST_TYPES:
+                getattr(tie_form, trust.value).data = existing["strength"][trust.value]
+            tie_form.recruited.data = existing["recruited"]
+            tie_form.since.data = existing["since"]
+    rings: list[dict[str, Any]] = []
+    if node is not None:
+        around = neighbourhood(data.graph, node, 3)
+        rings = [{"step": i, "count": int(m.size)} for i, m in enumerate(around.by_step, 1)]
+    role = data.roles_by_id.get(person_id)
+    person_gaps = [g for g in data.analysis.gaps if g.subject == person_id]
+    return render_template(
+        "person.html", name=name, person=person, node=node, ties=ties, rings=rings,
+        edit_form=edit_form, tie_form=tie_form, delete_form=delete_form or DeleteForm(
+            formdata=None), remove_tie=TieDeleteForm(formdata=None), role=role,
+        role_checks=role_checks(role.evidence) if role else [],
+        role_summary=role_summary(role.declared, role.inferred) if role else None,
+        person_gaps=person_gaps, in_core=person.in_core, active="people",
+        in_recommended=person_id in {x.id for x in data.analysis.recommended_core.added}), status
+
+
+@bp.get("/c/<name>/people/<path:person_id>")
+@requires_role("viewer")
+def person(name: str, person_id: str) -> ResponseReturnValue:
+    return _person_page(name, person_id)
+
+
+@bp.post("/c/<name>/people/<path:person_id>")
+@requires_role("editor")
+def change_person(name: str, person_id: str) -> ResponseReturnValue:
+    data = page_data(name)
+    store = get_store()
+    try:
+        store.get_person(name, person_id)
+    except NotFound:
+        abort(404, f"There is nobody with the id {person_id!r} in this map.")
+    if request.form.get("action") == "delete":
+        delete_form = DeleteForm()
+        if not delete_form.validate_on_submit():
+            flash("The person was not removed: tick the box to confirm.", "error")
+            return _person_page(name, person_id, delete_form=delete_form, status=400)
+        store.delete_person(name, person_id)
+        _after_write(name, data.analysis,
+                     f"Removed {data.name_of(person_id)} and their ties.")
+        return redirect(url_for("pages.people", name=name))
+    form = PersonForm()
+    form.id.data = person_id  # the id cannot change: it is how ties find the person
+    if form.validate_on_submit():
+        changed = person_from_form(form)
+        if changed is not None:
+            store.upsert_people(name, [changed])
+            _after_write(name, data.analysis, f"Saved {changed.name or changed.id}.")
+            return redirect(url_for("pages.person", name=name, person_id=person_id))
+    flash("The changes were not saved: see what is wrong next to the fields.", "error")
+    return _person_page(name, person_id, edit_form=form, status=400)
+
+
+def _delete_tie(name: str, a: str, b: str) -> int:
+    """Remove every recorded relationship between ``a`` and ``b`` (either direction)."""
+    store = get_store()
+    removed = 0
+    for source, target in ((a, b), (b, a)):
+        try:
+            store.delete_relationship(name, source, target)
+        except NotFound:
+            continue
+        removed += 1
+    return removed
+
+
+@bp.post("/c/<name>/ties")
+@requires_role("editor")
+def save_tie(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    form = TieForm()
+    person_id = (form.person.data or "").strip()
+    store = get_store()
+    try:
+        store.get_person(name, person_id)
+    except NotFound:
+        abort(404, f"There is nobody with the id {person_id!r} in this map.")
+    if form.validate_on_submit():
+        tie = relationship_from_form(form)
+        other = (form.other.data or "").strip()
+        if tie is not None and other not in store.person_ids(name):
+            form.other.errors = [*form.other.errors,
+                                 f"There is nobody with the id {other!r} in this map."]
+        elif tie is not None:
+            with store.transaction():
+                _delete_tie(name, person_id, other)
+                store.upsert_relationships(name, [tie])
+            _after_write(name, data.analysis, f"Saved the tie between "
+                         f"{data.name_of(person_id)} and {data.name_of(other)}.")
+            return redirect(url_for("pages.person", name=name, person_id=person_id))
+    flash("The tie was not saved: see what is wrong next to the fields.", "error")
+    return _person_page(name, person_id, tie_form=form, status=400)
+
+
+@bp.post("/c/<name>/ties/delete")
+@requires_role("editor")
+def delete_tie(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    form = TieDeleteForm()
+    if not form.validate_on_submit():
+        abort(400, "Say which tie to remove.")
+    person_id = (form.person.data or "").strip()
+    other = (form.other.data or "").strip()
+    store = get_store()
+    with store.transaction():
+        removed = _delete_tie(name, person_id, other)
+    if not removed:
+        abort(404, "There is no tie between these two people.")
+    _after_write(name, data.analysis, f"Removed the tie between {data.name_of(person_id)} and "
+                 f"{data.name_of(other)}.")
+    return redirect(url_for("pages.person", name=name, person_id=person_id))

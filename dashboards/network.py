@@ -1,0 +1,533 @@
+"""The network picture: who is tied to whom, coloured by group, the engaged core highlighted.
+
+``network_view`` turns a compact graph, its cached ``Layout`` and the reader's filters into a
+Plotly figure and says in words what it shows. Maps small enough (after filtering) are drawn
+person by person; larger ones are drawn one place per segment (``segments`` view: a node per
+segment sized by its people and coloured by the share the core reaches, ties between segments
+as lines of three widths), or, on request, as the engaged core and the people one tie from it
+when that fits. Expected segments with nobody in them always appear as marked empty places.
+
+Pure functions: no Flask, no store. ``neighbourhood`` answers "who is within 1–3 steps of this
+person" for the detail panel.
+
+Example:
+    >>> view = network_view(graph, layout, NetworkFilters())      # doctest: +SKIP
+    >>> view.view, view.note                                      # doctest: +SKIP
+    ('people', 'Every person and every tie: 800 people, 3,180 ties.')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import plotly.graph_objects as go
+from scipy import sparse
+
+from dashboards.figures import base_layout
+from dashboards.layout import Layout, ring, segment_incidence, segment_ties
+from dashboards.palette import (
+    CORE_COLOUR,
+    EMPTY_COLOUR,
+    GROUP_COLOURS,
+    ROLE_SYMBOLS,
+    SEQUENTIAL,
+    TIE_COLOUR,
+)
+from dashboards.words import (
+    engagement_label,
+    group_label,
+    percent,
+    plural,
+    role_label,
+    segment_label,
+    trust_label,
+)
+from graph.compact import CompactGraph, day_to_date
+from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
+
+__all__ = [
+    "GL_THRESHOLD",
+    "MAX_PEOPLE",
+    "MAX_SEGMENT_LINKS",
+    "MAX_TIES",
+    "VIEWS",
+    "NetworkFilters",
+    "NetworkView",
+    "Neighbourhood",
+    "neighbourhood",
+    "network_view",
+    "person_details",
+    "person_mask",
+    "tie_mask",
+]
+
+BoolArray = npt.NDArray[np.bool_]
+I64 = npt.NDArray[np.int64]
+
+MAX_PEOPLE = 5_000
+MAX_TIES = 20_000
+"""Above either, drawing every person and tie is too heavy for a browser: aggregate instead."""
+GL_THRESHOLD = 1_500
+"""From this many people the picture uses WebGL (``scattergl``); fewer are crisp SVG."""
+MAX_SEGMENT_LINKS = 400
+"""The segments view draws at most this many links between segments, the strongest first."""
+VIEWS = ("auto", "people", "core", "segments")
+_ROLES = tuple(Role)
+_ENGAGEMENT = tuple(Engagement)
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    """What the reader asked to see. Defaults show everything.
+
+    trust: only ties with at least ``min_strength`` of this trust type (``None``: every tie).
+    group: only people in this group (primary or other). segment: only people in it.
+    engagement: only people at least this far up the ladder (rank 0–4).
+    view: ``auto`` (people when it fits, else segments), ``people``, ``core``, ``segments``.
+    """
+
+    trust: str | None = None
+    min_strength: int = 1
+    group: str | None = None
+    segment: str | None = None
+    engagement: int = 0
+    view: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.trust is not None and self.trust not in {t.value for t in TRUST_TYPES}:
+            raise ValueError(f"unknown trust type {self.trust!r}")
+        if not 1 <= self.min_strength <= 3:
+            raise ValueError("min_strength must be 1–3")
+        if self.group is not None and self.group not in {g.value for g in GROUPS}:
+            raise ValueError(f"unknown group {self.group!r}")
+        if not 0 <= self.engagement < len(_ENGAGEMENT):
+            raise ValueError("engagement must be 0–4")
+        if self.view not in VIEWS:
+            raise ValueError(f"unknown view {self.view!r}")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.trust or self.group or self.segment or self.engagement)
+
+    def describe(self) -> list[str]:
+        """The active filters in words."""
+        words: list[str] = []
+        if self.trust:
+            words.append(f"ties with {trust_label(self.trust).lower()} trust of "
+                         f"{self.min_strength} or more")
+        if self.group:
+            words.append(f"people in {group_label(self.group, title=False)}")
+        if self.segment:
+            words.append(f"people in {segment_label(self.segment)}")
+        if self.engagement:
+            words.append(f"people {engagement_label(self.engagement)} or more engaged")
+        return words
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    """A network figure and what it shows, in numbers and words."""
+
+    figure: go.Figure
+    view: str  # "people", "core" or "segments"
+    people: int  # people in the picture (in the segments view: people aggregated)
+    ties: int  # ties in the picture (in the segments view: ties aggregated)
+    note: str
+    fallback: bool = False  # the requested view did not fit, another is shown
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def person_mask(graph: CompactGraph, filters: NetworkFilters) -> BoolArray:
+    """The people the filters keep."""
+    keep = np.ones(graph.n, dtype=bool)
+    if filters.group:
+        bit = GROUPS.index(next(g for g in GROUPS if g.value == filters.group))
+        keep &= (graph.member_of >> bit & 1).astype(bool)
+    if filters.segment:
+        try:
+            s = graph.segment_names.index(filters.segment)
+        except ValueError:
+            keep[:] = False
+        else:
+            members = np.zeros(graph.n, dtype=bool)
+            owner = np.repeat(np.arange(graph.n), np.diff(graph.segment_indptr))
+            members[owner[graph.segment_indices == s]] = True
+            keep &= members
+    if filters.engagement:
+        keep &= graph.engagement >= filters.engagement
+    return keep
+
+
+def tie_mask(graph: CompactGraph, filters: NetworkFilters, people: BoolArray) -> BoolArray:
+    """The ties the filters keep: both ends kept, and strong enough in the chosen trust."""
+    keep = people[graph.edge_u] & people[graph.edge_v]
+    if filters.trust:
+        keep &= graph.strength[filters.trust] >= filters.min_strength
+    return keep
+
+
+def network_view(
+    graph: CompactGraph,
+    layout: Layout,
+    filters: NetworkFilters,
+    *,
+    reached: BoolArray | None = None,
+    highlight: Neighbourhood | None = None,
+    max_people: int = MAX_PEOPLE,
+    max_ties: int = MAX_TIES,
+) -> NetworkView:
+    """The picture for these filters, drawn person by person when it fits, else aggregated.
+
+    ``reached`` marks the core and the people it reaches (colours the segments view);
+    ``highlight`` outlines a person's neighbourhood in the people views.
+    """
+    people = person_mask(graph, filters)
+    ties = tie_mask(graph, filters, people)
+    shown, drawn = int(people.sum()), int(ties.sum())
+    fits = shown <= max_people and drawn <= max_ties
+    wanted = filters.view
+    if wanted == "core":
+        core_people = _core_and_neighbours(graph, people, ties)
+        core_ties = ties & core_people[graph.edge_u] & core_people[graph.edge_v]
+        if int(core_people.sum()) <= max_people and int(core_ties.sum()) <= max_ties:
+            return _people_view(graph, layout, core_people, core_ties, filters, "core",
+                                highlight, total=(shown, drawn))
+        view = _segments_view(graph, layout, people, ties, reached, filters)
+        return _with_note(view, "The engaged core and the people one tie from it are too many "
+                          "to draw; " + view.note[0].lower() + view.note[1:], fallback=True)
+    if wanted == "segments" or (wanted == "auto" and not fits):
+        view = _segments_view(graph, layout, people, ties, reached, filters)
+        if wanted == "auto":
+            return _with_note(view, f"This map is too large to draw every person and tie "
+                              f"({plural(shown, 'person', 'people')}, {plural(drawn, 'tie')}); "
+                              + view.note[0].lower() + view.note[1:])
+        return view
+    if not fits:
+        view = _segments_view(graph, layout, people, ties, reached, filters)
+        return _with_note(view, f"Too many to draw one by one ({plural(shown, 'person', 'people')}"
+                          f", {plural(drawn, 'tie')}); narrow the filters to see people. "
+                          + view.note, fallback=True)
+    return _people_view(graph, layout, people, ties, filters, "people", highlight,
+                        total=(shown, drawn))
+
+
+def _with_note(view: NetworkView, note: str, fallback: bool = False) -> NetworkView:
+    return NetworkView(view.figure, view.view, view.people, view.ties, note,
+                       fallback or view.fallback, view.extra)
+
+
+def _core_and_neighbours(graph: CompactGraph, people: BoolArray, ties: BoolArray) -> BoolArray:
+    core = graph.core_mask & people
+    keep = core.copy()
+    u, v = graph.edge_u[ties], graph.edge_v[ties]
+    keep[v[core[u]]] = True
+    keep[u[core[v]]] = True
+    return keep & people
+
+
+# -- people views ------------------------------------------------------------------------------
+
+
+def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
+                 filters: NetworkFilters, view: str, highlight: Neighbourhood | None,
+                 total: tuple[int, int]) -> NetworkView:
+    nodes = np.flatnonzero(people)
+    edges = np.flatnonzero(ties)
+    gl = nodes.size >= GL_THRESHOLD or edges.size > 4 * GL_THRESHOLD
+    scatter = go.Scattergl if gl else go.Scatter
+    x, y = layout.x, layout.y
+    fig = go.Figure()
+
+    # ties: one trace of line segments separated by gaps (NaN)
+    ex = np.full(edges.size * 3, np.nan, dtype=np.float32)
+    ey = np.full(edges.size * 3, np.nan, dtype=np.float32)
+    ex[0::3], ex[1::3] = x[graph.edge_u[edges]], x[graph.edge_v[edges]]
+    ey[0::3], ey[1::3] = y[graph.edge_u[edges]], y[graph.edge_v[edges]]
+    tie_name = "Ties" if not filters.trust else (
+        f"Ties with {trust_label(filters.trust).lower()} trust ≥ {filters.min_strength}")
+    fig.add_trace(scatter(x=ex, y=ey, mode="lines", name=tie_name, hoverinfo="skip",
+                          line={"color": TIE_COLOUR, "width": 0.8 if gl else 1.0},
+                          connectgaps=False))
+
+    sizes = (6 + 2.0 * graph.engagement).astype(np.float32)
+    symbols = np.array([ROLE_SYMBOLS[None], *(ROLE_SYMBOLS[r.value] for r in _ROLES)])
+    for g in GROUPS:
+        members = nodes[graph.group[nodes] == g.index]
+        fig.add_trace(scatter(
+            x=x[members], y=y[members], mode="markers", name=group_label(g.value),
+            customdata=["p:" + graph.ids[i] for i in members.tolist()],
+            hovertext=[_hover(graph, i) for i in members.tolist()],
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker={"color": GROUP_COLOURS[g.value], "size": sizes[members],
+                    "symbol": symbols[graph.declared_role[members].astype(np.int64) + 1].tolist(),
+                    "line": {"color": "#ffffff", "width": 0.6}, "opacity": 0.95},
+        ))
+
+    core = nodes[graph.core_mask[nodes]]
+    fig.add_trace(scatter(
+        x=x[core], y=y[core], mode="markers", name="Engaged core (ringed)", hoverinfo="skip",
+        marker={"symbol": "circle-open", "size": sizes[core] + 9, "color": CORE_COLOUR,
+                "line": {"width": 2, "color": CORE_COLOUR}},
+    ))
+
+    present = sorted({int(r) for r in graph.declared_role[nodes].tolist() if r >= 0})
+    for r in present:
+        role = _ROLES[r].value
+        fig.add_trace(scatter(
+            x=[None], y=[None], mode="markers", name=f"Declared {role_label(role)}",
+            marker={"symbol": ROLE_SYMBOLS[role], "size": 11, "color": CORE_COLOUR},
+        ))
+
+    _add_empty_segments(fig, layout, scatter, x[nodes], y[nodes])
+
+    if highlight is not None:
+        around = np.concatenate([*highlight.by_step, np.zeros(0, dtype=np.int64)])
+        around = around[people[around]] if around.size else around
+        fig.add_trace(scatter(
+            x=x[around], y=y[around], mode="markers", meta="highlight",
+            name=f"Within {highlight.steps} step{'s' if highlight.steps > 1 else ''} of "
+                 f"{graph.names[highlight.node] or graph.ids[highlight.node]}",
+            hoverinfo="skip",
+            marker={"symbol": "circle-open", "size": 18, "color": EMPTY_COLOUR,
+                    "line": {"width": 2.5, "color": EMPTY_COLOUR}},
+        ))
+        fig.add_trace(scatter(
+            x=x[[highlight.node]], y=y[[highlight.node]], mode="markers", meta="highlight",
+            name=f"Selected: {graph.names[highlight.node] or graph.ids[highlight.node]}",
+            hoverinfo="skip",
+            marker={"symbol": "circle-open-dot", "size": 26, "color": CORE_COLOUR,
+                    "line": {"width": 3, "color": CORE_COLOUR}},
+        ))
+
+    label = "The engaged core and the people one tie from them" if view == "core" else (
+        "Every person and every tie" if not filters.active else "The people and ties you chose")
+    note = (f"{label}: {plural(int(nodes.size), 'person', 'people')}, "
+            f"{plural(int(edges.size), 'tie')}.")
+    if view == "core":
+        note += (f" (The filtered map has {plural(total[0], 'person', 'people')} and "
+                 f"{plural(total[1], 'tie')}.)")
+    fig.update_layout(**_picture_layout(f"Network of {graph.name}: {label.lower()}"))
+    return NetworkView(fig, view, int(nodes.size), int(edges.size), note,
+                       extra={"webgl": gl})
+
+
+def _hover(graph: CompactGraph, node: int) -> str:
+    name = graph.names[node] or graph.ids[node]
+    role = graph.declared_role[node]
+    parts = [f"<b>{_escape(name)}</b> ({_escape(graph.ids[node])})",
+             group_label(int(graph.group[node])),
+             f"engagement: {engagement_label(int(graph.engagement[node]))}"]
+    if role >= 0:
+        parts.append(f"declared role: {role_label(_ROLES[role].value)}")
+    if graph.core_mask[node]:
+        parts.append("in the engaged core")
+    parts.append("click for their neighbourhood")
+    return "<br>".join(parts)
+
+
+def _escape(text: str) -> str:
+    """Plotly renders a subset of HTML in hover text: keep people's names as plain text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _add_empty_segments(fig: go.Figure, layout: Layout, scatter: Any,
+                        xs: npt.NDArray[np.floating], ys: npt.NDArray[np.floating]) -> None:
+    """Expected segments with nobody in them, as marked empty places around the picture."""
+    if not layout.empty_segments:
+        return
+    labels = [segment_label(s) for s in layout.empty_segments]
+    ex, ey = ring(xs, ys, len(labels))
+    fig.add_trace(scatter(
+        x=ex, y=ey, mode="markers+text",
+        name="Expected, nobody here yet", text=[f"{t}: nobody yet" for t in labels],
+        textposition="bottom center", textfont={"color": "#1f2933", "size": 12},
+        customdata=[f"e:{s}" for s in layout.empty_segments],
+        hovertemplate="%{text}: an expected voice with nobody in the map<extra></extra>",
+        marker={"symbol": "circle-x-open", "size": 30, "color": EMPTY_COLOUR,
+                "line": {"width": 2.5, "color": EMPTY_COLOUR}},
+    ))
+
+
+def _picture_layout(title: str) -> dict[str, Any]:
+    layout = base_layout(title, height=700)
+    hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    layout.update(
+        xaxis={**hidden, "title": {"text": "position (no units)"}},
+        yaxis={**hidden, "title": {"text": "position (no units)"}, "scaleanchor": "x",
+               "scaleratio": 1},
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 0, "yanchor": "top",
+                "bgcolor": "rgba(255,255,255,0.9)"},
+        dragmode="pan",
+        hovermode="closest",
+        uirevision="network",
+    )
+    return layout
+
+
+# -- segments view -----------------------------------------------------------------------------
+
+
+def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
+                   reached: BoolArray | None, filters: NetworkFilters) -> NetworkView:
+    incidence, names = segment_incidence(graph)
+    member = (sparse.diags(people.astype(np.int64), dtype=np.int64) @ incidence).tocsr()
+    k = len(names)
+    counts = np.asarray(member.sum(axis=0)).ravel().astype(np.int64)
+    between = sparse.triu(segment_ties(graph, member, ties), k=1).tocoo()
+    pair_keys = between.row.astype(np.int64) * k + between.col.astype(np.int64)
+    pair_weights = between.data.astype(np.int64)
+    place = {name: i for i, name in enumerate(layout.segments)}
+    sx = np.array([layout.segment_x[place[nm]] if nm in place else 0.0 for nm in names],
+                  dtype=np.float32)
+    sy = np.array([layout.segment_y[place[nm]] if nm in place else 0.0 for nm in names],
+                  dtype=np.float32)
+    fig = go.Figure()
+    order = np.lexsort((pair_keys, -pair_weights))[:MAX_SEGMENT_LINKS]
+    strongest = [((int(key_ // k), int(key_ % k)), int(w_))
+                 for key_, w_ in zip(pair_keys[order].tolist(), pair_weights[order].tolist(),
+                                     strict=True)]
+    if strongest:
+        weights = np.array([w_ for _, w_ in strongest])
+        edges_lo, edges_hi = np.quantile(weights, [1 / 3, 2 / 3])
+        buckets = (
+            ("Few ties between", weights <= edges_lo, 1.0),
+            ("Some ties between", (weights > edges_lo) & (weights <= edges_hi), 2.5),
+            ("Many ties between", weights > edges_hi, 5.0),
+        )
+        for label, mask, width in buckets:
+            chosen = [pair for pair, m in zip(strongest, mask.tolist(), strict=True) if m]
+            if not chosen:
+                continue
+            lo = min(w for _, w in chosen)
+            hi = max(w for _, w in chosen)
+            ex = np.full(len(chosen) * 3, np.nan, dtype=np.float32)
+            ey = np.full(len(chosen) * 3, np.nan, dtype=np.float32)
+            a_idx = np.array([a for (a, _), _ in chosen])
+            b_idx = np.array([b for (_, b), _ in chosen])
+            ex[0::3], ex[1::3] = sx[a_idx], sx[b_idx]
+            ey[0::3], ey[1::3] = sy[a_idx], sy[b_idx]
+            span = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
+            fig.add_trace(go.Scatter(
+                x=ex, y=ey, mode="lines", name=f"{label} segments ({span})", hoverinfo="skip",
+                line={"color": TIE_COLOUR, "width": width}, connectgaps=False))
+
+    in_core = np.asarray(member.T @ (graph.core_mask & people).astype(np.int64)).ravel()
+    if reached is not None:
+        got = np.asarray(member.T @ (reached & people).astype(np.int64)).ravel()
+        share = np.where(counts > 0, got / np.maximum(counts, 1), 0.0)
+    else:
+        got = np.zeros(k, dtype=np.int64)
+        share = np.zeros(k)
+    by_group = np.column_stack([
+        np.asarray(member.T @ ((graph.group == g.index) & people).astype(np.int64)).ravel()
+        for g in GROUPS])
+    shown = counts > 0
+    idx = np.flatnonzero(shown)
+    top = float(np.sqrt(counts.max())) if counts.size and counts.max() > 0 else 1.0
+    size = 14 + 46 * np.sqrt(counts[idx]) / top
+    hover = []
+    for i in idx.tolist():
+        mix = ", ".join(f"{int(by_group[i, g.index]):,} {group_label(g.value, title=False)}"
+                        for g in GROUPS)
+        hover.append(
+            f"<b>{_escape(segment_label(names[i]))}</b><br>{int(counts[i]):,} people: {mix}"
+            f"<br>in the engaged core: {int(in_core[i]):,}"
+            + (f"<br>in or reached by the core: {int(got[i]):,} ({percent(float(share[i]))})"
+               if reached is not None else "")
+            + "<br>click to see its people")
+    label_all = idx.size <= 60
+    fig.add_trace(go.Scatter(
+        x=sx[idx], y=sy[idx], mode="markers+text" if label_all else "markers",
+        name="Segment (size: people; colour: share reached by the core)",
+        text=[segment_label(names[i]) for i in idx.tolist()] if label_all else None,
+        textposition="top center", textfont={"size": 11, "color": "#1f2933"},
+        customdata=[f"s:{names[i]}" for i in idx.tolist()],
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        marker={"size": size, "color": share[idx] * 100, "colorscale": SEQUENTIAL,
+                "cmin": 0, "cmax": 100, "line": {"color": CORE_COLOUR, "width": 1},
+                "colorbar": {"title": {"text": "% reached"}, "ticksuffix": "%", "len": 0.5,
+                             "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"}},
+    ))
+    _add_empty_segments(fig, layout, go.Scatter, sx[idx], sy[idx])
+    people_n = int(people.sum())
+    ties_n = int(ties.sum())
+    note = (f"One circle per segment (place, community or service), sized by its people and "
+            f"coloured by the share the engaged core reaches; lines show ties between segments"
+            f" ({len(strongest):,} strongest links). {plural(people_n, 'person', 'people')} and "
+            f"{plural(ties_n, 'tie')} aggregated.")
+    fig.update_layout(**_picture_layout(f"Network of {graph.name}: one circle per segment"))
+    return NetworkView(fig, "segments", people_n, ties_n, note,
+                       extra={"segments": int(idx.size), "links": len(strongest)})
+
+
+# -- a person and their neighbourhood ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The people 1, 2, … ``steps`` ties away from ``node`` (``by_step[0]``: one tie away)."""
+
+    node: int
+    steps: int
+    by_step: list[I64]
+
+    @property
+    def total(self) -> int:
+        return sum(int(s.size) for s in self.by_step)
+
+
+def neighbourhood(graph: CompactGraph, node: int, steps: int,
+                  ties: BoolArray | None = None) -> Neighbourhood:
+    """Breadth-first rings around ``node`` over the ties kept by ``ties`` (default: all)."""
+    if not 1 <= steps <= 3:
+        raise ValueError("steps must be 1–3")
+    seen = np.zeros(graph.n, dtype=bool)
+    seen[node] = True
+    frontier = np.array([node], dtype=np.int64)
+    slot_ok = None if ties is None else ties[graph.slot_edge]
+    rings: list[I64] = []
+    for _ in range(steps):
+        if frontier.size == 0:
+            rings.append(np.zeros(0, dtype=np.int64))
+            continue
+        starts = graph.indptr[frontier]
+        lengths = graph.indptr[frontier + 1] - starts
+        slots = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            int(lengths.sum()))
+        if slot_ok is not None:
+            slots = slots[slot_ok[slots]]
+        found = np.unique(graph.indices[slots].astype(np.int64))
+        found = found[~seen[found]]
+        seen[found] = True
+        rings.append(found)
+        frontier = found
+    return Neighbourhood(node, steps, rings)
+
+
+def person_details(graph: CompactGraph, node: int) -> dict[str, Any]:
+    """Plain data about one person, for the detail panel (JSON-ready)."""
+    role = int(graph.declared_role[node])
+    joined = day_to_date(int(graph.joined[node]))
+    return {
+        "id": graph.ids[node],
+        "name": graph.names[node],
+        "group": GROUPS[int(graph.group[node])].value,
+        "group_label": group_label(int(graph.group[node])),
+        "other_groups": [group_label(g.value) for g in GROUPS
+                         if graph.member_of[node] >> g.index & 1
+                         and g.index != graph.group[node]],
+        "organisation": graph.organisations[node],
+        "segments": [segment_label(s) for s in graph.segments_of(node)],
+        "engagement": engagement_label(int(graph.engagement[node])),
+        "declared_role": None if role < 0 else role_label(_ROLES[role].value),
+        "in_core": bool(graph.core_mask[node]),
+        "ties": int(graph.indptr[node + 1] - graph.indptr[node]),
+        "formal_power": int(graph.formal_power[node]),
+        "informal_power": int(graph.informal_power[node]),
+        "lived_experience": bool(graph.lived_experience[node]),
+        "joined": None if joined is None else joined.isoformat(),
+    }

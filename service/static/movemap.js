@@ -1,0 +1,198 @@
+/* movemap: draw the figures of a page and make the network picture clickable.
+ *
+ * Figures arrive as JSON data blocks (<script type="application/json">), never as inline
+ * scripts, so the Content-Security-Policy can allow scripts from our own origin only. Each
+ * container gets data-figure-ready="true" once Plotly has drawn it (the browser tests wait for
+ * it), or data-figure-error with the reason.
+ */
+(function () {
+  "use strict";
+
+  var CONFIG = {
+    responsive: true,
+    displaylogo: false,
+    modeBarButtonsToRemove: ["select2d", "lasso2d", "toggleSpikelines"],
+    toImageButtonOptions: { format: "png", scale: 2 }
+  };
+
+  function draw(container) {
+    var block = document.getElementById(container.getAttribute("data-figure"));
+    if (!block || typeof Plotly === "undefined") {
+      container.setAttribute("data-figure-error", "plotly.js or the figure data is missing");
+      return;
+    }
+    var fig;
+    try {
+      fig = JSON.parse(block.textContent);
+    } catch (err) {
+      container.setAttribute("data-figure-error", "the figure data is not JSON");
+      return;
+    }
+    var network = container.hasAttribute("data-view");
+    var config = Object.assign({}, CONFIG, { scrollZoom: network });
+    if (!network) {
+      config.displayModeBar = false;
+    }
+    Plotly.newPlot(container, fig.data, fig.layout, config).then(function () {
+      container.setAttribute("data-figure-ready", "true");
+      if (network) {
+        wireNetwork(container);
+      }
+    }, function (err) {
+      container.setAttribute("data-figure-error", String(err));
+    });
+  }
+
+  /* -- the network picture ------------------------------------------------------------------ */
+
+  function currentParams() {
+    return new URLSearchParams(window.location.search);
+  }
+
+  function wireNetwork(plot) {
+    plot.on("plotly_click", function (event) {
+      if (!event || !event.points || !event.points.length) {
+        return;
+      }
+      var key = event.points[0].customdata;
+      if (typeof key !== "string" || key.length < 3) {
+        return;
+      }
+      var kind = key.slice(0, 2);
+      var value = key.slice(2);
+      if (kind === "p:") {
+        showPerson(plot, value);
+      } else if (kind === "s:") {
+        var params = currentParams();
+        params.set("segment", value);
+        params.delete("view");
+        params.delete("person");
+        window.location.assign(plot.getAttribute("data-network-url") + "?" + params.toString());
+      } else if (kind === "e:") {
+        showEmpty(value);
+      }
+    });
+  }
+
+  function el(tag, text, attrs) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) {
+      node.textContent = text;
+    }
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function segmentWords(segment) {
+    var at = segment.indexOf(":");
+    if (at < 1) {
+      return segment.replace(/_/g, " ");
+    }
+    return segment.slice(at + 1).replace(/_/g, " ") + " (" + segment.slice(0, at).replace(/_/g, " ") + ")";
+  }
+
+  function showEmpty(segment) {
+    var panel = document.getElementById("person-panel");
+    panel.replaceChildren(
+      el("h3", segmentWords(segment)),
+      el("p", "An expected voice with nobody in the map yet. Find and invite people from here.")
+    );
+  }
+
+  function showPerson(plot, id) {
+    var panel = document.getElementById("person-panel");
+    var stepsInput = document.getElementById("p-steps");
+    var steps = stepsInput ? stepsInput.value : "1";
+    var idInput = document.getElementById("p-id");
+    if (idInput) {
+      idInput.value = id;
+    }
+    var params = currentParams();
+    params.set("id", id);
+    params.set("steps", steps);
+    panel.replaceChildren(el("p", "Loading…", { "class": "muted" }));
+    fetch(plot.getAttribute("data-person-url") + "?" + params.toString(), {
+      credentials: "same-origin",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (body) { return { ok: response.ok, body: body }; });
+    }).then(function (result) {
+      if (!result.ok) {
+        panel.replaceChildren(el("p", result.body.message || "Could not load this person.", { "class": "error" }));
+        return;
+      }
+      renderPerson(panel, result.body);
+      highlight(plot, result.body);
+    }).catch(function () {
+      panel.replaceChildren(el("p", "Could not load this person; check the connection.", { "class": "error" }));
+    });
+  }
+
+  function renderPerson(panel, data) {
+    var p = data.person;
+    var nodes = [el("h3", p.name || p.id)];
+    var dl = el("dl", null, { "class": "details" });
+    function row(label, value) {
+      if (value === null || value === undefined || value === "") {
+        return;
+      }
+      var div = el("div");
+      div.append(el("dt", label), el("dd", String(value)));
+      dl.append(div);
+    }
+    row("Id", p.id);
+    row("Group", p.group_label + (p.other_groups.length ? " (also " + p.other_groups.join(", ") + ")" : ""));
+    row("Organisation", p.organisation);
+    row("Engagement", p.engagement + (p.in_core ? ", in the engaged core" : ""));
+    row("Declared role", p.declared_role);
+    row("Segments", p.segments.join(", "));
+    row("Ties", p.ties);
+    nodes.push(dl);
+    data.rings.forEach(function (ring) {
+      nodes.push(el("h4", ring.step + (ring.step > 1 ? " steps" : " step") + " out: " +
+        ring.count.toLocaleString() + (ring.count === 1 ? " person" : " people")));
+      if (ring.people.length) {
+        var list = el("ul", null, { "class": "inline" });
+        ring.people.forEach(function (q) {
+          var li = el("li");
+          li.append(el("a", q.name, { href: q.url }));
+          list.append(li);
+        });
+        if (ring.count > ring.people.length) {
+          list.append(el("li", "… and " + (ring.count - ring.people.length).toLocaleString() + " more"));
+        }
+        nodes.push(list);
+      }
+    });
+    var open = el("p");
+    open.append(el("a", "Open " + (p.name || p.id) + "'s page", { href: data.url }));
+    nodes.push(open);
+    panel.replaceChildren.apply(panel, nodes);
+  }
+
+  function highlight(plot, data) {
+    var old = [];
+    plot.data.forEach(function (trace, i) {
+      if (trace.meta === "highlight") {
+        old.push(i);
+      }
+    });
+    var done = old.length ? Plotly.deleteTraces(plot, old) : Promise.resolve();
+    var gl = plot.data.some(function (trace) { return trace.type === "scattergl"; });
+    var type = gl ? "scattergl" : "scatter";
+    var who = data.person.name || data.person.id;
+    done.then(function () {
+      return Plotly.addTraces(plot, [{
+        type: type, mode: "markers", x: data.x, y: data.y, meta: "highlight", hoverinfo: "skip",
+        name: "Within " + data.steps + (data.steps > 1 ? " steps" : " step") + " of " + who,
+        marker: { symbol: "circle-open", size: 18, color: "#CC79A7", line: { width: 2.5, color: "#CC79A7" } }
+      }, {
+        type: type, mode: "markers", x: [data.at[0]], y: [data.at[1]], meta: "highlight",
+        hoverinfo: "skip", name: "Selected: " + who,
+        marker: { symbol: "circle-open-dot", size: 26, color: "#000000", line: { width: 3, color: "#000000" } }
+      }]);
+    });
+  }
+
+  document.querySelectorAll("[data-figure]").forEach(draw);
+})();
