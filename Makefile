@@ -12,3 +12,9 @@ test:
 
 install:
 	scripts/bootstrap
+
+# Benchmark at 10k, 100k and 1M people against networkx, igraph and one BFS pass (several
+# minutes); prints the table and writes bench/results/latest.json. Smoke run: make bench ARGS=--quick
+bench:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench $(ARGS)

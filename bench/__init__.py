@@ -1,1 +1,1 @@
-"""Benchmarks of movemap: ``python -m bench.scale`` (see README)."""
+"""Benchmarks of movemap: ``python -m bench`` (or ``make bench``); see bench/README.md."""
