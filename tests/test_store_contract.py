@@ -5,20 +5,24 @@ The SQLite-only part (URLs, schema versions, files) is at the end.
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from conftest import sqlite_url
 
-from graph.compact import CompactGraph
+import graph.stores.sqlite as sqlite_module
+from graph.compact import CompactGraph, date_to_day
 from graph.errors import NotFound, StoreError
 from graph.model import Constituency, Person, Relationship
-from graph.stores.base import GraphStore, open_store
-from graph.stores.sqlite import SCHEMA_VERSION, SQLiteStore
+from graph.stores.base import GraphStore, PeopleBatch, TiesBatch, open_store
+from graph.stores.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 # -- sample records --------------------------------------------------------------------------
 
@@ -595,3 +599,321 @@ def test_sqlite_database_of_another_program_is_refused(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(StoreError, match="did not create"):
         SQLiteStore(f"sqlite:///{path}")
+
+
+# -- bulk imports ----------------------------------------------------------------------------
+
+
+def ties_batch(keys: Mapping[str, int], rows: Sequence[tuple[Any, ...]]) -> TiesBatch:
+    """A ``TiesBatch`` of (seq, source, target, relational, functional, flow, recruited, since)."""
+    def column(i: int, dtype: type) -> np.ndarray:
+        return np.array([r[i] for r in rows], dtype=dtype)
+
+    return TiesBatch(
+        seq=column(0, np.int64),
+        source=np.array([keys[r[1]] for r in rows], dtype=np.int64),
+        target=np.array([keys[r[2]] for r in rows], dtype=np.int64),
+        relational=column(3, np.int8),
+        functional=column(4, np.int8),
+        flow_of_value=column(5, np.int8),
+        recruited=column(6, np.bool_),
+        since=np.array([date_to_day(r[7]) for r in rows], dtype=np.int32),
+    )
+
+
+def test_bulk_import_merges_repeated_rows_and_counts_like_an_upsert(store: GraphStore) -> None:
+    store.import_records("bay", sample_people()[:3], [])
+    with store.bulk_import("bay") as bulk:
+        assert bulk.existing_people == 3
+        bulk.add_people(PeopleBatch.of(sample_people()[2:]))
+        keys = bulk.person_keys()
+        assert set(keys) == {p.id for p in sample_people()}
+        bulk.add_ties(ties_batch(keys, [
+            (2, "b", "a", 1, 0, 0, False, date(2021, 1, 1)),
+            (3, "a", "b", 0, 1, 0, False, None),
+        ]))
+        bulk.add_ties(ties_batch(keys, [
+            (5, "b", "a", 0, 3, 1, True, date(2020, 6, 1)),
+            (7, "b", "a", 2, 0, 0, False, None),
+            (9, "a", "b", 0, 0, 0, False, date(2019, 1, 1)),
+            (11, "Z", "9", 0, 0, 0, False, None),
+        ]))
+        result = bulk.finish()
+    assert result.merged_rows == 3
+    assert result.first_merged == (5, 2)
+    summary = result.summary
+    assert (summary.people_added, summary.people_updated, summary.people_unchanged) == (4, 0, 1)
+    assert (summary.relationships_added, summary.relationships_updated,
+            summary.relationships_unchanged) == (3, 0, 0)
+    assert list(store.iter_relationships("bay")) == by_key([
+        Relationship(source="b", target="a", relational=2, functional=3, flow_of_value=1,
+                     recruited=True, since=date(2020, 6, 1)),
+        Relationship(source="a", target="b", functional=1, since=date(2019, 1, 1)),
+        Relationship(source="Z", target="9"),
+    ])
+
+
+def test_bulk_import_again_changes_nothing_and_replace_removes_the_rest(
+    store: GraphStore,
+) -> None:
+    store.import_records("bay", sample_people(), sample_relationships())
+    before = snapshot(store, "bay")
+    with store.bulk_import("bay") as bulk:
+        bulk.add_people(PeopleBatch.of(sample_people()))
+        keys = bulk.person_keys()
+        bulk.add_ties(ties_batch(keys, [
+            (i, r.source, r.target, r.relational, r.functional, r.flow_of_value, r.recruited,
+             r.since) for i, r in enumerate(sample_relationships())
+        ]))
+        summary = bulk.finish().summary
+    assert not summary.changed
+    assert snapshot(store, "bay") == before
+    kept = [p for p in sample_people() if p.id != "Z"]
+    with store.bulk_import("bay", replace=True) as bulk:
+        assert bulk.existing_people == 0
+        bulk.add_people(PeopleBatch.of(kept))
+        keys = bulk.person_keys()
+        assert set(keys) == {p.id for p in kept}
+        bulk.add_ties(ties_batch(keys, [(1, "a", "b", 1, 0, 2, False, date(2018, 5, 6)),
+                                        (2, "9", "10", 0, 0, 0, False, None)]))
+        summary = bulk.finish().summary
+    assert (summary.relationships_added, summary.relationships_updated,
+            summary.relationships_unchanged) == (1, 0, 1)
+    assert store.person_ids("bay") == {p.id for p in kept}
+    ties = [Relationship(source="a", target="b", relational=1, flow_of_value=2,
+                         since=date(2018, 5, 6)), Relationship(source="9", target="10")]
+    assert list(store.iter_relationships("bay")) == by_key(ties)
+    assert_same_graph(store.load_graph("bay"), CompactGraph.from_records("bay", kept, ties))
+
+
+def test_bulk_import_writes_nothing_when_the_block_fails(store: GraphStore) -> None:
+    with pytest.raises(RuntimeError, match="bad row"), store.bulk_import("fresh") as bulk:
+        bulk.add_people(PeopleBatch.of(sample_people()))
+        bulk.person_keys()
+        raise RuntimeError("bad row")
+    assert store.list_constituencies() == []
+    store.import_records("bay", sample_people(), sample_relationships())
+    before = snapshot(store, "bay")
+    for replace in (False, True):
+        with pytest.raises(RuntimeError, match="bad row"), store.bulk_import(
+            "bay", replace=replace
+        ) as bulk:
+            bulk.add_people(PeopleBatch.of(sample_people()[:2]))
+            keys = bulk.person_keys()
+            bulk.add_ties(ties_batch(keys, [(1, "a", "b", 3, 3, 3, True, None)]))
+            bulk.finish()
+            raise RuntimeError("bad row")
+        assert snapshot(store, "bay") == before
+
+
+# -- every kind of write keeps the stored graph equal to the records --------------------------
+
+
+class Model:
+    """What a constituency should hold, kept by plain dictionaries next to the store."""
+
+    def __init__(self) -> None:
+        self.people: dict[str, Person] = {}
+        self.ties: dict[tuple[str, str], Relationship] = {}
+
+    def check(self, store: GraphStore, name: str) -> None:
+        assert list(store.iter_people(name)) == by_id(list(self.people.values()))
+        assert list(store.iter_relationships(name)) == by_key(list(self.ties.values()))
+        assert_same_graph(
+            store.load_graph(name),
+            CompactGraph.from_records(name, self.people.values(), self.ties.values(),
+                                      store.get_constituency(name).expected_segments),
+        )
+        summary = {c.name: c for c in store.list_constituencies()}[name]
+        assert (summary.people, summary.relationships) == (len(self.people), len(self.ties))
+
+
+def random_person(rng: random.Random, pid: str) -> Person:
+    return Person(id=pid, group=rng.choice(["people", "givers_of_service", "system_leaders"]),
+                  engagement=rng.choice(["aware", "leading"]), segments=rng.choice(
+                      [(), ("locality:A",), ("locality:B", "community:C")]))
+
+
+def random_tie(rng: random.Random, ids: list[str]) -> Relationship:
+    source, target = rng.sample(ids, 2)
+    return Relationship(source=source, target=target, relational=rng.randint(0, 3),
+                        functional=rng.randint(0, 3), recruited=rng.random() < 0.2,
+                        since=rng.choice([None, date(2020, 1, rng.randint(1, 28))]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_writes_keep_the_stored_graph_equal_to_the_records(
+    store: GraphStore, seed: int
+) -> None:
+    rng = random.Random(seed)
+    model = Model()
+    store.create_constituency(Constituency(name="bay"))
+    store.create_constituency(Constituency(name="other"))
+    store.import_records("other", [Person(id="x", group="people"),
+                                   Person(id="y", group="people")],
+                         [Relationship(source="x", target="y")])
+    pool = [f"p{i}" for i in range(25)]
+    for _ in range(40):
+        ids = list(model.people)
+        action = rng.choice(["people", "ties", "ties", "delete person", "delete tie",
+                             "import", "replace", "bulk"])
+        if action == "people" or len(ids) < 3:
+            people = [random_person(rng, pid) for pid in rng.sample(pool, 5)]
+            store.upsert_people("bay", people)
+            model.people.update((p.id, p) for p in people)
+        elif action == "ties":
+            ties = [random_tie(rng, ids) for _ in range(rng.randint(1, 12))]
+            store.upsert_relationships("bay", ties)
+            model.ties.update((r.key, r) for r in ties)
+        elif action == "delete person":
+            gone = rng.choice(ids)
+            store.delete_person("bay", gone)
+            del model.people[gone]
+            model.ties = {k: r for k, r in model.ties.items() if gone not in k}
+        elif action == "delete tie" and model.ties:
+            key = rng.choice(sorted(model.ties))
+            store.delete_relationship("bay", *key)
+            del model.ties[key]
+        elif action in ("import", "replace"):
+            people = [random_person(rng, pid) for pid in rng.sample(pool, 12)]
+            known = sorted({p.id for p in people}.union([] if action == "replace" else ids))
+            ties = [random_tie(rng, known) for _ in range(15)]
+            store.import_records("bay", people, ties, replace=action == "replace")
+            if action == "replace":
+                model.people, model.ties = {}, {}
+            model.people.update((p.id, p) for p in people)
+            model.ties.update((r.key, r) for r in ties)
+        elif action == "bulk":
+            replace = rng.random() < 0.3
+            people = [random_person(rng, pid) for pid in rng.sample(pool, 10)]
+            with store.bulk_import("bay", replace=replace) as bulk:
+                bulk.add_people(PeopleBatch.of(people))
+                keys = bulk.person_keys()
+                ties = [random_tie(rng, sorted(keys)) for _ in range(20)]
+                bulk.add_ties(ties_batch(keys, [
+                    (i, r.source, r.target, r.relational, r.functional, r.flow_of_value,
+                     r.recruited, r.since) for i, r in enumerate(ties)
+                ]))
+                bulk.finish()
+            if replace:
+                model.people, model.ties = {}, {}
+            model.people.update((p.id, p) for p in people)
+            merged: dict[tuple[str, str], Relationship] = {}
+            for r in ties:
+                merged[r.key] = merge_rows(merged[r.key], r) if r.key in merged else r
+            model.ties.update(merged)
+        model.check(store, "bay")
+        if isinstance(store, SQLiteStore):
+            assert_incoming_rows_mirror_the_ties(store)
+    assert list(store.iter_relationships("other")) == [Relationship(source="x", target="y")]
+
+
+def merge_rows(a: Relationship, b: Relationship) -> Relationship:
+    """Two rows of one (source, target) as a bulk import merges them."""
+    dates = [d for d in (a.since, b.since) if d is not None]
+    return Relationship(source=a.source, target=a.target,
+                        relational=max(a.relational, b.relational),
+                        functional=max(a.functional, b.functional),
+                        flow_of_value=max(a.flow_of_value, b.flow_of_value),
+                        recruited=a.recruited or b.recruited,
+                        since=min(dates) if dates else None)
+
+
+def assert_incoming_rows_mirror_the_ties(store: SQLiteStore) -> None:
+    """``ties_in`` lists, for every person, exactly who has a tie to them (and no empty rows)."""
+    conn = store._conn
+    forward: set[tuple[int, int]] = set()
+    for source, targets, trust, since in conn.execute("SELECT * FROM ties"):
+        assert len(targets) == 8 * len(trust) > 0
+        assert since == b"" or len(since) == 4 * len(trust)
+        ends = np.frombuffer(targets, dtype="<i8")
+        assert (np.diff(ends) > 0).all()
+        forward.update((int(t), source) for t in ends)
+    backward: set[tuple[int, int]] = set()
+    for target, sources in conn.execute("SELECT * FROM ties_in"):
+        ends = np.frombuffer(sources, dtype="<i8")
+        assert ends.shape[0] > 0 and (np.diff(ends) > 0).all()
+        backward.update((target, int(s)) for s in ends)
+    assert forward == backward
+
+
+def test_sqlite_bulk_import_spilled_to_files_equals_one_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(7)
+    people = [random_person(rng, f"p{i}") for i in range(300)]
+    rows = [(line, *rng.sample([p.id for p in people], 2), rng.randint(0, 3), 0,
+             rng.randint(0, 3), rng.random() < 0.1,
+             rng.choice([None, date(2021, 1, rng.randint(1, 28))]))
+            for line in range(2, 5000)]
+    results = []
+    for spill in (False, True):
+        if spill:
+            monkeypatch.setattr(sqlite_module, "SPILL_BYTES", 2000)
+            monkeypatch.setattr(sqlite_module, "TIES_PER_BUCKET", 100)
+        store = SQLiteStore(sqlite_url(tmp_path, f"spill-{spill}.db"))
+        with store.bulk_import("bay", expected_ties=len(rows)) as bulk:
+            bulk.add_people(PeopleBatch.of(people))
+            keys = bulk.person_keys()
+            for start in range(0, len(rows), 700):
+                bulk.add_ties(ties_batch(keys, rows[start:start + 700]))
+            result = bulk.finish()
+        results.append((result, list(store.iter_relationships("bay"))))
+        assert_incoming_rows_mirror_the_ties(store)
+        store.close()
+    assert results[0] == results[1]
+    assert results[0][0].merged_rows > 0
+
+
+# -- SQLite schema migrations ----------------------------------------------------------------
+
+
+def test_sqlite_version_1_store_is_migrated_with_its_relationships(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("PRAGMA application_id = 1835888992")
+    assert isinstance(MIGRATIONS[0], str)
+    conn.executescript(MIGRATIONS[0])
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute("INSERT INTO constituencies (id, name) VALUES (1, 'bay'), (2, 'other')")
+    pk = {}
+    for i, p in enumerate(sample_people(), start=10):
+        pk[p.id] = i * 3
+        conn.execute(
+            "INSERT INTO people (pk, constituency_id, id, name, \"group\", other_groups, "
+            "organisation, segments, formal_power, informal_power, lived_experience, "
+            "engagement, role, joined) VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (pk[p.id], p.id, p.name, p.group.value, json.dumps([g.value for g in p.other_groups]),
+             p.organisation, json.dumps(list(p.segments), ensure_ascii=False), p.formal_power,
+             p.informal_power, int(p.lived_experience), p.engagement.value,
+             None if p.role is None else p.role.value,
+             None if p.joined is None else p.joined.isoformat()),
+        )
+    conn.execute("INSERT INTO people (pk, constituency_id, id, \"group\") VALUES "
+                 "(1, 2, 'x', 'people'), (2, 2, 'y', 'people')")
+    conn.execute("INSERT INTO relationships (source_pk, target_pk) VALUES (2, 1)")
+    for r in sample_relationships():
+        conn.execute(
+            "INSERT INTO relationships VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (pk[r.source], pk[r.target], r.relational, r.functional, r.flow_of_value,
+             int(r.recruited), None if r.since is None else r.since.isoformat()),
+        )
+    conn.close()
+    store = SQLiteStore(f"sqlite:///{path}")
+    try:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert list(store.iter_people("bay")) == by_id(sample_people())
+        assert list(store.iter_relationships("bay")) == by_key(sample_relationships())
+        assert list(store.iter_relationships("other")) == [Relationship(source="y", target="x")]
+        assert_same_graph(store.load_graph("bay"), CompactGraph.from_records(
+            "bay", sample_people(), sample_relationships()))
+        assert_incoming_rows_mirror_the_ties(store)
+        tables = {name for (name,) in store._conn.execute(
+            "SELECT name FROM sqlite_schema WHERE type = 'table'")}
+        assert "relationships" not in tables
+        store.delete_person("bay", "b")
+        assert_incoming_rows_mirror_the_ties(store)
+    finally:
+        store.close()

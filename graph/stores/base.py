@@ -7,10 +7,13 @@ a set of people, recorded relationships and expected segments.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
 
 from graph.compact import CompactGraph
 from graph.errors import StoreError
@@ -18,9 +21,13 @@ from graph.model import Constituency, Person, Relationship
 
 __all__ = [
     "DEFAULT_STORE_URL",
+    "BulkImport",
+    "BulkResult",
     "ConstituencySummary",
     "GraphStore",
     "ImportSummary",
+    "PeopleBatch",
+    "TiesBatch",
     "open_store",
     "store_url_from_env",
 ]
@@ -55,6 +62,125 @@ class ImportSummary:
             self.people_added + self.people_updated + self.relationships_added
             + self.relationships_updated
         )
+
+
+@dataclass(frozen=True)
+class PeopleBatch:
+    """Validated people as columns of plain values, one entry per person (for bulk imports).
+
+    Values are exactly what the model holds, as code names: ``groups``/``engagement`` are
+    ``Group``/``Engagement`` values, ``other_groups`` excludes the primary group and has no
+    repeats, ``segments`` are normalised and unique, ``roles`` is ``""`` for none and ``joined``
+    an ISO date or ``""``. ``person_row`` gives the same values from a ``Person``.
+    """
+
+    ids: Sequence[str]
+    names: Sequence[str]
+    groups: Sequence[str]
+    other_groups: Sequence[tuple[str, ...]]
+    organisations: Sequence[str]
+    segments: Sequence[tuple[str, ...]]
+    formal_power: Sequence[int]
+    informal_power: Sequence[int]
+    lived_experience: Sequence[int]
+    engagement: Sequence[str]
+    roles: Sequence[str]
+    joined: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def of(cls, people: Iterable[Person]) -> PeopleBatch:
+        """The batch of some model objects (in the given order)."""
+        rows = [person_row(p) for p in people]
+        if not rows:
+            return cls(*([] for _ in range(12)))
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        return cls(*columns)
+
+
+def person_row(p: Person) -> tuple[
+    str, str, str, tuple[str, ...], str, tuple[str, ...], int, int, int, str, str, str
+]:
+    """One person as the plain values of a ``PeopleBatch`` row, in its field order."""
+    return (
+        p.id,
+        p.name,
+        p.group.value,
+        tuple(g.value for g in p.other_groups),
+        p.organisation,
+        p.segments,
+        p.formal_power,
+        p.informal_power,
+        int(p.lived_experience),
+        p.engagement.value,
+        "" if p.role is None else p.role.value,
+        "" if p.joined is None else p.joined.isoformat(),
+    )
+
+
+@dataclass(frozen=True)
+class TiesBatch:
+    """Validated relationship rows as numpy columns (for bulk imports).
+
+    ``source``/``target`` are person keys from ``BulkImport.person_keys``; ``seq`` numbers the
+    rows in input order (the importer uses line numbers), so that rows repeating a (source,
+    target) can be reported; ``since`` is days since 1970-01-01 or ``graph.compact.NO_DATE``.
+    """
+
+    seq: npt.NDArray[np.int64]
+    source: npt.NDArray[np.int64]
+    target: npt.NDArray[np.int64]
+    relational: npt.NDArray[np.int8]
+    functional: npt.NDArray[np.int8]
+    flow_of_value: npt.NDArray[np.int8]
+    recruited: npt.NDArray[np.bool_]
+    since: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return int(self.seq.shape[0])
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    """What a bulk import did: the summary, and how many rows repeated an earlier (source,
+    target) and were merged into it (``first_merged``: the ``seq`` of the first such row and of
+    the row it repeats)."""
+
+    summary: ImportSummary
+    merged_rows: int = 0
+    first_merged: tuple[int, int] | None = None
+
+
+class BulkImport(Protocol):
+    """A streaming import into one constituency in one transaction (``GraphStore.bulk_import``).
+
+    Call ``add_people`` for every batch of people, then ``person_keys`` once, then ``add_ties``
+    for every batch of relationships, then ``finish``. Memory stays bounded by a batch (plus
+    one key per person): a store spills what it has to sort to temporary files. Rows repeating a
+    (source, target) are merged as the CSV import documents: the highest of each strength,
+    recruited if any row says so, the earliest ``since``.
+    """
+
+    existing_people: int
+    """People the constituency held before the import (0 with ``replace``: they do not count)."""
+
+    def add_people(self, batch: PeopleBatch) -> None:
+        """Upsert people by id (ids are unique across all batches of one import)."""
+        ...
+
+    def person_keys(self) -> Mapping[str, int]:
+        """End the people: with ``replace`` remove the people not imported; return id → key of
+        every person ties may refer to."""
+        ...
+
+    def add_ties(self, batch: TiesBatch) -> None: ...
+
+    def finish(self) -> BulkResult:
+        """Write the ties (replacing all the constituency's ties with ``replace``); returns what
+        changed. The transaction commits when the ``bulk_import`` block ends without error."""
+        ...
 
 
 @runtime_checkable
@@ -113,6 +239,13 @@ class GraphStore(Protocol):
         With ``replace`` the constituency's people and relationships not in the input are
         removed, so the store then holds exactly the input.
         """
+        ...
+    def bulk_import(
+        self, name: str, *, replace: bool = False, expected_ties: int = 0
+    ) -> AbstractContextManager[BulkImport]:
+        """A streaming import into ``name`` (created if needed) in one transaction: everything
+        is written when the block ends without an exception and finish() was called, nothing
+        otherwise. ``expected_ties`` (a rough count) sizes the sorting."""
         ...
     def load_graph(self, name: str) -> CompactGraph:
         """The whole constituency as a compact analysis graph."""

@@ -8,14 +8,19 @@ Design notes:
 * The schema is versioned: ``meta.schema_version`` records how many of ``MIGRATIONS`` have been
   applied; opening a store applies the missing ones in order, and a file written by a newer
   movemap is refused rather than damaged.
-* People get an integer key ``pk``; relationships refer to people by it, so a tie costs two
-  integers and removing a person removes their ties by ``ON DELETE CASCADE``. The direction of a
-  relationship is kept (``recruited`` means the source brought the target in).
-* Upserts are one ``INSERT … ON CONFLICT DO UPDATE … WHERE <a column differs>`` per row, so an
-  identical row is not written and ``changes()`` counts exactly the added and updated rows; no
-  table is loaded into Python to compare.
-* ``load_graph`` reads columns straight into numpy arrays (no ``Person`` per row) and builds the
-  ``CompactGraph`` with ``from_arrays``.
+* People are rows with an integer key ``pk``. Upserts are one ``INSERT … ON CONFLICT DO UPDATE
+  … WHERE <a column differs>`` per row, so an identical row is not written and ``changes()``
+  counts exactly the added and updated rows.
+* Relationships are stored per person, not per tie (schema version 2): the ``ties`` row of a
+  person holds all their recorded relationships as packed arrays (target keys ascending, one
+  trust byte each, the ``since`` days), and the ``ties_in`` row lists who has a relationship to
+  them, so removing a person finds every row to fix without a scan. A million people with ten
+  million ties are then two million rows: an import writes them in seconds and ``load_graph``
+  reads them straight into numpy arrays. Writes are set operations on those arrays (added,
+  updated and unchanged are counted exactly as a row per tie would count them). Bulk imports
+  sort the ties by person in buckets that spill to temporary files, so memory stays bounded.
+* ``load_graph`` reads columns straight into numpy arrays (no ``Person`` or ``Relationship``
+  per row) and builds the ``CompactGraph`` with ``from_arrays``.
 
 Example:
     >>> from graph.model import Person, Relationship
@@ -31,19 +36,23 @@ Example:
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
-from functools import wraps
-from itertools import islice
+from functools import lru_cache, wraps
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 
-from graph.compact import NO_DATE, CompactGraph
+from graph.compact import NO_DATE, CompactGraph, day_to_date
 from graph.errors import NotFound, StoreError
 from graph.model import (
     GROUPS,
@@ -55,18 +64,31 @@ from graph.model import (
     Role,
     normalise_segment,
 )
-from graph.stores.base import ConstituencySummary, ImportSummary
+from graph.stores.base import (
+    BulkResult,
+    ConstituencySummary,
+    ImportSummary,
+    PeopleBatch,
+    TiesBatch,
+)
 
 __all__ = ["BATCH_SIZE", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
 BATCH_SIZE = 10_000
 """Rows sent to SQLite per ``executemany`` call."""
 
+TIES_PER_BUCKET = 250_000
+"""Bulk imports sort ties by person in buckets of about this many rows."""
+
+SPILL_BYTES = 64 * 2**20
+"""Sorted buckets beyond this many bytes move to temporary files."""
+
 _APPLICATION_ID = 0x6D6D6170  # "mmap": marks a SQLite file as a movemap store
 
-MIGRATIONS: tuple[str, ...] = (
-    # 1: the first schema.
-    """
+I64 = npt.NDArray[np.int64]
+Records = npt.NDArray[np.void]
+
+_V1_SCHEMA = """
     CREATE TABLE constituencies (
         id INTEGER PRIMARY KEY,
         name TEXT NOT NULL COLLATE BINARY UNIQUE,
@@ -108,9 +130,61 @@ MIGRATIONS: tuple[str, ...] = (
         segment TEXT NOT NULL COLLATE BINARY,
         PRIMARY KEY (constituency_id, segment)
     ) WITHOUT ROWID;
-    """,
+"""
+
+_TIES_SCHEMA = """
+    -- all the relationships recorded from one person (the source), as packed little-endian
+    -- arrays of equal length, ordered by target: targets int64 people.pk, trust one byte each
+    -- (relational | functional << 2 | flow_of_value << 4 | recruited << 6), since int32 days
+    -- after 1970-01-01 (-2**31 for none; an empty blob when no tie has a date)
+    CREATE TABLE ties (
+        source_pk INTEGER PRIMARY KEY REFERENCES people(pk) ON DELETE CASCADE,
+        targets BLOB NOT NULL,
+        trust BLOB NOT NULL,
+        since BLOB NOT NULL
+    );
+    -- who has recorded a relationship to this person: sources int64 people.pk, ascending
+    CREATE TABLE ties_in (
+        target_pk INTEGER PRIMARY KEY REFERENCES people(pk) ON DELETE CASCADE,
+        sources BLOB NOT NULL
+    );
+"""
+
+
+def _migrate_to_ties(conn: sqlite3.Connection) -> None:
+    """Version 2: relationships move from a row per tie to the per-person ``ties`` arrays."""
+    for statement in _statements(_TIES_SCHEMA):
+        conn.execute(statement)
+    cursor = conn.execute(
+        f"""
+        SELECT source_pk, target_pk,
+               relational | (functional << 2) | (flow_of_value << 4) | (recruited << 6),
+               {_day_sql("since")}
+        FROM relationships ORDER BY source_pk, target_pk
+        """
+    )
+    for chunk in _grouped_chunks(cursor, 4):
+        ties = _Ties(chunk[:, 0], chunk[:, 1], chunk[:, 2].astype(np.uint8),
+                     chunk[:, 3].astype(np.int32))
+        conn.executemany(_TIES_UPSERT, _encode_ties(ties))
+    cursor = conn.execute(
+        "SELECT target_pk, source_pk FROM relationships ORDER BY target_pk, source_pk"
+    )
+    for chunk in _grouped_chunks(cursor, 2):
+        conn.executemany(_INCOMING_UPSERT, _encode_incoming(chunk[:, 0], chunk[:, 1]))
+    conn.execute("DROP TABLE relationships")
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: tuple[Migration, ...] = (
+    # 1: the first schema.
+    _V1_SCHEMA,
+    # 2: relationships stored per person (see the module notes), existing rows moved over.
+    _migrate_to_ties,
 )
-"""Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``."""
+"""Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
+A migration is a SQL script or a function of the connection (run inside the transaction)."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -121,7 +195,26 @@ _PERSON_COLUMNS = (
     "id", "name", '"group"', "other_groups", "organisation", "segments", "formal_power",
     "informal_power", "lived_experience", "engagement", "role", "joined",
 )
-_REL_VALUE_COLUMNS = ("relational", "functional", "flow_of_value", "recruited", "since")
+
+_TIES_UPSERT = (
+    "INSERT INTO ties (source_pk, targets, trust, since) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (source_pk) DO UPDATE SET targets = excluded.targets, "
+    "trust = excluded.trust, since = excluded.since"
+)
+_INCOMING_UPSERT = (
+    "INSERT INTO ties_in (target_pk, sources) VALUES (?, ?) "
+    "ON CONFLICT (target_pk) DO UPDATE SET sources = excluded.sources"
+)
+
+_RECORD = np.dtype([("seq", "<i8"), ("source", "<i8"), ("target", "<i8"), ("trust", "u1"),
+                    ("since", "<i4")])
+"""A relationship row on its way into a bulk import (packed: 29 bytes)."""
+_PAIR = np.dtype([("target", "<i8"), ("source", "<i8")])
+"""A (target, source) pair on its way into ``ties_in``."""
+
+_NO_DATE_BYTES = np.array([NO_DATE], dtype="<i4").tobytes()
+_MAX_PK = 2**31 - 1
+_FAR_DAY = np.iinfo(np.int64).max
 
 
 def _sql_case(column: str, mapping: Sequence[tuple[str, int]], default: int) -> str:
@@ -130,13 +223,21 @@ def _sql_case(column: str, mapping: Sequence[tuple[str, int]], default: int) -> 
 
 
 _GROUP_INDEX_SQL = _sql_case('"group"', [(g.value, g.index) for g in GROUPS], -1)
-_MEMBER_OF_SQL = " | ".join(
+_MEMBER_OF_SQL = "(" + " | ".join(
     [f"(1 << {_GROUP_INDEX_SQL})"]
     + [f"(CASE WHEN instr(other_groups, '\"{g.value}\"') THEN {1 << g.index} ELSE 0 END)"
        for g in GROUPS]
-)
+) + ")"
 _ENGAGEMENT_SQL = _sql_case("engagement", [(e.value, e.rank) for e in Engagement], 0)
 _ROLE_SQL = _sql_case("role", [(r.value, r.index) for r in Role], -1)
+# the small attributes of a person in one integer, so that loading makes one Python int per
+# person rather than eight (bits: group + 1: 0-1, member_of: 2-4, formal_power: 5-6,
+# informal_power: 7-8, lived_experience: 9, engagement: 10-12, declared role + 1: 13-14)
+_PACKED_PERSON_SQL = (
+    f"(({_GROUP_INDEX_SQL} + 1) | ({_MEMBER_OF_SQL} << 2) | (formal_power << 5) "
+    f"| (informal_power << 7) | (lived_experience << 9) | ({_ENGAGEMENT_SQL} << 10) "
+    f"| (({_ROLE_SQL} + 1) << 13))"
+)
 
 
 def _day_sql(column: str) -> str:
@@ -165,37 +266,39 @@ def _batches(rows: Iterable[_T], size: int = BATCH_SIZE) -> Iterator[list[_T]]:
         yield batch
 
 
-def _iso(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
+@lru_cache(maxsize=4096)
+def _groups_json(groups: tuple[str, ...]) -> str:
+    return json.dumps(list(groups)) if groups else "[]"
 
 
-def _person_row(p: Person) -> tuple[Any, ...]:
-    return (
-        p.id,
-        p.name,
-        p.group.value,
-        json.dumps([g.value for g in p.other_groups]) if p.other_groups else "[]",
-        p.organisation,
-        json.dumps(list(p.segments), ensure_ascii=False) if p.segments else "[]",
-        p.formal_power,
-        p.informal_power,
-        int(p.lived_experience),
-        p.engagement.value,
-        None if p.role is None else p.role.value,
-        _iso(p.joined),
+@lru_cache(maxsize=65536)
+def _segments_json(segments: tuple[str, ...]) -> str:
+    return json.dumps(list(segments), ensure_ascii=False) if segments else "[]"
+
+
+def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
+    """The rows ``_PEOPLE_UPSERT`` takes (``role`` and ``joined`` ``''`` become NULL in SQL)."""
+    return zip(
+        repeat(cid, len(batch)), batch.ids, batch.names, batch.groups,
+        map(_groups_json, batch.other_groups), batch.organisations,
+        map(_segments_json, batch.segments), batch.formal_power, batch.informal_power,
+        batch.lived_experience, batch.engagement, batch.roles, batch.joined,
+        strict=False,
     )
 
 
-def _relationship_row(r: Relationship) -> tuple[Any, ...]:
+def _people_upsert_sql() -> str:
+    columns = ", ".join(_PERSON_COLUMNS)
+    marks = ", ".join(["?"] * (len(_PERSON_COLUMNS) - 2) + ["NULLIF(?, '')"] * 2)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _PERSON_COLUMNS[1:])
+    differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in _PERSON_COLUMNS[1:])
     return (
-        r.source,
-        r.target,
-        r.relational,
-        r.functional,
-        r.flow_of_value,
-        int(r.recruited),
-        _iso(r.since),
+        f"INSERT INTO people (constituency_id, {columns}) VALUES (?, {marks}) "
+        f"ON CONFLICT (constituency_id, id) DO UPDATE SET {updates} WHERE {differs}"
     )
+
+
+_PEOPLE_UPSERT = _people_upsert_sql()
 
 
 def _person_from_row(row: Sequence[Any]) -> Person:
@@ -215,18 +318,6 @@ def _person_from_row(row: Sequence[Any]) -> Person:
     )
 
 
-def _relationship_from_row(row: Sequence[Any]) -> Relationship:
-    return Relationship(
-        source=row[0],
-        target=row[1],
-        relational=row[2],
-        functional=row[3],
-        flow_of_value=row[4],
-        recruited=bool(row[5]),
-        since=None if row[6] is None else date.fromisoformat(row[6]),
-    )
-
-
 def _parse_url(url: str) -> str:
     """The file path (or ``:memory:``) that a ``sqlite:///…`` URL names."""
     prefix = "sqlite:///"
@@ -243,6 +334,260 @@ def _parse_url(url: str) -> str:
     return path
 
 
+# -- ties as arrays ------------------------------------------------------------------------------
+
+
+def _pack_trust(
+    relational: npt.ArrayLike, functional: npt.ArrayLike, flow_of_value: npt.ArrayLike,
+    recruited: npt.ArrayLike,
+) -> npt.NDArray[np.uint8]:
+    """One byte per tie: relational | functional << 2 | flow_of_value << 4 | recruited << 6."""
+    return (
+        np.asarray(relational, dtype=np.uint8)
+        | np.asarray(functional, dtype=np.uint8) << 2
+        | np.asarray(flow_of_value, dtype=np.uint8) << 4
+        | np.asarray(recruited, dtype=np.uint8) << 6
+    ).astype(np.uint8)
+
+
+def _pair_keys(first: I64, second: I64) -> I64:
+    """One sortable int64 per (first, second) pair of person keys."""
+    return (first.astype(np.int64) << 32) | second.astype(np.int64)
+
+
+@dataclass
+class _Ties:
+    """Recorded relationships as parallel arrays, sorted by (source, target) unless noted."""
+
+    source: I64
+    target: I64
+    trust: npt.NDArray[np.uint8]
+    since: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return int(self.source.shape[0])
+
+    @property
+    def key(self) -> I64:
+        return _pair_keys(self.source, self.target)
+
+    def take(self, which: npt.NDArray[Any]) -> _Ties:
+        return _Ties(self.source[which], self.target[which], self.trust[which], self.since[which])
+
+    @classmethod
+    def empty(cls) -> _Ties:
+        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8),
+                   np.zeros(0, np.int32))
+
+    @classmethod
+    def concat(cls, parts: Sequence[_Ties]) -> _Ties:
+        return cls(*(np.concatenate([getattr(p, f) for p in parts])
+                     for f in ("source", "target", "trust", "since")))
+
+
+def _decode_ties(rows: Sequence[tuple[int, bytes, bytes, bytes]]) -> _Ties:
+    """The ties of some ``ties`` rows (source_pk, targets, trust, since), row by row."""
+    if not rows:
+        return _Ties.empty()
+    counts = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
+    sources = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    return _Ties(
+        np.repeat(sources, counts),
+        np.frombuffer(b"".join([r[1] for r in rows]), dtype="<i8").astype(np.int64),
+        np.frombuffer(b"".join([r[2] for r in rows]), dtype=np.uint8).copy(),
+        np.frombuffer(
+            b"".join([r[3] or _NO_DATE_BYTES * len(r[2]) for r in rows]), dtype="<i4"
+        ).astype(np.int32),
+    )
+
+
+def _group_bounds(values: I64) -> tuple[list[int], list[int]]:
+    """Start and end of each run of equal values in a sorted array."""
+    cuts = (np.flatnonzero(values[1:] != values[:-1]) + 1).tolist()
+    return [0, *cuts], [*cuts, int(values.shape[0])]
+
+
+def _encode_ties(ties: _Ties) -> Iterator[tuple[int, bytes, bytes, bytes]]:
+    """``ties`` rows (source_pk, targets, trust, since) of sorted ties, one per source."""
+    if not len(ties):
+        return
+    starts, ends = _group_bounds(ties.source)
+    targets = ties.target.astype("<i8")
+    since = ties.since.astype("<i4")
+    dated = np.logical_or.reduceat(since != NO_DATE, starts).tolist()
+    for pk, start, end, has_date in zip(
+        ties.source[starts].tolist(), starts, ends, dated, strict=True
+    ):
+        yield (pk, targets[start:end].tobytes(), ties.trust[start:end].tobytes(),
+               since[start:end].tobytes() if has_date else b"")
+
+
+def _encode_incoming(target: I64, source: I64) -> Iterator[tuple[int, bytes]]:
+    """``ties_in`` rows (target_pk, sources) of pairs sorted by (target, source)."""
+    if not target.shape[0]:
+        return
+    starts, ends = _group_bounds(target)
+    sources = source.astype("<i8")
+    for pk, start, end in zip(target[starts].tolist(), starts, ends, strict=True):
+        yield pk, sources[start:end].tobytes()
+
+
+def _grouped_chunks(cursor: sqlite3.Cursor, width: int, size: int = 200_000) -> Iterator[I64]:
+    """Integer rows of a cursor ordered by column 0, in chunks that never split a group."""
+    carry = np.zeros((0, width), dtype=np.int64)
+    while rows := cursor.fetchmany(size):
+        chunk = np.concatenate([carry, np.array(rows, dtype=np.int64).reshape(-1, width)])
+        last = np.flatnonzero(chunk[:, 0] != chunk[-1, 0])
+        cut = int(last[-1]) + 1 if last.shape[0] else 0
+        carry = chunk[cut:]
+        if cut:
+            yield chunk[:cut]
+    if carry.shape[0]:
+        yield carry
+
+
+class _Buckets:
+    """Records partitioned by ranges of one key column, kept in the order they were added.
+
+    Up to ``SPILL_BYTES`` stay in memory; beyond that every bucket moves to its own temporary
+    file, so a bulk import holds one bucket at a time, not the whole input.
+    """
+
+    def __init__(self, dtype: np.dtype[Any], field: str, lo: int, hi: int, count: int) -> None:
+        self.dtype = dtype
+        self.field = field
+        self.lo = lo
+        self.span = max(1, hi - lo + 1)
+        self.count = max(1, min(count, self.span))
+        self.memory: list[list[Records]] = [[] for _ in range(self.count)]
+        self.in_memory = 0
+        self.folder: tempfile.TemporaryDirectory[str] | None = None
+
+    def bucket_range(self, bucket: int) -> tuple[int, int]:
+        """The first and last key that go to ``bucket``."""
+        first = self.lo + -(-bucket * self.span // self.count)
+        last = self.lo + -(-(bucket + 1) * self.span // self.count) - 1
+        return first, last
+
+    def add(self, records: Records) -> None:
+        if not records.shape[0]:
+            return
+        if self.count == 1:
+            self.memory[0].append(records)
+        else:
+            bucket = ((records[self.field] - self.lo) * self.count) // self.span
+            order = np.argsort(bucket, kind="stable")
+            ordered = records[order]
+            bounds = np.searchsorted(bucket[order], np.arange(self.count + 1)).tolist()
+            for b in range(self.count):
+                if bounds[b] < bounds[b + 1]:
+                    self.memory[b].append(ordered[bounds[b]:bounds[b + 1]])
+        self.in_memory += records.nbytes
+        if self.in_memory > SPILL_BYTES:
+            self._spill()
+
+    def _path(self, bucket: int) -> str:
+        assert self.folder is not None
+        return os.path.join(self.folder.name, f"{bucket}.bin")
+
+    def _spill(self) -> None:
+        if self.folder is None:
+            self.folder = tempfile.TemporaryDirectory(prefix="movemap-import-")
+        for bucket, parts in enumerate(self.memory):
+            if parts:
+                with open(self._path(bucket), "ab") as handle:
+                    for part in parts:
+                        handle.write(part.tobytes())
+                parts.clear()
+        self.in_memory = 0
+
+    def take(self, bucket: int) -> Records:
+        """All records of ``bucket`` in the order added (the bucket is emptied)."""
+        pieces: list[Records] = []
+        if self.folder is not None and os.path.exists(self._path(bucket)):
+            pieces.append(np.fromfile(self._path(bucket), dtype=self.dtype))
+            os.remove(self._path(bucket))
+        pieces.extend(self.memory[bucket])
+        self.memory[bucket] = []
+        if not pieces:
+            return np.zeros(0, dtype=self.dtype)
+        return pieces[0] if len(pieces) == 1 else np.concatenate(pieces)
+
+    def close(self) -> None:
+        if self.folder is not None:
+            self.folder.cleanup()
+            self.folder = None
+        self.memory = [[] for _ in range(self.count)]
+
+
+@dataclass
+class _TieCounts:
+    """What writing ties changed, and which input rows repeated an earlier (source, target)."""
+
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    merged: int = 0
+    first_merged: tuple[int, int] | None = None
+
+    def __iadd__(self, other: _TieCounts) -> _TieCounts:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+def _collapse(records: Records, counts: _TieCounts) -> _Ties:
+    """Distinct (source, target) ties of some input rows, sorted; repeats merged.
+
+    Repeats take the highest of each strength, recruited if any row says so and the earliest
+    date; ``counts`` learns how many rows were merged and the first one (by ``seq``). Records
+    must be in ``seq`` order (buckets keep the order of the input).
+    """
+    key = _pair_keys(records["source"], records["target"])
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    records = records[order]
+    first = np.ones(key.shape[0], dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    if first.all():
+        return _Ties(records["source"].astype(np.int64), records["target"].astype(np.int64),
+                     records["trust"].copy(), records["since"].astype(np.int32))
+    starts = np.flatnonzero(first)
+    sizes = np.diff(np.append(starts, key.shape[0]))
+    counts.merged += int(key.shape[0] - starts.shape[0])
+    repeated = starts[sizes > 1]
+    seq = records["seq"]
+    second = seq[repeated + 1]
+    best = int(np.argmin(second))
+    candidate = (int(second[best]), int(seq[repeated[best]]))
+    if counts.first_merged is None or candidate < counts.first_merged:
+        counts.first_merged = candidate
+    trust = records["trust"]
+    merged_trust = np.zeros(starts.shape[0], dtype=np.uint8)
+    for bits in (0b11, 0b1100, 0b110000, 0b1000000):
+        merged_trust |= np.maximum.reduceat(trust & bits, starts).astype(np.uint8)
+    since = records["since"].astype(np.int64)
+    since[since == NO_DATE] = _FAR_DAY
+    earliest = np.minimum.reduceat(since, starts)
+    earliest[earliest == _FAR_DAY] = NO_DATE
+    return _Ties(records["source"][starts].astype(np.int64),
+                 records["target"][starts].astype(np.int64), merged_trust,
+                 earliest.astype(np.int32))
+
+
+def _rounds(records: Records) -> list[Records]:
+    """Input rows split so that no (source, target) repeats within a part: the k-th row of a
+    key goes to part k, so applying the parts in turn is applying the rows in turn."""
+    key = _pair_keys(records["source"], records["target"]).tolist()
+    if len(set(key)) == len(key):
+        return [records]
+    seen: dict[int, int] = {}
+    part = np.zeros(len(key), dtype=np.int64)
+    for i, k in enumerate(key):
+        part[i] = seen.get(k, 0)
+        seen[k] = part[i] + 1
+    return [records[part == p] for p in range(int(part.max()) + 1)]
 class SQLiteStore:
     """A ``GraphStore`` in one SQLite file (or in memory).
 
@@ -328,8 +673,12 @@ class SQLiteStore:
                         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
                     )
                     self._conn.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-                for statement in _statements(MIGRATIONS[target - 1]):
-                    self._conn.execute(statement)
+                migration = MIGRATIONS[target - 1]
+                if isinstance(migration, str):
+                    for statement in _statements(migration):
+                        self._conn.execute(statement)
+                else:
+                    migration(self._conn)
                 self._conn.execute(
                     "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -414,8 +763,8 @@ class SQLiteStore:
             """
             SELECT c.name, c.description,
                    (SELECT count(*) FROM people p WHERE p.constituency_id = c.id),
-                   (SELECT count(*) FROM people p JOIN relationships r ON r.source_pk = p.pk
-                     WHERE p.constituency_id = c.id),
+                   (SELECT coalesce(sum(length(t.trust)), 0) FROM people p
+                     JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = c.id),
                    (SELECT count(*) FROM expected_segments e WHERE e.constituency_id = c.id)
             FROM constituencies c ORDER BY c.name
             """
@@ -462,12 +811,13 @@ class SQLiteStore:
     def delete_constituency(self, name: str) -> None:
         with self.transaction():
             cid = self._constituency_id(name)
-            # people first, so relationships go by cascade per person rather than one by one
-            self._conn.execute(
-                "DELETE FROM relationships WHERE source_pk IN "
-                "(SELECT pk FROM people WHERE constituency_id = ?)",
-                (cid,),
-            )
+            # every tie is between two people of the constituency: both rows of each go here
+            for table, column in (("ties", "source_pk"), ("ties_in", "target_pk")):
+                self._conn.execute(
+                    f"DELETE FROM {table} WHERE {column} IN "
+                    "(SELECT pk FROM people WHERE constituency_id = ?)",
+                    (cid,),
+                )
             self._conn.execute("DELETE FROM constituencies WHERE id = ?", (cid,))
 
     @_guard
@@ -504,7 +854,8 @@ class SQLiteStore:
             [(cid, start + i, s) for i, s in enumerate(dict.fromkeys(cleaned))],
         )
 
-    # -- people and relationships ------------------------------------------------------------
+
+    # -- people ------------------------------------------------------------------------------
 
     @_guard
     def upsert_people(self, name: str, people: Iterable[Person]) -> tuple[int, int, int]:
@@ -513,135 +864,31 @@ class SQLiteStore:
         When the input repeats an id, each repetition counts as one row and the last one wins.
         """
         with self.transaction():
-            return self._upsert_people(self._constituency_id(name), people)
-
-    @_guard
-    def upsert_relationships(
-        self, name: str, relationships: Iterable[Relationship]
-    ) -> tuple[int, int, int]:
-        """Insert or replace by (source, target); both people must exist (``NotFound``)."""
-        with self.transaction():
-            return self._upsert_relationships(self._constituency_id(name), relationships)
+            return self._upsert_people(self._constituency_id(name), PeopleBatch.of(people))
 
     def _count_people(self, cid: int) -> int:
         return int(self._conn.execute(
             "SELECT count(*) FROM people WHERE constituency_id = ?", (cid,)
         ).fetchone()[0])
 
-    def _count_relationships(self, cid: int) -> int:
-        return int(self._conn.execute(
-            "SELECT count(*) FROM people p JOIN relationships r ON r.source_pk = p.pk "
-            "WHERE p.constituency_id = ?",
-            (cid,),
-        ).fetchone()[0])
-
-    def _upsert_people(self, cid: int, people: Iterable[Person]) -> tuple[int, int, int]:
+    def _upsert_people(self, cid: int, batch: PeopleBatch) -> tuple[int, int, int]:
         before = self._count_people(cid)
-        columns = ", ".join(_PERSON_COLUMNS)
-        marks = ", ".join("?" * len(_PERSON_COLUMNS))
-        updates = ", ".join(f"{c} = excluded.{c}" for c in _PERSON_COLUMNS[1:])
-        differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in _PERSON_COLUMNS[1:])
-        sql = (
-            f"INSERT INTO people (constituency_id, {columns}) VALUES (?, {marks}) "
-            f"ON CONFLICT (constituency_id, id) DO UPDATE SET {updates} WHERE {differs}"
-        )
-        total = changed = 0
-        for batch in _batches(people):
-            cursor = self._conn.executemany(sql, [(cid, *_person_row(p)) for p in batch])
-            changed += max(cursor.rowcount, 0)
-            total += len(batch)
+        changed = self._write_people(cid, batch)
         added = self._count_people(cid) - before
-        return added, changed - added, total - changed
+        return added, changed - added, len(batch) - changed
 
-    def _stage_relationships(self, relationships: Iterable[Relationship]) -> int:
-        """Put the input into a temporary table (ids as text); returns the row count."""
-        self._conn.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS stage_relationships (seq INTEGER PRIMARY KEY, "
-            "source TEXT, target TEXT, relational INT, functional INT, flow_of_value INT, "
-            "recruited INT, since TEXT)"
-        )
-        self._conn.execute("DELETE FROM temp.stage_relationships")
-        sql = (
-            "INSERT INTO temp.stage_relationships (source, target, relational, functional, "
-            "flow_of_value, recruited, since) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        )
-        total = 0
-        for batch in _batches(relationships):
-            self._conn.executemany(sql, [_relationship_row(r) for r in batch])
-            total += len(batch)
-        return total
+    def _write_people(self, cid: int, batch: PeopleBatch) -> int:
+        """Upsert a batch; returns how many rows were inserted or changed."""
+        if not len(batch):
+            return 0
+        cursor = self._conn.executemany(_PEOPLE_UPSERT, _people_rows(cid, batch))
+        return max(cursor.rowcount, 0)
 
-    def _upsert_relationships(
-        self, cid: int, relationships: Iterable[Relationship], *, replace: bool = False
-    ) -> tuple[int, int, int]:
-        total = self._stage_relationships(relationships)
-        try:
-            dangling = self._conn.execute(
-                """
-                SELECT s.source, s.target, ps.pk IS NULL FROM temp.stage_relationships s
-                LEFT JOIN people ps ON ps.constituency_id = ?1 AND ps.id = s.source
-                LEFT JOIN people pt ON pt.constituency_id = ?1 AND pt.id = s.target
-                WHERE ps.pk IS NULL OR pt.pk IS NULL ORDER BY s.seq LIMIT 1
-                """,
-                (cid,),
-            ).fetchone()
-            if dangling is not None:
-                source, target, source_missing = dangling
-                missing = source if source_missing else target
-                raise NotFound(
-                    f"relationship {source!r} → {target!r}: there is no person {missing!r} "
-                    "in the constituency"
-                )
-            if replace:
-                self._conn.execute(
-                    """
-                    DELETE FROM relationships
-                    WHERE source_pk IN (SELECT pk FROM people WHERE constituency_id = ?1)
-                      AND (source_pk, target_pk) NOT IN (
-                          SELECT ps.pk, pt.pk FROM temp.stage_relationships s
-                          JOIN people ps ON ps.constituency_id = ?1 AND ps.id = s.source
-                          JOIN people pt ON pt.constituency_id = ?1 AND pt.id = s.target)
-                    """,
-                    (cid,),
-                )
-            before = self._count_relationships(cid)
-            values = ", ".join(_REL_VALUE_COLUMNS)
-            updates = ", ".join(f"{c} = excluded.{c}" for c in _REL_VALUE_COLUMNS)
-            differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in _REL_VALUE_COLUMNS)
-            cursor = self._conn.execute(
-                f"""
-                INSERT INTO relationships (source_pk, target_pk, {values})
-                SELECT ps.pk, pt.pk, {", ".join(f"s.{c}" for c in _REL_VALUE_COLUMNS)}
-                FROM temp.stage_relationships s
-                JOIN people ps ON ps.constituency_id = ?1 AND ps.id = s.source
-                JOIN people pt ON pt.constituency_id = ?1 AND pt.id = s.target
-                WHERE true ORDER BY ps.pk, pt.pk, s.seq
-                ON CONFLICT (source_pk, target_pk) DO UPDATE SET {updates} WHERE {differs}
-                """,
-                (cid,),
-            )
-            changed = max(cursor.rowcount, 0)
-            added = self._count_relationships(cid) - before
-            return added, changed - added, total - changed
-        finally:
-            self._conn.execute("DELETE FROM temp.stage_relationships")
-
-    def _delete_people_not_in(self, cid: int, people: Sequence[Person]) -> None:
-        """Remove the constituency's people (and so their ties) whose ids are not in ``people``."""
-        self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS stage_ids (id TEXT PRIMARY KEY)")
-        self._conn.execute("DELETE FROM temp.stage_ids")
-        try:
-            for batch in _batches(people):
-                self._conn.executemany(
-                    "INSERT OR IGNORE INTO temp.stage_ids (id) VALUES (?)", [(p.id,) for p in batch]
-                )
-            self._conn.execute(
-                "DELETE FROM people WHERE constituency_id = ? "
-                "AND id NOT IN (SELECT id FROM temp.stage_ids)",
-                (cid,),
-            )
-        finally:
-            self._conn.execute("DELETE FROM temp.stage_ids")
+    def _delete_people(self, pks: Sequence[int]) -> None:
+        """Remove people by key; their own ``ties``/``ties_in`` rows go by cascade (the caller
+        fixes the rows of the people they were tied to)."""
+        for batch in _batches(pks):
+            self._conn.executemany("DELETE FROM people WHERE pk = ?", [(pk,) for pk in batch])
 
     def _person_pk(self, cid: int, name: str, person_id: str) -> int:
         row = self._conn.execute(
@@ -650,6 +897,33 @@ class SQLiteStore:
         if row is None:
             raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
         return int(row[0])
+
+    def _person_keys(self, cid: int, ids: Iterable[str]) -> dict[str, int]:
+        """id → pk of those of ``ids`` that are people of the constituency."""
+        wanted = list(dict.fromkeys(ids))
+        if len(wanted) > 2000:
+            everyone = dict(self._conn.execute(
+                "SELECT id, pk FROM people WHERE constituency_id = ?", (cid,)
+            ))
+            return {i: everyone[i] for i in wanted if i in everyone}
+        keys: dict[str, int] = {}
+        for batch in _batches(wanted, 500):
+            marks = ", ".join("?" * len(batch))
+            keys.update(self._conn.execute(
+                f"SELECT id, pk FROM people WHERE constituency_id = ? AND id IN ({marks})",
+                (cid, *batch),
+            ))
+        return keys
+
+    def _pk_range(self, cid: int) -> tuple[int, int]:
+        lo, hi = self._conn.execute(
+            "SELECT min(pk), max(pk) FROM people WHERE constituency_id = ?", (cid,)
+        ).fetchone()
+        if lo is None:
+            return 0, 0
+        if hi > _MAX_PK:
+            raise StoreError(f"the store {self.url!r} has more people keys than movemap supports")
+        return int(lo), int(hi)
 
     @_guard
     def get_person(self, name: str, person_id: str) -> Person:
@@ -673,21 +947,6 @@ class SQLiteStore:
         )
         return self._rows(cursor, _person_from_row)
 
-    @_guard
-    def iter_relationships(self, name: str) -> Iterator[Relationship]:
-        """Every recorded relationship, by ascending (source, target)."""
-        cid = self._constituency_id(name)
-        cursor = self._conn.execute(
-            f"""
-            SELECT ps.id, pt.id, {", ".join(f"r.{c}" for c in _REL_VALUE_COLUMNS)}
-            FROM people ps JOIN relationships r ON r.source_pk = ps.pk
-            JOIN people pt ON pt.pk = r.target_pk
-            WHERE ps.constituency_id = ? ORDER BY ps.id, pt.id
-            """,
-            (cid,),
-        )
-        return self._rows(cursor, _relationship_from_row)
-
     def _rows(
         self, cursor: sqlite3.Cursor, make: Callable[[Sequence[Any]], _T]
     ) -> Iterator[_T]:
@@ -708,29 +967,312 @@ class SQLiteStore:
 
     @_guard
     def delete_person(self, name: str, person_id: str) -> None:
-        """Remove a person and every relationship they are part of (by cascade)."""
+        """Remove a person and every relationship they are part of."""
         with self.transaction():
             pk = self._person_pk(self._constituency_id(name), name, person_id)
+            row = self._conn.execute(
+                "SELECT sources FROM ties_in WHERE target_pk = ?", (pk,)
+            ).fetchone()
+            for source in np.frombuffer(row[0], dtype="<i8").tolist() if row else ():
+                self._remove_tie(source, pk)
+            row = self._conn.execute(
+                "SELECT targets FROM ties WHERE source_pk = ?", (pk,)
+            ).fetchone()
+            for target in np.frombuffer(row[0], dtype="<i8").tolist() if row else ():
+                self._remove_incoming(target, pk)
             self._conn.execute("DELETE FROM people WHERE pk = ?", (pk,))
+
+    # -- relationships -----------------------------------------------------------------------
+
+    @_guard
+    def upsert_relationships(
+        self, name: str, relationships: Iterable[Relationship]
+    ) -> tuple[int, int, int]:
+        """Insert or replace by (source, target); both people must exist (``NotFound``).
+
+        When the input repeats a (source, target), each repetition counts as one row and the
+        last one wins.
+        """
+        with self.transaction():
+            counts = self._upsert_ties(self._constituency_id(name), relationships)
+        return counts.added, counts.updated, counts.unchanged
+
+    def _upsert_ties(
+        self, cid: int, relationships: Iterable[Relationship], *, replace: bool = False
+    ) -> _TieCounts:
+        """Write model relationships row by row in effect (``NotFound`` on a dangling one)."""
+        relationships = list(relationships)
+        keys = self._person_keys(
+            cid, (i for r in relationships for i in (r.source, r.target))
+        )
+        for r in relationships:
+            if r.source not in keys or r.target not in keys:
+                missing = r.source if r.source not in keys else r.target
+                raise NotFound(
+                    f"relationship {r.source!r} → {r.target!r}: there is no person {missing!r} "
+                    "in the constituency"
+                )
+        records = np.zeros(len(relationships), dtype=_RECORD)
+        records["seq"] = np.arange(len(relationships))
+        records["source"] = [keys[r.source] for r in relationships]
+        records["target"] = [keys[r.target] for r in relationships]
+        records["trust"] = _pack_trust(
+            [r.relational for r in relationships],
+            [r.functional for r in relationships],
+            [r.flow_of_value for r in relationships],
+            [r.recruited for r in relationships],
+        )
+        records["since"] = [
+            NO_DATE if r.since is None else (r.since - date(1970, 1, 1)).days
+            for r in relationships
+        ]
+        lo, hi = self._pk_range(cid)
+        total = _TieCounts()
+        for i, part in enumerate(_rounds(records)):
+            buckets = _Buckets(_RECORD, "source", lo, hi, 1)
+            buckets.add(part)
+            total += self._write_ties(cid, buckets, replace=replace and i == 0)
+        return total
+
+    def _write_ties(self, cid: int, buckets: _Buckets, *, replace: bool) -> _TieCounts:
+        """Write the ties of ``buckets`` (bucketed by source over the constituency's keys).
+
+        With ``replace`` the constituency's ties become exactly these. Rows repeating a
+        (source, target) are merged (see ``_collapse``).
+        """
+        counts = _TieCounts()
+        incoming = _Buckets(_PAIR, "target", buckets.lo, buckets.lo + buckets.span - 1,
+                            buckets.count)
+        try:
+            if replace:
+                # rebuilt from the new ties below
+                self._conn.execute(
+                    "DELETE FROM ties_in WHERE target_pk IN "
+                    "(SELECT pk FROM people WHERE constituency_id = ?)",
+                    (cid,),
+                )
+            for bucket in range(buckets.count):
+                records = buckets.take(bucket)
+                if records.shape[0] or replace:
+                    self._merge_ties(cid, records, buckets.bucket_range(bucket), counts,
+                                     incoming, replace=replace)
+            for bucket in range(incoming.count):
+                pairs = incoming.take(bucket)
+                if pairs.shape[0]:
+                    self._merge_incoming(cid, pairs, incoming.bucket_range(bucket),
+                                         rebuilt=replace)
+        finally:
+            incoming.close()
+            buckets.close()
+        return counts
+
+    def _merge_ties(
+        self,
+        cid: int,
+        records: Records,
+        key_range: tuple[int, int],
+        counts: _TieCounts,
+        incoming: _Buckets,
+        *,
+        replace: bool,
+    ) -> None:
+        """Merge one bucket of input rows into the ``ties`` rows of its sources."""
+        new = _collapse(records, counts) if records.shape[0] else _Ties.empty()
+        existing = self._fetch_ties(
+            cid, key_range, None if replace else np.unique(new.source)
+        )
+        new_key, old_key = new.key, existing.key
+        found = np.zeros(len(new), dtype=bool)
+        at = np.zeros(len(new), dtype=np.int64)
+        if len(existing):
+            at = np.minimum(np.searchsorted(old_key, new_key), len(existing) - 1)
+            found = old_key[at] == new_key
+        same = found & (existing.trust[at] == new.trust) & (existing.since[at] == new.since) \
+            if len(existing) else found
+        counts.added += int((~found).sum())
+        counts.unchanged += int(same.sum())
+        counts.updated += int((found & ~same).sum())
+        kept = np.ones(len(existing), dtype=bool)
+        kept[at[found]] = False
+        dirty = new.source[~same]
+        if replace:
+            result = new
+            dirty = np.concatenate([dirty, existing.source[kept]])
+            fresh = np.ones(len(new), dtype=bool)  # ties_in is rebuilt from every tie
+        else:
+            result = _Ties.concat([existing.take(kept), new])
+            result = result.take(np.argsort(result.key, kind="stable"))
+            fresh = ~found
+        pairs = np.zeros(int(fresh.sum()), dtype=_PAIR)
+        pairs["target"] = new.target[fresh]
+        pairs["source"] = new.source[fresh]
+        incoming.add(pairs)
+        dirty = np.unique(dirty)
+        if not dirty.shape[0]:
+            return
+        rewritten = result.take(np.isin(result.source, dirty))
+        self._conn.executemany(_TIES_UPSERT, _encode_ties(rewritten))
+        emptied = np.setdiff1d(dirty, rewritten.source)
+        self._conn.executemany(
+            "DELETE FROM ties WHERE source_pk = ?", [(pk,) for pk in emptied.tolist()]
+        )
+
+    def _merge_incoming(
+        self, cid: int, pairs: Records, key_range: tuple[int, int], *, rebuilt: bool
+    ) -> None:
+        """Add (target, source) pairs to the ``ties_in`` rows of their targets."""
+        key = np.unique(_pair_keys(pairs["target"], pairs["source"]))
+        targets = np.unique(key >> 32)
+        if not rebuilt:
+            rows = self._fetch_rows(
+                "SELECT target_pk, sources FROM ties_in WHERE", "target_pk", cid, key_range,
+                targets,
+            )
+            if rows:
+                counts = np.fromiter((len(r[1]) // 8 for r in rows), np.int64, len(rows))
+                old_target = np.repeat(np.fromiter((r[0] for r in rows), np.int64, len(rows)),
+                                       counts)
+                old_source = np.frombuffer(b"".join([r[1] for r in rows]), "<i8")
+                old_key = _pair_keys(old_target, old_source.astype(np.int64))
+                key = np.union1d(key, old_key[np.isin(old_target, targets)])
+        self._conn.executemany(_INCOMING_UPSERT,
+                               _encode_incoming(key >> 32, key & 0xFFFFFFFF))
+
+    def _fetch_ties(self, cid: int, key_range: tuple[int, int], sources: I64 | None) -> _Ties:
+        """The stored ties of ``sources`` (all of the constituency's in ``key_range`` when
+        ``None``), sorted by (source, target)."""
+        rows = self._fetch_rows(
+            "SELECT source_pk, targets, trust, since FROM ties WHERE", "source_pk", cid,
+            key_range, sources,
+        )
+        return _decode_ties(rows)
+
+    def _fetch_rows(
+        self, select: str, column: str, cid: int, key_range: tuple[int, int],
+        keys: I64 | None,
+    ) -> list[Any]:
+        """Rows of ``ties``/``ties_in`` by key, ascending: those of ``keys``, or every row of
+        the constituency in ``key_range`` when ``keys`` is ``None`` or covers much of it."""
+        lo, hi = key_range
+        if keys is not None and not keys.shape[0]:
+            return []
+        if keys is None or keys.shape[0] * 8 > hi - lo + 1:
+            return self._conn.execute(
+                f"{select} {column} BETWEEN ? AND ? AND {column} IN "
+                f"(SELECT pk FROM people WHERE constituency_id = ?) ORDER BY {column}",
+                (lo, hi, cid),
+            ).fetchall()
+        rows: list[Any] = []
+        for batch in _batches(keys.tolist(), 500):
+            marks = ", ".join("?" * len(batch))
+            rows.extend(self._conn.execute(
+                f"{select} {column} IN ({marks}) ORDER BY {column}", batch
+            ))
+        return rows
+
+    def _remove_tie(self, source: int, target: int) -> bool:
+        """Remove target from the ``ties`` row of source; whether it was there."""
+        row = self._conn.execute(
+            "SELECT targets, trust, since FROM ties WHERE source_pk = ?", (source,)
+        ).fetchone()
+        if row is None:
+            return False
+        ties = _decode_ties([(source, *row)])
+        keep = ties.target != target
+        if keep.all():
+            return False
+        if keep.any():
+            self._conn.executemany(_TIES_UPSERT, _encode_ties(ties.take(keep)))
+        else:
+            self._conn.execute("DELETE FROM ties WHERE source_pk = ?", (source,))
+        return True
+
+    def _remove_incoming(self, target: int, source: int) -> None:
+        """Remove source from the ``ties_in`` row of target."""
+        row = self._conn.execute(
+            "SELECT sources FROM ties_in WHERE target_pk = ?", (target,)
+        ).fetchone()
+        if row is None:
+            return
+        sources = np.frombuffer(row[0], dtype="<i8")
+        sources = sources[sources != source]
+        if sources.shape[0]:
+            self._conn.execute("UPDATE ties_in SET sources = ? WHERE target_pk = ?",
+                               (sources.tobytes(), target))
+        else:
+            self._conn.execute("DELETE FROM ties_in WHERE target_pk = ?", (target,))
+
+    @_guard
+    def iter_relationships(self, name: str) -> Iterator[Relationship]:
+        """Every recorded relationship, by ascending (source, target)."""
+        cid = self._constituency_id(name)
+        ids = dict(self._conn.execute(
+            "SELECT pk, id FROM people WHERE constituency_id = ?", (cid,)
+        ))
+        cursor = self._conn.execute(
+            """
+            SELECT p.pk, t.targets, t.trust, t.since FROM people p
+            JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = ? ORDER BY p.id
+            """,
+            (cid,),
+        )
+        return self._relationship_rows(cursor, ids)
+
+    def _relationship_rows(
+        self, cursor: sqlite3.Cursor, ids: dict[int, str]
+    ) -> Iterator[Relationship]:
+        try:
+            while rows := cursor.fetchmany(BATCH_SIZE):
+                for row in rows:
+                    ties = _decode_ties([row])
+                    source = ids[row[0]]
+                    targets = [ids[t] for t in ties.target.tolist()]
+                    trust = ties.trust.tolist()
+                    since = ties.since.tolist()
+                    for i in sorted(range(len(targets)), key=targets.__getitem__):
+                        yield Relationship(
+                            source=source,
+                            target=targets[i],
+                            relational=trust[i] & 3,
+                            functional=trust[i] >> 2 & 3,
+                            flow_of_value=trust[i] >> 4 & 3,
+                            recruited=bool(trust[i] >> 6 & 1),
+                            since=day_to_date(since[i]),
+                        )
+        except sqlite3.Error as exc:
+            raise StoreError(self._describe(exc)) from exc
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:
         with self.transaction():
             cid = self._constituency_id(name)
-            cursor = self._conn.execute(
-                """
-                DELETE FROM relationships
-                WHERE source_pk = (SELECT pk FROM people WHERE constituency_id = ?1 AND id = ?2)
-                  AND target_pk = (SELECT pk FROM people WHERE constituency_id = ?1 AND id = ?3)
-                """,
-                (cid, source, target),
-            )
-            if cursor.rowcount == 0:
+            keys = self._person_keys(cid, [source, target])
+            if source not in keys or target not in keys or not self._remove_tie(
+                keys[source], keys[target]
+            ):
                 raise NotFound(
                     f"there is no relationship {source!r} → {target!r} in constituency {name!r}"
                 )
+            self._remove_incoming(keys[target], keys[source])
 
     # -- bulk --------------------------------------------------------------------------------
+
+    def _ensure_constituency(self, name: str) -> int:
+        row = self._conn.execute(
+            "SELECT id FROM constituencies WHERE name = ?", (name,)
+        ).fetchone()
+        if row is not None:
+            return int(row[0])
+        try:
+            constituency = Constituency(name=name)
+        except ValidationError as exc:
+            raise StoreError(_validation_message("constituency name", name, exc)) from exc
+        cid = self._conn.execute(
+            "INSERT INTO constituencies (name, description) VALUES (?, ?)",
+            (constituency.name, constituency.description),
+        ).lastrowid
+        assert cid is not None
+        return cid
 
     @_guard
     def import_records(
@@ -744,40 +1286,41 @@ class SQLiteStore:
         """Create the constituency if needed and upsert everything in one transaction.
 
         Relationships may refer to people of this import or already stored (with ``replace``,
-        only to people of this import). Any error leaves the store as it was.
+        only to people of this import). Any error leaves the store as it was. Repeated ids or
+        (source, target) keys count as one row each and the last one wins, as with the upserts.
         """
-        people = list(people)
+        batch = PeopleBatch.of(people)
         with self.transaction():
-            row = self._conn.execute(
-                "SELECT id FROM constituencies WHERE name = ?", (name,)
-            ).fetchone()
-            if row is None:
-                try:
-                    constituency = Constituency(name=name)
-                except ValidationError as exc:
-                    raise StoreError(_validation_message("constituency name", name, exc)) from exc
-                cid = self._conn.execute(
-                    "INSERT INTO constituencies (name, description) VALUES (?, ?)",
-                    (constituency.name, constituency.description),
-                ).lastrowid
-                assert cid is not None
-            else:
-                cid = int(row[0])
-            if replace:
-                self._delete_people_not_in(cid, people)
-            p_added, p_updated, p_unchanged = self._upsert_people(cid, people)
-            r_added, r_updated, r_unchanged = self._upsert_relationships(
-                cid, relationships, replace=replace
-            )
-        return ImportSummary(
-            constituency=name,
-            people_added=p_added,
-            people_updated=p_updated,
-            people_unchanged=p_unchanged,
-            relationships_added=r_added,
-            relationships_updated=r_updated,
-            relationships_unchanged=r_unchanged,
-        )
+            cid = self._ensure_constituency(name)
+            session = _SQLiteBulkImport(self, cid, replace=replace)
+            session.add_people(batch)
+            session.person_keys()
+            ties = self._upsert_ties(cid, relationships, replace=replace)
+            people_counts = session.people_counts
+        return ImportSummary(name, *people_counts, ties.added, ties.updated, ties.unchanged)
+
+    @contextmanager
+    def bulk_import(
+        self, name: str, *, replace: bool = False, expected_ties: int = 0
+    ) -> Iterator[_SQLiteBulkImport]:
+        """A streaming import in one transaction (see ``graph.stores.base.BulkImport``)."""
+        session: _SQLiteBulkImport | None = None
+        try:
+            with self.transaction():
+                session = _SQLiteBulkImport(
+                    self, self._ensure_constituency(name), replace=replace,
+                    expected_ties=expected_ties,
+                )
+                yield session
+                if not session.finished:
+                    raise RuntimeError("a bulk import must end with finish()")
+        except sqlite3.Error as exc:
+            raise StoreError(self._describe(exc)) from exc
+        finally:
+            if session is not None:
+                session.close()
+
+    # -- the compact graph -------------------------------------------------------------------
 
     @_guard
     def load_graph(self, name: str) -> CompactGraph:
@@ -791,98 +1334,189 @@ class SQLiteStore:
         ids: list[str] = []
         names: list[str] = []
         organisations: list[str] = []
-        numeric: list[np.ndarray[Any, Any]] = []
+        segment_lists: list[str] = []
+        numeric: list[I64] = []
         cursor = conn.execute(
             f"""
-            SELECT id, name, organisation, pk, {_GROUP_INDEX_SQL}, {_MEMBER_OF_SQL},
-                   formal_power, informal_power, lived_experience, {_ENGAGEMENT_SQL},
-                   {_ROLE_SQL}, {_day_sql("joined")}
+            SELECT id, name, organisation, segments, pk, {_PACKED_PERSON_SQL},
+                   {_day_sql("joined")}
             FROM people WHERE constituency_id = ? ORDER BY id COLLATE BINARY
             """,
             (cid,),
         )
-        while rows := cursor.fetchmany(BATCH_SIZE):
+        while rows := cursor.fetchmany(BATCH_SIZE * 5):
             columns = list(zip(*rows, strict=True))
             ids.extend(columns[0])
             names.extend(columns[1])
             organisations.extend(columns[2])
-            numeric.append(np.array(columns[3:], dtype=np.int64).T)
-        n = len(ids)
-        people = np.concatenate(numeric) if numeric else np.zeros((0, 9), dtype=np.int64)
+            segment_lists.extend(columns[3])
+            numeric.append(np.array(columns[4:], dtype=np.int64).T)
+        people = np.concatenate(numeric) if numeric else np.zeros((0, 3), dtype=np.int64)
         order = _python_order(ids)
         if order is not None:
             ids = [ids[i] for i in order]
             names = [names[i] for i in order]
             organisations = [organisations[i] for i in order]
+            segment_lists = [segment_lists[i] for i in order]
             people = people[order]
-        pks = people[:, 0]
-        pk_order = np.argsort(pks, kind="stable")
-        sorted_pks = pks[pk_order]
+        pks, packed, joined = people[:, 0], people[:, 1], people[:, 2]
+        segment_names, segment_indptr, segment_indices = _segment_csr(segment_lists)
 
-        def node_of(pk_values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-            return pk_order[np.searchsorted(sorted_pks, pk_values)]
-
-        # segments: (person, segment) pairs in each person's stored order
-        seg_pk: list[int] = []
-        seg_text: list[str] = []
-        for pk, segment in conn.execute(
-            """
-            SELECT p.pk, j.value FROM people p, json_each(p.segments) j
-            WHERE p.constituency_id = ? AND p.segments <> '[]' ORDER BY p.pk, j.key
-            """,
-            (cid,),
-        ):
-            seg_pk.append(pk)
-            seg_text.append(segment)
-        segment_names = sorted(set(seg_text))
-        seg_index = {s: i for i, s in enumerate(segment_names)}
-        seg_node = node_of(np.array(seg_pk, dtype=np.int64)) if seg_pk else np.zeros(0, np.int64)
-        seg_ids = np.fromiter((seg_index[s] for s in seg_text), dtype=np.int32, count=len(seg_text))
-        by_node = np.argsort(seg_node, kind="stable")
-        segment_indices = seg_ids[by_node]
-        segment_indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(seg_node, minlength=n), out=segment_indptr[1:])
-
-        # relationships, any order (from_arrays merges them into ties)
-        chunks: list[np.ndarray[Any, Any]] = []
+        # relationships: every ties row of the constituency, straight into arrays
+        rows = []
         cursor = conn.execute(
-            f"""
-            SELECT r.source_pk, r.target_pk, r.relational, r.functional, r.flow_of_value,
-                   r.recruited, {_day_sql("r.since")}
-            FROM people p JOIN relationships r ON r.source_pk = p.pk
-            WHERE p.constituency_id = ?
+            """
+            SELECT t.source_pk, t.targets, t.trust, t.since
+            FROM people p JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = ?
             """,
             (cid,),
         )
-        while rows := cursor.fetchmany(BATCH_SIZE * 10):
-            chunks.append(np.array(rows, dtype=np.int64))
-        rels = np.concatenate(chunks) if chunks else np.zeros((0, 7), dtype=np.int64)
+        while chunk := cursor.fetchmany(BATCH_SIZE * 5):
+            rows.extend(chunk)
+        ties = _decode_ties(rows)
+        del rows
+        node_of = _node_lookup(pks)
 
         return CompactGraph.from_arrays(
             name=name,
             ids=ids,
             names=names,
             organisations=organisations,
-            group=people[:, 1].astype(np.int8),
-            member_of=people[:, 2].astype(np.uint8),
+            group=((packed & 3) - 1).astype(np.int8),
+            member_of=(packed >> 2 & 7).astype(np.uint8),
             segment_names=segment_names,
             segment_indptr=segment_indptr,
             segment_indices=segment_indices,
-            formal_power=people[:, 3].astype(np.int8),
-            informal_power=people[:, 4].astype(np.int8),
-            lived_experience=people[:, 5].astype(bool),
-            engagement=people[:, 6].astype(np.int8),
-            declared_role=people[:, 7].astype(np.int8),
-            joined=people[:, 8].astype(np.int32),
-            rel_source=node_of(rels[:, 0]),
-            rel_target=node_of(rels[:, 1]),
+            formal_power=(packed >> 5 & 3).astype(np.int8),
+            informal_power=(packed >> 7 & 3).astype(np.int8),
+            lived_experience=(packed >> 9 & 1).astype(bool),
+            engagement=(packed >> 10 & 7).astype(np.int8),
+            declared_role=((packed >> 13 & 3) - 1).astype(np.int8),
+            joined=joined.astype(np.int32),
+            rel_source=node_of(ties.source),
+            rel_target=node_of(ties.target),
             rel_strength={
-                t.value: rels[:, 2 + i].astype(np.int8) for i, t in enumerate(TRUST_TYPES)
+                t.value: (ties.trust >> (2 * i) & 3).astype(np.int8)
+                for i, t in enumerate(TRUST_TYPES)
             },
-            rel_recruited=rels[:, 5].astype(bool),
-            rel_since=rels[:, 6].astype(np.int32),
+            rel_recruited=(ties.trust >> 6 & 1).astype(bool),
+            rel_since=ties.since,
             expected_segments=expected,
         )
+
+
+class _SQLiteBulkImport:
+    """``BulkImport`` for ``SQLiteStore`` (see ``graph.stores.base.BulkImport``)."""
+
+    def __init__(
+        self, store: SQLiteStore, cid: int, *, replace: bool, expected_ties: int = 0
+    ) -> None:
+        self._store = store
+        self._cid = cid
+        self._replace = replace
+        self._buckets_wanted = max(1, min(expected_ties // TIES_PER_BUCKET, 4096))
+        self._people_before = store._count_people(cid)
+        self.existing_people = 0 if replace else self._people_before
+        self._people_total = 0
+        self._people_changed = 0
+        self._imported_ids: set[str] | None = set() if replace else None
+        self.people_counts = (0, 0, 0)
+        self._ties: _Buckets | None = None
+        self.finished = False
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._store._conn
+
+    def add_people(self, batch: PeopleBatch) -> None:
+        if self._ties is not None:
+            raise RuntimeError("people come before person_keys()")
+        self._people_changed += self._store._write_people(self._cid, batch)
+        self._people_total += len(batch)
+        if self._imported_ids is not None:
+            self._imported_ids.update(batch.ids)
+
+    def person_keys(self) -> dict[str, int]:
+        if self._ties is not None:
+            raise RuntimeError("person_keys() is called once")
+        added = self._store._count_people(self._cid) - self._people_before
+        self.people_counts = (added, self._people_changed - added,
+                              self._people_total - self._people_changed)
+        keys: dict[str, int] = dict(self._conn.execute(
+            "SELECT id, pk FROM people WHERE constituency_id = ?", (self._cid,)
+        ))
+        if self._imported_ids is not None:
+            imported = self._imported_ids
+            self._store._delete_people([pk for i, pk in keys.items() if i not in imported])
+            keys = {i: pk for i, pk in keys.items() if i in imported}
+            self._imported_ids = None
+        lo, hi = self._store._pk_range(self._cid)
+        self._ties = _Buckets(_RECORD, "source", lo, hi, self._buckets_wanted)
+        return keys
+
+    def add_ties(self, batch: TiesBatch) -> None:
+        if self._ties is None:
+            raise RuntimeError("call person_keys() before add_ties()")
+        records = np.empty(len(batch), dtype=_RECORD)
+        records["seq"] = batch.seq
+        records["source"] = batch.source
+        records["target"] = batch.target
+        records["trust"] = _pack_trust(batch.relational, batch.functional, batch.flow_of_value,
+                                       batch.recruited)
+        records["since"] = batch.since
+        self._ties.add(records)
+
+    def finish(self) -> BulkResult:
+        if self._ties is None:
+            self.person_keys()
+        assert self._ties is not None
+        ties = self._store._write_ties(self._cid, self._ties, replace=self._replace)
+        self.finished = True
+        name = self._conn.execute(
+            "SELECT name FROM constituencies WHERE id = ?", (self._cid,)
+        ).fetchone()[0]
+        summary = ImportSummary(name, *self.people_counts, ties.added, ties.updated,
+                                ties.unchanged)
+        return BulkResult(summary, ties.merged, ties.first_merged)
+
+    def close(self) -> None:
+        if self._ties is not None:
+            self._ties.close()
+
+
+def _segment_csr(texts: Sequence[str]) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
+    """Sorted segment names and the person → segment CSR of the people's ``segments`` JSON."""
+    n = len(texts)
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    lists = [json.loads(text) for text in distinct]
+    names = sorted({s for segments in lists for s in segments})
+    index = {s: i for i, s in enumerate(names)}
+    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
+    starts = np.zeros(len(lists) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    flat = np.fromiter((index[s] for x in lists for s in x), dtype=np.int32,
+                       count=int(starts[-1]))
+    which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
+    per_person = lengths[which]
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(per_person, out=indptr[1:])
+    offsets = np.arange(int(indptr[-1]), dtype=np.int64) - np.repeat(indptr[:-1], per_person)
+    indices = flat[np.repeat(starts[:-1][which], per_person) + offsets]
+    return names, indptr, indices.astype(np.int32)
+
+
+def _node_lookup(pks: I64) -> Callable[[I64], I64]:
+    """A function mapping people keys to node indices (``pks`` lists them in node order)."""
+    if not pks.shape[0]:
+        return lambda values: np.zeros(0, dtype=np.int64)
+    lo, hi = int(pks.min()), int(pks.max())
+    if hi - lo < 8 * pks.shape[0] + 1024:
+        table = np.full(hi - lo + 1, -1, dtype=np.int64)
+        table[pks - lo] = np.arange(pks.shape[0])
+        return lambda values: table[values - lo]
+    order = np.argsort(pks, kind="stable")
+    ordered = pks[order]
+    return lambda values: order[np.searchsorted(ordered, values)]
 
 
 def _python_order(ids: list[str]) -> list[int] | None:
@@ -907,4 +1541,3 @@ def _validation_message(what: str, value: str, exc: ValidationError) -> str:
         str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
     )
     return f"{what} {value!r} is not valid: {reasons}"
-
