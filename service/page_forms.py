@@ -7,6 +7,7 @@ the field they are about, so a change lead sees what is wrong where they typed i
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -16,6 +17,7 @@ from wtforms import (
     BooleanField,
     DateField,
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -45,6 +47,11 @@ __all__ = [
     "relationship_from_form",
 ]
 
+
+def _choices(pairs: Iterable[tuple[Any, str]]) -> list[SelectChoice]:
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
 _LEVELS = [(0, "0 – none"), (1, "1 – low"), (2, "2 – medium"), (3, "3 – high")]
 _STRENGTHS = [(0, "0 – none"), (1, "1 – some"), (2, "2 – good"), (3, "3 – strong")]
 
@@ -73,9 +80,9 @@ class PersonForm(_Form):
                                        Length(max=MAX_ID_LENGTH)],
                      description="Unique in this map, e.g. p0801. It cannot be changed later.")
     name = StringField("Name", validators=[Optional(), Length(max=MAX_TEXT_LENGTH)])
-    group = SelectField("Group", choices=[(g.value, group_label(g.value)) for g in GROUPS])
+    group = SelectField("Group", choices=_choices((g.value, group_label(g.value)) for g in GROUPS))
     other_groups = MultiCheckboxField(
-        "Other groups", choices=[(g.value, group_label(g.value)) for g in GROUPS],
+        "Other groups", choices=_choices((g.value, group_label(g.value)) for g in GROUPS),
         validate_choice=True)
     organisation = StringField("Organisation",
                                validators=[Optional(), Length(max=MAX_TEXT_LENGTH)])
@@ -83,15 +90,16 @@ class PersonForm(_Form):
         "Segments", validators=[Optional(), Length(max=4000)],
         description="Places, communities and services, separated by ';', "
                     "e.g. locality:Barrow; community:Deaf")
-    formal_power = SelectField("Formal power", choices=_LEVELS, coerce=int,
+    formal_power = SelectField("Formal power", choices=_choices(_LEVELS), coerce=int,
                                description="Positional authority, control of resources.")
-    informal_power = SelectField("Informal power", choices=_LEVELS, coerce=int,
+    informal_power = SelectField("Informal power", choices=_choices(_LEVELS), coerce=int,
                                  description="Influence that can make or break a change.")
     lived_experience = BooleanField("Has lived experience of the issue")
-    engagement = SelectField("Engagement",
-                             choices=[(e.value, engagement_label(e.value)) for e in Engagement])
-    role = SelectField("Declared role",
-                       choices=[("", "none"), *((r.value, role_label(r.value)) for r in Role)])
+    engagement = SelectField(
+        "Engagement", choices=_choices((e.value, engagement_label(e.value)) for e in Engagement))
+    role = SelectField(
+        "Declared role",
+        choices=_choices([("", "none"), *((r.value, role_label(r.value)) for r in Role)]))
     joined = DateField("Joined", validators=[Optional()],
                        description="When they joined the movement (for lone wolves at risk).")
 
@@ -101,17 +109,17 @@ class TieForm(_Form):
     person = HiddenField(validators=[DataRequired()])
     other = StringField("Other person's id", validators=[
         DataRequired("Give the id of the other person."), Length(max=MAX_ID_LENGTH)])
-    relational = SelectField("Relational trust", choices=_STRENGTHS, coerce=int,
+    relational = SelectField("Relational trust", choices=_choices(_STRENGTHS), coerce=int,
                              description="Respect, dignity, being heard.")
-    functional = SelectField("Functional trust", choices=_STRENGTHS, coerce=int,
+    functional = SelectField("Functional trust", choices=_choices(_STRENGTHS), coerce=int,
                              description="Getting things done together reliably.")
-    flow_of_value = SelectField("Flow-of-value trust", choices=_STRENGTHS, coerce=int,
+    flow_of_value = SelectField("Flow-of-value trust", choices=_choices(_STRENGTHS), coerce=int,
                                 description="Both benefit fairly across differences of power.")
-    recruited = SelectField("Recruitment", choices=[
+    recruited = SelectField("Recruitment", choices=_choices([
         ("no", "neither brought the other in"),
         ("out", "this person brought the other in"),
         ("in", "the other person brought this person in"),
-    ])
+    ]))
     since = DateField("Since", validators=[Optional()])
 
 

@@ -18,7 +18,7 @@ import math
 import tempfile
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -623,25 +623,31 @@ def import_files(name: str) -> ResponseReturnValue:
         return _people_page(name, import_form=form, status=400)
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
-        paths = []
+        paths: list[Path] = []
+        shown: dict[str, str] = {}  # temporary path -> the name the user uploaded
         for field, default in ((form.people, "people.csv"),
                                (form.relationships, "relationships.csv")):
             sub = Path(folder) / field.name
             sub.mkdir()
-            path = sub / (secure_filename(field.data.filename or "") or default)
+            uploaded = Path(field.data.filename or default).name or default
+            path = sub / (secure_filename(uploaded) or default)
             field.data.save(path)
             paths.append(path)
+            shown.update({str(path): uploaded, path.name: uploaded})
         try:
             summary = import_csv(get_store(), name, paths[0], paths[1],
                                  replace=bool(form.replace.data), on_warning=warnings.append)
         except ImportFailed as exc:
+            problems = [replace(p, file=shown.get(p.file, p.file)) for p in exc.problems]
             flash(f"Nothing was imported: the files have "
-                  f"{plural(len(exc.problems), 'problem')}, listed below by line.", "error")
-            return _people_page(name, import_form=form, problems=exc.problems, status=400)
+                  f"{plural(len(problems), 'problem')}, listed below by line.", "error")
+            return _people_page(name, import_form=form, problems=problems, status=400)
         except MovemapError as exc:
             flash(f"Nothing was imported: {exc}", "error")
             return _people_page(name, import_form=form, status=400)
     for warning in warnings[:20]:
+        for temporary, uploaded in shown.items():
+            warning = warning.replace(temporary, uploaded)
         flash(warning, "info")
     if summary.changed:
         _after_write(name, data.analysis, (
