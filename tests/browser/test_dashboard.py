@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browsing import (
@@ -121,10 +122,10 @@ def test_a_person_page_shows_their_ties_and_passes_axe(
     watch.assert_clean("person")
 
 
-def test_pages_fit_a_tablet(browser: Browser, server: LiveServer, signed_in_state: object,
+def test_pages_fit_a_tablet(browser: Browser, server: LiveServer, signed_in_state: Any,
                             screenshots: Path) -> None:
     context = browser.new_context(base_url=server.url, viewport={"width": 768, "height": 1024},
-                                  storage_state=signed_in_state)  # type: ignore[arg-type]
+                                  storage_state=signed_in_state)
     try:
         page = context.new_page()
         watch = Watch.on(page)
@@ -285,3 +286,63 @@ def test_csv_import_with_a_bad_row_shows_line_numbered_errors_and_writes_nothing
     assert_accessible(page, "people page with import problems")
     screenshot(page, screenshots, "import-problems")
     watch.assert_clean("import")
+
+
+_CLEAR_PERSON_WITH_TIES = """
+(gd) => {
+  // A person with ties (an end of a drawn tie) whose dot stands farthest from any other dot,
+  // so that a click there can only mean them.
+  const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+  const px = (v) => xa._offset + xa.l2p(v), py = (v) => ya._offset + ya.l2p(v);
+  const tied = new Set();
+  const people = [];
+  gd._fullData.forEach((trace) => {
+    if (trace.mode === 'lines') {
+      for (let i = 0; i < trace.x.length; i++) {
+        if (trace.x[i] === null || Number.isNaN(trace.x[i])) continue;
+        tied.add(`${trace.x[i]},${trace.y[i]}`);
+      }
+    }
+    (trace.customdata || []).forEach((key, i) => {
+      if (typeof key === 'string' && key.startsWith('p:')) {
+        people.push({id: key.slice(2), key: `${trace.x[i]},${trace.y[i]}`,
+                     x: px(trace.x[i]), y: py(trace.y[i])});
+      }
+    });
+  });
+  let best = null;
+  for (const p of people) {
+    if (!tied.has(p.key)) continue;
+    let nearest = Infinity;
+    for (const q of people) {
+      if (q !== p) nearest = Math.min(nearest, Math.hypot(p.x - q.x, p.y - q.y));
+    }
+    if (!best || nearest > best.nearest) best = {...p, nearest};
+  }
+  const box = gd.getBoundingClientRect();
+  return best && {id: best.id, x: box.left + best.x, y: box.top + best.y};
+}
+"""
+
+
+def test_clicking_a_person_in_the_network_shows_their_neighbourhood(
+    page: Page, watch: Watch, screenshots: Path
+) -> None:
+    page.goto(f"/c/{MAP}/network")
+    wait_for_figures(page, "network")
+    plot = page.locator("[data-figure][data-view]")
+    plot.scroll_into_view_if_needed()
+    target = plot.evaluate(_CLEAR_PERSON_WITH_TIES)
+    assert target, "no person drawn in the network picture"
+    page.mouse.move(target["x"], target["y"])
+    page.mouse.click(target["x"], target["y"])
+    panel = page.locator("#person-panel")
+    expect(panel.get_by_role("heading", level=4).first).to_contain_text(
+        re.compile(r"1 step out: [1-9][\d,]* (person|people)"))
+    expect(panel.get_by_role("link", name=re.compile(r"^Open .*'s page$"))).to_be_visible()
+    expect(page.locator("#p-id")).to_have_value(target["id"])
+    highlighted = plot.evaluate("(gd) => gd.data.filter((t) => t.meta === 'highlight').length")
+    assert highlighted == 2, "the neighbourhood was not highlighted in the picture"
+    assert_accessible(page, "network with a person selected")
+    screenshot(page, screenshots, "network-person")
+    watch.assert_clean("network click")
