@@ -136,3 +136,132 @@ def test_empty_graph_is_valid() -> None:
     g = CompactGraph.from_records("empty", [], [])
     assert g.n == 0 and g.m == 0 and g.indptr.tolist() == [0]
     assert g.to_networkx().number_of_nodes() == 0
+
+
+# -- building the compact graph at scale: counting sorts equal the plain numpy construction -----
+
+
+def _reference_ties(
+    n: int, src: np.ndarray, dst: np.ndarray, strength: dict[str, np.ndarray], since: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray], np.ndarray]:
+    """Relationships merged with np.unique and ufunc.at, as the first version of from_arrays."""
+    lo, hi = np.minimum(src, dst), np.maximum(src, dst)
+    uniq, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    merged = {}
+    for trust, values in strength.items():
+        out = np.zeros(uniq.size, dtype=np.int8)
+        np.maximum.at(out, inverse, values)
+        merged[trust] = out
+    big = np.iinfo(np.int64).max
+    first = np.full(uniq.size, big, dtype=np.int64)
+    since = since.astype(np.int64)
+    np.minimum.at(first, inverse, np.where(since == NO_DATE, big, since))
+    return uniq // max(n, 1), uniq % max(n, 1), merged, np.where(first == big, NO_DATE, first)
+
+
+def _reference_csr(n: int, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+    heads = np.concatenate([u, v]).astype(np.int64)
+    tails = np.concatenate([v, u])
+    edges = np.concatenate([np.arange(u.size)] * 2)
+    order = np.lexsort((tails, heads))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(heads, minlength=n))))
+    return indptr, tails[order], edges[order]
+
+
+def _random_arrays(seed: int, n: int, k: int) -> dict:
+    rng = np.random.default_rng(seed)
+    # a hub with many ties (buckets sorted by argsort) among small buckets (insertion sort)
+    src = np.where(rng.random(k) < 0.2, 0, rng.integers(0, n, k)) if n else np.zeros(0, int)
+    dst = rng.integers(0, n, k) if n else np.zeros(0, int)
+    src, dst = src[src != dst], dst[src != dst]
+    k = src.size
+    if k > 4:  # repeats in both directions
+        src = np.concatenate([src, dst[: k // 4]])
+        dst = np.concatenate([dst, src[: k // 4]])
+        k = src.size
+    return {
+        "name": "r",
+        "ids": [f"p{i:05d}" for i in range(n)],
+        "names": [""] * n,
+        "organisations": [""] * n,
+        "group": np.zeros(n, np.int8),
+        "member_of": np.ones(n, np.uint8),
+        "segment_names": [],
+        "formal_power": np.zeros(n, np.int8),
+        "informal_power": np.zeros(n, np.int8),
+        "lived_experience": np.zeros(n, bool),
+        "engagement": np.zeros(n, np.int8),
+        "declared_role": np.full(n, -1, np.int8),
+        "joined": np.full(n, NO_DATE, np.int32),
+        "rel_source": src,
+        "rel_target": dst,
+        "rel_strength": {
+            t: rng.integers(0, 4, k).astype(np.int8)
+            for t in ("relational", "functional", "flow_of_value")
+        },
+        "rel_recruited": rng.random(k) < 0.1,
+        "rel_since": np.where(rng.random(k) < 0.5, rng.integers(-500, 20000, k), NO_DATE).astype(
+            np.int32
+        ),
+    }
+
+
+@pytest.mark.parametrize(("seed", "n", "k"), [(0, 0, 0), (1, 1, 0), (2, 5, 40), (3, 60, 300),
+                                              (4, 500, 4000), (5, 2000, 3000), (6, 300, 30000)])
+def test_from_arrays_merges_ties_as_the_plain_numpy_construction(seed: int, n: int, k: int) -> None:
+    kw = _random_arrays(seed, n, k)
+    g = CompactGraph.from_arrays(**kw)
+    u, v, strength, since = _reference_ties(
+        n, kw["rel_source"], kw["rel_target"], kw["rel_strength"], kw["rel_since"]
+    )
+    assert g.edge_u.tolist() == u.tolist() and g.edge_v.tolist() == v.tolist()
+    assert g.edge_u.dtype == g.edge_v.dtype == g.edge_since.dtype == np.int32
+    for trust, values in strength.items():
+        assert g.strength[trust].tolist() == values.tolist()
+        assert g.strength[trust].dtype == np.int8
+    assert g.edge_since.tolist() == since.tolist()
+    indptr, indices, slot_edge = _reference_csr(n, g.edge_u, g.edge_v)
+    assert g.indptr.tolist() == indptr.tolist()
+    assert g.indices.tolist() == indices.tolist() and g.slot_edge.tolist() == slot_edge.tolist()
+    rec = kw["rel_recruited"]
+    sources, targets = kw["rel_source"][rec].tolist(), kw["rel_target"][rec].tolist()
+    pairs = sorted(set(zip(sources, targets, strict=True)))
+    assert list(zip(g.recruit_source.tolist(), g.recruit_target.tolist(), strict=True)) == pairs
+
+
+def test_channels_keep_the_neighbour_order_and_the_tie_of_every_slot() -> None:
+    kw = _random_arrays(9, 400, 5000)
+    g = CompactGraph.from_arrays(**kw)
+    strong = g.channels({"relational": 2, "flow_of_value": 1})
+    keep = (g.strength["relational"] >= 2) & (g.strength["flow_of_value"] >= 1)
+    assert strong.m == int(keep.sum())
+    indptr, indices, slot_edge = _reference_csr(g.n, g.edge_u[keep], g.edge_v[keep])
+    assert strong.indptr.tolist() == indptr.tolist()
+    assert strong.indices.tolist() == indices.tolist()
+    assert strong.slot_edge.tolist() == slot_edge.tolist()
+
+
+def test_csr_of_an_unsorted_edge_list_is_sorted_first() -> None:
+    from graph.compact import _csr
+
+    u = np.array([3, 0, 1], dtype=np.int32)
+    v = np.array([1, 2, 0], dtype=np.int32)  # not sorted, and (3, 1) has u > v
+    got = _csr(4, u, v)
+    want = _reference_csr(4, u, v)
+    assert [a.tolist() for a in got] == [a.tolist() for a in want]
+
+
+def test_from_arrays_rejects_a_relationship_to_nobody() -> None:
+    kw = _random_arrays(2, 5, 40)
+    kw["rel_target"] = kw["rel_target"].copy()
+    kw["rel_target"][0] = 5
+    with pytest.raises(ValueError, match="out of range"):
+        CompactGraph.from_arrays(**kw)
+
+
+def test_sorted_unique_equals_numpy_unique() -> None:
+    from graph.compact import sorted_unique
+
+    values = np.random.default_rng(3).integers(-50, 50, 1000)
+    assert sorted_unique(values).tolist() == np.unique(values).tolist()
+    assert sorted_unique(np.zeros(0, dtype=np.int32)).tolist() == []

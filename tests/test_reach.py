@@ -27,6 +27,7 @@ from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import (
     core_reach,
     core_size_target,
+    greedy_plans,
     meets_target,
     recommended_core,
     to_reach_target,
@@ -160,6 +161,19 @@ def test_to_reach_target_matches_plain_greedy(
     final = ref_core_reach(G, core | {v for v, _ in want}, hops, groups)
     assert got.reach == pytest.approx(final["reach"])
     assert got.reach >= target - 1e-12
+
+
+@pytest.mark.parametrize(("name", "core_name"), CASES)
+@pytest.mark.parametrize("hops", [1, 2])
+@pytest.mark.parametrize(("share", "target"), [(0.03, 0.9), (0.3, 0.5), (0.1, 1.0)])
+def test_greedy_plans_from_one_run_equal_the_two_separate_plans(
+    name: str, core_name: str, hops: int, share: float, target: float
+) -> None:
+    _, _, _, graph = _build(name, core_name)
+    options = AnalysisOptions(target_core_share=share, target_reach=target, hops=hops)
+    rec, plan = greedy_plans(graph, graph.core_mask, options)
+    assert rec == recommended_core(graph, graph.core_mask, options)
+    assert plan == to_reach_target(graph, graph.core_mask, options)
 
 
 def test_to_reach_target_is_the_recommended_greedy_continued() -> None:

@@ -415,3 +415,24 @@ def test_seeded_networks_exercise_every_role() -> None:
             _, graph = _seeded(NETWORKS[network](), seed)
             inferred |= {r.inferred for r in infer_roles(graph, OPTIONS)}
     assert inferred == {None, "lone_wolf", "mobiliser", "organiser"}
+
+
+def test_building_results_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    from graph.analysis.result import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

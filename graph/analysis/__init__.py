@@ -13,8 +13,8 @@ import numpy as np
 
 from graph.analysis.gaps import find_gaps
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.reach import core_reach, recommended_core, to_reach_target
-from graph.analysis.result import Analysis
+from graph.analysis.reach import core_reach, greedy_plans
+from graph.analysis.result import Analysis, gc_paused
 from graph.analysis.roles import infer_roles
 from graph.compact import CompactGraph
 from graph.model import GROUPS
@@ -25,9 +25,15 @@ __all__ = ["Analysis", "AnalysisOptions", "analyse"]
 def analyse(graph: CompactGraph, options: AnalysisOptions | None = None) -> Analysis:
     """Run every analysis of DOMAIN.md on ``graph`` with ``options`` (defaults if None)."""
     options = options or AnalysisOptions()
+    with gc_paused():
+        return _analyse(graph, options)
+
+
+def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
     channels = graph.channels(options.min_trust)
     core = graph.core_mask
     reach = core_reach(channels, core, options.hops)
+    recommended, plan = greedy_plans(channels, core, options)
     roles = infer_roles(graph, options)
     counts = np.bincount(graph.group, minlength=len(GROUPS))
     return Analysis(
@@ -36,8 +42,8 @@ def analyse(graph: CompactGraph, options: AnalysisOptions | None = None) -> Anal
         ties=graph.m,
         groups={g.value: int(counts[g.index]) for g in GROUPS},
         core=reach,
-        recommended_core=recommended_core(channels, core, options),
-        to_reach_target=to_reach_target(channels, core, options),
+        recommended_core=recommended,
+        to_reach_target=plan,
         roles=roles,
         gaps=find_gaps(graph, options, reach=reach, roles=roles),
         options=options,

@@ -40,7 +40,7 @@ import numpy.typing as npt
 from graph.analysis.connectivity import spof_cut_off, unique_reach, unreached_components
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference
+from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Group
 
@@ -112,8 +112,16 @@ def find_gaps(
         reach: the current core's reach, as computed on ``graph.channels(options.min_trust)``.
         roles: the role inferences of ``infer_roles(graph, options)``.
     """
+    with gc_paused():
+        return _find_gaps(graph, options, reach, roles)
+
+
+def _find_gaps(
+    graph: CompactGraph, options: AnalysisOptions, reach: CoreReach, roles: list[RoleInference]
+) -> list[Gap]:
     channels = graph.channels(options.min_trust)
     core = graph.core_mask
+    pairs = _pair_ties(graph)
     gaps = [
         *_group_missing(graph),
         *_group_imbalance(graph, options),
@@ -122,8 +130,8 @@ def find_gaps(
         *_no_power(graph),
         *_core_lacks_power(graph, core),
         *_core_lacks_lived_experience(graph, core, options),
-        *_groups_unconnected(graph),
-        *_flow_of_value_gaps(graph, options),
+        *_groups_unconnected(graph, pairs),
+        *_flow_of_value_gaps(pairs, options),
         *_single_points_of_failure(graph, channels, core, options),
         *_unreached_components(graph, channels, core, options),
         *_core_centralised(graph, channels, core, reach, options),
@@ -456,13 +464,13 @@ def _pair_ties(graph: CompactGraph) -> tuple[IntArray, IntArray]:
     return counts[0] + counts[1], counts[1]
 
 
-def _groups_unconnected(graph: CompactGraph) -> list[Gap]:
+def _groups_unconnected(graph: CompactGraph, pairs: tuple[IntArray, IntArray]) -> list[Gap]:
     """Two groups with people (primary group) but no tie between them; high.
 
     Every tie counts. Pairs in ``GROUPS`` order, subject ``a/b``.
     """
     counts = _group_counts(graph)
-    pair_ties, _ = _pair_ties(graph)
+    pair_ties, _ = pairs
     gaps = []
     for i, a in enumerate(GROUPS):
         for b in GROUPS[i + 1 :]:
@@ -485,14 +493,14 @@ def _groups_unconnected(graph: CompactGraph) -> list[Gap]:
     return gaps
 
 
-def _flow_of_value_gaps(graph: CompactGraph, options: AnalysisOptions) -> list[Gap]:
+def _flow_of_value_gaps(pairs: tuple[IntArray, IntArray], options: AnalysisOptions) -> list[Gap]:
     """Ties across a power gap mostly without flow-of-value trust.
 
     For each pair of ``POWER_GAP_PAIRS`` with ties between them (every tie counts), fires when
     the share of those ties with flow-of-value strength >= 1 is below
     ``flow_of_value_min_share``. High when none has it, else medium.
     """
-    pair_ties, pair_flow = _pair_ties(graph)
+    pair_ties, pair_flow = pairs
     gaps = []
     for a, b in POWER_GAP_PAIRS:
         ties = int(pair_ties[a.index, b.index])

@@ -61,8 +61,8 @@ def _jit(func: F) -> F:
 @_jit
 def _component_labels(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
     n = indptr.shape[0] - 1
-    labels = np.full(n, -1, dtype=np.int64)
-    queue = np.empty(n, dtype=np.int64)
+    labels = np.full(n, -1, dtype=np.int32)  # int32: half the memory of the random reads
+    queue = np.empty(n, dtype=np.int32)
     count = 0
     for root in range(n):
         if labels[root] != -1:
@@ -80,7 +80,7 @@ def _component_labels(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
                     queue[tail] = w
                     tail += 1
         count += 1
-    return labels, count
+    return labels.astype(np.int64), count
 
 
 def component_labels_csr(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
@@ -135,15 +135,16 @@ def within_hops_csr(indptr: IntArray, indices: I32, sources: BoolArray, hops: in
 @_jit
 def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
     n = indptr.shape[0] - 1
-    disc = np.full(n, -1, dtype=np.int64)
-    low = np.zeros(n, dtype=np.int64)
-    parent = np.full(n, -1, dtype=np.int64)
-    size = np.ones(n, dtype=np.int64)
-    core_below = np.zeros(n, dtype=np.int64)  # core members in the DFS subtree
-    sep_size = np.zeros(n, dtype=np.int64)  # people in the child subtrees that fall off
-    sep_core = np.zeros(n, dtype=np.int64)  # core members in them
-    sep_cut = np.zeros(n, dtype=np.int64)  # people in those of them with no core member
-    root_of = np.empty(n, dtype=np.int64)
+    # int32 node arrays (people and counts below 2**31): half the memory traffic of int64
+    disc = np.full(n, -1, dtype=np.int32)
+    low = np.zeros(n, dtype=np.int32)
+    parent = np.full(n, -1, dtype=np.int32)
+    size = np.ones(n, dtype=np.int32)
+    core_below = np.zeros(n, dtype=np.int32)  # core members in the DFS subtree
+    sep_size = np.zeros(n, dtype=np.int32)  # people in the child subtrees that fall off
+    sep_core = np.zeros(n, dtype=np.int32)  # core members in them
+    sep_cut = np.zeros(n, dtype=np.int32)  # people in those of them with no core member
+    root_of = np.empty(n, dtype=np.int32)
     next_slot = indptr[:-1].copy()
     stack = np.empty(n, dtype=np.int64)
     for v in range(n):
@@ -161,30 +162,37 @@ def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
         top = 1
         while top > 0:
             v = stack[top - 1]
-            slot = next_slot[v]
-            if slot < indptr[v + 1]:
-                next_slot[v] = slot + 1
+            slot, end, low_v, parent_v = next_slot[v], indptr[v + 1], low[v], parent[v]
+            child = -1
+            while slot < end:
                 w = indices[slot]
-                if disc[w] == -1:
-                    parent[w] = v
-                    root_of[w] = root
-                    disc[w] = timer
-                    low[w] = timer
-                    timer += 1
-                    stack[top] = w
-                    top += 1
-                elif w != parent[v] and disc[w] < low[v]:
-                    low[v] = disc[w]  # a back edge (simple graph: skipping the parent is exact)
+                slot += 1
+                d = disc[w]
+                if d == -1:
+                    child = w
+                    break
+                if d < low_v and w != parent_v:
+                    low_v = d  # a back edge (simple graph: skipping the parent is exact)
+            next_slot[v] = slot
+            low[v] = low_v
+            if child >= 0:
+                parent[child] = v
+                root_of[child] = root
+                disc[child] = timer
+                low[child] = timer
+                timer += 1
+                stack[top] = child
+                top += 1
                 continue
             top -= 1
-            p = parent[v]
+            p = parent_v
             if p == -1:
                 continue
             size[p] += size[v]
             core_below[p] += core_below[v]
-            if low[v] < low[p]:
-                low[p] = low[v]
-            if low[v] >= disc[p]:  # v's subtree falls off when p is removed
+            if low_v < low[p]:
+                low[p] = low_v
+            if low_v >= disc[p]:  # v's subtree falls off when p is removed
                 sep_size[p] += size[v]
                 sep_core[p] += core_below[v]
                 if core_below[v] == 0:
@@ -245,24 +253,28 @@ def _greedy_closed_cover(
     indices: I32,
     core: BoolArray,
     reached: BoolArray,
-    max_additions: int,
+    min_additions: int,
     target: float,
     use_target: bool,
-) -> tuple[IntArray, IntArray, int]:
+) -> tuple[IntArray, IntArray, IntArray]:
     n = indptr.shape[0] - 1
-    gain = np.zeros(n, dtype=np.int64)  # |closed neighbourhood ∩ unreached|, kept exact
-    for v in range(n):
-        if not reached[v]:
-            gain[v] += 1
-            for slot in range(indptr[v], indptr[v + 1]):
-                gain[indices[slot]] += 1
+    # gain[v] = |closed neighbourhood of v ∩ unreached|, kept exact (int32: less memory traffic)
+    gain = np.zeros(n, dtype=np.int32)
     reached_count = 0
     core_size = 0
     for v in range(n):
+        g = 0
         if reached[v]:
             reached_count += 1
+        else:
+            g = 1
         if core[v]:
             core_size += 1
+        else:  # only candidates need a gain
+            for slot in range(indptr[v], indptr[v + 1]):
+                if not reached[indices[slot]]:
+                    g += 1
+        gain[v] = g
     # a max-heap of the candidates (everyone outside the core) keyed by a gain that is at least
     # the current gain: (key desc, node asc)
     key = gain.copy()
@@ -274,12 +286,15 @@ def _greedy_closed_cover(
             size += 1
     for pos in range(size // 2 - 1, -1, -1):
         _sift_down(heap, size, key, pos)
-    limit = min(max_additions, size)
+    limit = size
     added = np.empty(limit, dtype=np.int64)
     gains = np.empty(limit, dtype=np.int64)
+    reached_after = np.empty(limit, dtype=np.int64)
     count = 0
     while count < limit:
-        if use_target:
+        if count >= min_additions:
+            if not use_target:
+                break
             outside = n - core_size
             if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
                 break
@@ -294,7 +309,6 @@ def _greedy_closed_cover(
             _sift_down(heap, size, key, 0)
         added[count] = best
         gains[count] = gain[best]
-        count += 1
         core_size += 1
         # reach the closed neighbourhood; every newly reached person lowers the gain of their
         # own closed neighbourhood by one
@@ -307,7 +321,9 @@ def _greedy_closed_cover(
             gain[u] -= 1
             for slot in range(indptr[u], indptr[u + 1]):
                 gain[indices[slot]] -= 1
-    return added[:count], gains[:count], reached_count
+        reached_after[count] = reached_count
+        count += 1
+    return added[:count], gains[:count], reached_after[:count]
 
 
 def greedy_closed_cover(
@@ -315,32 +331,32 @@ def greedy_closed_cover(
     indices: I32,
     core: BoolArray,
     reached: BoolArray,
-    max_additions: int,
+    min_additions: int,
     target: float | None = None,
-) -> tuple[IntArray, IntArray, int]:
+) -> tuple[IntArray, IntArray, IntArray]:
     """The plain greedy maximum coverage by closed neighbourhoods (reach within one hop).
 
     From the core ``core`` whose reached set (core and neighbours) is ``reached`` (updated in
     place), repeatedly add the person outside the core whose closed neighbourhood holds the
-    most unreached people, ties broken by the smallest node; stop after ``max_additions``, or,
-    with a ``target``, as soon as the reach of the grown core meets it (``reach.meets_target``).
+    most unreached people, ties broken by the smallest node. Stops once it has made
+    ``min_additions`` and (with a ``target``) the reach of the grown core meets the target
+    (``reach.meets_target``), or when nobody is left outside the core.
 
     Every candidate's gain is kept exact: reaching a person lowers by one the gain of each
     person in their closed neighbourhood, so all updates together cost O(nodes + slots). A
     heap keyed by possibly stale gains (each at least the true gain) picks the best: a stale
     top is refreshed and sunk; an exact top beats every other gain, or equals it with a smaller
-    node. Returns the added nodes, their gains and the number of people reached at the end.
+    node. Returns the added nodes, their gains, and the number of people reached after each.
     """
-    added, gains, reached_count = _greedy_closed_cover(
+    return _greedy_closed_cover(
         _i64(indptr),
         _i32(indices),
         _bool(core),
         reached,
-        max(int(max_additions), 0),
+        max(int(min_additions), 0),
         0.0 if target is None else float(target),
         target is not None,
     )
-    return added, gains, int(reached_count)
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -399,21 +415,55 @@ def _role_counts(
     indices: I32,
     engaged: BoolArray,
     group: npt.NDArray[np.int8],
-    bridging: BoolArray,
+    seg_indptr: IntArray,
+    seg_indices: I32,
+    n_seg: int,
 ) -> tuple[IntArray, IntArray, IntArray]:
     n = indptr.shape[0] - 1
     engaged_ties = np.zeros(n, dtype=np.int64)
     bridging_ties = np.zeros(n, dtype=np.int64)
     groups_reached = np.zeros(n, dtype=np.int64)
+    # what a neighbour's tie needs, packed per person so each slot reads one byte and one word:
+    # the primary group and engagement, and the segments as bits (segment s -> bit s mod 64,
+    # exact with at most 64 segments; otherwise a filter before the exact test)
+    info = np.empty(n, dtype=np.int8)
+    segbits = np.zeros(n, dtype=np.int64)
     for v in range(n):
+        info[v] = group[v] | (4 if engaged[v] else 0)
+        for k in range(seg_indptr[v], seg_indptr[v + 1]):
+            segbits[v] |= np.int64(1) << (seg_indices[k] & 63)
+    exact_bits = n_seg <= 64
+    holder = np.full(max(n_seg, 1), -1, dtype=np.int64)  # holder[s] == v: v is in segment s
+    for v in range(n):
+        if not exact_bits:
+            for k in range(seg_indptr[v], seg_indptr[v + 1]):
+                holder[seg_indices[k]] = v
+        gv = group[v]
+        sv = segbits[v]
         bits = 0
+        e = 0
+        b = 0
         for slot in range(indptr[v], indptr[v + 1]):
             w = indices[slot]
-            if engaged[w]:
-                engaged_ties[v] += 1
-            if bridging[slot]:
-                bridging_ties[v] += 1
-            bits |= 1 << group[w]
+            i = info[w]
+            gw = i & 3
+            e += i >> 2
+            bits |= 1 << gw
+            if gw != gv:
+                b += 1
+                continue
+            sw = segbits[w]
+            if sw & ~sv:  # w is in a segment v is not in
+                b += 1
+                continue
+            if exact_bits or sw == 0:
+                continue
+            for k in range(seg_indptr[w], seg_indptr[w + 1]):
+                if holder[seg_indices[k]] != v:
+                    b += 1
+                    break
+        engaged_ties[v] = e
+        bridging_ties[v] = b
         while bits:
             groups_reached[v] += bits & 1
             bits >>= 1
@@ -425,16 +475,20 @@ def role_counts_csr(
     indices: I32,
     engaged: BoolArray,
     group: npt.NDArray[np.int8],
-    bridging: BoolArray,
+    seg_indptr: IntArray,
+    seg_indices: I32,
+    n_seg: int,
 ) -> tuple[IntArray, IntArray, IntArray]:
-    """Per person: ties to engaged people, bridging ties (``bridging`` per slot) and how many
-    primary groups their neighbours belong to. One pass over the slots."""
+    """Per person: ties to engaged people, bridging ties (as ``bridging_csr`` counts them) and
+    how many primary groups their neighbours belong to. One pass over the slots."""
     return _role_counts(
         _i64(indptr),
         _i32(indices),
         _bool(engaged),
         np.ascontiguousarray(group, dtype=np.int8),
-        _bool(bridging),
+        _i64(seg_indptr),
+        _i32(seg_indices),
+        int(n_seg),
     )
 
 
@@ -451,9 +505,9 @@ def warm_up() -> None:
     spof_cut_off_csr(indptr, indices, core)
     greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
     group = np.zeros(3, dtype=np.int8)
-    slots = bridging_csr(indptr, indices, group, np.zeros(4, dtype=np.int64),
-                         np.zeros(0, dtype=np.int32), 0)
-    role_counts_csr(indptr, indices, core, group, slots)
+    segments = (np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int32), 0)
+    bridging_csr(indptr, indices, group, *segments)
+    role_counts_csr(indptr, indices, core, group, *segments)
 
 
 def _i64(a: npt.ArrayLike) -> IntArray:

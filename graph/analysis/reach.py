@@ -33,6 +33,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +49,7 @@ from graph.model import GROUPS
 __all__ = [
     "core_reach",
     "core_size_target",
+    "greedy_plans",
     "meets_target",
     "recommended_core",
     "to_reach_target",
@@ -137,14 +139,8 @@ def recommended_core(
     already has that many people.
     """
     core = check_mask(graph, core)
-    size = core_size_target(options.target_core_share, graph.n)
-    added, reach = _greedy(graph, core, options.hops, size - int(np.count_nonzero(core)), None)
-    return RecommendedCore(
-        members=_members(graph, core, added),
-        reach=reach,
-        added=[Addition(graph.ids[v], g) for v, g in added],
-        size=int(np.count_nonzero(core)) + len(added),
-    )
+    wanted = _additions_wanted(graph, core, options)
+    return _recommended(graph, core, _greedy(graph, core, options.hops, wanted, None), wanted)
 
 
 def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptions) -> TargetPlan:
@@ -156,21 +152,93 @@ def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptio
     """
     core = check_mask(graph, core)
     target = options.target_reach
-    added, reach = _greedy(graph, core, options.hops, graph.n, target)
+    return _target_plan(graph, core, _greedy(graph, core, options.hops, 0, target), target)
+
+
+def greedy_plans(
+    graph: CompactGraph, core: BoolArray, options: AnalysisOptions
+) -> tuple[RecommendedCore, TargetPlan]:
+    """``recommended_core`` and ``to_reach_target`` from one run of the greedy.
+
+    Both follow the same greedy order, so each is a prefix of the run that goes on until both
+    are complete: the same results as the two calls, for the price of the longer one.
+    """
+    core = check_mask(graph, core)
+    wanted = _additions_wanted(graph, core, options)
+    target = options.target_reach
+    run = _greedy(graph, core, options.hops, wanted, target)
+    return _recommended(graph, core, run, wanted), _target_plan(graph, core, run, target)
+
+
+def _additions_wanted(graph: CompactGraph, core: BoolArray, options: AnalysisOptions) -> int:
+    """How many people the recommended core adds to ``core`` (0 when it is large enough)."""
+    size = core_size_target(options.target_core_share, graph.n)
+    return max(size - int(np.count_nonzero(core)), 0)
+
+
+@dataclass(frozen=True)
+class _GreedyRun:
+    """The greedy additions in order, their gains, and the number of people reached (core
+    included) before any addition and after each."""
+
+    nodes: IntArray
+    gains: IntArray
+    reached_after: IntArray  # length len(nodes) + 1: before any addition, then after each
+    core_size: int
+    n: int
+
+    def reach(self, k: int) -> float:
+        """The reach of the core grown by the first ``k`` additions."""
+        size = self.core_size + k
+        return _share(int(self.reached_after[k]) - size, self.n - size, self.n)
+
+    def meeting(self, target: float) -> int:
+        """The fewest additions after which the reach meets ``target`` (``meets_target``)."""
+        k = np.arange(self.nodes.size + 1, dtype=np.int64)
+        outside = self.n - (self.core_size + k)
+        meets = self.reached_after - (self.core_size + k) >= target * outside - 1e-9 * np.maximum(
+            outside, 1
+        )
+        if not meets.any():
+            raise AssertionError("the greedy stopped before meeting its target")
+        return int(np.argmax(meets))
+
+    def additions(self, graph: CompactGraph, k: int) -> list[Addition]:
+        return [
+            Addition(graph.ids[v], g)
+            for v, g in zip(self.nodes[:k].tolist(), self.gains[:k].tolist(), strict=True)
+        ]
+
+
+def _recommended(
+    graph: CompactGraph, core: BoolArray, run: _GreedyRun, wanted: int
+) -> RecommendedCore:
+    return RecommendedCore(
+        members=_members(graph, core, run.nodes[:wanted]),
+        reach=run.reach(wanted),
+        added=run.additions(graph, wanted),
+        size=run.core_size + wanted,
+    )
+
+
+def _target_plan(
+    graph: CompactGraph, core: BoolArray, run: _GreedyRun, target: float
+) -> TargetPlan:
+    k = run.meeting(target)
     return TargetPlan(
-        additions=len(added),
-        members=_members(graph, core, added),
-        added=[Addition(graph.ids[v], g) for v, g in added],
-        reach=reach,
+        additions=k,
+        members=_members(graph, core, run.nodes[:k]),
+        added=run.additions(graph, k),
+        reach=run.reach(k),
         target=target,
     )
 
 
 def _greedy(
-    graph: CompactGraph, core: BoolArray, hops: int, max_additions: int, target: float | None
-) -> tuple[list[tuple[int, int]], float]:
-    """The greedy additions to ``core``, at most ``max_additions`` and, with a ``target``, no
-    more than it takes for the reach to meet it; and the reach of the grown core.
+    graph: CompactGraph, core: BoolArray, hops: int, min_additions: int, target: float | None
+) -> _GreedyRun:
+    """The greedy run from ``core``: it stops once it has made ``min_additions`` and, with a
+    ``target``, the reach of the grown core meets it (or when nobody is left to add).
 
     One hop: the compiled exact-gain greedy (``kernels.greedy_closed_cover``, linear overall).
     More hops: the lazy greedy of ``_GreedyCoverage``.
@@ -178,25 +246,35 @@ def _greedy(
     core_size = int(np.count_nonzero(core))
     if hops == 1:
         reached = within_hops(graph, core, 1)
-        nodes, gains, count = greedy_closed_cover(
-            graph.indptr, graph.indices, core, reached, max_additions, target
+        before = int(np.count_nonzero(reached))
+        nodes, gains, after = greedy_closed_cover(
+            graph.indptr, graph.indices, core, reached, min_additions, target
         )
-        size = core_size + int(nodes.size)
-        pairs = list(zip(nodes.tolist(), gains.tolist(), strict=True))
-        return pairs, _share(count - size, graph.n - size, graph.n)
+        return _GreedyRun(
+            nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
+        )
     greedy = _GreedyCoverage(graph, core, hops)
     added: list[tuple[int, int]] = []
+    counts = [greedy.reached_count]
 
     def stop() -> bool:
-        done = greedy.core_size - core_size >= max_additions
-        return done or (target is not None and greedy.meets(target))
+        if len(added) < min_additions:
+            return False
+        return target is None or greedy.meets(target)
 
     if not stop():
         for node, gain in greedy.additions():
             added.append((node, gain))
+            counts.append(greedy.reached_count)
             if stop():
                 break
-    return added, greedy.reach()
+    return _GreedyRun(
+        np.array([v for v, _ in added], dtype=np.int64),
+        np.array([g for _, g in added], dtype=np.int64),
+        np.array(counts, dtype=np.int64),
+        core_size,
+        graph.n,
+    )
 
 
 def _share(part: int, whole: int, n: int) -> float:
@@ -205,9 +283,10 @@ def _share(part: int, whole: int, n: int) -> float:
     return 1.0 if n else 0.0
 
 
-def _members(graph: CompactGraph, core: BoolArray, added: list[tuple[int, int]]) -> list[str]:
+def _members(graph: CompactGraph, core: BoolArray, added: IntArray) -> list[str]:
     """Current core ids ascending, then the additions in the order chosen."""
-    return [graph.ids[i] for i in np.flatnonzero(core).tolist()] + [graph.ids[v] for v, _ in added]
+    ids = graph.ids
+    return [ids[i] for i in np.flatnonzero(core).tolist()] + [ids[v] for v in added.tolist()]
 
 
 class _GreedyCoverage:

@@ -54,7 +54,7 @@ import numpy.typing as npt
 
 from graph.analysis.kernels import bridging_csr, role_counts_csr
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.result import RoleInference
+from graph.analysis.result import RoleInference, gc_paused
 from graph.compact import NO_DATE, CompactGraph, date_to_day
 from graph.model import Role
 
@@ -130,45 +130,46 @@ def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInfer
 
     ids = graph.ids
     results: list[RoleInference] = []
-    for node, c, dec, sup, t, et, es, bt, bs, gr, rc, lg, d in zip(
-        engaged.tolist(),
-        code.tolist(),
-        declared.tolist(),
-        supported.tolist(),
-        column(ties),
-        column(counts["engaged_ties"]),
-        column(engaged_share),
-        column(counts["bridging_ties"]),
-        column(bridging_share),
-        column(counts["groups_reached"]),
-        column(counts["recruited"]),
-        column(counts["leaders_grown"]),
-        column(days),
-        strict=True,
-    ):
-        evidence: dict[str, Any] = {
-            "ties": t,
-            "engaged_ties": et,
-            "engaged_share": es,
-            "bridging_ties": bt,
-            "bridging_share": bs,
-            "groups_reached": gr,
-            "recruited": rc,
-            "leaders_grown": lg,
-            "days_engaged": None if d < 0 else d,
-            "years_engaged": None if d < 0 else round(d / DAYS_PER_YEAR, 2),
-            "thresholds": thresholds.copy(),
-            "matches": matches_of[c].copy(),
-            "declared_supported": None if dec < 0 else sup,
-        }
-        results.append(
-            RoleInference(
-                id=ids[node],
-                declared=None if dec < 0 else _ROLES[dec].value,
-                inferred=inferred_of[c],
-                evidence=evidence,
+    with gc_paused():
+        for node, c, dec, sup, t, et, es, bt, bs, gr, rc, lg, d in zip(
+            engaged.tolist(),
+            code.tolist(),
+            declared.tolist(),
+            supported.tolist(),
+            column(ties),
+            column(counts["engaged_ties"]),
+            column(engaged_share),
+            column(counts["bridging_ties"]),
+            column(bridging_share),
+            column(counts["groups_reached"]),
+            column(counts["recruited"]),
+            column(counts["leaders_grown"]),
+            column(days),
+            strict=True,
+        ):
+            evidence: dict[str, Any] = {
+                "ties": t,
+                "engaged_ties": et,
+                "engaged_share": es,
+                "bridging_ties": bt,
+                "bridging_share": bs,
+                "groups_reached": gr,
+                "recruited": rc,
+                "leaders_grown": lg,
+                "days_engaged": None if d < 0 else d,
+                "years_engaged": None if d < 0 else round(d / DAYS_PER_YEAR, 2),
+                "thresholds": thresholds.copy(),
+                "matches": matches_of[c].copy(),
+                "declared_supported": None if dec < 0 else sup,
+            }
+            results.append(
+                RoleInference(
+                    id=ids[node],
+                    declared=None if dec < 0 else _ROLES[dec].value,
+                    inferred=inferred_of[c],
+                    evidence=evidence,
+                )
             )
-        )
     return results
 
 
@@ -182,7 +183,13 @@ def role_counts(graph: CompactGraph, options: AnalysisOptions) -> dict[str, IntA
     ties = graph.degree().astype(np.int64)
     engaged = graph.engaged_mask
     engaged_ties, bridging_ties, groups_reached = role_counts_csr(
-        graph.indptr, graph.indices, engaged, graph.group, bridging_slots(graph)
+        graph.indptr,
+        graph.indices,
+        engaged,
+        graph.group,
+        graph.segment_indptr,
+        graph.segment_indices,
+        len(graph.segment_names),
     )
 
     src = graph.recruit_source.astype(np.int64)
