@@ -50,19 +50,27 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
+import operator
 import os
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar, cast
 
+import numpy as np
 from pydantic import ValidationError
 
-from graph.errors import ImportFailed, NotFound, Problem, StoreError
+from graph.compact import NO_DATE, date_to_day
+from graph.errors import ImportFailed, Problem, StoreError
 from graph.model import (
+    MAX_ID_LENGTH,
+    MAX_TEXT_LENGTH,
     MAX_TRUST,
     Engagement,
     Group,
@@ -70,8 +78,9 @@ from graph.model import (
     Relationship,
     Role,
     check_constituency_name,
+    normalise_segment,
 )
-from graph.stores.base import GraphStore, ImportSummary
+from graph.stores.base import BulkImport, GraphStore, ImportSummary, PeopleBatch, TiesBatch
 
 __all__ = [
     "PEOPLE_COLUMNS",
@@ -80,6 +89,8 @@ __all__ = [
     "RELATIONSHIP_REQUIRED",
     "ParsedPeople",
     "ParsedRelationships",
+    "PEOPLE_BATCH",
+    "TIES_BATCH",
     "import_csv",
     "load_csv_pair",
     "read_people",
@@ -178,22 +189,34 @@ class _Table:
     def problem(self, line: int | None, column: str | None, reason: str) -> None:
         self.problems.append(Problem(self.label, line, column, reason))
 
-    def records(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line, cells) for every data record that is not blank, after the header."""
+    def _open(self) -> BinaryIO | None:
+        """The file opened for reading, or ``None`` (and a problem) when it cannot be."""
         try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - closed below, also on early exit
+            return open(self.path, "rb")  # noqa: SIM115 - the callers close it
         except FileNotFoundError:
             self.problem(None, None, "the file does not exist")
-            return
         except IsADirectoryError:
             self.problem(None, None, "this is a folder, not a CSV file")
-            return
         except OSError as exc:
             self.problem(None, None, f"the file cannot be read ({exc.strerror or exc})")
+        return None
+
+    def _empty(self) -> None:
+        if not self._bad_encoding:
+            self.problem(
+                None, None,
+                "the file is empty; its first line must be the header naming the columns "
+                f"({', '.join(self.columns)})",
+            )
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """Yield (line, cells) for every data record that is not blank, after the header."""
+        handle = self._open()
+        if handle is None:
             return
         with handle:
             # strict: an unclosed quote is reported rather than swallowing the rest of the file
-            reader = csv.reader(self._lines(handle), strict=True)
+            reader = csv.reader(self._line_source(handle), strict=True)
             header: list[str] | None = None
             previous = 0
             while True:
@@ -214,12 +237,65 @@ class _Table:
                         return
                     continue
                 yield line, cells
-            if header is None and not self._bad_encoding:
-                self.problem(
-                    None, None,
-                    "the file is empty; its first line must be the header naming the columns "
-                    f"({', '.join(self.columns)})",
-                )
+            if header is None:
+                self._empty()
+
+    def batches(self, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        """Yield (lines, records) in batches of ``size`` after the header, blank rows included.
+
+        The fast way through a file: the csv module reads a whole batch at once. A record the
+        csv module cannot read raises ``_Restart``: the caller then reads the file again with
+        ``records()``, which reports it exactly (it is always a problem).
+        """
+        handle = self._open()
+        if handle is None:
+            return
+        with handle:
+            reader = csv.reader(self._line_source(handle), strict=True)
+            previous = 0
+            try:
+                while True:  # the header: the first record that is not blank
+                    try:
+                        cells = next(reader)
+                    except StopIteration:
+                        self._empty()
+                        return
+                    line, previous = previous + 1, reader.line_num
+                    if "".join(cells).strip():
+                        break
+                if not self._read_header(line, cells):
+                    return
+                while rows := list(islice(reader, size)):
+                    now = reader.line_num
+                    lines: Sequence[int] = (
+                        range(previous + 1, now + 1) if now - previous == len(rows)
+                        else _record_lines(previous, rows, now)
+                    )
+                    previous = now
+                    yield lines, rows
+            except csv.Error as exc:
+                raise _Restart from exc
+
+    def _line_source(self, handle: BinaryIO) -> Iterator[str]:
+        """Physical lines as text, decoded by ``io.TextIOWrapper`` (fast, in C).
+
+        From the first line that is not UTF-8 on, ``_lines`` takes over, so that bad bytes are
+        reported at their line exactly as before. Both split lines at ``\n``, ``\r\n`` and a
+        lone ``\r`` and keep the endings.
+        """
+        done = 0
+        wrapper = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            for done, line in enumerate(wrapper, start=1):  # noqa: B007 - done is used below
+                yield line
+            return
+        except UnicodeDecodeError:
+            pass
+        finally:
+            with suppress(ValueError):  # closed already when the caller stopped early
+                wrapper.detach()  # the caller closes the file
+        handle.seek(0)
+        yield from islice(self._lines(handle), done, None)
 
     def _lines(self, handle: BinaryIO) -> Iterator[str]:
         """Physical lines decoded as UTF-8 (a leading BOM dropped); bad bytes are one problem.
@@ -229,7 +305,7 @@ class _Table:
         """
         number = 0
         for chunk in handle:
-            pieces = chunk.splitlines(keepends=True) if b"\r" in chunk[:-2] else [chunk]
+            pieces = chunk.splitlines(keepends=True) if b"\r" in chunk[:-1] else [chunk]
             for raw in pieces:
                 number += 1
                 if number == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -294,6 +370,29 @@ class _Table:
             )
             return None
         return {name: cells[pos].strip() for name, pos in self.index.items()}
+
+
+class _Restart(Exception):
+    """``_Table.batches`` met a record the csv module cannot read: read again by records."""
+
+
+def _record_lines(previous: int, rows: list[list[str]], now: int) -> list[int]:
+    """The line each record of a batch starts on, when some span several lines.
+
+    A record spans one line more for each line break inside its (quoted) cells; the line
+    source splits at every break, so the count is exact.
+    """
+    lines: list[int] = []
+    line = previous
+    for cells in rows:
+        line += 1
+        lines.append(line)
+        for cell in cells:
+            if "\n" in cell or "\r" in cell:
+                line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+    if line != now:
+        raise AssertionError(f"records of lines {previous + 1}-{now} do not add up")
+    return lines
 
 
 def _csv_reason(exc: csv.Error) -> str:
@@ -448,28 +547,36 @@ def _read_cells(
     return values, ok
 
 
-# -- the two files ---------------------------------------------------------------------------
+# -- the two files, row by row ---------------------------------------------------------------
 
 
-def read_people(path: PathLike) -> ParsedPeople:
-    """Read ``people.csv``: every valid person, and every problem of every row."""
-    result = ParsedPeople(path=os.fspath(path))
-    table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
-    for line, cells in table.records():
+class _PeopleChecker:
+    """Check people.csv one record at a time, exactly: the reference the fast path must match.
+
+    ``ids`` maps every id seen (also on rows with other problems) to the line it is first on.
+    """
+
+    def __init__(self, table: _Table, ids: dict[str, int]) -> None:
+        self.table = table
+        self.ids = ids
+
+    def row(self, line: int, cells: list[str]) -> Person | None:
+        """The person of one record, or ``None`` with its problems added to the table."""
+        table = self.table
         if "id" in table.index and table.index["id"] < len(cells):
             # even on a row too broken to read, its id keeps ties to it from looking dangling
-            result.ids.setdefault(cells[table.index["id"]].strip(), line)
+            self.ids.setdefault(cells[table.index["id"]].strip(), line)
         row = table.cells(line, cells)
         if row is None:
-            continue
+            return None
         ok = True
         pid = row.get("id", "")
         if "id" in table.index:
             if not pid:
                 table.problem(line, "id", "id is required; every person needs an id")
                 ok = False
-            elif result.ids.get(pid, line) != line:
-                table.problem(line, "id", f"duplicate id {pid!r} (first on line {result.ids[pid]})")
+            elif self.ids.get(pid, line) != line:
+                table.problem(line, "id", f"duplicate id {pid!r} (first on line {self.ids[pid]})")
                 ok = False
         if "group" in table.index and not row.get("group"):
             table.problem(
@@ -480,12 +587,71 @@ def read_people(path: PathLike) -> ParsedPeople:
             ok = False
         values, cells_ok = _read_cells(table, line, row, _PEOPLE_READERS)
         if not (ok and cells_ok and table.index.keys() >= set(PEOPLE_REQUIRED)):
-            continue
+            return None
         try:
-            result.people.append(Person(id=pid, **values))
+            return Person(id=pid, **values)
         except ValidationError as exc:
             for where, reason in _validation_reasons(exc, PEOPLE_COLUMNS):
                 table.problem(line, where, reason)
+        return None
+
+
+class _RelationshipChecker:
+    """Check relationships.csv one record at a time, exactly (repeated keys are not merged)."""
+
+    def __init__(self, table: _Table, known_ids: Collection[str] | None, known_label: str) -> None:
+        self.table = table
+        self.known_ids = known_ids
+        self.known_label = known_label
+
+    def row(self, line: int, cells: list[str]) -> Relationship | None:
+        """The relationship of one record, or ``None`` with its problems added to the table."""
+        table = self.table
+        row = table.cells(line, cells)
+        if row is None:
+            return None
+        ok = table.index.keys() >= set(RELATIONSHIP_REQUIRED)
+        ends: dict[str, str] = {}
+        for column in RELATIONSHIP_REQUIRED:
+            if column not in table.index:
+                continue
+            value = row.get(column, "")
+            if not value:
+                table.problem(line, column, f"{column} is required; give the id of a person")
+                ok = False
+            elif self.known_ids is not None and value not in self.known_ids:
+                table.problem(
+                    line, column, f"{column} {value!r} is not a person in {self.known_label}"
+                )
+                ok = False
+            ends[column] = value
+        if ends.get("source") and ends.get("source") == ends.get("target"):
+            table.problem(
+                line, "target",
+                f"source and target are the same person ({ends['source']!r}); "
+                "a person cannot have a tie to themselves",
+            )
+            ok = False
+        values, cells_ok = _read_cells(table, line, row, _RELATIONSHIP_READERS)
+        if not (ok and cells_ok):
+            return None
+        try:
+            return Relationship(source=ends["source"], target=ends["target"], **values)
+        except ValidationError as exc:
+            for where, reason in _validation_reasons(exc, RELATIONSHIP_COLUMNS):
+                table.problem(line, where, reason)
+        return None
+
+
+def read_people(path: PathLike) -> ParsedPeople:
+    """Read ``people.csv``: every valid person, and every problem of every row."""
+    result = ParsedPeople(path=os.fspath(path))
+    table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
+    checker = _PeopleChecker(table, result.ids)
+    for line, cells in table.records():
+        person = checker.row(line, cells)
+        if person is not None:
+            result.people.append(person)
     result.ids.pop("", None)
     result.ids_complete = table.readable and "id" in table.index
     return result
@@ -507,42 +673,14 @@ def read_relationships(
     table = _Table(
         path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
     )
+    checker = _RelationshipChecker(table, known_ids, known_label)
     merged: dict[tuple[str, str], Relationship] = {}
     duplicates = 0
     first_duplicate: tuple[int, int] | None = None
     first_line: dict[tuple[str, str], int] = {}
     for line, cells in table.records():
-        row = table.cells(line, cells)
-        if row is None:
-            continue
-        ok = table.index.keys() >= set(RELATIONSHIP_REQUIRED)
-        ends: dict[str, str] = {}
-        for column in RELATIONSHIP_REQUIRED:
-            if column not in table.index:
-                continue
-            value = row.get(column, "")
-            if not value:
-                table.problem(line, column, f"{column} is required; give the id of a person")
-                ok = False
-            elif known_ids is not None and value not in known_ids:
-                table.problem(line, column, f"{column} {value!r} is not a person in {known_label}")
-                ok = False
-            ends[column] = value
-        if ends.get("source") and ends.get("source") == ends.get("target"):
-            table.problem(
-                line, "target",
-                f"source and target are the same person ({ends['source']!r}); "
-                "a person cannot have a tie to themselves",
-            )
-            ok = False
-        values, cells_ok = _read_cells(table, line, row, _RELATIONSHIP_READERS)
-        if not (ok and cells_ok):
-            continue
-        try:
-            relationship = Relationship(source=ends["source"], target=ends["target"], **values)
-        except ValidationError as exc:
-            for where, reason in _validation_reasons(exc, RELATIONSHIP_COLUMNS):
-                table.problem(line, where, reason)
+        relationship = checker.row(line, cells)
+        if relationship is None:
             continue
         key = relationship.key
         earlier = merged.get(key)
@@ -555,13 +693,17 @@ def read_relationships(
         merged[key] = _merge(earlier, relationship)
     result.relationships = list(merged.values())
     if first_duplicate is not None:
-        result.warnings.append(
-            f"{result.path}: {duplicates} row{'s' if duplicates > 1 else ''} repeated a source "
-            f"and target of an earlier row and {'were' if duplicates > 1 else 'was'} merged into "
-            f"it (highest strengths, recruited if any row says so, earliest since); the first "
-            f"is line {first_duplicate[0]}, repeating line {first_duplicate[1]}"
-        )
+        result.warnings.append(_merged_warning(result.path, duplicates, first_duplicate))
     return result
+
+
+def _merged_warning(path: str, duplicates: int, first: tuple[int, int]) -> str:
+    return (
+        f"{path}: {duplicates} row{'s' if duplicates > 1 else ''} repeated a source "
+        f"and target of an earlier row and {'were' if duplicates > 1 else 'was'} merged into "
+        f"it (highest strengths, recruited if any row says so, earliest since); the first "
+        f"is line {first[0]}, repeating line {first[1]}"
+    )
 
 
 def _merge(a: Relationship, b: Relationship) -> Relationship:
@@ -586,7 +728,8 @@ def load_csv_pair(
     """Read both files; returns (people, relationships, warnings).
 
     Relationships may refer to people of ``people_path`` or to ``known_ids`` (people already in
-    the store). Raises ``ImportFailed`` listing every problem of both files.
+    the store). Raises ``ImportFailed`` listing every problem of both files. This holds every
+    row in memory as model objects; ``import_csv`` streams instead, with the same checks.
     """
     people = read_people(people_path)
     label = Path(people_path).name
@@ -604,6 +747,409 @@ def load_csv_pair(
     return people.people, relationships.relationships, people.warnings + relationships.warnings
 
 
+# -- the streaming import: a fast path that the exact checks above back up ---------------------
+#
+# ``import_csv`` reads each file in batches. A batch is checked column by column with the exact
+# cell readers above memoised per distinct cell text (a file repeats its values: strengths,
+# groups, dates, segments), and with vectorised checks of what the model adds (ids, lengths,
+# duplicates, self ties). A batch that passes goes straight to the store; any batch with
+# anything unusual is halved until the odd records are alone, and those go through the exact
+# per-record checks (``_PeopleChecker``/``_RelationshipChecker``). So every problem is found
+# and worded by the same code as before, and the fast path only ever accepts what the exact one
+# accepts, with the same values (tests/test_importer.py checks both on generated files).
+
+PEOPLE_BATCH = 20_000
+TIES_BATCH = 50_000
+_SMALL = 8  # a failing batch this small is checked record by record
+_BAD: Any = object()  # a cell the exact reader would report
+_CONTROL = re.compile(r"[\x00-\x1f]")
+_MEMO_LIMIT = 100_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+
+class _Memo:
+    """An exact cell reader, memoised by cell text: blank cells give ``default``, cells the
+    reader refuses give ``_BAD``."""
+
+    def __init__(self, read: Callable[[str], Any], default: Any) -> None:
+        self._read = read
+        self._default = default
+        self._values: dict[str, Any] = {}
+
+    def value(self, cell: str) -> Any:
+        text = cell.strip()
+        if not text:
+            return self._default
+        try:
+            return self._read(text)
+        except _CellError:
+            return _BAD
+
+    def column(self, cells: Sequence[str]) -> list[Any] | None:
+        """The values of a column of cells, or ``None`` when any cell is not good."""
+        values = self._values
+        out = list(map(values.get, cells))
+        if None in out:
+            if len(values) > _MEMO_LIMIT:
+                values.clear()
+            for cell in set(cells).difference(values):
+                values[cell] = self.value(cell)
+            out = list(map(values.__getitem__, cells))
+        return None if _BAD in out else out
+
+
+def _read_segment_list(text: str) -> tuple[str, ...]:
+    """Segments as ``Person`` holds them: normalised, repeats dropped (``_BAD`` if invalid)."""
+    seen: dict[str, None] = {}
+    for part in _segments(text):
+        try:
+            seen[normalise_segment(part)] = None
+        except ValueError:
+            return cast(tuple[str, ...], _BAD)
+    return tuple(seen)
+
+
+def _good_ids(ids: Sequence[str]) -> bool:
+    """Whether every (stripped) id passes ``graph.model``'s id checks."""
+    return (
+        "" not in ids
+        and max(map(len, ids), default=0) <= MAX_ID_LENGTH
+        and _CONTROL.search("".join(ids)) is None
+    )
+
+
+def _texts(column: Sequence[str]) -> list[str] | None:
+    """Stripped free-text cells, or ``None`` when one is longer than the model allows."""
+    texts = list(map(str.strip, column))
+    return texts if max(map(len, texts), default=0) <= MAX_TEXT_LENGTH else None
+
+
+def _day(text: str) -> int:
+    return _date(text).toordinal() - _EPOCH_ORDINAL
+
+
+def _role_code(text: str) -> str:
+    role = _role(text)
+    return "" if role is None else role.value
+
+
+class _FastPeople:
+    """People records to ``PeopleBatch`` columns, when nothing in them needs a closer look."""
+
+    def __init__(self, table: _Table, ids: dict[str, int]) -> None:
+        self.table = table
+        self.ids = ids
+        self.index = table.index
+        self.group = _Memo(lambda v: _group(v).value, _BAD)
+        self.other_groups = _Memo(
+            lambda v: tuple(dict.fromkeys(g.value for g in _groups(v))), ()
+        )
+        self.segments = _Memo(_read_segment_list, ())
+        self.formal_power = _Memo(lambda v: _level(v, "formal_power"), 0)
+        self.informal_power = _Memo(lambda v: _level(v, "informal_power"), 0)
+        self.lived_experience = _Memo(lambda v: int(_yes_no(v, "lived_experience")), 0)
+        self.engagement = _Memo(lambda v: _engagement(v).value, Engagement.UNENGAGED.value)
+        self.role = _Memo(_role_code, "")
+        self.joined = _Memo(lambda v: _date(v).isoformat(), "")
+
+    def convert(
+        self, lines: Sequence[int], rows: list[list[str]]
+    ) -> tuple[PeopleBatch, dict[str, int]] | None:
+        """The batch and its ids (id → line), or ``None``; changes nothing itself."""
+        n = len(rows)
+        if set(map(len, rows)) != {self.table.width}:
+            return None
+        columns = list(zip(*rows, strict=True))
+        index = self.index
+        blank = [""] * n
+
+        def cells(column: str) -> Sequence[str]:
+            return columns[index[column]] if column in index else blank
+
+        ids = list(map(str.strip, cells("id")))
+        if not _good_ids(ids):
+            return None
+        first_lines = dict(zip(ids, lines, strict=True))
+        if len(first_lines) != n or not self.ids.keys().isdisjoint(first_lines):
+            return None
+        names = _texts(cells("name"))
+        organisations = _texts(cells("organisation"))
+        group = self.group.column(cells("group"))
+        other = self.other_groups.column(cells("other_groups"))
+        segments = self.segments.column(cells("segments"))
+        formal = self.formal_power.column(cells("formal_power"))
+        informal = self.informal_power.column(cells("informal_power"))
+        lived = self.lived_experience.column(cells("lived_experience"))
+        engagement = self.engagement.column(cells("engagement"))
+        role = self.role.column(cells("role"))
+        joined = self.joined.column(cells("joined"))
+        if (names is None or organisations is None or group is None or other is None
+                or segments is None or formal is None or informal is None or lived is None
+                or engagement is None or role is None or joined is None):
+            return None
+        if any(other):  # the primary group is not also an other group
+            other = [tuple(g for g in o if g != p) if p in o else o
+                     for o, p in zip(other, group, strict=True)]
+        batch = PeopleBatch(ids, names, group, other, organisations, segments, formal,
+                            informal, lived, engagement, role, joined)
+        return batch, first_lines
+
+
+class _FastTies:
+    """Relationship records to ``TiesBatch`` columns, when nothing needs a closer look.
+
+    ``keys`` (id → person key) is given when writing; when only checking, ``known`` is the set
+    of ids ties may refer to (``None``: not checked, as ``read_relationships`` does).
+    """
+
+    def __init__(
+        self, table: _Table, keys: Mapping[str, int] | None, known: Collection[str] | None
+    ) -> None:
+        self.table = table
+        self.keys = keys
+        self.known = known
+        self.index = table.index
+        self.strength = _Memo(_strength, 0)
+        self.recruited = _Memo(lambda v: int(_yes_no(v, "recruited")), 0)
+        self.since = _Memo(_day, NO_DATE)
+
+    def _ends(self, column: Sequence[str]) -> tuple[list[str], list[int]] | None:
+        """Stripped ids and their keys (zeros when only checking), or ``None``."""
+        if self.keys is not None:
+            found = list(map(self.keys.get, column))
+            if None in found:
+                column = list(map(str.strip, column))
+                found = list(map(self.keys.get, column))
+                if None in found:
+                    return None
+            return list(column), cast(list[int], found)
+        ids = list(map(str.strip, column))
+        if not _good_ids(ids):
+            return None
+        if self.known is not None and not all(map(self.known.__contains__, ids)):
+            return None
+        return ids, [0] * len(ids)
+
+    def convert(self, lines: Sequence[int], rows: list[list[str]]) -> TiesBatch | None:
+        n = len(rows)
+        if set(map(len, rows)) != {self.table.width}:
+            return None
+        columns = list(zip(*rows, strict=True))
+        index = self.index
+        blank = [""] * n
+
+        def cells(column: str) -> Sequence[str]:
+            return columns[index[column]] if column in index else blank
+
+        source = self._ends(cells("source"))
+        target = self._ends(cells("target"))
+        if source is None or target is None or any(map(operator.eq, source[0], target[0])):
+            return None
+        relational = self.strength.column(cells("relational"))
+        functional = self.strength.column(cells("functional"))
+        flow_of_value = self.strength.column(cells("flow_of_value"))
+        recruited = self.recruited.column(cells("recruited"))
+        since = self.since.column(cells("since"))
+        if (relational is None or functional is None or flow_of_value is None
+                or recruited is None or since is None):
+            return None
+        return TiesBatch(
+            seq=np.asarray(lines, dtype=np.int64),
+            source=np.array(source[1], dtype=np.int64),
+            target=np.array(target[1], dtype=np.int64),
+            relational=np.array(relational, dtype=np.int8),
+            functional=np.array(functional, dtype=np.int8),
+            flow_of_value=np.array(flow_of_value, dtype=np.int8),
+            recruited=np.array(recruited, dtype=np.bool_),
+            since=np.array(since, dtype=np.int32),
+        )
+
+
+def _is_blank(cells: list[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+@dataclass
+class _StreamedPeople:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)
+    ids_complete: bool = True
+
+
+def _stream_people(
+    path: PathLike,
+    bulk: BulkImport | None,
+    on_progress: Callable[[int, str], None] | None,
+) -> _StreamedPeople:
+    """Check people.csv and, while it has no problem, upsert its people through ``bulk``."""
+    result = _StreamedPeople(path=os.fspath(path))
+    table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
+    checker = _PeopleChecker(table, result.ids)
+    fast = _FastPeople(table, result.ids)
+    pending: list[PeopleBatch] = []
+    exact_people: list[Person] = []
+
+    def flush() -> None:
+        if exact_people:
+            pending.append(PeopleBatch.of(exact_people))
+            exact_people.clear()
+
+    def exact(line: int, cells: list[str]) -> None:
+        if _is_blank(cells):
+            return
+        person = checker.row(line, cells)
+        if person is not None:
+            exact_people.append(person)
+
+    def check(lines: Sequence[int], rows: list[list[str]]) -> None:
+        converted = fast.convert(lines, rows)
+        if converted is not None:
+            flush()
+            pending.append(converted[0])
+            result.ids.update(converted[1])
+        elif len(rows) <= _SMALL:
+            for line, cells in zip(lines, rows, strict=True):
+                if len(rows) > 1 and (single := fast.convert([line], [cells])) is not None:
+                    flush()
+                    pending.append(single[0])
+                    result.ids.update(single[1])
+                else:
+                    exact(line, cells)
+        else:
+            half = len(rows) // 2
+            check(lines[:half], rows[:half])
+            check(lines[half:], rows[half:])
+
+    done = 0
+    try:
+        batches = table.batches(PEOPLE_BATCH)
+        for lines, rows in batches:
+            if table.index.keys() >= set(PEOPLE_REQUIRED):
+                check(lines, rows)
+            else:  # a broken header: every row is checked (and reported) the exact way
+                for line, cells in zip(lines, rows, strict=True):
+                    exact(line, cells)
+            flush()
+            if bulk is not None and not result.problems:
+                for batch in pending:
+                    bulk.add_people(batch)
+            pending.clear()
+            done += len(rows)
+            if on_progress is not None:
+                on_progress(done, result.path)
+    except _Restart:
+        # a record the csv module cannot read: a problem, so nothing more is written
+        result = _StreamedPeople(path=result.path)
+        table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
+        checker = _PeopleChecker(table, result.ids)
+        for line, cells in table.records():
+            checker.row(line, cells)
+    result.ids.pop("", None)
+    result.ids_complete = table.readable and "id" in table.index
+    return result
+
+
+@dataclass
+class _StreamedTies:
+    path: str
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _stream_ties(
+    path: PathLike,
+    bulk: BulkImport | None,
+    keys: Mapping[str, int] | None,
+    known: Collection[str] | None,
+    known_label: str,
+    on_progress: Callable[[int, str], None] | None,
+) -> _StreamedTies:
+    """Check relationships.csv and, while it has no problem, add its rows to ``bulk``.
+
+    Writing needs ``keys`` (every id ties may refer to → person key); without ``bulk`` the file
+    is only checked, against ``known`` as ``read_relationships`` does.
+    """
+    result = _StreamedTies(path=os.fspath(path))
+    table = _Table(
+        path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
+    )
+    checker = _RelationshipChecker(table, keys if keys is not None else known, known_label)
+    fast = _FastTies(table, keys, known)
+    pending: list[TiesBatch] = []
+    exact_rows: list[tuple[int, Relationship]] = []
+
+    def flush() -> None:
+        if exact_rows and keys is not None:
+            pending.append(_ties_batch(exact_rows, keys))
+        exact_rows.clear()
+
+    def exact(line: int, cells: list[str]) -> None:
+        if _is_blank(cells):
+            return
+        relationship = checker.row(line, cells)
+        if relationship is not None:
+            exact_rows.append((line, relationship))
+
+    def check(lines: Sequence[int], rows: list[list[str]]) -> None:
+        converted = fast.convert(lines, rows)
+        if converted is not None:
+            flush()
+            pending.append(converted)
+        elif len(rows) <= _SMALL:
+            for line, cells in zip(lines, rows, strict=True):
+                if len(rows) > 1 and (single := fast.convert([line], [cells])) is not None:
+                    flush()
+                    pending.append(single)
+                else:
+                    exact(line, cells)
+        else:
+            half = len(rows) // 2
+            check(lines[:half], rows[:half])
+            check(lines[half:], rows[half:])
+
+    done = 0
+    try:
+        for lines, rows in table.batches(TIES_BATCH):
+            if table.index.keys() >= set(RELATIONSHIP_REQUIRED):
+                check(lines, rows)
+            else:
+                for line, cells in zip(lines, rows, strict=True):
+                    exact(line, cells)
+            flush()
+            if bulk is not None and not result.problems:
+                for batch in pending:
+                    bulk.add_ties(batch)
+            pending.clear()
+            done += len(rows)
+            if on_progress is not None:
+                on_progress(done, result.path)
+    except _Restart:
+        result = _StreamedTies(path=result.path)
+        table = _Table(
+            path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
+        )
+        checker = _RelationshipChecker(table, keys if keys is not None else known, known_label)
+        for line, cells in table.records():
+            checker.row(line, cells)
+    return result
+
+
+def _ties_batch(rows: list[tuple[int, Relationship]], keys: Mapping[str, int]) -> TiesBatch:
+    """The ``TiesBatch`` of relationships the exact checks accepted."""
+    return TiesBatch(
+        seq=np.array([line for line, _ in rows], dtype=np.int64),
+        source=np.array([keys[r.source] for _, r in rows], dtype=np.int64),
+        target=np.array([keys[r.target] for _, r in rows], dtype=np.int64),
+        relational=np.array([r.relational for _, r in rows], dtype=np.int8),
+        functional=np.array([r.functional for _, r in rows], dtype=np.int8),
+        flow_of_value=np.array([r.flow_of_value for _, r in rows], dtype=np.int8),
+        recruited=np.array([r.recruited for _, r in rows], dtype=np.bool_),
+        since=np.array([date_to_day(r.since) for _, r in rows], dtype=np.int32),
+    )
+
+
 def import_csv(
     store: GraphStore,
     name: str,
@@ -612,14 +1158,17 @@ def import_csv(
     *,
     replace: bool = False,
     on_warning: Callable[[str], None] | None = None,
+    on_progress: Callable[[int, str], None] | None = None,
 ) -> ImportSummary:
     """Import the two files into constituency ``name`` (created if needed), all or nothing.
 
-    Both files are parsed completely before anything is written (``ImportFailed`` lists every
-    problem); then one ``store.import_records`` writes everything in one transaction. Ties may
-    refer to people already in the constituency, except with ``replace``, where the constituency
-    afterwards holds exactly the files' contents. Warnings (ignored columns, merged rows) go to
-    ``on_warning``.
+    The files are read in batches and streamed into one ``store.bulk_import`` transaction, so
+    memory does not grow with the files (beyond one key per person). The first problem stops
+    the writing but not the reading: ``ImportFailed`` lists every problem of both files, worded
+    as ``load_csv_pair`` words them, and nothing is written. Ties may refer to people already
+    in the constituency, except with ``replace``, where the constituency afterwards holds
+    exactly the files' contents. Warnings (ignored columns, merged rows) go to ``on_warning``;
+    ``on_progress(rows_done, file)`` is called after each batch of rows.
     """
     try:
         check_constituency_name(name)
@@ -628,14 +1177,33 @@ def import_csv(
         raise StoreError(
             f"constituency name {name!r} is not valid: {reason.removeprefix('Value error, ')}"
         ) from None
-    known: Collection[str] = ()
-    if not replace:
-        try:
-            known = store.person_ids(name)
-        except NotFound:
-            known = ()
-    people, relationships, warnings = load_csv_pair(people_path, relationships_path, known)
+    try:
+        expected_ties = os.stat(relationships_path).st_size // 20
+    except OSError:
+        expected_ties = 0
+    label = Path(people_path).name
+    with store.bulk_import(name, replace=replace, expected_ties=expected_ties) as bulk:
+        if bulk.existing_people:
+            label += " nor already in the constituency"
+        people = _stream_people(people_path, bulk, on_progress)
+        if people.problems:
+            known: Collection[str] | None = None
+            if people.ids_complete:
+                known = set(people.ids)
+                if bulk.existing_people:
+                    known.update(store.person_ids(name))
+            ties = _stream_ties(relationships_path, None, None, known, label, on_progress)
+            raise ImportFailed(people.problems + ties.problems)
+        keys = bulk.person_keys()
+        people.ids.clear()  # the keys know every id now
+        ties = _stream_ties(relationships_path, bulk, keys, None, label, on_progress)
+        if ties.problems:
+            raise ImportFailed(ties.problems)
+        result = bulk.finish()
+    warnings = people.warnings + ties.warnings
+    if result.first_merged is not None:
+        warnings.append(_merged_warning(ties.path, result.merged_rows, result.first_merged))
     if on_warning is not None:
         for warning in warnings:
             on_warning(warning)
-    return store.import_records(name, people, relationships, replace=replace)
+    return result.summary
