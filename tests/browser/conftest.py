@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import (
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from werkzeug.serving import make_server
+
+from graph.demo import demo_constituency
+from graph.stores.base import open_store
+from service import Settings, create_app
+from service.accounts import AccountStore
+
+from .browsing import (
     AXE_JS,
     CHROMIUM,
     EMAIL,
@@ -26,13 +34,6 @@ from browsing import (
     LiveServer,
     Watch,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from werkzeug.serving import make_server
-
-from graph.demo import demo_constituency
-from graph.stores.base import open_store
-from service import Settings, create_app
-from service.accounts import AccountStore
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root (here and in CI); the sandbox refuses root

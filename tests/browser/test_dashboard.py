@@ -9,7 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browsing import (
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from graph.stores.base import open_store
+
+from .browsing import (
     EMAIL,
     MAP,
     PASSWORD,
@@ -21,9 +25,6 @@ from browsing import (
     screenshot,
     wait_for_figures,
 )
-from playwright.sync_api import Browser, BrowserContext, Page, expect
-
-from graph.stores.base import open_store
 
 PAGES = [
     # (screenshot name, path under /c/<map>, heading, Plotly figures expected at least)
