@@ -18,6 +18,7 @@ import math
 import tempfile
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -51,6 +52,7 @@ from dashboards.layout import Layout, compute_layout
 from dashboards.network import (
     VIEWS,
     NetworkFilters,
+    NetworkView,
     neighbourhood,
     network_view,
     person_details,
@@ -72,9 +74,10 @@ from graph.analysis import Analysis
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
-from graph.errors import ImportFailed, MovemapError, NotFound, Problem
+from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.importer import import_csv
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
+from graph.stores.base import GraphStore
 from service.auth import current_account, public, requires_role
 from service.page_forms import (
     DeleteForm,
@@ -99,6 +102,7 @@ PAGE_SIZE = 50
 ROLES_PAGE_SIZE = 100
 MAX_PROBLEMS_SHOWN = 500
 NEIGHBOURS_LISTED = 50
+NEXT_LISTED = 20
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
@@ -121,6 +125,8 @@ class PageData:
         self.analysis: Analysis = cached.analysis
         self._layouts = layouts
         self._lock = threading.Lock()
+        self._charts: dict[str, Markup] = {}
+        self._views: OrderedDict[Hashable, CachedView] = OrderedDict()
 
     @property
     def layout(self) -> Layout:
@@ -152,6 +158,33 @@ class PageData:
     def roles_by_id(self) -> dict[str, RoleInference]:
         return {r.id: r for r in self.analysis.roles}
 
+    def chart(self, key: str, build: Callable[[], go.Figure]) -> Markup:
+        """A figure's JSON (safe in a data block), built once per revision: building Plotly
+        figures costs more than everything else a page does."""
+        with self._lock:
+            cached = self._charts.get(key)
+        if cached is None:
+            cached = figure_json(build())
+            with self._lock:
+                self._charts[key] = cached
+        return cached
+
+    def network(self, key: Hashable, build: Callable[[], NetworkView]) -> CachedView:
+        """The network picture for one set of filters, the last few kept (JSON and words)."""
+        with self._lock:
+            cached = self._views.get(key)
+            if cached is not None:
+                self._views.move_to_end(key)
+        if cached is None:
+            view = build()
+            cached = CachedView(view.view, view.people, view.ties, view.note, view.fallback,
+                                figure_json(view.figure))
+            with self._lock:
+                self._views[key] = cached
+                while len(self._views) > 16:
+                    self._views.popitem(last=False)
+        return cached
+
     def node(self, person_id: str) -> int | None:
         try:
             return self.graph.index_of(person_id)
@@ -161,6 +194,18 @@ class PageData:
     def name_of(self, person_id: str) -> str:
         node = self.node(person_id)
         return (self.graph.names[node] or person_id) if node is not None else person_id
+
+
+@dataclass(frozen=True)
+class CachedView:
+    """A network picture ready for the page: what it shows, and its figure as JSON."""
+
+    view: str
+    people: int
+    ties: int
+    note: str
+    fallback: bool
+    figure: Markup
 
 
 class LayoutCache:
@@ -236,15 +281,15 @@ def page_data(name: str) -> PageData:
 # -- helpers for templates ---------------------------------------------------------------------
 
 
-def figure_json(fig: go.Figure) -> Markup:
-    """A figure as JSON safe inside ``<script type="application/json">`` (no ``</script>``)."""
+def figure_json(fig: go.Figure | Markup) -> Markup:
+    """A figure as JSON safe inside ``<script type="application/json">`` (no ``</script>``).
+
+    Already serialised JSON (a ``Markup`` from ``PageData.chart``) passes through."""
+    if isinstance(fig, Markup):
+        return fig
     text = cast(str, fig.to_json())
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
-
-
-def figure_title(fig: go.Figure) -> str:
-    return str(fig.layout.title.text or "")
 
 
 @bp.app_context_processor
@@ -258,7 +303,6 @@ def _template_helpers() -> dict[str, Any]:
         "engagement_label": engagement_label,
         "trust_label": trust_label,
         "figure_json": figure_json,
-        "figure_title": figure_title,
         "evidence_items": evidence_items,
         "may_edit": _may_edit,
     }
@@ -297,6 +341,14 @@ class Pager:
 def _pager(total: int, size: int) -> Pager:
     pages = max(1, math.ceil(total / size))
     return Pager(_int_arg("page", 1, 1, pages), pages, total, size)
+
+
+@bp.errorhandler(MovemapError)
+def _movemap_error(error: MovemapError) -> ResponseReturnValue:
+    """An error of ours (a store that cannot be used, someone removed meanwhile…): a plain page,
+    never a traceback."""
+    status = 404 if isinstance(error, NotFound) else 503 if isinstance(error, StoreError) else 400
+    return render_template("error.html", status=status, message=str(error)), status
 
 
 def _sorted_gaps(gaps: list[Gap]) -> list[Gap]:
@@ -344,7 +396,7 @@ def overview(name: str) -> ResponseReturnValue:
     data = page_data(name)
     a = data.analysis
     next_people = []
-    for addition in a.recommended_core.added:
+    for addition in a.recommended_core.added[:NEXT_LISTED]:
         node = data.node(addition.id)
         next_people.append({
             "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
@@ -355,9 +407,9 @@ def overview(name: str) -> ResponseReturnValue:
     to_target = a.to_reach_target
     serious = _sorted_gaps(a.gaps)[:5]
     charts = {
-        "core-targets": figures.core_targets(a),
-        "group-sizes": figures.group_sizes(a),
-        "reach-by-group": figures.reach_by_group(a),
+        "core-targets": data.chart("core-targets", lambda: figures.core_targets(a)),
+        "group-sizes": data.chart("group-sizes", lambda: figures.group_sizes(a)),
+        "reach-by-group": data.chart("reach-by-group", lambda: figures.reach_by_group(a)),
     }
     return render_template(
         "overview.html", name=name, a=a, charts=charts, next_people=next_people,
@@ -407,7 +459,9 @@ def network(name: str) -> ResponseReturnValue:
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
-    view = network_view(graph, data.layout, filters, reached=data.reached, highlight=highlight)
+    key = (filters, person_id if highlight is not None else "", steps)
+    view = data.network(key, lambda: network_view(graph, data.layout, filters,
+                                                  reached=data.reached, highlight=highlight))
     return render_template(
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
         selected=selected, person_id=person_id, steps=steps, active="network",
@@ -476,9 +530,11 @@ def gaps(name: str) -> ResponseReturnValue:
     people = a.groups.get("people", 0)
     givers = a.groups.get("givers_of_service", 0)
     charts = {
-        "group-mix": figures.group_mix(a),
-        "group-ties": figures.group_tie_heatmaps(data.tie_counts),
-        "segment-reach": figures.segment_reach_figure(data.segments),
+        "group-mix": data.chart("group-mix", lambda: figures.group_mix(a)),
+        "group-ties": data.chart("group-ties",
+                                 lambda: figures.group_tie_heatmaps(data.tie_counts)),
+        "segment-reach": data.chart("segment-reach",
+                                    lambda: figures.segment_reach_figure(data.segments)),
     }
     return render_template(
         "gaps.html", name=name, a=a, gaps=ordered, spofs=spofs, counts=counts, charts=charts,
@@ -527,7 +583,8 @@ def roles(name: str) -> ResponseReturnValue:
     }
     return render_template(
         "roles.html", name=name, a=a, rows=rows, at_risk=at_risk, pager=pager, show=show,
-        filters=_ROLE_FILTERS, counts=counts, charts={"role-matrix": figures.role_matrix(a)},
+        filters=_ROLE_FILTERS, counts=counts,
+        charts={"role-matrix": data.chart("role-matrix", lambda: figures.role_matrix(a))},
         active="roles")
 
 
@@ -571,6 +628,14 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
         problems_total=len(problems or []), active="people"), status
 
 
+def _exists(store: GraphStore, name: str, person_id: str) -> bool:
+    try:
+        store.get_person(name, person_id)
+    except NotFound:
+        return False
+    return True
+
+
 @bp.get("/c/<name>/people")
 @requires_role("viewer")
 def people(name: str) -> ResponseReturnValue:
@@ -601,7 +666,7 @@ def add_person(name: str) -> ResponseReturnValue:
         person = person_from_form(form)
         if person is not None:
             store = get_store()
-            if person.id in store.person_ids(name):
+            if _exists(store, name, person.id):
                 form.id.errors = [*form.id.errors,
                                   f"Someone in this map already has the id {person.id!r}."]
             else:
@@ -787,7 +852,7 @@ def save_tie(name: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         tie = relationship_from_form(form)
         other = (form.other.data or "").strip()
-        if tie is not None and other not in store.person_ids(name):
+        if tie is not None and not _exists(store, name, other):
             form.other.errors = [*form.other.errors,
                                  f"There is nobody with the id {other!r} in this map."]
         elif tie is not None:
