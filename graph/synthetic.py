@@ -279,16 +279,22 @@ def synthetic_constituency(
     src, dst, kind = _ties(rng, n, ties_per_person, loc, group, activity, community, service)
     m = src.shape[0]
     gu, gv = group[src], group[dst]
-    latent = rng.normal(0.0, 1.0, m)
+    latent = rng.standard_normal(m, dtype=np.float32)
     colleague = (gu == gv) & (gu != people_g)
     leader_gap = (gu == leaders_g) != (gv == leaders_g)
     people_gap = ((gu == people_g) & (gv == givers_g)) | ((gu == givers_g) & (gv == people_g))
     near = kind == _NEAR
+
+    def noise(scale: float) -> npt.NDArray[np.float32]:
+        values = np.asarray(rng.standard_normal(m, dtype=np.float32), dtype=np.float32)
+        values *= scale
+        return values
+
     strength = {
-        "relational": _level(1.4 + 0.9 * latent + 0.6 * rng.normal(0, 1, m) + 0.3 * near),
-        "functional": _level(1.2 + 0.8 * latent + 0.7 * rng.normal(0, 1, m) + 0.6 * colleague),
+        "relational": _level(1.4 + 0.9 * latent + noise(0.6) + 0.3 * near),
+        "functional": _level(1.2 + 0.8 * latent + noise(0.7) + 0.6 * colleague),
         "flow_of_value": _level(
-            1.1 + 0.8 * latent + 0.6 * rng.normal(0, 1, m) - 1.3 * leader_gap - 0.4 * people_gap
+            1.1 + 0.8 * latent + noise(0.6) - 1.3 * leader_gap - 0.4 * people_gap
         ),
     }
     ju, jv = joined[src].astype(np.int64), joined[dst].astype(np.int64)
@@ -297,8 +303,9 @@ def synthetic_constituency(
         known_u & known_v, np.maximum(ju, jv), np.where(known_u, ju, np.where(known_v, jv, 0))
     )
     start = np.where(known_u | known_v, start, reference_day - 5 * 365)
-    since = start + np.floor(rng.random(m) * np.maximum(reference_day - start, 1)).astype(np.int64)
-    since = np.where(rng.random(m) < 0.08, NO_DATE, since).astype(np.int32)
+    span = np.maximum(reference_day - start, 1)
+    since = start + (rng.random(m, dtype=np.float32) * span).astype(np.int64)
+    since = np.where(rng.random(m, dtype=np.float32) < 0.08, NO_DATE, since).astype(np.int32)
 
     # recruitment: each recruit records at most one recruiter, an engaged neighbour who joined
     # earlier, so recruitments form trees grown from engaged people
@@ -312,7 +319,7 @@ def synthetic_constituency(
         able = (earlier_u | earlier_v) & (
             (engagement[recruiter] >= supporting) | (role[recruiter] >= 0)
         )
-        able &= rng.random(m) < 0.6
+        able &= rng.random(m, dtype=np.float32) < 0.6
         candidates = np.flatnonzero(able)
         # one recruiter per recruit: candidates in a random order, the last one written wins
         shuffled = candidates[rng.permutation(candidates.shape[0])]
@@ -401,7 +408,7 @@ def _quantile_rank(values: FloatArray, mask: npt.NDArray[np.bool_]) -> FloatArra
     return out
 
 
-def _level(x: FloatArray) -> npt.NDArray[np.int8]:
+def _level(x: npt.NDArray[np.floating[Any]]) -> npt.NDArray[np.int8]:
     return np.clip(np.rint(x), 0, 3).astype(np.int8)
 
 
@@ -457,16 +464,24 @@ def _ties(
     tickets = np.maximum(np.rint(activity * TICKETS_PER_ACTIVITY), 1).astype(np.int64)
     # people ordered by locality, in a random order within it; each person's tickets in a row:
     # the locality's ring of tickets (a uniform ticket is a person in proportion to activity)
-    ring = np.lexsort((rng.random(n), loc))
+    ring = np.lexsort((rng.random(n), loc)).astype(np.int32)
     ring_tickets = np.repeat(ring, tickets[ring])
+    first_ticket = np.empty(n, dtype=np.int64)  # where each person's tickets start and end
+    first_ticket[ring] = np.concatenate(([0], np.cumsum(tickets[ring])[:-1]))
+    last_ticket = first_ticket + tickets - 1
     loc_size = np.bincount(loc, minlength=int(loc.max()) + 1)
     loc_tickets = np.bincount(loc, weights=tickets, minlength=loc_size.shape[0]).astype(np.int64)
     loc_ticket_start = np.concatenate(([0], np.cumsum(loc_tickets)[:-1]))
-    leaders = np.flatnonzero(group == Group.SYSTEM_LEADERS.index)
+    ring_lo, ring_size = loc_ticket_start[loc], loc_tickets[loc]  # each person's locality ring
+    # steps to a close neighbour: 1, 2, 3… tickets (geometric), either way, drawn from a table
+    quantiles = (np.arange(4096) + 0.5) / 4096
+    steps = np.ceil(np.log1p(-quantiles) / np.log1p(-1 / NEAR_STEP)).astype(np.int64)
+    steps = np.concatenate([steps, -steps])
+    leaders = np.flatnonzero(group == Group.SYSTEM_LEADERS.index).astype(np.int32)
     leader_tickets = np.repeat(leaders, tickets[leaders])
     # the tickets of the members of each shared segment (community or service), by segment
     seg_of = np.concatenate([community, np.where(service >= 0, service + len(COMMUNITIES), -1)])
-    owner = np.concatenate([np.arange(n), np.arange(n)])
+    owner = np.concatenate([np.arange(n, dtype=np.int32), np.arange(n, dtype=np.int32)])
     has = seg_of >= 0
     seg_of, owner = seg_of[has], owner[has]
     by_segment = np.argsort(seg_of, kind="stable")
@@ -475,45 +490,53 @@ def _ties(
                             minlength=len(COMMUNITIES) + len(SERVICES)).astype(np.int64)
     seg_start = np.concatenate(([0], np.cumsum(seg_count)[:-1]))
 
+    shares = np.cumsum(_KIND_SHARES)[:-1].astype(np.float32)
+    total_tickets = ring_tickets.shape[0]
     drawn: list[IntArray] = []
-    batch = int(wanted * 1.12) + 64
+    batch = int(wanted * 1.9) + 64  # about 55-60% of the candidates are distinct ties
     for _ in range(8):
-        ticket = rng.integers(0, ring_tickets.shape[0], batch)
+        ticket = rng.integers(0, total_tickets, batch)
         s = ring_tickets[ticket]
-        k = _draw(rng, _KIND_SHARES, batch)
+        u = rng.random(batch, dtype=np.float32)
+        k = (u >= shares[0]).astype(np.int8)
+        for share in shares[1:]:
+            k += u >= share
         com_s, ser_s = community[s], service[s]
         k[(k == _SEGMENT) & (com_s < 0) & (ser_s < 0)] = _NEAR
-        t = np.empty(batch, dtype=np.int64)
-        # close neighbours on the locality's ring of tickets, a few tickets away either side
+        t = np.empty(batch, dtype=ring_tickets.dtype)
+        # close neighbours on the locality's ring of tickets: a few tickets past the end of the
+        # source's own tickets, or before their start
         rows = np.flatnonzero(k == _NEAR)
-        ls = loc[s[rows]]
-        lo, size = loc_ticket_start[ls], loc_tickets[ls]
-        step = rng.geometric(1 / NEAR_STEP, rows.size) * rng.choice(np.array([-1, 1]), rows.size)
-        t[rows] = ring_tickets[lo + (ticket[rows] - lo + step) % size]
+        near = s[rows]
+        step = steps[rng.integers(0, steps.shape[0], rows.size)]  # ± geometric, from a table
+        at = np.where(step > 0, last_ticket[near], first_ticket[near]) + step
+        lo = ring_lo[near]
+        t[rows] = ring_tickets[lo + (at - lo) % ring_size[near]]
         # the locality's active people
         rows = np.flatnonzero(k == _LOCAL)
         ls = loc[s[rows]]
-        offset = (rng.random(rows.size) * loc_tickets[ls]).astype(np.int64)
-        t[rows] = ring_tickets[loc_ticket_start[ls] + offset]
+        t[rows] = ring_tickets[loc_ticket_start[ls] + rng.integers(0, loc_tickets[ls])]
         # someone sharing one of the source's communities or services
         rows = np.flatnonzero(k == _SEGMENT)
         com, ser = com_s[rows], ser_s[rows]
-        pick_service = (ser >= 0) & ((com < 0) | (rng.random(rows.size) < 0.6))
+        pick_service = (ser >= 0) & ((com < 0) | (rng.random(rows.size, dtype=np.float32) < 0.6))
         seg = np.where(pick_service, ser + len(COMMUNITIES), com)
-        offset = (rng.random(rows.size) * seg_count[seg]).astype(np.int64)
-        t[rows] = seg_tickets[seg_start[seg] + offset]
+        t[rows] = seg_tickets[seg_start[seg] + rng.integers(0, seg_count[seg])]
         # anyone, in proportion to activity; system leaders mostly reach other leaders
         rows = np.flatnonzero(k == _ANY)
-        t[rows] = ring_tickets[rng.integers(0, ring_tickets.shape[0], rows.size)]
+        t[rows] = ring_tickets[rng.integers(0, total_tickets, rows.size)]
         if leaders.size:
             rows = rows[(group[s[rows]] == Group.SYSTEM_LEADERS.index)
-                        & (rng.random(rows.size) < 0.6)]
+                        & (rng.random(rows.size, dtype=np.float32) < 0.6)]
             t[rows] = leader_tickets[rng.integers(0, leader_tickets.shape[0], rows.size)]
         keep = s != t
         s, t, k = s[keep], t[keep], k[keep]
         # one sortable key per candidate: the pair, then its kind and orientation
-        pair = np.minimum(s, t) * n + np.maximum(s, t)
-        drawn.append(pair * 8 + k * 2 + (s > t))
+        pair = np.minimum(s, t).astype(np.int64) * n + np.maximum(s, t)
+        pair <<= 3
+        pair |= k.astype(np.int64) << 1
+        pair |= s > t
+        drawn.append(pair)
         keys = np.sort(np.concatenate(drawn)) if len(drawn) > 1 else np.sort(drawn[0])
         first = np.ones(keys.shape[0], dtype=bool)
         first[1:] = (keys[1:] >> 3) != (keys[:-1] >> 3)
@@ -521,7 +544,8 @@ def _ties(
         if distinct >= wanted:
             break
         drawn = [keys[first]]
-        batch = max(64, int((wanted - distinct) * 2))
+        # later batches meet more repeats: draw the shortfall over the yield so far, and more
+        batch = max(64, int((wanted - distinct) / max(distinct / keys.shape[0], 0.05) * 1.5))
     keys = keys[first]
     if keys.shape[0] < wanted:  # dense: fill up with pairs chosen uniformly among the rest
         lo_all, hi_all = np.triu_indices(n, 1)
@@ -529,15 +553,30 @@ def _ties(
         extra = rng.choice(rest, wanted - keys.shape[0], replace=False)
         keys = np.sort(np.concatenate([keys, extra * 8 + _ANY * 2]))
     if keys.shape[0] > wanted:  # drop a random excess: candidates are exchangeable
-        drop = rng.choice(keys.shape[0], keys.shape[0] - wanted, replace=False)
         keep_mask = np.ones(keys.shape[0], dtype=bool)
-        keep_mask[drop] = False
+        keep_mask[_distinct_sample(rng, keys.shape[0], keys.shape[0] - wanted)] = False
         keys = keys[keep_mask]
     pair = keys >> 3
     lo_end, hi_end = pair // n, pair % n
     flipped = (keys & 1).astype(bool)
     return (np.where(flipped, hi_end, lo_end), np.where(flipped, lo_end, hi_end),
             (keys >> 1) & 3)
+
+
+def _distinct_sample(rng: np.random.Generator, population: int, size: int) -> IntArray:
+    """``size`` distinct integers drawn uniformly from ``range(population)``.
+
+    Draws with replacement until enough are distinct, then keeps a random ``size`` of them:
+    O(size) work when ``size`` is a small part of the population (the usual case here),
+    where ``Generator.choice(replace=False)`` would shuffle the whole population.
+    """
+    if size * 4 > population:
+        return rng.permutation(population)[:size]
+    found = np.zeros(0, dtype=np.int64)
+    while found.shape[0] < size:
+        more = rng.integers(0, population, int((size - found.shape[0]) * 1.1) + 16)
+        found = np.unique(np.concatenate([found, more]))
+    return rng.permutation(found)[:size]
 
 
 # -- the CSV pair ------------------------------------------------------------------------------
