@@ -727,22 +727,29 @@ def _write_table(
     if any(_needs_quotes(c.table) for c in columns):
         _write_table_csv(path, header, columns)
         return
+    # each column's place in a row: a comma before it (unless glued), then its fixed width
+    offsets: list[int] = []
+    width = 0
+    for i, column in enumerate(columns):
+        width += 1 if i > 0 and not column.glued else 0
+        offsets.append(width)
+        width += column.table.dtype.itemsize
+    width += 1  # the newline
+    commas = [offsets[i] - 1 for i, c in enumerate(columns) if i > 0 and not c.glued]
+    step = max(chunk_rows, 1)
+    matrix = np.empty((min(rows, step), width), dtype=np.uint8)
     with path.open("wb") as handle:
         handle.write((",".join(header) + "\n").encode())
-        for start in range(0, rows, max(chunk_rows, 1)):
-            stop = min(rows, start + max(chunk_rows, 1))
-            count = stop - start
-            comma = np.full((count, 1), ord(","), dtype=np.uint8)
-            blocks: list[npt.NDArray[np.uint8]] = []
-            for i, column in enumerate(columns):
-                if i > 0 and not column.glued:
-                    blocks.append(comma)
-                width = column.table.dtype.itemsize
-                cells = column.table[column.index[start:stop]]
-                blocks.append(cells.view(np.uint8).reshape(count, width))
-            blocks.append(np.full((count, 1), ord("\n"), dtype=np.uint8))
-            matrix = np.concatenate(blocks, axis=1)
-            handle.write(matrix[matrix != 0].tobytes())
+        for start in range(0, rows, step):
+            count = min(rows, start + step) - start
+            block = matrix[:count]
+            block[:, commas] = ord(",")
+            block[:, -1] = ord("\n")
+            for column, offset in zip(columns, offsets, strict=True):
+                cells = column.table[column.index[start:start + count]]
+                size = column.table.dtype.itemsize
+                block[:, offset:offset + size] = cells.view(np.uint8).reshape(count, size)
+            handle.write(block[block != 0].tobytes())
 
 
 def _write_table_csv(path: Path, header: Sequence[str], columns: list[_Column]) -> None:
