@@ -38,12 +38,24 @@ from graph.compact import CompactGraph
 GRAPHS = {**real_networks(), **random_graphs(seed=7)}
 
 
-@pytest.fixture(params=[1.0, 0.0, float("inf")], ids=["lazy", "bulk", "one_by_one"])
-def refresh_after(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> float:
-    """Run a greedy test with each way of refining gains: the default lazy mix, every stale
-    step recomputing all gains at once, and never doing so (one candidate at a time)."""
-    monkeypatch.setattr(reach, "_REFRESH_AFTER", request.param)
-    return float(request.param)
+@pytest.fixture(
+    params=[(1.0, 0.0), (0.0, 0.0), (float("inf"), 0.0), (1.0, float("inf"))],
+    ids=["lazy", "bulk", "one_by_one", "exact"],
+)
+def refresh_after(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> tuple[float, float]:
+    """Run a greedy test with each way of finding the best gain for more than one hop: the
+    lazy greedy refining the top with the default mix, recomputing all gains at once at every
+    stale step, or never doing so (one candidate at a time); and every gain kept exact. One hop
+    has a single way (every gain exact), so its tests run once."""
+    refresh, exact = request.param
+    params = getattr(request.node, "callspec", None)
+    if params is not None and params.params.get("hops") == 1 and request.param != (1.0, 0.0):
+        pytest.skip("one hop always keeps every gain exact")
+    monkeypatch.setattr(reach, "_REFRESH_AFTER", refresh)
+    monkeypatch.setattr(reach, "_EXACT_BALLS_PER_TIE", exact)
+    return refresh, exact
 
 
 def _top_degree(G: nx.Graph, k: int) -> set[str]:

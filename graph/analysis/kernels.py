@@ -30,6 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "ball_cover",
+    "ball_cover_exact",
     "bridging_csr",
     "component_labels_csr",
     "greedy_closed_cover",
@@ -351,6 +353,361 @@ def greedy_closed_cover(
     return _greedy_closed_cover(
         _i64(indptr),
         _i32(indices),
+        _bool(core),
+        reached,
+        max(int(min_additions), 0),
+        0.0 if target is None else float(target),
+        target is not None,
+    )
+
+
+# -- the greedy maximum coverage, more hops ---------------------------------------------------
+
+
+@_jit
+def _inner_ball(
+    indptr: IntArray, indices: I32, v: int, depth: int, mark: IntArray, stamp: int, ball: IntArray
+) -> tuple[int, int]:
+    """Write {v} ∪ the nodes within ``depth`` of v into ``ball`` (marking them ``stamp``);
+    return their number and the slots scanned."""
+    ball[0] = v
+    mark[v] = stamp
+    size, head, work = 1, 0, 0
+    for _ in range(depth):
+        end = size
+        if head == end:
+            break
+        while head < end:
+            x = ball[head]
+            head += 1
+            work += indptr[x + 1] - indptr[x]
+            for slot in range(indptr[x], indptr[x + 1]):
+                w = indices[slot]
+                if mark[w] != stamp:
+                    mark[w] = stamp
+                    ball[size] = w
+                    size += 1
+    return size, work
+
+
+@_jit
+def _unreached_in_ball(
+    indptr: IntArray,
+    indices: I32,
+    reached: BoolArray,
+    unreached_near: IntArray,
+    ball: IntArray,
+    size: int,
+    mark: IntArray,
+    stamp: int,
+    found: IntArray,
+) -> tuple[int, int]:
+    """Write the unreached people in {w} ∪ N(w) for the first ``size`` w of ``ball`` into
+    ``found`` (each once, marked ``stamp``), visiting only the w with someone unreached near
+    them; return their number and the slots scanned."""
+    count, work = 0, 0
+    for i in range(size):
+        w = ball[i]
+        if unreached_near[w] == 0:
+            continue
+        if not reached[w] and mark[w] != stamp:
+            mark[w] = stamp
+            found[count] = w
+            count += 1
+        work += indptr[w + 1] - indptr[w]
+        for slot in range(indptr[w], indptr[w + 1]):
+            u = indices[slot]
+            if not reached[u] and mark[u] != stamp:
+                mark[u] = stamp
+                found[count] = u
+                count += 1
+    return count, work
+
+
+@_jit
+def _ball_cover(
+    indptr: IntArray,
+    indices: I32,
+    hops: int,
+    reached: BoolArray,
+    unreached_near: IntArray,
+    ball_size: IntArray,
+    heap: IntArray,
+    key: IntArray,
+    version: IntArray,
+    exact: BoolArray,
+    state: IntArray,
+    added: IntArray,
+    gains: IntArray,
+    reached_after: IntArray,
+    min_additions: int,
+    target: float,
+    use_target: bool,
+    refresh_after: float,
+    refine_overhead: int,
+) -> bool:
+    n = indptr.shape[0] - 1
+    size, count, core_size, reached_count, refresh_cost, stamp = (
+        state[0], state[1], state[2], state[3], state[4], state[5]
+    )
+    mark_ball = np.zeros(n, dtype=np.int64)
+    mark_found = np.zeros(n, dtype=np.int64)
+    ball = np.empty(n, dtype=np.int64)
+    found = np.empty(n, dtype=np.int64)
+    for pos in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, key, pos)
+    work = 0
+    refresh = False
+    while size > 0:
+        if count >= min_additions:
+            if not use_target:
+                break
+            outside = n - core_size
+            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
+                break
+        if reached_count == n:
+            # every gain is 0: the rest come in ascending index
+            rest = np.sort(heap[:size])
+            i = 0
+            while i < size:
+                if count >= min_additions:
+                    if not use_target:
+                        break
+                    outside = n - core_size
+                    if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
+                        break
+                added[count] = rest[i]
+                gains[count] = 0
+                reached_after[count] = reached_count
+                count += 1
+                core_size += 1
+                i += 1
+            heap[: size - i] = rest[i:]
+            size -= i
+            break
+        best = heap[0]
+        if key[best] > 0 and not (exact[best] and version[best] == reached_count):
+            if work >= refresh_cost * refresh_after:
+                refresh = True
+                break
+            stamp += 1
+            inner, scanned = _inner_ball(indptr, indices, best, hops - 1, mark_ball, stamp, ball)
+            if version[best] == reached_count:  # the cheap bound is current: count exactly
+                got, more = _unreached_in_ball(
+                    indptr, indices, reached, unreached_near, ball, inner, mark_found, stamp, found
+                )
+                key[best] = got
+                exact[best] = True
+                work += refine_overhead + scanned + more
+            else:  # a cheap bound first: the unreached near each person within hops - 1
+                bound = 0
+                for i in range(inner):
+                    bound += unreached_near[ball[i]]
+                key[best] = bound
+                exact[best] = False
+                work += refine_overhead + scanned
+            version[best] = reached_count
+            _sift_down(heap, size, key, 0)
+            continue
+        size -= 1
+        heap[0] = heap[size]
+        if size > 0:
+            _sift_down(heap, size, key, 0)
+        gain = key[best]
+        if gain > 0:
+            stamp += 1
+            inner, _ = _inner_ball(indptr, indices, best, hops - 1, mark_ball, stamp, ball)
+            got, _ = _unreached_in_ball(
+                indptr, indices, reached, unreached_near, ball, inner, mark_found, stamp, found
+            )
+            for i in range(got):
+                u = found[i]
+                reached[u] = True
+                unreached_near[u] -= 1
+                for slot in range(indptr[u], indptr[u + 1]):
+                    unreached_near[indices[slot]] -= 1
+                refresh_cost -= ball_size[u]
+            reached_count += got
+        added[count] = best
+        gains[count] = gain
+        reached_after[count] = reached_count
+        count += 1
+        core_size += 1
+        work = 0
+    state[0], state[1], state[2], state[3], state[4], state[5] = (
+        size, count, core_size, reached_count, refresh_cost, stamp
+    )
+    return refresh
+
+
+def ball_cover(
+    indptr: IntArray,
+    indices: I32,
+    hops: int,
+    reached: BoolArray,
+    unreached_near: IntArray,
+    ball_size: IntArray,
+    heap: IntArray,
+    key: IntArray,
+    version: IntArray,
+    exact: BoolArray,
+    state: IntArray,
+    out: tuple[IntArray, IntArray, IntArray],
+    min_additions: int,
+    target: float | None,
+    refresh_after: float,
+    refine_overhead: int,
+) -> bool:
+    """The lazy greedy maximum coverage by balls of radius ``hops`` (at least 2), compiled.
+
+    The caller holds the state, all updated in place: ``reached`` (R), ``unreached_near[w]`` =
+    |({w} ∪ N(w)) \\ R|, the candidates ``heap[:state[0]]`` with their ``key`` (a bound of the
+    gain |ball(v) \\ R|, computed when |R| was ``version[v]``, ``exact`` or not), ``ball_size``
+    (bounds of |ball(v)|), and ``state`` = (heap size, additions so far, core size, |R|, the
+    cost of recomputing every gain at once, a scratch stamp). Additions go to ``out`` (nodes,
+    gains, |R| after each).
+
+    The top of the heap is refined until its key is its exact gain now, and then it is the
+    plain greedy's choice (the other keys bound their gains, ties go to the smaller node): first
+    to the cheap bound (the sum of ``unreached_near`` within ``hops - 1``), then, if that bound
+    is still on top, to the exact gain (visiting only people with someone unreached near them).
+    Stops as ``greedy_closed_cover`` does and returns False; or returns True, leaving the state
+    consistent, when refining one by one within a step has cost ``refresh_after`` times as much
+    as recomputing every gain at once: the caller then does that, and calls again.
+    """
+    return _ball_cover(
+        _i64(indptr),
+        _i32(indices),
+        int(hops),
+        reached,
+        unreached_near,
+        ball_size,
+        heap,
+        key,
+        version,
+        exact,
+        state,
+        out[0],
+        out[1],
+        out[2],
+        max(int(min_additions), 0),
+        0.0 if target is None else float(target),
+        target is not None,
+        float(refresh_after),
+        int(refine_overhead),
+    )
+
+
+@_jit
+def _ball(
+    indptr: IntArray, indices: I32, v: int, hops: int, mark: IntArray, stamp: int, ball: IntArray
+) -> int:
+    """Write {v} ∪ the nodes within ``hops`` of v into ``ball``; return their number."""
+    size, _ = _inner_ball(indptr, indices, v, hops, mark, stamp, ball)
+    return size
+
+
+@_jit
+def _ball_cover_exact(
+    indptr: IntArray,
+    indices: I32,
+    hops: int,
+    core: BoolArray,
+    reached: BoolArray,
+    min_additions: int,
+    target: float,
+    use_target: bool,
+) -> tuple[IntArray, IntArray, IntArray]:
+    n = indptr.shape[0] - 1
+    mark = np.zeros(n, dtype=np.int64)
+    ball = np.empty(n, dtype=np.int64)
+    stamp = 0
+    # gain[v] = |({v} ∪ ball(v)) \ R|: each unreached u counts for everyone within hops of it
+    gain = np.zeros(n, dtype=np.int32)
+    reached_count = 0
+    core_size = 0
+    for u in range(n):
+        if core[u]:
+            core_size += 1
+        if reached[u]:
+            reached_count += 1
+            continue
+        stamp += 1
+        size = _ball(indptr, indices, u, hops, mark, stamp, ball)
+        for i in range(size):
+            gain[ball[i]] += 1
+    key = gain.copy()
+    heap = np.empty(n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if not core[v]:
+            heap[size] = v
+            size += 1
+    for pos in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, key, pos)
+    limit = size
+    added = np.empty(limit, dtype=np.int64)
+    gains = np.empty(limit, dtype=np.int64)
+    reached_after = np.empty(limit, dtype=np.int64)
+    found = np.empty(n, dtype=np.int64)
+    count = 0
+    while count < limit:
+        if count >= min_additions:
+            if not use_target:
+                break
+            outside = n - core_size
+            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
+                break
+        best = heap[0]
+        if key[best] != gain[best]:  # stale: refresh and let it sink
+            key[best] = gain[best]
+            _sift_down(heap, size, key, 0)
+            continue
+        size -= 1
+        heap[0] = heap[size]
+        if size > 0:
+            _sift_down(heap, size, key, 0)
+        added[count] = best
+        gains[count] = gain[best]
+        core_size += 1
+        stamp += 1
+        got = 0
+        for i in range(_ball(indptr, indices, best, hops, mark, stamp, ball)):
+            if not reached[ball[i]]:
+                found[got] = ball[i]
+                got += 1
+        for j in range(got):  # each newly reached person lowers the gain around them
+            u = found[j]
+            reached[u] = True
+            stamp += 1
+            for i in range(_ball(indptr, indices, u, hops, mark, stamp, ball)):
+                gain[ball[i]] -= 1
+        reached_count += got
+        reached_after[count] = reached_count
+        count += 1
+    return added[:count], gains[:count], reached_after[:count]
+
+
+def ball_cover_exact(
+    indptr: IntArray,
+    indices: I32,
+    hops: int,
+    core: BoolArray,
+    reached: BoolArray,
+    min_additions: int,
+    target: float | None = None,
+) -> tuple[IntArray, IntArray, IntArray]:
+    """``greedy_closed_cover`` for balls of radius ``hops``: every gain kept exact.
+
+    Each unreached person u counts once in the gain of everyone within ``hops`` of u, so the
+    first gains and all later updates together cost the sum of the balls' sizes: linear when the
+    balls are small (sparse maps, few hops), and then faster than the lazy ``ball_cover``, which
+    re-checks every candidate tied at the top after each addition. Same results.
+    """
+    return _ball_cover_exact(
+        _i64(indptr),
+        _i32(indices),
+        int(hops),
         _bool(core),
         reached,
         max(int(min_additions), 0),

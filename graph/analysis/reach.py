@@ -14,6 +14,9 @@ channels (the caller applies ``channels(min_trust)``):
 The greedy is a maximum-coverage selection. Coverage is submodular (a person's gain can only
 shrink as the core grows), so a lazy greedy (CELF) that re-evaluates only the candidate on top
 of a queue of stale gains picks exactly what the plain greedy picks, at a fraction of the cost.
+For one hop every gain is even kept exact, at O(people + ties) for the whole run
+(``kernels.greedy_closed_cover``); for more hops the lazy greedy runs compiled
+(``kernels.ball_cover``). ``greedy_plans`` gives both plans from one run.
 
 Example:
     >>> from graph.model import Person, Relationship
@@ -30,20 +33,23 @@ Example:
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_array, identity
 
-from graph.analysis.connectivity import check_mask, component_labels, neighbours_of
-from graph.analysis.kernels import greedy_closed_cover, within_hops_csr
+from graph.analysis.connectivity import check_mask, component_labels
+from graph.analysis.kernels import (
+    ball_cover,
+    ball_cover_exact,
+    greedy_closed_cover,
+    within_hops_csr,
+)
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
-from graph.compact import CompactGraph, sorted_unique
+from graph.compact import CompactGraph
 from graph.model import GROUPS
 
 __all__ = [
@@ -63,11 +69,14 @@ IntArray = npt.NDArray[np.int64]
 # beyond it, the number of unreached people in the candidate's component.
 _WALK_BOUND_MAX_HOPS = 6
 # The cost of refining one candidate's gain, in units of array elements handled, beyond the
-# elements themselves (Python overhead of a few small numpy calls).
-_REFINE_OVERHEAD = 1000
+# elements themselves (the compiled loop's own overhead per refinement).
+_REFINE_OVERHEAD = 32
 # Compute every gain at once when refining one by one in a step has cost this many times as
 # much (1: "rent until you have paid the price of buying"; tests also use 0 and infinity).
 _REFRESH_AFTER = 1.0
+# Keep every gain exact for more than one hop when the balls of everyone together hold at most
+# this many people per person and tie end (tests also use 0 and infinity).
+_EXACT_BALLS_PER_TIE = 20.0
 # Entries per sparse batch when every gain is computed at once (bounds memory).
 _BATCH_ENTRIES = 4_000_000
 
@@ -241,7 +250,8 @@ def _greedy(
     ``target``, the reach of the grown core meets it (or when nobody is left to add).
 
     One hop: the compiled exact-gain greedy (``kernels.greedy_closed_cover``, linear overall).
-    More hops: the lazy greedy of ``_GreedyCoverage``.
+    More hops: the same with balls (``kernels.ball_cover_exact``) when the balls of everyone
+    together are small, else the compiled lazy greedy of ``_BallGreedy``.
     """
     core_size = int(np.count_nonzero(core))
     if hops == 1:
@@ -253,28 +263,17 @@ def _greedy(
         return _GreedyRun(
             nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
         )
-    greedy = _GreedyCoverage(graph, core, hops)
-    added: list[tuple[int, int]] = []
-    counts = [greedy.reached_count]
-
-    def stop() -> bool:
-        if len(added) < min_additions:
-            return False
-        return target is None or greedy.meets(target)
-
-    if not stop():
-        for node, gain in greedy.additions():
-            added.append((node, gain))
-            counts.append(greedy.reached_count)
-            if stop():
-                break
-    return _GreedyRun(
-        np.array([v for v, _ in added], dtype=np.int64),
-        np.array([g for _, g in added], dtype=np.int64),
-        np.array(counts, dtype=np.int64),
-        core_size,
-        graph.n,
-    )
+    ball_size = _ball_sizes(graph, hops)
+    if float(ball_size.sum()) <= _EXACT_BALLS_PER_TIE * (graph.n + graph.indices.shape[0]):
+        reached = within_hops(graph, core, hops)
+        before = int(np.count_nonzero(reached))
+        nodes, gains, after = ball_cover_exact(
+            graph.indptr, graph.indices, hops, core, reached, min_additions, target
+        )
+        return _GreedyRun(
+            nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
+        )
+    return _BallGreedy(graph, core, hops, ball_size).run(min_additions, target)
 
 
 def _share(part: int, whole: int, n: int) -> float:
@@ -289,202 +288,94 @@ def _members(graph: CompactGraph, core: BoolArray, added: IntArray) -> list[str]
     return [ids[i] for i in np.flatnonzero(core).tolist()] + [ids[v] for v in added.tolist()]
 
 
-class _GreedyCoverage:
-    """Lazy greedy maximum coverage from a starting core, one addition at a time.
+class _BallGreedy:
+    """The lazy greedy maximum coverage for more than one hop, from a starting core.
 
-    State: the reached set R (the core and everyone within ``hops`` of it), |R| and the core
-    size. The gain of a candidate v is |({v} ∪ ball(v)) \\ R|, ball(v) being the people within
-    ``hops`` of v. Candidates wait in a queue keyed (-bound, node), each bound recorded with the
-    |R| at which it was computed and whether it was the exact gain then. R only grows, so an
-    exact gain computed at the current |R| is the gain now, and every bound stays a bound. The
-    top is refined until it is exact now, and then it is the plain greedy's choice: every other
-    entry's bound, hence its gain, is smaller, or equal with a larger index (ascending id).
-
-    Refining a stale entry first takes a cheap bound, exact for one hop: for more hops the sum
-    over the people w within ``hops - 1`` of v of ``unreached_near[w]`` = |({w} ∪ N(w)) \\ R|,
-    kept up to date as people are reached. Only if that bound comes back on top is the exact
-    gain counted, visiting just the w with unreached people near them. When refining one by
-    one within a step has cost as much as computing every exact gain at once (vectorised), the
-    step does that instead and restarts the queue from exact gains (so a step never costs more
-    than about twice the cheaper of the two). Once everybody is reached every gain is 0 and the
-    rest follow in ascending id.
-
-    The queue is a sorted array of bounds (no Python object per person) merged with a heap of
-    refined entries.
+    State: the reached set R (the core and everyone within ``hops`` of it) and, per person,
+    ``unreached_near`` = |({w} ∪ N(w)) \\ R|; the candidates (everyone outside the core) in a
+    heap keyed by bounds of their gains |({v} ∪ ball(v)) \\ R|. The first keys are cheap walk
+    counts (``_first_bounds``); R only grows, so every key stays a bound. The compiled loop
+    (``kernels.ball_cover``) refines the top until it is exact now, and then it is the plain
+    greedy's choice (ascending id among equal gains). When refining one by one within a step
+    has cost as much as computing every exact gain at once (vectorised, ``_all_gains``), the
+    loop hands back and the gains are recomputed all at once (so a step never costs more than
+    about twice the cheaper of the two). Once everybody is reached every gain is 0 and the rest
+    follow in ascending id.
     """
 
-    def __init__(self, graph: CompactGraph, core: BoolArray, hops: int) -> None:
-        if hops < 1:
-            raise ValueError("hops must be at least 1")
+    def __init__(
+        self, graph: CompactGraph, core: BoolArray, hops: int, ball_size: IntArray
+    ) -> None:
+        if hops < 2:
+            raise ValueError("the ball greedy is for two hops or more")
         self.graph = graph
         self.hops = hops
         self.reached = within_hops(graph, core, hops)
-        self.reached_count = int(np.count_nonzero(self.reached))
         self.core_size = int(np.count_nonzero(core))
-        self._seen = np.zeros(graph.n, dtype=bool)  # scratch for bounded searches
-        self._last_inner: tuple[int, IntArray] | None = None
-        self._last_new: tuple[int, int, IntArray] | None = None  # (node, |R|, unreached in ball)
+        self.reached_before = int(np.count_nonzero(self.reached))
         unreached = (~self.reached).astype(np.int64)
-        self._unreached_near = unreached + _neighbour_sums(graph, unreached)
+        self.unreached_near = unreached + _neighbour_sums(graph, unreached)
+        self._ball_size = ball_size  # bounds of |{v} ∪ ball(v)| (``_ball_sizes``)
         self._closed_hops: csr_array | None = None  # adjacency plus identity, built when needed
-        if hops == 1:
-            self._refresh_cost = graph.n + graph.indices.shape[0]
-            bounds, exact = self._unreached_near, True
-        else:
-            self._ball_size = self._ball_sizes()
-            self._refresh_cost = graph.n + int(self._ball_size[~self.reached].sum())
-            bounds, exact = self._first_bounds(unreached), False
-        self._queue_nodes: list[int] = []
-        self._queue_bounds: list[int] = []
-        self._queue_exact = exact
-        self._queue_version = self.reached_count
-        self._pos = 0
-        self._heap: list[tuple[int, int, int, bool]] = []  # (-bound, node, |R|, exact)
-        self._set_queue(np.flatnonzero(~core), bounds, exact)
+        self.heap = np.flatnonzero(~core).astype(np.int64)
+        self.key = np.ascontiguousarray(self._first_bounds(unreached), dtype=np.int64)
+        self.version = np.full(graph.n, self.reached_before, dtype=np.int64)
+        self.exact = np.zeros(graph.n, dtype=bool)
+        refresh_cost = graph.n + int(self._ball_size[~self.reached].sum())
+        self.state = np.array(
+            [self.heap.size, 0, self.core_size, self.reached_before, refresh_cost, 0],
+            dtype=np.int64,
+        )
 
-    # -- state ---------------------------------------------------------------------------
-
-    def meets(self, target: float) -> bool:
-        """Whether the current core's reach is at least ``target``."""
-        outside = self.graph.n - self.core_size
-        return meets_target(self.reached_count - self.core_size, outside, target)
-
-    def reach(self) -> float:
-        """The current core's reach (core_reach's definition), from the tracked counts."""
-        outside = self.graph.n - self.core_size
-        return _share(self.reached_count - self.core_size, outside, self.graph.n)
-
-    # -- the greedy ----------------------------------------------------------------------
-
-    def additions(self) -> Iterator[tuple[int, int]]:
-        """Yield (node, gain) for each addition in greedy order, updating the state first."""
-        work = 0
-        while self.reached_count < self.graph.n:
-            entry = self._pop()
-            if entry is None:
-                return
-            neg_bound, node, version, exact = entry
-            now = self.reached_count
-            if neg_bound < 0 and not (exact and version == now):
-                if work >= self._refresh_cost * _REFRESH_AFTER:
-                    heapq.heappush(self._heap, entry)
-                    self._refresh()
-                    work = 0
-                elif self.hops == 1 or version == now:
-                    new = self._unreached_in_ball(node)
-                    heapq.heappush(self._heap, (-int(new.size), node, now, True))
-                    work += _REFINE_OVERHEAD + int(new.size)
-                else:
-                    inner = self._inner_ball(node)
-                    bound = int(self._unreached_near[inner].sum())
-                    heapq.heappush(self._heap, (-bound, node, now, False))
-                    work += _REFINE_OVERHEAD + int(inner.size)
-                continue
-            if neg_bound < 0:
-                self._reach(self._unreached_in_ball(node))
-            self.core_size += 1
-            work = 0
-            yield node, -neg_bound
-        # everybody is reached: every gain is 0, so the rest come in ascending id
-        for node in sorted(self._remaining()):
-            self.core_size += 1
-            yield node, 0
-
-    def _pop(self) -> tuple[int, int, int, bool] | None:
-        """Remove and return the smallest (-bound, node) entry of the heap and the queue."""
-        queue = None
-        if self._pos < len(self._queue_nodes):
-            queue = (-self._queue_bounds[self._pos], self._queue_nodes[self._pos])
-        if self._heap and (queue is None or self._heap[0][:2] < queue):
-            return heapq.heappop(self._heap)
-        if queue is None:
-            return None
-        self._pos += 1
-        return queue[0], queue[1], self._queue_version, self._queue_exact
-
-    def _remaining(self) -> list[int]:
-        """Take every candidate still waiting out of the queue and the heap."""
-        rest = self._queue_nodes[self._pos :] + [item[1] for item in self._heap]
-        self._queue_nodes, self._queue_bounds, self._pos, self._heap = [], [], 0, []
-        return rest
-
-    def _set_queue(self, candidates: IntArray, bounds: IntArray, exact: bool) -> None:
-        """Queue ``candidates`` by (-bounds[c], c), the bounds taken at the current |R|."""
-        keys = bounds[candidates]
-        order = np.lexsort((candidates, -keys))
-        self._queue_nodes = candidates[order].tolist()
-        self._queue_bounds = keys[order].tolist()
-        self._queue_exact = exact
-        self._queue_version = self.reached_count
-        self._pos = 0
-        self._heap = []
+    def run(self, min_additions: int, target: float | None) -> _GreedyRun:
+        """Greedy additions until ``min_additions`` are made and, with a ``target``, the reach
+        meets it (or nobody is left to add)."""
+        graph = self.graph
+        out = tuple(np.empty(self.heap.size, dtype=np.int64) for _ in range(3))
+        while ball_cover(
+            graph.indptr,
+            graph.indices,
+            self.hops,
+            self.reached,
+            self.unreached_near,
+            self._ball_size,
+            self.heap,
+            self.key,
+            self.version,
+            self.exact,
+            self.state,
+            (out[0], out[1], out[2]),
+            min_additions,
+            target,
+            _REFRESH_AFTER,
+            _REFINE_OVERHEAD,
+        ):
+            self._refresh()
+        count = int(self.state[1])
+        return _GreedyRun(
+            out[0][:count],
+            out[1][:count],
+            np.concatenate(([self.reached_before], out[2][:count])).astype(np.int64),
+            self.core_size,
+            graph.n,
+        )
 
     def _refresh(self) -> None:
-        """Requeue every waiting candidate with its exact gain now, computed all at once."""
-        candidates = np.array(self._remaining(), dtype=np.int64)
-        self._set_queue(candidates, self._all_gains(), True)
-
-    def _reach(self, new: IntArray) -> None:
-        """Mark ``new`` (unreached until now) as reached and update the counts near them."""
-        self.reached[new] = True
-        self.reached_count += int(new.size)
-        if self.hops > 1:
-            _, around = neighbours_of(self.graph, new)
-            np.subtract.at(self._unreached_near, around, 1)
-            self._unreached_near[new] -= 1
-            self._refresh_cost -= int(self._ball_size[new].sum())
-
-    def _unreached_in_ball(self, node: int) -> IntArray:
-        """The people not yet reached in {node} ∪ ball(node), each once."""
-        now = self.reached_count
-        if self._last_new is not None and self._last_new[:2] == (node, now):
-            return self._last_new[2]
-        graph = self.graph
-        if self.hops == 1:
-            lo, hi = graph.indptr[node], graph.indptr[node + 1]
-            ball = np.concatenate(([node], graph.indices[lo:hi])).astype(np.int64)
-            new = ball[~self.reached[ball]]
-        else:
-            # the unreached within hops of node are those in {w} ∪ N(w) for w within hops - 1
-            inner = self._inner_ball(node)
-            live = inner[self._unreached_near[inner] > 0]
-            _, around = neighbours_of(graph, live)
-            near = np.concatenate((live, around))
-            new = sorted_unique(near[~self.reached[near]])
-        self._last_new = (node, now, new)
-        return new
-
-    def _inner_ball(self, node: int) -> IntArray:
-        """{node} ∪ the people within ``hops - 1`` of it (a bounded breadth-first search)."""
-        if self._last_inner is not None and self._last_inner[0] == node:
-            return self._last_inner[1]
-        graph, seen = self.graph, self._seen
-        parts = [np.array([node], dtype=np.int64)]
-        seen[node] = True
-        frontier = parts[0]
-        for _ in range(self.hops - 1):
-            _, found = neighbours_of(graph, frontier)
-            found = found[~seen[found]]
-            if found.size == 0:
-                break
-            frontier = sorted_unique(found)
-            seen[frontier] = True
-            parts.append(frontier)
-        ball = np.concatenate(parts)
-        seen[ball] = False
-        self._last_inner = (node, ball)
-        return ball
+        """Key every waiting candidate by its exact gain now, computed all at once."""
+        self.key[:] = self._all_gains()
+        self.version[:] = self.state[3]
+        self.exact[:] = True
 
     def _all_gains(self) -> IntArray:
         """Every person's exact gain now, vectorised.
 
-        One hop: unreached closed neighbours. More hops: for each unreached person u, the
-        indicator of {u} ∪ ball(u) is (A + I)^hops e_u > 0; a person's gain is the number of
-        such u whose indicator covers them. Sparse products over batches of u.
+        For each unreached person u, the indicator of {u} ∪ ball(u) is (A + I)^hops e_u > 0; a
+        person's gain is the number of such u whose indicator covers them. Sparse products over
+        batches of u.
         """
         graph = self.graph
         unreached = np.flatnonzero(~self.reached)
-        if self.hops == 1 or unreached.size == 0:
+        if unreached.size == 0:
             flags = (~self.reached).astype(np.int64)
             return flags + _neighbour_sums(graph, flags)
         if self._closed_hops is None:
@@ -512,16 +403,6 @@ class _GreedyCoverage:
             gains += np.diff(cover.indptr)
         return gains
 
-    def _ball_sizes(self) -> IntArray:
-        """An upper bound of |{v} ∪ ball(v)| for every person: walks of length <= hops, capped
-        at the component's size (the size alone beyond a few hops)."""
-        graph = self.graph
-        labels, count = component_labels(graph)
-        size = np.bincount(labels, minlength=count).astype(np.int64)[labels]
-        if self.hops > _WALK_BOUND_MAX_HOPS:
-            return size
-        return np.minimum(size, _walks(graph, np.ones(graph.n, dtype=np.int64), self.hops))
-
     def _first_bounds(self, unreached: IntArray) -> IntArray:
         """Upper bounds of every person's gain from the start, for more than one hop.
 
@@ -535,6 +416,16 @@ class _GreedyCoverage:
         if self.hops > _WALK_BOUND_MAX_HOPS:
             return bound
         return np.minimum(bound, _walks(graph, unreached, self.hops))
+
+
+def _ball_sizes(graph: CompactGraph, hops: int) -> IntArray:
+    """An upper bound of |{v} ∪ ball(v)| for every person: walks of length <= hops, capped
+    at the component's size (the size alone beyond a few hops)."""
+    labels, count = component_labels(graph)
+    size = np.bincount(labels, minlength=count).astype(np.int64)[labels]
+    if hops > _WALK_BOUND_MAX_HOPS:
+        return size
+    return np.minimum(size, _walks(graph, np.ones(graph.n, dtype=np.int64), hops))
 
 
 def _walks(graph: CompactGraph, ends: IntArray, hops: int) -> IntArray:
