@@ -326,7 +326,7 @@ def segment_reach_figure(rows: Sequence[SegmentReach], limit: int = 40) -> go.Fi
     fig.add_trace(go.Scatter(
         y=[segment_label(r.segment) for r in empty], x=[0] * len(empty), mode="markers+text",
         name="Expected, nobody in the map", text=["nobody yet"] * len(empty),
-        textposition="middle right",
+        textposition="middle right", cliponaxis=False,
         marker={"symbol": "x-thin-open", "size": 14, "color": EMPTY_COLOUR,
                 "line": {"width": 3, "color": EMPTY_COLOUR}},
         hovertemplate="%{y}: expected, but nobody from here is in the map<extra></extra>",
@@ -335,7 +335,7 @@ def segment_reach_figure(rows: Sequence[SegmentReach], limit: int = 40) -> go.Fi
                                     height=max(300, 80 + 26 * len(chosen))))
     fig.update_layout(
         xaxis=_axis("% of the segment's people in or reached by the core", range=[0, 125],
-                    ticksuffix="%"),
+                    ticksuffix="%", tickvals=[0, 20, 40, 60, 80, 100]),
         yaxis=_axis("Segment", categoryorder="array", categoryarray=labels[::-1]),
         margin={"l": 200, "r": 20, "t": 100, "b": 60},
     )
