@@ -86,7 +86,7 @@ def run(people: int, ties_per_person: float, repeat: int, folder: Path) -> dict[
         analyses += 1
         return real_analyse(*args, **kwargs)
 
-    state.analyse = counting  # type: ignore[assignment]
+    state.analyse = counting
     try:
         client = app.test_client()
         _sign_in(client)
@@ -132,7 +132,7 @@ def run(people: int, ties_per_person: float, repeat: int, folder: Path) -> dict[
         results["network_one_segment_s"] = round(elapsed, 3)
         results["network_one_segment_kb"] = round(len(body) / 1024, 1)
     finally:
-        state.analyse = real_analyse  # type: ignore[assignment]
+        state.analyse = real_analyse
     return results
 
 
