@@ -52,7 +52,7 @@ class Timing(Generic[_T]):
         return {"median_s": self.median, "first_s": self.first, "runs_s": self.runs}
 
 
-def timed(fn: Callable[[], _T], reps: int = 3, cheap_s: float = 5.0) -> Timing[_T]:
+def timed(fn: Callable[[], _T], reps: int = 3, cheap_s: float = 15.0) -> Timing[_T]:
     """Run ``fn`` once, and up to ``reps`` times in all while a run takes under ``cheap_s``.
 
     The young generations of the garbage collector are collected before each run (not
