@@ -35,8 +35,8 @@ from scipy import sparse
 
 from graph.compact import CompactGraph
 
-__all__ = ["FORCE_LIMIT", "NO_SEGMENT", "Layout", "compute_layout", "ring", "segment_incidence",
-           "segment_ties"]
+__all__ = ["FORCE_LIMIT", "NO_SEGMENT", "PLACE_KIND", "Layout", "compute_layout", "ring",
+           "segment_incidence", "segment_ties", "subset_positions"]
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -44,6 +44,9 @@ I64 = npt.NDArray[np.int64]
 
 FORCE_LIMIT = 5_000
 """Maps up to this many people get the force layout; larger ones the segment layout."""
+
+PLACE_KIND = "locality:"
+"""Segments of this kind are where people live: the home of a person in the segment layout."""
 
 NO_SEGMENT = "(no segment)"
 """The place of people who belong to no segment in the segment layout and aggregated view."""
@@ -114,9 +117,11 @@ def compute_layout(graph: CompactGraph, *, seed: int = 1,
 
 
 def _homes(graph: CompactGraph) -> tuple[I64, list[str]]:
-    """Each person's home segment (the largest one they belong to) and the segment names.
+    """Each person's home segment and the segment names.
 
-    People with no segment get ``NO_SEGMENT``, appended after ``graph.segment_names``.
+    The home is where someone lives when they have a ``locality:`` segment (the largest, if
+    several), else the largest segment they belong to; people with no segment get
+    ``NO_SEGMENT``, appended after ``graph.segment_names``.
     """
     n, s = graph.n, len(graph.segment_names)
     counts = np.bincount(graph.segment_indices, minlength=s).astype(np.int64)
@@ -126,8 +131,10 @@ def _homes(graph: CompactGraph) -> tuple[I64, list[str]]:
     if s:
         owner = np.repeat(np.arange(n, dtype=np.int64), sizes)
         seg = graph.segment_indices.astype(np.int64)
-        # prefer the largest segment; ties by segment index (sorted names)
-        score = counts[seg] * (s + 1) + (s - seg)
+        # prefer a locality, then the largest segment; ties by segment index (sorted names)
+        place = np.array([name.startswith(PLACE_KIND) for name in graph.segment_names])
+        size = counts + place * (int(counts.max(initial=0)) + 1)
+        score = size[seg] * (s + 1) + (s - seg)
         best = np.full(n, -1, dtype=np.int64)
         np.maximum.at(best, owner, score)
         chosen = s - (best[has] % (s + 1))
@@ -192,6 +199,39 @@ def _force_layout(graph: CompactGraph, start: F64, seed: int) -> F64:
     _spring(pos, graph.indptr.astype(np.int64), graph.indices.astype(np.int64), weights,
             iterations, 1.0, 0.08)
     return _normalise(pos)
+
+
+def subset_positions(graph: CompactGraph, layout: Layout, nodes: npt.NDArray[np.integer],
+                     edges: npt.NDArray[np.integer], seed: int = 1) -> tuple[F32, F32]:
+    """A spring layout of some people and ties of a large map, for drawing them one by one.
+
+    The segment layout of a large map places people in discs, which reads poorly once a filter
+    leaves only a few thousand of them; this lays out just ``nodes`` (indices) with the ``edges``
+    between them (tie indices), starting from their places in ``layout``. Returns arrays of
+    length ``graph.n`` (NaN for everyone else).
+    """
+    x = np.full(graph.n, np.nan, dtype=np.float32)
+    y = np.full(graph.n, np.nan, dtype=np.float32)
+    k = int(nodes.size)
+    if k == 0:
+        return x, y
+    local = np.full(graph.n, -1, dtype=np.int64)
+    local[nodes] = np.arange(k)
+    u, v = local[graph.edge_u[edges]], local[graph.edge_v[edges]]
+    adjacency = sparse.csr_matrix((np.ones(u.size), (u, v)), shape=(k, k))
+    adjacency = (adjacency + adjacency.T).tocsr()
+    adjacency.sort_indices()
+    start = np.column_stack([layout.x[nodes], layout.y[nodes]]).astype(np.float64)
+    rng = np.random.default_rng(seed)
+    pos = _normalise(start) + rng.normal(0.0, 0.5, size=(k, 2)) if k > 1 else np.zeros((k, 2))
+    if k > 1:
+        iterations = 120 if k <= 1000 else 80 if k <= 2500 else 50
+        _spring(pos, adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64),
+                np.ones(adjacency.indices.size), iterations, 1.0, 0.08)
+        pos = _normalise(pos)
+    x[nodes] = pos[:, 0]
+    y[nodes] = pos[:, 1]
+    return x, y
 
 
 def _segment_positions(weights: sparse.csr_matrix, sizes: I64, seed: int) -> F64:

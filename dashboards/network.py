@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from scipy import sparse
 
 from dashboards.figures import base_layout
-from dashboards.layout import Layout, ring, segment_incidence, segment_ties
+from dashboards.layout import Layout, ring, segment_incidence, segment_ties, subset_positions
 from dashboards.palette import (
     CORE_COLOUR,
     EMPTY_COLOUR,
@@ -238,7 +238,10 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
     edges = np.flatnonzero(ties)
     gl = nodes.size >= GL_THRESHOLD or edges.size > 4 * GL_THRESHOLD
     scatter = go.Scattergl if gl else go.Scatter
-    x, y = layout.x, layout.y
+    if layout.method == "force":
+        x, y = layout.x, layout.y
+    else:  # people of a large map: their own spring layout reads better than the discs
+        x, y = subset_positions(graph, layout, nodes, edges)
     fig = go.Figure()
 
     # ties: one trace of line segments separated by gaps (NaN)

@@ -103,6 +103,7 @@ ROLES_PAGE_SIZE = 100
 MAX_PROBLEMS_SHOWN = 500
 NEIGHBOURS_LISTED = 50
 NEXT_LISTED = 20
+MAX_OUTLINED = 5_000
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
@@ -488,12 +489,9 @@ def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
         "total": around.total,
         "url": url_for("pages.person", name=graph.name, person_id=graph.ids[node]),
     }
-    if positions:
-        layout = data.layout
-        nodes = np.concatenate([*around.by_step, np.zeros(0, dtype=np.int64)])[:5000]
-        result["x"] = layout.x[nodes].astype(float).round(3).tolist()
-        result["y"] = layout.y[nodes].astype(float).round(3).tolist()
-        result["at"] = [float(layout.x[node]), float(layout.y[node])]
+    if positions:  # everyone around, for the picture to outline (it knows where it drew them)
+        nodes = np.concatenate([*around.by_step, np.zeros(0, dtype=np.int64)])[:MAX_OUTLINED]
+        result["around"] = [graph.ids[i] for i in nodes.tolist()]
     return result
 
 

@@ -363,6 +363,10 @@ def test_filters_that_shrink_a_large_map_draw_people_again() -> None:
     graph = big_graph()
     view = network_view(graph, compute_layout(graph), NetworkFilters(segment="locality:L03"))
     assert view.view == "people" and 0 < view.people < 1000
+    drawn = [t for t in view.figure.data if t.name in ("The people", "Givers of service",
+                                                       "System leaders")]
+    xs = np.concatenate([np.asarray(t.x, dtype=float) for t in drawn])
+    assert xs.size == view.people and np.isfinite(xs).all()  # laid out afresh, not in discs
 
 
 def test_core_view_draws_the_core_and_one_tie_out(demo: tuple) -> None:

@@ -170,7 +170,35 @@
     panel.replaceChildren.apply(panel, nodes);
   }
 
+  /* Where the picture drew each person (id -> [x, y]), read from its traces. */
+  function positions(plot) {
+    var where = {};
+    plot.data.forEach(function (trace) {
+      if (trace.meta === "highlight" || !trace.customdata) {
+        return;
+      }
+      for (var i = 0; i < trace.customdata.length; i++) {
+        var key = trace.customdata[i];
+        if (typeof key === "string" && key.slice(0, 2) === "p:") {
+          where[key.slice(2)] = [trace.x[i], trace.y[i]];
+        }
+      }
+    });
+    return where;
+  }
+
   function highlight(plot, data) {
+    var where = positions(plot);
+    var xs = [];
+    var ys = [];
+    (data.around || []).forEach(function (id) {
+      var at = where[id];
+      if (at) {
+        xs.push(at[0]);
+        ys.push(at[1]);
+      }
+    });
+    var self = where[data.person.id];
     var old = [];
     plot.data.forEach(function (trace, i) {
       if (trace.meta === "highlight") {
@@ -181,16 +209,20 @@
     var gl = plot.data.some(function (trace) { return trace.type === "scattergl"; });
     var type = gl ? "scattergl" : "scatter";
     var who = data.person.name || data.person.id;
-    done.then(function () {
-      return Plotly.addTraces(plot, [{
-        type: type, mode: "markers", x: data.x, y: data.y, meta: "highlight", hoverinfo: "skip",
-        name: "Within " + data.steps + (data.steps > 1 ? " steps" : " step") + " of " + who,
-        marker: { symbol: "circle-open", size: 18, color: "#CC79A7", line: { width: 2.5, color: "#CC79A7" } }
-      }, {
-        type: type, mode: "markers", x: [data.at[0]], y: [data.at[1]], meta: "highlight",
+    var traces = [{
+      type: type, mode: "markers", x: xs, y: ys, meta: "highlight", hoverinfo: "skip",
+      name: "Within " + data.steps + (data.steps > 1 ? " steps" : " step") + " of " + who,
+      marker: { symbol: "circle-open", size: 18, color: "#CC79A7", line: { width: 2.5, color: "#CC79A7" } }
+    }];
+    if (self) {
+      traces.push({
+        type: type, mode: "markers", x: [self[0]], y: [self[1]], meta: "highlight",
         hoverinfo: "skip", name: "Selected: " + who,
         marker: { symbol: "circle-open-dot", size: 26, color: "#000000", line: { width: 3, color: "#000000" } }
-      }]);
+      });
+    }
+    done.then(function () {
+      return Plotly.addTraces(plot, traces);
     });
   }
 

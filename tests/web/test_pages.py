@@ -274,7 +274,7 @@ def test_clicking_a_person_gets_their_neighbourhood_as_json(viewer: FlaskClient,
     assert body["person"]["id"] == tie.source and body["steps"] == 2
     assert [r["step"] for r in body["rings"]] == [1, 2]
     assert tie.target in {p["id"] for p in body["rings"][0]["people"]}
-    assert len(body["x"]) == len(body["y"]) == body["total"]
+    assert len(body["around"]) == body["total"] and tie.target in body["around"]
     missing = viewer.get(f"/c/{MAP}/network/person?id=nobody")
     assert missing.status_code == 404 and missing.get_json()["error"] == "not_found"
     server_side = text(viewer.get(f"/c/{MAP}/network?person={tie.source}&steps=2"))
