@@ -380,8 +380,9 @@ def _notes(results: dict[str, Any], sizes: list[dict[str, Any]]) -> list[str]:
         lines.append("targets of issue 3:")
         for t in targets:
             value = t["value"]
-            shown = fmt_ratio(value) if t["unit"] in ("×", "passes") else (
-                f"{value:.2f}" if t["unit"] in ("", "GiB") else fmt_s(value))
+            shown = (fmt_ratio(value) if t["unit"] in ("×", "passes") else
+                     f"{value:.2f} GiB" if t["unit"] == "GiB" else
+                     f"{value:.2f}" if t["unit"] == "" else fmt_s(value))
             limit = t["limit"]
             sign = "≤" if t["at_most"] else "≥"
             bound = (f"{sign} {fmt_ratio(limit)}" if t["unit"] == "×" else

@@ -606,8 +606,9 @@ def write_csv_pair(
     out.mkdir(parents=True, exist_ok=True)
     people_path = out / "people.csv"
     relationships_path = out / "relationships.csv"
-    _write_table(people_path, PEOPLE_HEADER, _people_columns(graph), graph.n, chunk_rows)
-    columns, rows = _relationship_columns(graph)
+    ids = _encode(graph.ids)
+    _write_table(people_path, PEOPLE_HEADER, _people_columns(graph, ids), graph.n, chunk_rows)
+    columns, rows = _relationship_columns(graph, ids)
     _write_table(relationships_path, RELATIONSHIPS_HEADER, columns, rows, chunk_rows)
     return people_path, relationships_path
 
@@ -628,7 +629,7 @@ def _encode(values: Sequence[str] | npt.NDArray[Any]) -> BytesArray:
     return encoded if encoded.dtype.itemsize else encoded.astype("S1")
 
 
-def _people_columns(graph: CompactGraph) -> list[_Column]:
+def _people_columns(graph: CompactGraph, ids: BytesArray) -> list[_Column]:
     n = graph.n
     rows = np.arange(n, dtype=np.int64)
     # other groups: a table over every (member_of, primary group) combination
@@ -649,7 +650,7 @@ def _people_columns(graph: CompactGraph) -> list[_Column]:
         segments.append(_Column(table, pick, glued=j > 0))
     levels = _encode(["0", "1", "2", "3"])
     return [
-        _Column(_encode(graph.ids), rows),
+        _Column(ids, rows),
         _Column(_encode(graph.names), rows),
         _Column(_encode([g.value for g in GROUPS]), graph.group.astype(np.int64)),
         _Column(
@@ -678,7 +679,7 @@ def _dates(days: npt.NDArray[np.int32]) -> _Column:
     return _Column(table, np.where(known, values - lo + 1, 0))
 
 
-def _relationship_columns(graph: CompactGraph) -> tuple[list[_Column], int]:
+def _relationship_columns(graph: CompactGraph, ids: BytesArray) -> tuple[list[_Column], int]:
     n, m = max(graph.n, 1), graph.m
     u = graph.edge_u.astype(np.int64)
     v = graph.edge_v.astype(np.int64)
@@ -698,7 +699,6 @@ def _relationship_columns(graph: CompactGraph) -> tuple[list[_Column], int]:
     source = np.concatenate([source, rs[second]])
     target = np.concatenate([target, rt[second]])
     recruited = np.concatenate([recruited, np.ones(second.shape[0], dtype=np.int64)])
-    ids = _encode(graph.ids)
     levels = _encode(["0", "1", "2", "3"])
     since = _dates(graph.edge_since)
     return [
