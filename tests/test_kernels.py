@@ -15,6 +15,7 @@ import numpy.typing as npt
 import pytest
 
 from graph.analysis.kernels import (
+    ball_cover_exact,
     bridging_csr,
     component_labels_csr,
     greedy_closed_cover,
@@ -198,11 +199,12 @@ def ref_spof_tarjan(adj: Adjacency, core: set[int]) -> list[int]:
 
 
 def ref_greedy(
-    adj: Adjacency, core: set[int], min_additions: int, target: float | None
+    adj: Adjacency, core: set[int], min_additions: int, target: float | None, hops: int = 1
 ) -> list[tuple[int, int, int]]:
     """Recompute every candidate's gain at every step; (node, gain, reached after) each."""
     n = len(adj)
-    reached = ref_within(adj, core, 1)
+    reached = ref_within(adj, core, hops)
+    balls = [ref_within(adj, {v}, hops) for v in range(n)]
     chosen = set(core)
     out = []
     while len(chosen) < n:
@@ -210,10 +212,10 @@ def ref_greedy(
             outside = n - len(chosen)
             if target is None or meets_target(len(reached) - len(chosen), outside, target):
                 break
-        gains = {v: len(({v} | set(adj[v])) - reached) for v in range(n) if v not in chosen}
+        gains = {v: len(balls[v] - reached) for v in range(n) if v not in chosen}
         best = min(gains, key=lambda v: (-gains[v], v))
         chosen.add(best)
-        reached |= {best} | set(adj[best])
+        reached |= balls[best]
         out.append((best, gains[best], len(reached)))
     return out
 
@@ -343,6 +345,30 @@ def test_greedy_closed_cover_adds_people_with_no_gain_in_index_order() -> None:
     nodes, gains, after = greedy_closed_cover(*csr(adj), core, core.copy(), 4)
     assert nodes.tolist() == [3, 0, 1, 2] and gains.tolist() == [6, 0, 0, 0]
     assert after.tolist() == [6, 6, 6, 6]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("hops", [2, 3])
+@pytest.mark.parametrize(("min_additions", "target"), [(4, None), (0, 0.9), (2, 1.0)])
+def test_ball_cover_exact_equals_a_greedy_that_recomputes_every_gain(
+    seed: int, hops: int, min_additions: int, target: float | None
+) -> None:
+    adj = random_graph(seed)
+    core = random_mask(len(adj), 0.05, seed)
+    reached = within_hops_csr(*csr(adj), core, hops)
+    nodes, gains, after = ball_cover_exact(*csr(adj), hops, core, reached, min_additions, target)
+    want = ref_greedy(adj, set(np.flatnonzero(core).tolist()), min_additions, target, hops)
+    assert list(zip(nodes.tolist(), gains.tolist(), after.tolist(), strict=True)) == want
+
+
+def test_ball_cover_exact_along_a_path() -> None:
+    n = 2000
+    core = np.zeros(n, dtype=bool)
+    nodes, gains, _ = ball_cover_exact(*csr(path(n)), 2, core, core.copy(), 0, 1.0)
+    assert nodes[:3].tolist() == [2, 7, 12] and gains[:3].tolist() == [5, 5, 5]
+    assert [(v, g) for v, g, _ in ref_greedy(path(n), set(), 0, 1.0, 2)] == list(
+        zip(nodes.tolist(), gains.tolist(), strict=True)
+    )
 
 
 # -- roles -------------------------------------------------------------------------------------

@@ -38,24 +38,30 @@ from graph.compact import CompactGraph
 GRAPHS = {**real_networks(), **random_graphs(seed=7)}
 
 
-@pytest.fixture(
-    params=[(1.0, 0.0), (0.0, 0.0), (float("inf"), 0.0), (1.0, float("inf"))],
-    ids=["lazy", "bulk", "one_by_one", "exact"],
-)
-def refresh_after(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> tuple[float, float]:
-    """Run a greedy test with each way of finding the best gain for more than one hop: the
-    lazy greedy refining the top with the default mix, recomputing all gains at once at every
-    stale step, or never doing so (one candidate at a time); and every gain kept exact. One hop
-    has a single way (every gain exact), so its tests run once."""
-    refresh, exact = request.param
-    params = getattr(request.node, "callspec", None)
-    if params is not None and params.params.get("hops") == 1 and request.param != (1.0, 0.0):
-        pytest.skip("one hop always keeps every gain exact")
+# Ways of finding the best gain for more than one hop: the lazy greedy refining the top with
+# the default mix, recomputing all gains at once at every stale step, or never doing so (one
+# candidate at a time); and every gain kept exact. One hop has a single way (gains kept exact).
+MODES = {
+    "lazy": (1.0, 0.0),
+    "bulk": (0.0, 0.0),
+    "one_by_one": (float("inf"), 0.0),
+    "exact": (1.0, float("inf")),
+}
+
+
+def greedy_modes(hops: list[int]) -> pytest.MarkDecorator:
+    """Parametrise ``(hops, mode)``: every mode for more than one hop, one for one hop."""
+    return pytest.mark.parametrize(
+        ("hops", "mode"), [(h, m) for h in hops for m in MODES if h > 1 or m == "lazy"]
+    )
+
+
+@pytest.fixture
+def greedy_mode(mode: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    refresh, exact = MODES[mode]
     monkeypatch.setattr(reach, "_REFRESH_AFTER", refresh)
     monkeypatch.setattr(reach, "_EXACT_BALLS_PER_TIE", exact)
-    return refresh, exact
+    return mode
 
 
 def _top_degree(G: nx.Graph, k: int) -> set[str]:
@@ -138,9 +144,9 @@ def test_core_reach_matches_networkx(name: str, core_name: str, hops: int) -> No
 
 
 @pytest.mark.parametrize(("name", "core_name"), CASES)
-@pytest.mark.parametrize("hops", [1, 2, 3])
+@greedy_modes([1, 2, 3])
 @pytest.mark.parametrize("share", [0.03, 0.1, 0.3])
-@pytest.mark.usefixtures("refresh_after")
+@pytest.mark.usefixtures("greedy_mode")
 def test_recommended_core_matches_plain_greedy(
     name: str, core_name: str, hops: int, share: float
 ) -> None:
@@ -156,9 +162,9 @@ def test_recommended_core_matches_plain_greedy(
 
 
 @pytest.mark.parametrize(("name", "core_name"), CASES)
-@pytest.mark.parametrize("hops", [1, 2, 3])
+@greedy_modes([1, 2, 3])
 @pytest.mark.parametrize("target", [0.5, 0.9, 1.0])
-@pytest.mark.usefixtures("refresh_after")
+@pytest.mark.usefixtures("greedy_mode")
 def test_to_reach_target_matches_plain_greedy(
     name: str, core_name: str, hops: int, target: float
 ) -> None:
@@ -354,8 +360,8 @@ def _matrix_greedy(G: nx.Graph, core: set[str], hops: int, size: int) -> list[tu
     return added
 
 
-@pytest.mark.parametrize("hops", [1, 2, 3])
-@pytest.mark.usefixtures("refresh_after")
+@greedy_modes([1, 2, 3])
+@pytest.mark.usefixtures("greedy_mode")
 def test_lazy_greedy_matches_a_full_greedy_on_a_larger_graph(hops: int) -> None:
     G = nx.relabel_nodes(
         nx.powerlaw_cluster_graph(1500, 2, 0.3, seed=5), lambda i: f"p{i:05d}"
@@ -370,8 +376,8 @@ def test_lazy_greedy_matches_a_full_greedy_on_a_larger_graph(hops: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["les_miserables", "disconnected", "barabasi_albert"])
-@pytest.mark.parametrize("hops", [7, 12])
-@pytest.mark.usefixtures("refresh_after")
+@greedy_modes([7, 12])
+@pytest.mark.usefixtures("greedy_mode")
 def test_greedy_matches_plain_greedy_for_many_hops(name: str, hops: int) -> None:
     # beyond a few hops the first gain estimates are per-component counts, not walk counts
     G, core, _, graph = _build(name, "hub")

@@ -45,6 +45,6 @@ def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
         recommended_core=recommended,
         to_reach_target=plan,
         roles=roles,
-        gaps=find_gaps(graph, options, reach=reach, roles=roles),
+        gaps=find_gaps(graph, options, reach=reach, roles=roles, channels=channels),
         options=options,
     )

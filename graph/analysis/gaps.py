@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from graph.analysis.connectivity import spof_cut_off, unique_reach, unreached_components
+from graph.analysis.connectivity import component_labels, spof_cut_off, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
 from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
@@ -103,6 +103,7 @@ def find_gaps(
     *,
     reach: CoreReach,
     roles: list[RoleInference],
+    channels: CompactGraph | None = None,
 ) -> list[Gap]:
     """Every gap in the constituency, most severe first.
 
@@ -111,15 +112,21 @@ def find_gaps(
         options: the thresholds (see ``AnalysisOptions``).
         reach: the current core's reach, as computed on ``graph.channels(options.min_trust)``.
         roles: the role inferences of ``infer_roles(graph, options)``.
+        channels: ``graph.channels(options.min_trust)`` when the caller has it already.
     """
+    if channels is None:
+        channels = graph.channels(options.min_trust)
     with gc_paused():
-        return _find_gaps(graph, options, reach, roles)
+        return _find_gaps(graph, channels, options, reach, roles)
 
 
 def _find_gaps(
-    graph: CompactGraph, options: AnalysisOptions, reach: CoreReach, roles: list[RoleInference]
+    graph: CompactGraph,
+    channels: CompactGraph,
+    options: AnalysisOptions,
+    reach: CoreReach,
+    roles: list[RoleInference],
 ) -> list[Gap]:
-    channels = graph.channels(options.min_trust)
     core = graph.core_mask
     pairs = _pair_ties(graph)
     gaps = [
@@ -584,17 +591,24 @@ def _unreached_components(
     after them (medium from 5% of everyone, else low). ``total_components`` and
     ``total_people`` count every unreached part, isolated people included.
     """
-    parts = [np.sort(np.asarray(p, dtype=np.int64)) for p in unreached_components(channels, core)]
-    if not parts:
+    labels, count = component_labels(channels)
+    if count == 0:
         return []
-    parts.sort(key=lambda p: (-p.size, int(p[0])))
-    total_components = len(parts)
-    total_people = int(sum(p.size for p in parts))
-    groups_part = [p for p in parts if p.size >= 2]
-    alone = np.sort(np.concatenate([p for p in parts if p.size == 1] or [np.zeros(0, np.int64)]))
+    sizes = np.bincount(labels, minlength=count)
+    reached_part = np.bincount(labels, weights=core, minlength=count) > 0
+    unreached = np.flatnonzero(~reached_part)
+    if unreached.size == 0:
+        return []
+    total_components = int(unreached.size)
+    total_people = int(sizes[unreached].sum())
+    # labels follow the smallest id in each part, so they break ties between equal sizes
+    several = unreached[sizes[unreached] >= 2]
+    chosen = several[np.lexsort((several, -sizes[several]))][: max(options.max_component_gaps, 0)]
+    groups_part = [np.flatnonzero(labels == c) for c in chosen.tolist()]
+    alone = np.flatnonzero(~reached_part[labels] & (sizes[labels] == 1))
     totals = {"total_components": total_components, "total_people": total_people}
     gaps = []
-    for part in groups_part[: options.max_component_gaps]:
+    for part in groups_part:
         size = int(part.size)
         sample = part[:SAMPLE_IDS].tolist()
         gaps.append(

@@ -861,6 +861,13 @@ def warm_up() -> None:
     within_hops_csr(indptr, indices, core, 1)
     spof_cut_off_csr(indptr, indices, core)
     greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
+    ball_cover_exact(indptr, indices, 2, core, core.copy(), 1, 0.5)
+    ones = np.ones(3, dtype=np.int64)
+    out = (np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
+    state = np.array([2, 0, 1, 2, 5, 0], dtype=np.int64)
+    ball_cover(indptr, indices, 2, core | np.array([False, True, False]), ones - 1, ones,
+               np.array([1, 2], dtype=np.int64), ones.copy(), ones * 2, ~core, state, out, 1, 0.5,
+               1.0, 32)
     group = np.zeros(3, dtype=np.int8)
     segments = (np.zeros(4, dtype=np.int64), np.zeros(0, dtype=np.int32), 0)
     bridging_csr(indptr, indices, group, *segments)
