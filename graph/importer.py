@@ -54,16 +54,18 @@ import io
 import operator
 import os
 import re
+import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, cast
 
 import numpy as np
+import numpy.typing as npt
 from pydantic import ValidationError
 
 from graph.compact import NO_DATE, date_to_day
@@ -252,42 +254,92 @@ class _Table:
             return
         with handle:
             reader = csv.reader(self._line_source(handle), strict=True)
-            previous = 0
             try:
-                while True:  # the header: the first record that is not blank
-                    try:
-                        cells = next(reader)
-                    except StopIteration:
-                        self._empty()
-                        return
-                    line, previous = previous + 1, reader.line_num
-                    if "".join(cells).strip():
-                        break
-                if not self._read_header(line, cells):
+                previous = self._header_line(reader)
+                if previous is None:
                     return
-                while rows := list(islice(reader, size)):
-                    now = reader.line_num
-                    lines: Sequence[int] = (
-                        range(previous + 1, now + 1) if now - previous == len(rows)
-                        else _record_lines(previous, rows, now)
-                    )
-                    previous = now
+                for lines, rows, _ in self._csv_batches(reader, previous, size):
+                    assert rows is not None
                     yield lines, rows
             except csv.Error as exc:
                 raise _Restart from exc
 
-    def _line_source(self, handle: BinaryIO) -> Iterator[str]:
-        """Physical lines as text, decoded by ``io.TextIOWrapper`` (fast, in C).
+    def blocks(
+        self, size: int
+    ) -> Iterator[tuple[Sequence[int], list[list[str]] | None, list[str] | None]]:
+        """Like ``batches``, but a batch of lines without any ``"`` comes as text.
 
-        From the first line that is not UTF-8 on, ``_lines`` takes over, so that bad bytes are
-        reported at their line exactly as before. Both split lines at ``\n``, ``\r\n`` and a
-        lone ``\r`` and keep the endings.
+        Yields (lines, records, None) or (lines, None, text lines). Without quotes every line is
+        one record, so such a batch can be parsed by a faster reader than the csv module (it
+        may be blank lines and all: the reader must check). From the first ``"`` on, the rest
+        of the file comes as records, read by the csv module (quoted cells may span lines).
+        """
+        handle = self._open()
+        if handle is None:
+            return
+        with handle:
+            flat = self._line_source(handle)
+            reader = csv.reader(flat, strict=True)
+            try:
+                previous = self._header_line(reader)
+                if previous is None:
+                    return
+                while text := list(islice(flat, size)):
+                    if '"' in "".join(text):
+                        # quotes from here on: the csv module reads the rest
+                        reader = csv.reader(chain(text, flat), strict=True)
+                        yield from self._csv_batches(reader, previous, size)
+                        return
+                    yield range(previous + 1, previous + 1 + len(text)), None, text
+                    previous += len(text)
+            except csv.Error as exc:
+                raise _Restart from exc
+
+    def _header_line(self, reader: Any) -> int | None:
+        """Read up to the header (the first record that is not blank) and check it; returns
+        its last line, or ``None`` when the file has no usable header."""
+        previous = 0
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                self._empty()
+                return None
+            line, previous = previous + 1, reader.line_num
+            if "".join(cells).strip():
+                break
+        return previous if self._read_header(line, cells) else None
+
+    def _csv_batches(
+        self, reader: Any, previous: int, size: int
+    ) -> Iterator[tuple[Sequence[int], list[list[str]] | None, list[str] | None]]:
+        offset = previous - reader.line_num  # a new reader counts from 0
+        while rows := list(islice(reader, size)):
+            now = reader.line_num + offset
+            lines: Sequence[int] = (
+                range(previous + 1, now + 1) if now - previous == len(rows)
+                else _record_lines(previous, rows, now)
+            )
+            previous = now
+            yield lines, rows, None
+
+    def _line_source(self, handle: BinaryIO) -> Iterator[str]:
+        """Physical lines as text (see ``_line_blocks``)."""
+        return chain.from_iterable(self._line_blocks(handle))
+
+    def _line_blocks(self, handle: BinaryIO) -> Iterator[list[str]]:
+        """Physical lines as text in blocks, decoded by ``io.TextIOWrapper`` (fast, in C).
+
+        From the first block that is not UTF-8 on, ``_lines`` takes over, so that bad bytes
+        are reported at their line exactly as before. Both split lines at ``\n``, ``\r\n``
+        and a lone ``\r`` and keep the endings.
         """
         done = 0
         wrapper = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
         try:
-            for done, line in enumerate(wrapper, start=1):  # noqa: B007 - done is used below
-                yield line
+            while block := wrapper.readlines(1 << 20):
+                done += len(block)
+                yield block
             return
         except UnicodeDecodeError:
             pass
@@ -295,7 +347,9 @@ class _Table:
             with suppress(ValueError):  # closed already when the caller stopped early
                 wrapper.detach()  # the caller closes the file
         handle.seek(0)
-        yield from islice(self._lines(handle), done, None)
+        rest = islice(self._lines(handle), done, None)
+        while block := list(islice(rest, 10_000)):
+            yield block
 
     def _lines(self, handle: BinaryIO) -> Iterator[str]:
         """Physical lines decoded as UTF-8 (a leading BOM dropped); bad bytes are one problem.
@@ -775,6 +829,7 @@ class _Memo:
         self._read = read
         self._default = default
         self._values: dict[str, Any] = {}
+        self._table: tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]] | None = None
 
     def value(self, cell: str) -> Any:
         text = cell.strip()
@@ -784,6 +839,16 @@ class _Memo:
             return self._read(text)
         except _CellError:
             return _BAD
+
+    def ascii_table(self) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+        """For the cells of at most one ASCII character (code 0: blank): good, and value."""
+        if self._table is None:
+            cells = [""] + [chr(c) for c in range(1, 128)]
+            found = [self.value(c) for c in cells]
+            good = np.array([v is not _BAD and isinstance(v, int) for v in found])
+            self._table = good, np.array([v if g else 0 for v, g in zip(found, good,
+                                                                        strict=True)])
+        return self._table
 
     def column(self, cells: Sequence[str]) -> list[Any] | None:
         """The values of a column of cells, or ``None`` when any cell is not good."""
@@ -859,12 +924,12 @@ class _FastPeople:
         n = len(rows)
         if set(map(len, rows)) != {self.table.width}:
             return None
-        columns = list(zip(*rows, strict=True))
         index = self.index
         blank = [""] * n
 
         def cells(column: str) -> Sequence[str]:
-            return columns[index[column]] if column in index else blank
+            at = index.get(column)
+            return blank if at is None else [row[at] for row in rows]
 
         ids = list(map(str.strip, cells("id")))
         if not _good_ids(ids):
@@ -895,6 +960,111 @@ class _FastPeople:
         return batch, first_lines
 
 
+class _IdIndex:
+    """Person ids in a numpy hash table, to look up a column of ids without a Python object
+    per id: a hash of each id's characters picks a slot, and the id found there is compared
+    with the cell character by character, so a lookup is exact whatever the hash does."""
+
+    MAX_CHARS = 64  # longer ids would make the arrays too big: the dict does those
+
+    def __init__(self, ids: npt.NDArray[np.str_], keys: npt.NDArray[np.int64]) -> None:
+        self.chars = max(1, ids.dtype.itemsize // 4)
+        self.codes = ids.astype(f"U{self.chars}").view(np.uint32).reshape(-1, self.chars)
+        self.keys_of = keys
+        size = 1 << max(4, int(2 * ids.shape[0]).bit_length())
+        self.mask = np.uint64(size - 1)
+        self.table = np.zeros(size, dtype=np.int64)  # id position + 1; 0 is an empty slot
+        slot = self._hash(self.codes) & self.mask
+        pending = np.arange(ids.shape[0])
+        while pending.shape[0]:  # linear probing, all pending ids at once
+            free = self.table[slot[pending]] == 0
+            claim, first = np.unique(slot[pending[free]], return_index=True)
+            self.table[claim] = pending[free][first] + 1
+            placed = np.zeros(pending.shape[0], dtype=bool)
+            placed[np.flatnonzero(free)[first]] = True
+            pending = pending[~placed]
+            slot[pending] = (slot[pending] + np.uint64(1)) & self.mask
+
+    @staticmethod
+    def _hash(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+        h = np.full(codes.shape[0], 1469598103934665603, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(codes.shape[1]):
+                h = (h ^ codes[:, j].astype(np.uint64)) * np.uint64(1099511628211)
+                h ^= h >> np.uint64(29)
+        return h
+
+    @classmethod
+    def of(cls, keys: Mapping[str, int]) -> _IdIndex | None:
+        if not keys or max(map(len, keys)) > cls.MAX_CHARS:
+            return None
+        return cls(np.array(list(keys)), np.fromiter(keys.values(), np.int64, len(keys)))
+
+    def keys(self, column: npt.NDArray[np.str_] | None) -> npt.NDArray[np.int64] | None:
+        """The key of every id of ``column``, or ``None`` if one is not exactly an id."""
+        if column is None or column.shape[0] == 0:
+            return None
+        column = np.ascontiguousarray(column)
+        width = max(1, column.dtype.itemsize // 4)
+        codes = column.view(np.uint32).reshape(-1, width)
+        if width > self.chars:
+            if codes[:, self.chars:].any():
+                return None  # longer than every id
+            codes = codes[:, :self.chars]
+        elif width < self.chars:
+            codes = column.astype(f"U{self.chars}").view(np.uint32).reshape(-1, self.chars)
+        slot = self._hash(codes) & self.mask
+        found = np.empty(codes.shape[0], dtype=np.int64)
+        active = np.arange(codes.shape[0])
+        while active.shape[0]:
+            at = self.table[slot[active]] - 1
+            if (at < 0).any():
+                return None  # an empty slot: not an id
+            match = (self.codes[at] == codes[active]).all(axis=1)
+            found[active[match]] = at[match]
+            active = active[~match]
+            slot[active] = (slot[active] + np.uint64(1)) & self.mask
+        return self.keys_of[found]
+
+
+_COMMON_CELLS = ("yes", "no", "Yes", "No", "true", "false")
+
+
+def _column_values(
+    memo: _Memo, column: npt.NDArray[np.str_] | None, n: int, dtype: type[Any]
+) -> npt.NDArray[Any] | None:
+    """``memo``'s values of a numpy text column (blank when absent), or ``None`` if a cell is
+    not good: cells of at most one ASCII character by a table, a few common words by numpy
+    comparisons, the rest one distinct cell at a time."""
+    if column is None:
+        return np.full(n, memo.value(""), dtype=dtype)
+    good, values = memo.ascii_table()
+    column = np.ascontiguousarray(column)
+    width = max(1, column.dtype.itemsize // 4)
+    codes = column.view(np.uint32).reshape(-1, width)
+    first = np.minimum(codes[:, 0], 127)
+    known = good[first] & (codes[:, 0] < 128)
+    if width > 1:
+        known &= ~codes[:, 1:].any(axis=1)
+    out = values[first].astype(dtype)
+    if bool(known.all()):
+        return out
+    left = ~known
+    for cell in _COMMON_CELLS:
+        value = memo.value(cell)
+        if value is not _BAD:
+            match = left & (column == cell)
+            out[match] = value
+            left &= ~match
+    if left.any():
+        distinct, where = np.unique(column[left], return_inverse=True)
+        found = memo.column([str(cell) for cell in distinct])
+        if found is None:
+            return None
+        out[left] = np.array(found, dtype=dtype)[where.reshape(-1)]
+    return out
+
+
 class _FastTies:
     """Relationship records to ``TiesBatch`` columns, when nothing needs a closer look.
 
@@ -912,6 +1082,49 @@ class _FastTies:
         self.strength = _Memo(_strength, 0)
         self.recruited = _Memo(lambda v: int(_yes_no(v, "recruited")), 0)
         self.since = _Memo(_day, NO_DATE)
+        self.ids = _IdIndex.of(keys) if keys is not None else None
+
+    def convert_text(self, lines: range, text: list[str]) -> TiesBatch | None:
+        """Like ``convert`` for lines without quotes, parsed by numpy (no Python object per
+        cell); ``None`` when anything needs a closer look (blank lines included)."""
+        ids = self.ids
+        index = self.index
+        width = self.table.width
+        if ids is None or "\x00" in "".join(text):  # numpy's text arrays drop trailing NULs
+            return None
+        chars = max(map(len, text))
+        dtype = np.dtype([(f"c{i}", f"U{chars}") for i in range(width)])
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                table = np.loadtxt(text, dtype=dtype, delimiter=",", comments=None,
+                                   quotechar=None, encoding=None, ndmin=1)
+        except ValueError:  # a row of another width
+            return None
+        if table.shape[0] != len(text):  # loadtxt skips blank lines
+            return None
+        n = len(text)
+
+        def cells(column: str) -> npt.NDArray[np.str_] | None:
+            at = index.get(column)
+            return None if at is None else table[f"c{at}"]
+
+        source = ids.keys(cells("source"))
+        target = ids.keys(cells("target"))
+        if source is None or target is None or bool((source == target).any()):
+            return None
+        values = []
+        for memo, column, dtype_ in (
+            (self.strength, "relational", np.int8), (self.strength, "functional", np.int8),
+            (self.strength, "flow_of_value", np.int8), (self.recruited, "recruited", np.bool_),
+            (self.since, "since", np.int32),
+        ):
+            found = _column_values(memo, cells(column), n, dtype_)
+            if found is None:
+                return None
+            values.append(found)
+        return TiesBatch(np.arange(lines.start, lines.stop, dtype=np.int64), source, target,
+                         *values)
 
     def _ends(self, column: Sequence[str]) -> tuple[list[str], list[int]] | None:
         """Stripped ids and their keys (zeros when only checking), or ``None``."""
@@ -934,12 +1147,12 @@ class _FastTies:
         n = len(rows)
         if set(map(len, rows)) != {self.table.width}:
             return None
-        columns = list(zip(*rows, strict=True))
         index = self.index
         blank = [""] * n
 
         def cells(column: str) -> Sequence[str]:
-            return columns[index[column]] if column in index else blank
+            at = index.get(column)
+            return blank if at is None else [row[at] for row in rows]
 
         source = self._ends(cells("source"))
         target = self._ends(cells("target"))
@@ -954,7 +1167,8 @@ class _FastTies:
                 or recruited is None or since is None):
             return None
         return TiesBatch(
-            seq=np.asarray(lines, dtype=np.int64),
+            seq=(np.arange(lines.start, lines.stop, dtype=np.int64) if isinstance(lines, range)
+                 else np.asarray(lines, dtype=np.int64)),
             source=np.array(source[1], dtype=np.int64),
             target=np.array(target[1], dtype=np.int64),
             relational=np.array(relational, dtype=np.int8),
@@ -1111,18 +1325,27 @@ def _stream_ties(
 
     done = 0
     try:
-        for lines, rows in table.batches(TIES_BATCH):
+        for lines, records, text in table.blocks(TIES_BATCH):
             if table.index.keys() >= set(RELATIONSHIP_REQUIRED):
-                check(lines, rows)
+                if text is not None:
+                    assert isinstance(lines, range)
+                    converted = fast.convert_text(lines, text)
+                    if converted is not None:
+                        pending.append(converted)
+                        text = None
+                    else:
+                        records = _csv_records(text)
+                if records is not None:
+                    check(lines, records)
             else:
-                for line, cells in zip(lines, rows, strict=True):
+                for line, cells in zip(lines, records or _csv_records(text or []), strict=True):
                     exact(line, cells)
             flush()
             if bulk is not None and not result.problems:
                 for batch in pending:
                     bulk.add_ties(batch)
             pending.clear()
-            done += len(rows)
+            done += len(lines)
             if on_progress is not None:
                 on_progress(done, result.path)
     except _Restart:
@@ -1134,6 +1357,14 @@ def _stream_ties(
         for line, cells in table.records():
             checker.row(line, cells)
     return result
+
+
+def _csv_records(text: list[str]) -> list[list[str]]:
+    """The records of lines without quotes (one per line); ``_Restart`` if one is unreadable."""
+    try:
+        return list(csv.reader(text, strict=True))
+    except csv.Error as exc:
+        raise _Restart from exc
 
 
 def _ties_batch(rows: list[tuple[int, Relationship]], keys: Mapping[str, int]) -> TiesBatch:
