@@ -280,6 +280,9 @@ def render(results: dict[str, Any]) -> str:
     lines.append("ours")
     for key, label in METRIC_LABELS.items():
         row(f"  {label}", each(partial(_ours_cell, key)))
+        if key == "target_plan" and any("greedy_plans" in s["ours"]["analysis"] for s in sizes):
+            row("  both plans, one greedy run (analyse())",
+                each(partial(_ours_cell, "greedy_plans")))
     row("  analyse(): everything", each(lambda s: fmt_s(s["ours"]["analysis"]["analyse"]
                                                          ["median_s"])))
     row("  analyse(), first run after load", each(lambda s: fmt_s(s["ours"]["analyse_cold_s"])))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import inspect
 import json
 import os
 import sys
@@ -80,6 +81,7 @@ def prepare(people: int, ties_per_person: float, seed: int, work: Path) -> dict[
 
 def analyse_phase(work: Path, reps: int, freeze: bool = True) -> dict[str, Any]:
     from graph.analysis import AnalysisOptions, analyse
+    from graph.analysis import reach as reach_module
     from graph.analysis.connectivity import component_labels, spof_cut_off, unique_reach
     from graph.analysis.gaps import find_gaps
     from graph.analysis.reach import core_reach, recommended_core, to_reach_target, within_hops
@@ -123,9 +125,16 @@ def analyse_phase(work: Path, reps: int, freeze: bool = True) -> dict[str, Any]:
     reach = timings["core_reach"].result
     timings["recommended_core"] = timed(lambda: recommended_core(channels, core, options), reps)
     timings["target_plan"] = timed(lambda: to_reach_target(channels, core, options), reps)
+    # analyse() may grow both plans in one greedy run: time that too where it exists
+    greedy_plans = getattr(reach_module, "greedy_plans", None)
+    if greedy_plans is not None:
+        timings["greedy_plans"] = timed(lambda: greedy_plans(channels, core, options), reps)
     timings["roles"] = timed(lambda: infer_roles(graph, options), reps)
     roles = timings["roles"].result
-    timings["gaps"] = timed(lambda: find_gaps(graph, options, reach=reach, roles=roles), reps)
+    gap_args: dict[str, Any] = {"reach": reach, "roles": roles}
+    if "channels" in inspect.signature(find_gaps).parameters:
+        gap_args["channels"] = channels  # as analyse() passes it
+    timings["gaps"] = timed(lambda: find_gaps(graph, options, **gap_args), reps)
     timings["analyse"] = timed(lambda: analyse(graph, options), reps)
     out["analysis"] = {k: t.to_dict() for k, t in timings.items()}
 
