@@ -322,9 +322,18 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
     """
     state = _state(ctx)
     warnings: list[str] = []
-    with state.step(f"Importing {people_csv.name} and {relationships_csv.name}") as step:
+    text = f"Importing {people_csv.name} and {relationships_csv.name}"
+    shown = [time.perf_counter()]
+
+    def progress(rows: int, path: str) -> None:
+        # big files take a while: say how far, at most once a second, on the same line
+        if state.progress and time.perf_counter() - shown[0] >= 1.0:
+            shown[0] = time.perf_counter()
+            click.echo(f"\r{text}… {rows:,} rows of {Path(path).name}", err=True, nl=False)
+
+    with state.step(text) as step:
         summary = import_csv(state.store(), name, people_csv, relationships_csv,
-                             replace=replace, on_warning=warnings.append)
+                             replace=replace, on_warning=warnings.append, on_progress=progress)
         step.result = "done"
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import random
 from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import make_store
 
+import graph.importer as importer
 from graph.compact import CompactGraph
 from graph.errors import ImportFailed, NotFound, Problem, StoreError
 from graph.importer import import_csv, load_csv_pair, read_people, read_relationships
@@ -557,3 +562,189 @@ def test_import_reports_text_after_a_closing_quote(tmp_path: Path) -> None:
                             'and double any " inside it'),
         Problem(p, 3, "group", f"unknown group 'patients'; expected one of {GROUPS}"),
     ]
+
+
+# -- the streaming import equals the exact reading of the files ------------------------------
+
+ODD_IDS = [" p3 ", "P3", "é1", "日本", "a,b", 'q"x', "p\u00a01", "x" * 201, "t\x01b", "", "  "]
+PEOPLE_CELLS: dict[str, list[str]] = {
+    "name": ["Ann", "", " Ben Ode ", "Shaw, Ann", 'Cy "CJ" Jones', "Zoë\nLine", "n" * 501],
+    "group": ["people", "givers_of_service", "system_leaders", "Givers of service",
+              " System-Leaders ", "patients", ""],
+    "other_groups": ["", "people", "people;system leaders", ";people;;", "carers", "PEOPLE"],
+    "organisation": ["", "Bay ICB", " Trust ", "o" * 501],
+    "segments": ["", "locality:Barrow", " locality : Barrow ;community:Deaf", "a;a", ";",
+                 "s" * 501],
+    "formal_power": ["", "0", "3", "2.0", "high", "Yes", "4", "-1", "1.5", "+2"],
+    "informal_power": ["", "1", "low", "none", "NO", "huge"],
+    "lived_experience": ["", "yes", "Y", "TRUE", "0", "maybe"],
+    "engagement": ["", "leading", "Contributing", "aware", "keen"],
+    "role": ["", "none", "Lone wolf", "mobilizer", "organiser", "leader"],
+    "joined": ["", "2019-04-01", "1969-07-20", "2023-02-30", "01/02/2023", "20230105"],
+}
+TIE_CELLS: dict[str, list[str]] = {
+    "relational": ["", "0", "1", "2", "3", " 2 ", "2.0", "5", "-1", "+2", "two", "1.5"],
+    "functional": ["", "3", "0", "1"],
+    "flow_of_value": ["", "1", "2", "3", "02"],
+    "recruited": ["", "yes", "no", "Yes", "TRUE", "1", "0", "sometimes"],
+    "since": ["", "2021-03-04", "2019-12-31", "2023-13-01", "yesterday", "2020-1-5"],
+}
+
+
+def odd(rng: random.Random, good: list[str], chance: float) -> str:
+    """One of the first three values (all good), or with ``chance`` any of the list."""
+    return rng.choice(good) if rng.random() < chance else rng.choice(good[:3])
+
+
+def csv_text(rows: list[list[str]], rng: random.Random, newline: str) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerows(rows)
+    text = out.getvalue()
+    if rng.random() < 0.2:
+        text = "\ufeff" + text
+    return text
+
+
+def random_files(rng: random.Random, folder: Path, bad: float) -> tuple[Path, Path]:
+    """A random people.csv and relationships.csv; ``bad`` is how often a cell is unusual."""
+    newline = rng.choice(["\n", "\r\n", "\r"])
+    columns = ["id", "group"] + rng.sample(list(PEOPLE_CELLS.keys() - {"group"}), 5)
+    if rng.random() < bad / 4:
+        columns.remove(rng.choice(["id", "group"]))
+    rng.shuffle(columns)
+    header = [c.replace("_", " ").title() if rng.random() < 0.2 else c for c in columns]
+    if rng.random() < 0.3:
+        header.append("notes")
+    ids = [f"p{i}" for i in range(30)]
+    if rng.random() < bad:
+        ids += rng.sample(ODD_IDS, 3)
+    people_rows = [header]
+    for pid in ids:
+        row = [pid if c == "id" else odd(rng, PEOPLE_CELLS[c], bad) for c in columns]
+        if len(header) > len(columns):
+            row.append("a note")
+        if rng.random() < bad / 5:
+            row = row[:-1] if rng.random() < 0.5 else [*row, "extra"]
+        people_rows.append(row)
+        if rng.random() < bad / 5:
+            people_rows.append(rng.choice([[], [""] * len(header), list(people_rows[-1])]))
+    tie_columns = ["source", "target"] + rng.sample(list(TIE_CELLS), rng.randint(0, 5))
+    rng.shuffle(tie_columns)
+    tie_rows = [tie_columns]
+    for _ in range(70):
+        ends = rng.sample(ids, 2) if rng.random() > bad / 3 else [rng.choice(ids)] * 2
+        if rng.random() < bad / 3:
+            ends[rng.randrange(2)] = rng.choice(["ghost", " p4", "p5 ", ""])
+        row = [ends[0] if c == "source" else ends[1] if c == "target"
+               else odd(rng, TIE_CELLS[c], bad) for c in tie_columns]
+        if rng.random() < bad / 6:
+            row.append("extra")
+        tie_rows.append(row)
+        if rng.random() < 0.05:
+            tie_rows.append(list(tie_rows[rng.randrange(1, len(tie_rows))]))
+        if rng.random() < bad / 8:
+            tie_rows.append([])
+    people_text = csv_text(people_rows, rng, newline)
+    ties_text = csv_text(tie_rows, rng, newline)
+    if rng.random() < bad / 6:  # a record the csv module cannot read
+        ties_text = ties_text.replace(newline + "p1,", newline + '"p1,', 1)
+    if rng.random() < bad / 6:
+        people_text = people_text.replace(newline + "p2,", newline + "p2\x00,", 1)
+    people, ties = folder / "people.csv", folder / "relationships.csv"
+    people.write_bytes(people_text.encode("utf-8"))
+    ties.write_bytes(ties_text.encode("utf-8"))
+    return people, ties
+
+
+@pytest.mark.parametrize("batches", ["default", "tiny"])
+@pytest.mark.parametrize("seed", range(60))
+def test_streaming_import_equals_the_exact_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int, batches: str
+) -> None:
+    """``import_csv`` (batches, memoised and vectorised checks, numpy parsing) finds exactly
+    the problems, warnings, rows and counts of ``load_csv_pair`` + ``import_records``."""
+    if batches == "tiny":
+        monkeypatch.setattr(importer, "PEOPLE_BATCH", 3)
+        monkeypatch.setattr(importer, "TIES_BATCH", 4)
+    rng = random.Random(seed)
+    bad = [0.0, 0.05, 0.3][seed % 3]
+    people, ties = random_files(rng, tmp_path, bad)
+    replace = seed % 4 == 1
+    stores = [make_store("sqlite", tmp_path / name) for name in ("fast", "exact")]
+    try:
+        if seed % 2:
+            for s in stores:
+                s.import_records("bay", [Person(id="p3", group="people", name="old"),
+                                         Person(id="kept", group="people")],
+                                 [Relationship(source="kept", target="p3", relational=2)])
+        exact_store = stores[1]
+        try:
+            known = exact_store.person_ids("bay") if not replace else set()
+        except NotFound:
+            known = set()
+        try:
+            expected_people, expected_ties, expected_warnings = load_csv_pair(
+                people, ties, known
+            )
+        except ImportFailed as failed:
+            before = [list(stores[0].iter_people(c.name)) for c in stores[0].list_constituencies()]
+            with pytest.raises(ImportFailed) as streamed:
+                import_csv(stores[0], "bay", people, ties, replace=replace)
+            assert streamed.value.problems == failed.problems
+            assert [list(stores[0].iter_people(c.name))
+                    for c in stores[0].list_constituencies()] == before
+            return
+        expected = exact_store.import_records("bay", expected_people, expected_ties,
+                                              replace=replace)
+        warnings: list[str] = []
+        summary = import_csv(stores[0], "bay", people, ties, replace=replace,
+                             on_warning=warnings.append)
+        assert warnings == expected_warnings
+        assert summary == expected
+        assert list(stores[0].iter_people("bay")) == list(exact_store.iter_people("bay"))
+        assert list(stores[0].iter_relationships("bay")) == list(
+            exact_store.iter_relationships("bay"))
+        again = import_csv(stores[0], "bay", people, ties, replace=replace)
+        assert not again.changed
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_a_bad_byte_far_into_the_file_is_reported_at_its_line(tmp_path: Path) -> None:
+    rows = [f"p{i},people" for i in range(120_000)]  # over a megabyte: decoded in blocks
+    text = "id,group\n" + "\n".join(rows) + "\n"
+    data = text.encode("utf-8").replace(b"p100000,", b"p100000\xff,")
+    p = tmp_path / "people.csv"
+    p.write_bytes(data)
+    parsed = read_people(p)
+    assert parsed.problems == [Problem(
+        str(p), 100_002, None,
+        "the file is not UTF-8 text (byte 0xff cannot be read); save it from your spreadsheet "
+        "as 'CSV UTF-8'",
+    )]
+    assert len(parsed.people) == 120_000
+
+
+@pytest.mark.parametrize("encoding_problem", [False, True])
+def test_a_lone_cr_before_the_last_character_ends_a_line(
+    tmp_path: Path, encoding_problem: bool
+) -> None:
+    """Both ways of reading lines (fast, and byte by byte after a bad byte) split there."""
+    first = "p0,Zo\xe9,people\n".encode("latin-1") if encoding_problem else b"p0,Zo,people\n"
+    p = tmp_path / "people.csv"
+    p.write_bytes(b"id,name,group\n" + first + b"p1,Ann,people\r2")
+    problems = read_people(p).problems
+    assert problems[-1] == Problem(str(p), 4, None, "the row has 1 fields; the header has 3")
+    assert len(problems) == 1 + encoding_problem
+
+
+def test_import_reports_progress_for_each_file(tmp_path: Path, store: GraphStore,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "PEOPLE_BATCH", 2)
+    monkeypatch.setattr(importer, "TIES_BATCH", 2)
+    p = write(tmp_path, "people.csv", people_file(*(f"p{i},,people,,,,,,,,," for i in range(5))))
+    r = write(tmp_path, "relationships.csv", ties_file("p0,p1,,,,,", "p1,p2,,,,,", "p2,p3,,,,,"))
+    seen: list[tuple[int, str]] = []
+    import_csv(store, "bay", p, r, on_progress=lambda done, path: seen.append((done, path)))
+    assert seen == [(2, p), (4, p), (5, p), (2, r), (3, r)]
