@@ -19,8 +19,10 @@ from graph.analysis.kernels import (
     bridging_csr,
     component_labels_csr,
     greedy_closed_cover,
+    neighbour_sums_csr,
     role_counts_csr,
     spof_cut_off_csr,
+    unique_reach_csr,
     warm_up,
     within_hops_csr,
 )
@@ -269,6 +271,38 @@ def test_within_hops_along_a_long_path() -> None:
     sources[0] = True
     got = within_hops_csr(*csr(path(n)), sources, 12_345)
     assert np.flatnonzero(got).tolist() == list(range(12_346))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_neighbour_sums_equal_a_plain_sum(seed: int) -> None:
+    adj = random_graph(seed)
+    values = np.random.default_rng(seed).integers(-5, 100, len(adj))
+    got = neighbour_sums_csr(*csr(adj), values)
+    assert got.tolist() == [sum(int(values[w]) for w in nbrs) for nbrs in adj]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("hops", [0, 1, 2, 3])
+def test_unique_reach_equals_counting_the_core_members_within_reach(seed: int, hops: int) -> None:
+    adj = random_graph(seed)
+    core = random_mask(len(adj), 0.15, seed)
+    members = set(np.flatnonzero(core).tolist())
+    want = [0] * len(adj)
+    for v in range(len(adj)):
+        near = ref_within(adj, {v}, hops) & members
+        if v not in members and len(near) == 1:
+            want[near.pop()] += 1
+    assert unique_reach_csr(*csr(adj), core, hops).tolist() == want
+
+
+def test_unique_reach_along_a_long_path_with_a_member_at_each_end() -> None:
+    n = 30_000
+    core = np.zeros(n, dtype=bool)
+    core[[0, n - 1]] = True
+    got = unique_reach_csr(*csr(path(n)), core, n)
+    assert not got.any()  # within n hops both ends reach everyone
+    got = unique_reach_csr(*csr(path(n)), core, 100)
+    assert got[0] == got[-1] == 100 and got.sum() == 200  # within 100, each end alone
 
 
 # -- single points of failure ------------------------------------------------------------------

@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from graph.analysis.kernels import component_labels_csr, spof_cut_off_csr
-from graph.compact import CompactGraph, sorted_unique
+from graph.analysis.kernels import component_labels_csr, spof_cut_off_csr, unique_reach_csr
+from graph.compact import CompactGraph
 
 __all__ = [
     "check_mask",
@@ -142,49 +142,17 @@ def unique_reach(graph: CompactGraph, core: BoolArray, hops: int) -> IntArray:
     other core member (0 for people outside the core). A core whose reach rests on one member
     is fragile (``core_centralised``).
 
-    Computed by one multi-source breadth-first search from the whole core in which every person
-    keeps at most two distinct sources, the first two to arrive, level by level. That is exact:
-    a person y who does not keep a source s already keeps two other sources at most as far as
-    s, and passes them on no later than s would have been; so every person keeps sources at the
-    two smallest distinct-source distances, and keeps the nearest source itself whenever it is
-    strictly nearer than any other. Someone is reached by exactly one member within ``hops``
-    when they keep exactly one source within ``hops`` levels, and then it is the right one.
-    Each person keeps at most two sources and passes each on once, so the search is linear.
+    Computed by one multi-source breadth-first search from the whole core in which every
+    person keeps at most two distinct sources, the first two to arrive, level by level. That is
+    exact: a person y who does not keep a source s already keeps two other sources at most as
+    far as s, and passes them on no later than s would have been; so every person keeps sources
+    at the two smallest distinct-source distances, and keeps the nearest source itself whenever
+    it is strictly nearer than any other. Someone is reached by exactly one member within
+    ``hops`` when they keep exactly one source within ``hops`` levels, and then it is the right
+    one. Each person keeps at most two sources and passes each on once, so the search is linear
+    (compiled: ``kernels.unique_reach_csr``).
     """
     core = check_mask(graph, core)
     if hops < 0:
         raise ValueError("hops cannot be negative")
-    n = graph.n
-    first = np.full(n, -1, dtype=np.int64)
-    second = np.full(n, -1, dtype=np.int64)
-    sources = np.flatnonzero(core).astype(np.int64)
-    first[sources] = sources
-    # (node, source) labels acquired at the previous level, to pass on
-    new_nodes, new_sources = sources, sources
-    for _ in range(hops):
-        if new_nodes.size == 0:
-            break
-        owner, target = neighbours_of(graph, new_nodes)
-        if owner.size == 0:
-            break
-        # label of each tie: the source its owner acquired; new_nodes may repeat (two labels)
-        lengths = graph.indptr[new_nodes + 1] - graph.indptr[new_nodes]
-        source = np.repeat(new_sources, lengths)
-        known = (source == first[target]) | (source == second[target]) | (second[target] >= 0)
-        target, source = target[~known], source[~known]
-        if target.size == 0:
-            break
-        key = sorted_unique(target * n + source)  # distinct, sorted by target then source
-        target, source = key // n, key % n
-        # rank of each offered source among those offered to the same target
-        starts = np.flatnonzero(np.concatenate(([True], target[1:] != target[:-1])))
-        rank = np.arange(target.size) - np.repeat(starts, np.diff(np.append(starts, target.size)))
-        free = np.where(first[target] < 0, 2, 1)
-        take = rank < free
-        target, source, rank = target[take], source[take], rank[take]
-        fills_first = (first[target] < 0) & (rank == 0)
-        first[target[fills_first]] = source[fills_first]
-        second[target[~fills_first]] = source[~fills_first]
-        new_nodes, new_sources = target, source
-    only_one = ~core & (first >= 0) & (second < 0)
-    return np.bincount(first[only_one], minlength=n).astype(np.int64)
+    return unique_reach_csr(graph.indptr, graph.indices, core, hops)

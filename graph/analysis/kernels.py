@@ -35,8 +35,10 @@ __all__ = [
     "bridging_csr",
     "component_labels_csr",
     "greedy_closed_cover",
+    "neighbour_sums_csr",
     "role_counts_csr",
     "spof_cut_off_csr",
+    "unique_reach_csr",
     "warm_up",
     "within_hops_csr",
 ]
@@ -129,6 +131,80 @@ def within_hops_csr(indptr: IntArray, indices: I32, sources: BoolArray, hops: in
     """The nodes at distance at most ``hops`` from a source (the sources included): a
     breadth-first search level by level, each node entering the queue once. O(nodes + slots)."""
     return _within_hops(_i64(indptr), _i32(indices), _bool(sources), int(hops))
+
+
+@_jit
+def _neighbour_sums(indptr: IntArray, indices: I32, values: IntArray) -> IntArray:
+    n = indptr.shape[0] - 1
+    out = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        total = 0
+        for slot in range(indptr[v], indptr[v + 1]):
+            total += values[indices[slot]]
+        out[v] = total
+    return out
+
+
+def neighbour_sums_csr(indptr: IntArray, indices: I32, values: IntArray) -> IntArray:
+    """For every node, the sum of ``values`` over its neighbours (A @ values). O(slots)."""
+    return _neighbour_sums(_i64(indptr), _i32(indices), _i64(values))
+
+
+# -- unique reach ----------------------------------------------------------------------------
+
+
+@_jit
+def _unique_reach(indptr: IntArray, indices: I32, core: BoolArray, hops: int) -> IntArray:
+    n = indptr.shape[0] - 1
+    first = np.full(n, -1, dtype=np.int64)
+    second = np.full(n, -1, dtype=np.int64)
+    # (node, source) labels acquired at the previous level; each node acquires at most two
+    cur_node = np.empty(2 * n, dtype=np.int64)
+    cur_src = np.empty(2 * n, dtype=np.int64)
+    nxt_node = np.empty(2 * n, dtype=np.int64)
+    nxt_src = np.empty(2 * n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if core[v]:
+            first[v] = v
+            cur_node[size] = v
+            cur_src[size] = v
+            size += 1
+    for _ in range(hops):
+        if size == 0:
+            break
+        nxt = 0
+        for i in range(size):
+            x, src = cur_node[i], cur_src[i]
+            for slot in range(indptr[x], indptr[x + 1]):
+                y = indices[slot]
+                if second[y] >= 0 or first[y] == src:
+                    continue
+                if first[y] < 0:
+                    first[y] = src
+                else:
+                    second[y] = src
+                nxt_node[nxt] = y
+                nxt_src[nxt] = src
+                nxt += 1
+        cur_node, nxt_node = nxt_node, cur_node
+        cur_src, nxt_src = nxt_src, cur_src
+        size = nxt
+    unique = np.zeros(n, dtype=np.int64)
+    for v in range(n):
+        if not core[v] and first[v] >= 0 and second[v] < 0:
+            unique[first[v]] += 1
+    return unique
+
+
+def unique_reach_csr(indptr: IntArray, indices: I32, core: BoolArray, hops: int) -> IntArray:
+    """For each core node, how many nodes outside the core only it reaches within ``hops``.
+
+    A multi-source breadth-first search from the whole core in which every node keeps at most
+    two distinct sources, the first two to arrive (see ``connectivity.unique_reach`` for why
+    that is exact). Each node passes each kept source on once: O(nodes + slots) per search.
+    """
+    return _unique_reach(_i64(indptr), _i32(indices), _bool(core), int(hops))
 
 
 # -- single points of failure ----------------------------------------------------------------
@@ -859,6 +935,8 @@ def warm_up() -> None:
     core = np.array([True, False, False])
     component_labels_csr(indptr, indices)
     within_hops_csr(indptr, indices, core, 1)
+    neighbour_sums_csr(indptr, indices, np.ones(3, dtype=np.int64))
+    unique_reach_csr(indptr, indices, core, 2)
     spof_cut_off_csr(indptr, indices, core)
     greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
     ball_cover_exact(indptr, indices, 2, core, core.copy(), 1, 0.5)

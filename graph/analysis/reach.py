@@ -45,6 +45,7 @@ from graph.analysis.kernels import (
     ball_cover,
     ball_cover_exact,
     greedy_closed_cover,
+    neighbour_sums_csr,
     within_hops_csr,
 )
 from graph.analysis.options import AnalysisOptions
@@ -263,7 +264,8 @@ def _greedy(
         return _GreedyRun(
             nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
         )
-    ball_size = _ball_sizes(graph, hops)
+    components = component_labels(graph)
+    ball_size = _ball_sizes(graph, hops, components)
     if float(ball_size.sum()) <= _EXACT_BALLS_PER_TIE * (graph.n + graph.indices.shape[0]):
         reached = within_hops(graph, core, hops)
         before = int(np.count_nonzero(reached))
@@ -273,7 +275,7 @@ def _greedy(
         return _GreedyRun(
             nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
         )
-    return _BallGreedy(graph, core, hops, ball_size).run(min_additions, target)
+    return _BallGreedy(graph, core, hops, ball_size, components).run(min_additions, target)
 
 
 def _share(part: int, whole: int, n: int) -> float:
@@ -304,7 +306,12 @@ class _BallGreedy:
     """
 
     def __init__(
-        self, graph: CompactGraph, core: BoolArray, hops: int, ball_size: IntArray
+        self,
+        graph: CompactGraph,
+        core: BoolArray,
+        hops: int,
+        ball_size: IntArray,
+        components: tuple[IntArray, int],
     ) -> None:
         if hops < 2:
             raise ValueError("the ball greedy is for two hops or more")
@@ -318,7 +325,7 @@ class _BallGreedy:
         self._ball_size = ball_size  # bounds of |{v} ∪ ball(v)| (``_ball_sizes``)
         self._closed_hops: csr_array | None = None  # adjacency plus identity, built when needed
         self.heap = np.flatnonzero(~core).astype(np.int64)
-        self.key = np.ascontiguousarray(self._first_bounds(unreached), dtype=np.int64)
+        self.key = np.ascontiguousarray(self._first_bounds(unreached, components), dtype=np.int64)
         self.version = np.full(graph.n, self.reached_before, dtype=np.int64)
         self.exact = np.zeros(graph.n, dtype=bool)
         refresh_cost = graph.n + int(self._ball_size[~self.reached].sum())
@@ -403,7 +410,7 @@ class _BallGreedy:
             gains += np.diff(cover.indptr)
         return gains
 
-    def _first_bounds(self, unreached: IntArray) -> IntArray:
+    def _first_bounds(self, unreached: IntArray, components: tuple[IntArray, int]) -> IntArray:
         """Upper bounds of every person's gain from the start, for more than one hop.
 
         The number of walks of length <= hops from v ending at an unreached person, each level
@@ -411,17 +418,18 @@ class _BallGreedy:
         length d), and at most the number of unreached people in v's component.
         """
         graph = self.graph
-        labels, count = component_labels(graph)
+        labels, count = components
         bound = np.bincount(labels, weights=unreached, minlength=count).astype(np.int64)[labels]
         if self.hops > _WALK_BOUND_MAX_HOPS:
             return bound
         return np.minimum(bound, _walks(graph, unreached, self.hops))
 
 
-def _ball_sizes(graph: CompactGraph, hops: int) -> IntArray:
+def _ball_sizes(graph: CompactGraph, hops: int, components: tuple[IntArray, int]) -> IntArray:
     """An upper bound of |{v} ∪ ball(v)| for every person: walks of length <= hops, capped
-    at the component's size (the size alone beyond a few hops)."""
-    labels, count = component_labels(graph)
+    at the size of their component (``components``: labels and count; the size alone beyond a
+    few hops)."""
+    labels, count = components
     size = np.bincount(labels, minlength=count).astype(np.int64)[labels]
     if hops > _WALK_BOUND_MAX_HOPS:
         return size
@@ -442,6 +450,5 @@ def _walks(graph: CompactGraph, ends: IntArray, hops: int) -> IntArray:
 
 
 def _neighbour_sums(graph: CompactGraph, values: IntArray) -> IntArray:
-    """For every person, the sum of ``values`` over their neighbours (a sparse product)."""
-    sums = np.concatenate(([0], np.cumsum(values[graph.indices], dtype=np.int64)))
-    return sums[graph.indptr[1:]] - sums[graph.indptr[:-1]]
+    """For every person, the sum of ``values`` over their neighbours (compiled, O(ties))."""
+    return neighbour_sums_csr(graph.indptr, graph.indices, values)
