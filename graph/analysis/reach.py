@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_array, identity
+from scipy.sparse import csr_array
 
 from graph.analysis.connectivity import check_mask, component_labels
 from graph.analysis.kernels import (
@@ -386,12 +386,17 @@ class _BallGreedy:
             flags = (~self.reached).astype(np.int64)
             return flags + _neighbour_sums(graph, flags)
         if self._closed_hops is None:
+            # A + I: each row gets its own node in front (rows need not be sorted for products)
             n = graph.n
-            adjacency = csr_array(
-                (np.ones(graph.indices.shape[0], dtype=np.float32), graph.indices, graph.indptr),
+            rows = np.arange(n, dtype=np.int64)
+            self._closed_hops = csr_array(
+                (
+                    np.ones(graph.indices.shape[0] + n, dtype=np.float32),
+                    np.insert(graph.indices, graph.indptr[:-1], rows.astype(np.int32)),
+                    graph.indptr + np.arange(n + 1, dtype=np.int64),
+                ),
                 shape=(n, n),
             )
-            self._closed_hops = csr_array(adjacency + identity(n, dtype=np.float32, format="csr"))
         step = self._closed_hops
         gains = np.zeros(graph.n, dtype=np.int64)
         sizes = np.cumsum(self._ball_size[unreached])
