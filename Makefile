@@ -1,12 +1,20 @@
-.PHONY: demo test bench install
+.PHONY: demo report test bench install
 
-# Install movemap and run the main job on the embedded SQLite default: a demo constituency, analysed.
+# Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
+# constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
+PORT ?= 8000
 demo:
 	scripts/bootstrap
-	.venv/bin/movemap demo
+	.venv/bin/movemap serve --demo --port $(PORT)
+
+# The same demo as a report in the terminal.
+report:
+	scripts/bootstrap
+	.venv/bin/movemap list | grep -q '^demo ' || .venv/bin/movemap demo
 	.venv/bin/movemap analyse demo
 
-# Install everything the tests need and run them (lint, types, tests).
+# Install everything the tests need (Python packages, Debian's chromium, axe-core) and run them:
+# ruff, mypy and pytest, browser tests included.
 test:
 	scripts/test
 
