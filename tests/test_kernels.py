@@ -313,9 +313,10 @@ def test_unique_reach_along_a_long_path_with_a_member_at_each_end() -> None:
 def test_spof_cut_off_equals_brute_force_removal(seed: int, share: float) -> None:
     adj = random_graph(seed)
     core = random_mask(len(adj), share, seed)
-    got = spof_cut_off_csr(*csr(adj), core)
+    got, labels, count = spof_cut_off_csr(*csr(adj), core)
     core_set = set(np.flatnonzero(core).tolist())
     assert got.tolist() == ref_spof_brute_force(adj, core_set)
+    assert labels.tolist() == ref_components(adj) and count == max(labels, default=-1) + 1
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -325,18 +326,20 @@ def test_spof_cut_off_equals_the_python_tarjan_on_larger_graphs(seed: int) -> No
     edges = [(int(a), int(b)) for a, b in rng.integers(0, n, size=(int(n * (0.6 + seed / 4)), 2))]
     adj = from_edges(n, edges)
     core = random_mask(n, 0.02, seed)
-    got = spof_cut_off_csr(*csr(adj), core)
+    got, labels, _ = spof_cut_off_csr(*csr(adj), core)
     assert got.tolist() == ref_spof_tarjan(adj, set(np.flatnonzero(core).tolist()))
+    assert labels.tolist() == ref_components(adj)
 
 
 def test_spof_cut_off_of_a_path_of_30000_with_the_core_at_one_end() -> None:
     n = 30_000
     core = np.zeros(n, dtype=bool)
     core[0] = True
-    got = spof_cut_off_csr(*csr(path(n)), core)
+    got, labels, count = spof_cut_off_csr(*csr(path(n)), core)
     assert np.array_equal(got, np.concatenate(([0], np.arange(n - 2, -1, -1))))
+    assert count == 1 and not labels.any()
     core[-1] = True  # a core member at each end: each inner person cuts nobody off
-    assert not spof_cut_off_csr(*csr(path(n)), core).any()
+    assert not spof_cut_off_csr(*csr(path(n)), core)[0].any()
 
 
 # -- greedy maximum coverage -------------------------------------------------------------------

@@ -37,6 +37,7 @@ __all__ = [
     "component_labels",
     "neighbours_of",
     "spof_cut_off",
+    "spof_cut_off_and_components",
     "unique_reach",
     "unreached_components",
 ]
@@ -132,7 +133,18 @@ def spof_cut_off(graph: CompactGraph, core: BoolArray) -> IntArray:
     core = check_mask(graph, core)
     if graph.n == 0 or not core.any():
         return np.zeros(graph.n, dtype=np.int64)
-    return spof_cut_off_csr(graph.indptr, graph.indices, core)
+    return spof_cut_off_csr(graph.indptr, graph.indices, core)[0]
+
+
+def spof_cut_off_and_components(
+    graph: CompactGraph, core: BoolArray
+) -> tuple[IntArray, tuple[IntArray, int]]:
+    """``spof_cut_off`` and ``component_labels`` from the one depth-first search."""
+    core = check_mask(graph, core)
+    if graph.n == 0:
+        return np.zeros(0, dtype=np.int64), (np.zeros(0, dtype=np.int64), 0)
+    cut, labels, count = spof_cut_off_csr(graph.indptr, graph.indices, core)
+    return cut, (labels, count)
 
 
 def unique_reach(graph: CompactGraph, core: BoolArray, hops: int) -> IntArray:

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from graph.analysis.connectivity import component_labels, spof_cut_off, unique_reach
+from graph.analysis.connectivity import spof_cut_off_and_components, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
 from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
@@ -129,6 +129,7 @@ def _find_gaps(
 ) -> list[Gap]:
     core = graph.core_mask
     pairs = _pair_ties(graph)
+    cut, components = spof_cut_off_and_components(channels, core)
     gaps = [
         *_group_missing(graph),
         *_group_imbalance(graph, options),
@@ -139,8 +140,8 @@ def _find_gaps(
         *_core_lacks_lived_experience(graph, core, options),
         *_groups_unconnected(graph, pairs),
         *_flow_of_value_gaps(pairs, options),
-        *_single_points_of_failure(graph, channels, core, options),
-        *_unreached_components(graph, channels, core, options),
+        *_single_points_of_failure(graph, cut, core, options),
+        *_unreached_components(graph, channels, components, core, options),
         *_core_centralised(graph, channels, core, reach, options),
         *_lone_wolves(graph, roles, options),
         *_group_unreached(reach, options),
@@ -543,7 +544,7 @@ def _flow_of_value_gaps(pairs: tuple[IntArray, IntArray], options: AnalysisOptio
 
 
 def _single_points_of_failure(
-    graph: CompactGraph, channels: CompactGraph, core: BoolArray, options: AnalysisOptions
+    graph: CompactGraph, cut: IntArray, core: BoolArray, options: AnalysisOptions
 ) -> list[Gap]:
     """A person whose departure cuts at least ``spof_min_cut_off`` people off from the core.
 
@@ -553,7 +554,6 @@ def _single_points_of_failure(
     """
     if graph.n == 0 or not core.any():
         return []
-    cut = np.asarray(spof_cut_off(channels, core), dtype=np.int64)
     hit = np.flatnonzero(cut >= options.spof_min_cut_off)
     order = hit[np.lexsort((hit, -cut[hit]))].tolist()
     gaps = []
@@ -581,7 +581,11 @@ def _single_points_of_failure(
 
 
 def _unreached_components(
-    graph: CompactGraph, channels: CompactGraph, core: BoolArray, options: AnalysisOptions
+    graph: CompactGraph,
+    channels: CompactGraph,
+    components: tuple[IntArray, int],
+    core: BoolArray,
+    options: AnalysisOptions,
 ) -> list[Gap]:
     """Parts of the map (people connected to each other) with nobody from the core in them.
 
@@ -591,7 +595,7 @@ def _unreached_components(
     after them (medium from 5% of everyone, else low). ``total_components`` and
     ``total_people`` count every unreached part, isolated people included.
     """
-    labels, count = component_labels(channels)
+    labels, count = components  # of the channels
     if count == 0:
         return []
     sizes = np.bincount(labels, minlength=count)

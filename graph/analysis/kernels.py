@@ -211,7 +211,9 @@ def unique_reach_csr(indptr: IntArray, indices: I32, core: BoolArray, hops: int)
 
 
 @_jit
-def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
+def _spof_cut_off(
+    indptr: IntArray, indices: I32, core: BoolArray
+) -> tuple[IntArray, IntArray, int]:
     n = indptr.shape[0] - 1
     # int32 node arrays (people and counts below 2**31): half the memory traffic of int64
     disc = np.full(n, -1, dtype=np.int32)
@@ -222,20 +224,24 @@ def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
     sep_size = np.zeros(n, dtype=np.int32)  # people in the child subtrees that fall off
     sep_core = np.zeros(n, dtype=np.int32)  # core members in them
     sep_cut = np.zeros(n, dtype=np.int32)  # people in those of them with no core member
-    root_of = np.empty(n, dtype=np.int32)
+    label = np.empty(n, dtype=np.int32)  # component, numbered by its smallest node (its root)
+    root_of_label = np.empty(n, dtype=np.int64)
     next_slot = indptr[:-1].copy()
     stack = np.empty(n, dtype=np.int64)
     for v in range(n):
         if core[v]:
             core_below[v] = 1
     timer = 0
+    count = 0
     for root in range(n):
         if disc[root] != -1:
             continue
         disc[root] = timer
         low[root] = timer
         timer += 1
-        root_of[root] = root
+        label[root] = count
+        root_of_label[count] = root
+        count += 1
         stack[0] = root
         top = 1
         while top > 0:
@@ -255,7 +261,7 @@ def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
             low[v] = low_v
             if child >= 0:
                 parent[child] = v
-                root_of[child] = root
+                label[child] = count - 1
                 disc[child] = timer
                 low[child] = timer
                 timer += 1
@@ -277,17 +283,19 @@ def _spof_cut_off(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
                     sep_cut[p] += size[v]
     cut = np.zeros(n, dtype=np.int64)
     for v in range(n):
-        r = root_of[v]
+        r = root_of_label[label[v]]
         rest_of_core = core_below[r] - (1 if core[v] else 0)
         if rest_of_core == 0:
             continue  # nobody here was connected to the rest of the core
         remainder_size = size[r] - 1 - sep_size[v]
         remainder_core = rest_of_core - sep_core[v]
         cut[v] = sep_cut[v] + (remainder_size if remainder_core == 0 else 0)
-    return cut
+    return cut, label.astype(np.int64), count
 
 
-def spof_cut_off_csr(indptr: IntArray, indices: I32, core: BoolArray) -> IntArray:
+def spof_cut_off_csr(
+    indptr: IntArray, indices: I32, core: BoolArray
+) -> tuple[IntArray, IntArray, int]:
     """For every node v, how many others lose their connection to the rest of the core
     without v (see ``connectivity.spof_cut_off`` for the definition).
 
@@ -295,8 +303,12 @@ def spof_cut_off_csr(indptr: IntArray, indices: I32, core: BoolArray) -> IntArra
     subtree c of v with ``low[c] >= disc[v]`` falls off when v is removed, and the rest of v's
     component (its ancestors' side) is one more piece; a piece without a core member is cut
     off, provided v's component holds a core member other than v. O(nodes + slots).
+
+    Returns the cut-off counts and, found on the way, the components as
+    ``component_labels_csr`` numbers them (labels and count).
     """
-    return _spof_cut_off(_i64(indptr), _i32(indices), _bool(core))
+    cut, labels, count = _spof_cut_off(_i64(indptr), _i32(indices), _bool(core))
+    return cut, labels, int(count)
 
 
 # -- the greedy maximum coverage, one hop ----------------------------------------------------
