@@ -741,9 +741,16 @@ def random_tie(rng: random.Random, ids: list[str]) -> Relationship:
                         since=rng.choice([None, date(2020, 1, rng.randint(1, 28))]))
 
 
+@pytest.fixture(params=[10, 1], ids=["chunks-of-1024", "chunks-of-2"])
+def chunk_bits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The SQLite store's chunk size, also tiny, so that ties cross many chunk rows."""
+    monkeypatch.setattr(sqlite_module, "CHUNK_BITS", request.param)
+    return int(request.param)
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_random_writes_keep_the_stored_graph_equal_to_the_records(
-    store: GraphStore, seed: int
+    store: GraphStore, seed: int, chunk_bits: int
 ) -> None:
     rng = random.Random(seed)
     model = Model()
@@ -820,25 +827,39 @@ def merge_rows(a: Relationship, b: Relationship) -> Relationship:
 
 
 def assert_incoming_rows_mirror_the_ties(store: SQLiteStore) -> None:
-    """``ties_in`` lists, for every person, exactly who has a tie to them (and no empty rows)."""
+    """``ties_in`` holds exactly the ties of ``ties`` seen from the target; every chunk row
+    holds only keys of its chunk and of its constituency, sorted, and no row is empty."""
     conn = store._conn
-    forward: set[tuple[int, int]] = set()
-    for source, targets, trust, since in conn.execute("SELECT * FROM ties"):
-        assert len(targets) == 8 * len(trust) > 0
+    bits = sqlite_module.CHUNK_BITS
+    owner = dict(conn.execute("SELECT pk, constituency_id FROM people"))
+    forward: set[tuple[int, int, int]] = set()
+    for cid, chunk, source, target, trust, since in conn.execute(
+        "SELECT constituency_id, chunk, source, target, trust, since FROM ties"
+    ):
+        sources = np.frombuffer(source, dtype="<i8")
+        targets = np.frombuffer(target, dtype="<i8")
+        assert len(source) == len(target) == 8 * len(trust) > 0
         assert since == b"" or len(since) == 4 * len(trust)
-        ends = np.frombuffer(targets, dtype="<i8")
-        assert (np.diff(ends) > 0).all()
-        forward.update((int(t), source) for t in ends)
-    backward: set[tuple[int, int]] = set()
-    for target, sources in conn.execute("SELECT * FROM ties_in"):
-        ends = np.frombuffer(sources, dtype="<i8")
-        assert ends.shape[0] > 0 and (np.diff(ends) > 0).all()
-        backward.update((target, int(s)) for s in ends)
+        assert (sources >> bits == chunk).all()
+        keys = (sources << 32) | targets
+        assert (np.diff(keys) > 0).all()
+        assert all(owner[int(s)] == owner[int(t)] == cid for s, t in zip(sources, targets, strict=True))
+        forward.update((cid, int(s), int(t)) for s, t in zip(sources, targets, strict=True))
+    backward: set[tuple[int, int, int]] = set()
+    for cid, chunk, target, source in conn.execute(
+        "SELECT constituency_id, chunk, target, source FROM ties_in"
+    ):
+        targets = np.frombuffer(target, dtype="<i8")
+        sources = np.frombuffer(source, dtype="<i8")
+        assert targets.shape[0] == sources.shape[0] > 0
+        assert (targets >> bits == chunk).all()
+        assert (np.diff((targets << 32) | sources) > 0).all()
+        backward.update((cid, int(s), int(t)) for t, s in zip(targets, sources, strict=True))
     assert forward == backward
 
 
 def test_sqlite_bulk_import_spilled_to_files_equals_one_in_memory(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bits: int
 ) -> None:
     rng = random.Random(7)
     people = [random_person(rng, f"p{i}") for i in range(300)]
@@ -868,7 +889,9 @@ def test_sqlite_bulk_import_spilled_to_files_equals_one_in_memory(
 # -- SQLite schema migrations ----------------------------------------------------------------
 
 
-def test_sqlite_version_1_store_is_migrated_with_its_relationships(tmp_path: Path) -> None:
+def test_sqlite_version_1_store_is_migrated_with_its_relationships(
+    tmp_path: Path, chunk_bits: int
+) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -915,5 +938,31 @@ def test_sqlite_version_1_store_is_migrated_with_its_relationships(tmp_path: Pat
         assert "relationships" not in tables
         store.delete_person("bay", "b")
         assert_incoming_rows_mirror_the_ties(store)
+    finally:
+        store.close()
+
+
+def test_sqlite_attrs_written_with_a_person_equal_what_the_migration_computes(
+    tmp_store_url: str,
+) -> None:
+    rng = random.Random(5)
+    store = SQLiteStore(tmp_store_url)
+    try:
+        people = [Person(**{**random_person(rng, f"p{i}").model_dump(),
+            "other_groups": tuple(rng.sample(["people", "givers_of_service",
+                                              "system_leaders"], rng.randint(0, 3))),
+            "formal_power": rng.randint(0, 3), "informal_power": rng.randint(0, 3),
+            "lived_experience": rng.random() < 0.5,
+            "engagement": rng.choice(["unengaged", "aware", "supporting", "contributing",
+                                      "leading"]),
+            "role": rng.choice([None, "lone_wolf", "mobiliser", "organiser"]),
+            "joined": rng.choice([None, date(1900, 1, 1), date(1969, 12, 31), date(2024, 2, 29),
+                                  date(9999, 12, 31), date(1, 1, 1)]),
+        }) for i in range(300)]  # built anew so that the model checks the values
+        store.import_records("bay", people, [])
+        rows = store._conn.execute(f"SELECT attrs, {sqlite_module._ATTRS_SQL} FROM people")
+        pairs = rows.fetchall()
+        assert len(pairs) == 300
+        assert all(stored == computed for stored, computed in pairs)
     finally:
         store.close()

@@ -10,15 +10,17 @@ Design notes:
   movemap is refused rather than damaged.
 * People are rows with an integer key ``pk``. Upserts are one ``INSERT … ON CONFLICT DO UPDATE
   … WHERE <a column differs>`` per row, so an identical row is not written and ``changes()``
-  counts exactly the added and updated rows.
-* Relationships are stored per person, not per tie (schema version 2): the ``ties`` row of a
-  person holds all their recorded relationships as packed arrays (target keys ascending, one
-  trust byte each, the ``since`` days), and the ``ties_in`` row lists who has a relationship to
-  them, so removing a person finds every row to fix without a scan. A million people with ten
-  million ties are then two million rows: an import writes them in seconds and ``load_graph``
-  reads them straight into numpy arrays. Writes are set operations on those arrays (added,
-  updated and unchanged are counted exactly as a row per tie would count them). Bulk imports
-  sort the ties by person in buckets that spill to temporary files, so memory stays bounded.
+  counts exactly the added and updated rows. ``attrs`` packs what the analysis needs of the
+  other columns into one integer, written with the row.
+* Relationships are not a row per tie (schema version 2): a ``ties`` row holds every
+  relationship recorded from the people of one chunk of keys (``pk >> CHUNK_BITS``, 1024
+  keys) as packed arrays (source, target, one trust byte, ``since`` days), and ``ties_in``
+  holds the same pairs by target, so removing a person finds every row to fix without a scan.
+  A million people with ten million ties are then about two thousand rows: an import writes
+  them in seconds and ``load_graph`` reads them straight into numpy arrays. Writes are set
+  operations on the arrays of the chunks they touch; added, updated and unchanged are counted
+  exactly as a row per tie would count them. Bulk imports sort the ties by chunk in buckets
+  that spill to temporary files, so memory stays bounded.
 * ``load_graph`` reads columns straight into numpy arrays (no ``Person`` or ``Relationship``
   per row) and builds the ``CompactGraph`` with ``from_arrays``.
 
@@ -84,6 +86,7 @@ SPILL_BYTES = 64 * 2**20
 """Sorted buckets beyond this many bytes move to temporary files."""
 
 _APPLICATION_ID = 0x6D6D6170  # "mmap": marks a SQLite file as a movemap store
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
 I64 = npt.NDArray[np.int64]
 Records = npt.NDArray[np.void]
@@ -132,46 +135,68 @@ _V1_SCHEMA = """
     ) WITHOUT ROWID;
 """
 
+CHUNK_BITS = 10
+"""Ties are stored in chunks: the ties of people whose keys share ``pk >> CHUNK_BITS``."""
+
 _TIES_SCHEMA = """
-    -- all the relationships recorded from one person (the source), as packed little-endian
-    -- arrays of equal length, ordered by target: targets int64 people.pk, trust one byte each
-    -- (relational | functional << 2 | flow_of_value << 4 | recruited << 6), since int32 days
-    -- after 1970-01-01 (-2**31 for none; an empty blob when no tie has a date)
+    -- the relationships recorded from the people of one chunk of keys (source pk >> 10), as
+    -- packed little-endian arrays of equal length ordered by (source, target): source and
+    -- target int64 people.pk, trust one byte each (relational | functional << 2
+    -- | flow_of_value << 4 | recruited << 6), since int32 days after 1970-01-01 (-2**31 for
+    -- none; an empty blob when no tie of the chunk has a date)
     CREATE TABLE ties (
-        source_pk INTEGER PRIMARY KEY REFERENCES people(pk) ON DELETE CASCADE,
-        targets BLOB NOT NULL,
+        constituency_id INTEGER NOT NULL REFERENCES constituencies(id) ON DELETE CASCADE,
+        chunk INTEGER NOT NULL,
+        source BLOB NOT NULL,
+        target BLOB NOT NULL,
         trust BLOB NOT NULL,
-        since BLOB NOT NULL
+        since BLOB NOT NULL,
+        PRIMARY KEY (constituency_id, chunk)
     );
-    -- who has recorded a relationship to this person: sources int64 people.pk, ascending
+    -- the same ties seen from the other end (target pk >> 10): who has a relationship to the
+    -- people of one chunk, ordered by (target, source)
     CREATE TABLE ties_in (
-        target_pk INTEGER PRIMARY KEY REFERENCES people(pk) ON DELETE CASCADE,
-        sources BLOB NOT NULL
+        constituency_id INTEGER NOT NULL REFERENCES constituencies(id) ON DELETE CASCADE,
+        chunk INTEGER NOT NULL,
+        target BLOB NOT NULL,
+        source BLOB NOT NULL,
+        PRIMARY KEY (constituency_id, chunk)
     );
 """
 
 
 def _migrate_to_ties(conn: sqlite3.Connection) -> None:
-    """Version 2: relationships move from a row per tie to the per-person ``ties`` arrays."""
+    """Version 2: relationships move from a row per tie to the chunked ``ties`` arrays, and
+    people get ``attrs`` (see ``_ATTRS_SQL``)."""
     for statement in _statements(_TIES_SCHEMA):
         conn.execute(statement)
-    cursor = conn.execute(
-        f"""
-        SELECT source_pk, target_pk,
-               relational | (functional << 2) | (flow_of_value << 4) | (recruited << 6),
-               {_day_sql("since")}
-        FROM relationships ORDER BY source_pk, target_pk
-        """
-    )
-    for chunk in _grouped_chunks(cursor, 4):
-        ties = _Ties(chunk[:, 0], chunk[:, 1], chunk[:, 2].astype(np.uint8),
-                     chunk[:, 3].astype(np.int32))
-        conn.executemany(_TIES_UPSERT, _encode_ties(ties))
-    cursor = conn.execute(
-        "SELECT target_pk, source_pk FROM relationships ORDER BY target_pk, source_pk"
-    )
-    for chunk in _grouped_chunks(cursor, 2):
-        conn.executemany(_INCOMING_UPSERT, _encode_incoming(chunk[:, 0], chunk[:, 1]))
+    conn.execute("ALTER TABLE people ADD COLUMN attrs INTEGER NOT NULL DEFAULT 0")
+    conn.execute(f"UPDATE people SET attrs = {_ATTRS_SQL}")
+    for (cid,) in conn.execute("SELECT id FROM constituencies").fetchall():
+        cursor = conn.execute(
+            f"""
+            SELECT r.source_pk >> {CHUNK_BITS}, r.source_pk, r.target_pk,
+                   r.relational | (r.functional << 2) | (r.flow_of_value << 4)
+                   | (r.recruited << 6), {_day_sql("r.since")}
+            FROM people p JOIN relationships r ON r.source_pk = p.pk
+            WHERE p.constituency_id = ? ORDER BY r.source_pk, r.target_pk
+            """,
+            (cid,),
+        )
+        for chunk in _grouped_chunks(cursor, 5):
+            ties = _Ties(chunk[:, 1], chunk[:, 2], chunk[:, 3].astype(np.uint8),
+                         chunk[:, 4].astype(np.int32))
+            conn.executemany(_TIES_UPSERT, _encode_ties(cid, ties))
+        cursor = conn.execute(
+            f"""
+            SELECT r.target_pk >> {CHUNK_BITS}, r.target_pk, r.source_pk
+            FROM people p JOIN relationships r ON r.target_pk = p.pk
+            WHERE p.constituency_id = ? ORDER BY r.target_pk, r.source_pk
+            """,
+            (cid,),
+        )
+        for chunk in _grouped_chunks(cursor, 3):
+            conn.executemany(_INCOMING_UPSERT, _encode_incoming(cid, chunk[:, 1], chunk[:, 2]))
     conn.execute("DROP TABLE relationships")
 
 
@@ -197,13 +222,15 @@ _PERSON_COLUMNS = (
 )
 
 _TIES_UPSERT = (
-    "INSERT INTO ties (source_pk, targets, trust, since) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT (source_pk) DO UPDATE SET targets = excluded.targets, "
-    "trust = excluded.trust, since = excluded.since"
+    "INSERT INTO ties (constituency_id, chunk, source, target, trust, since) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (constituency_id, chunk) DO UPDATE SET "
+    "source = excluded.source, target = excluded.target, trust = excluded.trust, "
+    "since = excluded.since"
 )
 _INCOMING_UPSERT = (
-    "INSERT INTO ties_in (target_pk, sources) VALUES (?, ?) "
-    "ON CONFLICT (target_pk) DO UPDATE SET sources = excluded.sources"
+    "INSERT INTO ties_in (constituency_id, chunk, target, source) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (constituency_id, chunk) DO UPDATE SET target = excluded.target, "
+    "source = excluded.source"
 )
 
 _RECORD = np.dtype([("seq", "<i8"), ("source", "<i8"), ("target", "<i8"), ("trust", "u1"),
@@ -213,9 +240,14 @@ _PAIR = np.dtype([("target", "<i8"), ("source", "<i8")])
 """A (target, source) pair on its way into ``ties_in``."""
 
 _NO_DATE_BYTES = np.array([NO_DATE], dtype="<i4").tobytes()
-_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _MAX_PK = 2**31 - 1
 _FAR_DAY = np.iinfo(np.int64).max
+
+
+def _day_sql(column: str) -> str:
+    """Days since 1970-01-01 of an ISO date column, ``NO_DATE`` when NULL."""
+    return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NO_DATE})"
+
 
 
 def _sql_case(column: str, mapping: Sequence[tuple[str, int]], default: int) -> str:
@@ -231,19 +263,19 @@ _MEMBER_OF_SQL = "(" + " | ".join(
 ) + ")"
 _ENGAGEMENT_SQL = _sql_case("engagement", [(e.value, e.rank) for e in Engagement], 0)
 _ROLE_SQL = _sql_case("role", [(r.value, r.index) for r in Role], -1)
-# the small attributes of a person in one integer, so that loading makes one Python int per
-# person rather than eight (bits: group + 1: 0-1, member_of: 2-4, formal_power: 5-6,
-# informal_power: 7-8, lived_experience: 9, engagement: 10-12, declared role + 1: 13-14)
-_PACKED_PERSON_SQL = (
+# ``people.attrs``: what the analysis needs of a person's columns in one integer, written
+# with the row (``_people_attrs``), so that loading reads one number per person and computes
+# nothing per row. Bits: group index + 1: 0-1, member_of: 2-4, formal_power: 5-6,
+# informal_power: 7-8, lived_experience: 9, engagement rank: 10-12, declared role index + 1:
+# 13-14, joined (days after 1970-01-01) - NO_DATE: 16-47. This SQL computes the same from the
+# columns (used by the migration that adds the column).
+_ATTRS_SQL = (
     f"(({_GROUP_INDEX_SQL} + 1) | ({_MEMBER_OF_SQL} << 2) | (formal_power << 5) "
     f"| (informal_power << 7) | (lived_experience << 9) | ({_ENGAGEMENT_SQL} << 10) "
-    f"| (({_ROLE_SQL} + 1) << 13))"
+    f"| (({_ROLE_SQL} + 1) << 13) | (({_day_sql('joined')} - ({NO_DATE})) << 16))"
 )
 
 
-def _day_sql(column: str) -> str:
-    """Days since 1970-01-01 of an ISO date column, ``NO_DATE`` when NULL."""
-    return f"COALESCE(CAST(julianday({column}) - 2440587.5 AS INTEGER), {NO_DATE})"
 
 
 def _guard(method: Callable[Concatenate[SQLiteStore, _P], _T]) -> Callable[
@@ -277,6 +309,39 @@ def _segments_json(segments: tuple[str, ...]) -> str:
     return json.dumps(list(segments), ensure_ascii=False) if segments else "[]"
 
 
+_GROUP_INDEX = {g.value: g.index for g in GROUPS}
+_ENGAGEMENT_RANK = {e.value: e.rank for e in Engagement}
+_ROLE_INDEX = {"": -1, **{r.value: r.index for r in Role}}
+
+
+@lru_cache(maxsize=4096)
+def _member_bits(groups: tuple[str, ...]) -> int:
+    return sum(1 << _GROUP_INDEX[g] for g in set(groups))
+
+
+@lru_cache(maxsize=65536)
+def _day_of(text: str) -> int:
+    return NO_DATE if not text else date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
+
+
+def _people_attrs(batch: PeopleBatch) -> list[int]:
+    """``people.attrs`` of every person of a batch (see ``_ATTRS_SQL``), computed by column."""
+    group = np.fromiter(map(_GROUP_INDEX.__getitem__, batch.groups), np.int64, len(batch))
+    other = np.fromiter(map(_member_bits, batch.other_groups), np.int64, len(batch))
+    attrs = (
+        (group + 1) | ((other | (1 << group)) << 2)
+        | (np.asarray(batch.formal_power, dtype=np.int64) << 5)
+        | (np.asarray(batch.informal_power, dtype=np.int64) << 7)
+        | (np.asarray(batch.lived_experience, dtype=np.int64) << 9)
+        | (np.fromiter(map(_ENGAGEMENT_RANK.__getitem__, batch.engagement), np.int64,
+                       len(batch)) << 10)
+        | ((np.fromiter(map(_ROLE_INDEX.__getitem__, batch.roles), np.int64, len(batch)) + 1)
+           << 13)
+        | ((np.fromiter(map(_day_of, batch.joined), np.int64, len(batch)) - NO_DATE) << 16)
+    )
+    return attrs.tolist()
+
+
 def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
     """The rows ``_PEOPLE_UPSERT`` takes (``role`` and ``joined`` ``''`` become NULL in SQL)."""
     return zip(
@@ -284,6 +349,7 @@ def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
         map(_groups_json, batch.other_groups), batch.organisations,
         map(_segments_json, batch.segments), batch.formal_power, batch.informal_power,
         batch.lived_experience, batch.engagement, batch.roles, batch.joined,
+        _people_attrs(batch),
         strict=False,
     )
 
@@ -291,10 +357,10 @@ def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
 def _people_upsert_sql() -> str:
     columns = ", ".join(_PERSON_COLUMNS)
     marks = ", ".join(["?"] * (len(_PERSON_COLUMNS) - 2) + ["NULLIF(?, '')"] * 2)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _PERSON_COLUMNS[1:])
+    updates = ", ".join(f"{c} = excluded.{c}" for c in (*_PERSON_COLUMNS[1:], "attrs"))
     differs = " OR ".join(f"{c} IS NOT excluded.{c}" for c in _PERSON_COLUMNS[1:])
     return (
-        f"INSERT INTO people (constituency_id, {columns}) VALUES (?, {marks}) "
+        f"INSERT INTO people (constituency_id, {columns}, attrs) VALUES (?, {marks}, ?) "
         f"ON CONFLICT (constituency_id, id) DO UPDATE SET {updates} WHERE {differs}"
     )
 
@@ -386,20 +452,26 @@ class _Ties:
                      for f in ("source", "target", "trust", "since")))
 
 
-def _decode_ties(rows: Sequence[tuple[int, bytes, bytes, bytes]]) -> _Ties:
-    """The ties of some ``ties`` rows (source_pk, targets, trust, since), row by row."""
+def _decode_ties(rows: Sequence[tuple[bytes, bytes, bytes, bytes]]) -> _Ties:
+    """The ties of some ``ties`` rows (source, target, trust, since), in row order."""
     if not rows:
         return _Ties.empty()
-    counts = np.fromiter((len(r[2]) for r in rows), dtype=np.int64, count=len(rows))
-    sources = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
     return _Ties(
-        np.repeat(sources, counts),
+        np.frombuffer(b"".join([r[0] for r in rows]), dtype="<i8").astype(np.int64),
         np.frombuffer(b"".join([r[1] for r in rows]), dtype="<i8").astype(np.int64),
         np.frombuffer(b"".join([r[2] for r in rows]), dtype=np.uint8).copy(),
         np.frombuffer(
             b"".join([r[3] or _NO_DATE_BYTES * len(r[2]) for r in rows]), dtype="<i4"
         ).astype(np.int32),
     )
+
+
+def _decode_pairs(rows: Sequence[tuple[bytes, bytes]]) -> tuple[I64, I64]:
+    """The (first, second) pairs of some ``ties_in`` rows (target, source), in row order."""
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return (np.frombuffer(b"".join([r[0] for r in rows]), dtype="<i8").astype(np.int64),
+            np.frombuffer(b"".join([r[1] for r in rows]), dtype="<i8").astype(np.int64))
 
 
 def _unique(values: I64, *, ordered: bool = False) -> I64:
@@ -420,29 +492,33 @@ def _group_bounds(values: I64) -> tuple[list[int], list[int]]:
     return [0, *cuts], [*cuts, int(values.shape[0])]
 
 
-def _encode_ties(ties: _Ties) -> Iterator[tuple[int, bytes, bytes, bytes]]:
-    """``ties`` rows (source_pk, targets, trust, since) of sorted ties, one per source."""
+def _encode_ties(cid: int, ties: _Ties) -> Iterator[tuple[Any, ...]]:
+    """``ties`` rows of sorted ties, one per chunk of sources."""
     if not len(ties):
         return
-    starts, ends = _group_bounds(ties.source)
-    targets = ties.target.astype("<i8")
+    chunks = ties.source >> CHUNK_BITS
+    starts, ends = _group_bounds(chunks)
+    source = ties.source.astype("<i8")
+    target = ties.target.astype("<i8")
     since = ties.since.astype("<i4")
     dated = np.logical_or.reduceat(since != NO_DATE, starts).tolist()
-    for pk, start, end, has_date in zip(
-        ties.source[starts].tolist(), starts, ends, dated, strict=True
+    for chunk, start, end, has_date in zip(
+        chunks[starts].tolist(), starts, ends, dated, strict=True
     ):
-        yield (pk, targets[start:end].tobytes(), ties.trust[start:end].tobytes(),
-               since[start:end].tobytes() if has_date else b"")
+        yield (cid, chunk, source[start:end].tobytes(), target[start:end].tobytes(),
+               ties.trust[start:end].tobytes(), since[start:end].tobytes() if has_date else b"")
 
 
-def _encode_incoming(target: I64, source: I64) -> Iterator[tuple[int, bytes]]:
-    """``ties_in`` rows (target_pk, sources) of pairs sorted by (target, source)."""
+def _encode_incoming(cid: int, target: I64, source: I64) -> Iterator[tuple[Any, ...]]:
+    """``ties_in`` rows of pairs sorted by (target, source), one per chunk of targets."""
     if not target.shape[0]:
         return
-    starts, ends = _group_bounds(target)
-    sources = source.astype("<i8")
-    for pk, start, end in zip(target[starts].tolist(), starts, ends, strict=True):
-        yield pk, sources[start:end].tobytes()
+    chunks = target >> CHUNK_BITS
+    starts, ends = _group_bounds(chunks)
+    target = target.astype("<i8")
+    source = source.astype("<i8")
+    for chunk, start, end in zip(chunks[starts].tolist(), starts, ends, strict=True):
+        yield cid, chunk, target[start:end].tobytes(), source[start:end].tobytes()
 
 
 def _grouped_chunks(cursor: sqlite3.Cursor, width: int, size: int = 200_000) -> Iterator[I64]:
@@ -460,24 +536,28 @@ def _grouped_chunks(cursor: sqlite3.Cursor, width: int, size: int = 200_000) -> 
 
 
 class _Buckets:
-    """Records partitioned by ranges of one key column, kept in the order they were added.
+    """Records partitioned by ranges of chunks (a key column ``>> CHUNK_BITS``), each bucket
+    in the order the records were added.
 
     Up to ``SPILL_BYTES`` stay in memory; beyond that every bucket moves to its own temporary
     file, so a bulk import holds one bucket at a time, not the whole input.
     """
 
-    def __init__(self, dtype: np.dtype[Any], field: str, lo: int, hi: int, count: int) -> None:
+    def __init__(
+        self, dtype: np.dtype[Any], field: str, chunks: tuple[int, int], count: int
+    ) -> None:
         self.dtype = dtype
         self.field = field
-        self.lo = lo
-        self.span = max(1, hi - lo + 1)
+        self.chunks = chunks
+        self.lo = chunks[0]
+        self.span = max(1, chunks[1] - chunks[0] + 1)
         self.count = max(1, min(count, self.span))
         self.memory: list[list[Records]] = [[] for _ in range(self.count)]
         self.in_memory = 0
         self.folder: tempfile.TemporaryDirectory[str] | None = None
 
     def bucket_range(self, bucket: int) -> tuple[int, int]:
-        """The first and last key that go to ``bucket``."""
+        """The first and last chunk that go to ``bucket``."""
         first = self.lo + -(-bucket * self.span // self.count)
         last = self.lo + -(-(bucket + 1) * self.span // self.count) - 1
         return first, last
@@ -488,7 +568,8 @@ class _Buckets:
         if self.count == 1:
             self.memory[0].append(records)
         else:
-            bucket = ((records[self.field] - self.lo) * self.count) // self.span
+            chunk = records[self.field] >> CHUNK_BITS
+            bucket = ((chunk - self.lo) * self.count) // self.span
             order = np.argsort(bucket, kind="stable")
             ordered = records[order]
             bounds = np.searchsorted(bucket[order], np.arange(self.count + 1)).tolist()
@@ -776,8 +857,8 @@ class SQLiteStore:
             """
             SELECT c.name, c.description,
                    (SELECT count(*) FROM people p WHERE p.constituency_id = c.id),
-                   (SELECT coalesce(sum(length(t.trust)), 0) FROM people p
-                     JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = c.id),
+                   (SELECT coalesce(sum(length(t.trust)), 0) FROM ties t
+                     WHERE t.constituency_id = c.id),
                    (SELECT count(*) FROM expected_segments e WHERE e.constituency_id = c.id)
             FROM constituencies c ORDER BY c.name
             """
@@ -824,13 +905,7 @@ class SQLiteStore:
     def delete_constituency(self, name: str) -> None:
         with self.transaction():
             cid = self._constituency_id(name)
-            # every tie is between two people of the constituency: both rows of each go here
-            for table, column in (("ties", "source_pk"), ("ties_in", "target_pk")):
-                self._conn.execute(
-                    f"DELETE FROM {table} WHERE {column} IN "
-                    "(SELECT pk FROM people WHERE constituency_id = ?)",
-                    (cid,),
-                )
+            # its people, expected segments and ties go by cascade
             self._conn.execute("DELETE FROM constituencies WHERE id = ?", (cid,))
 
     @_guard
@@ -898,8 +973,7 @@ class SQLiteStore:
         return max(cursor.rowcount, 0)
 
     def _delete_people(self, pks: Sequence[int]) -> None:
-        """Remove people by key; their own ``ties``/``ties_in`` rows go by cascade (the caller
-        fixes the rows of the people they were tied to)."""
+        """Remove people by key (the caller removes their ties)."""
         for batch in _batches(pks):
             self._conn.executemany("DELETE FROM people WHERE pk = ?", [(pk,) for pk in batch])
 
@@ -928,7 +1002,8 @@ class SQLiteStore:
             ))
         return keys
 
-    def _pk_range(self, cid: int) -> tuple[int, int]:
+    def _chunk_range(self, cid: int) -> tuple[int, int]:
+        """The first and last chunk of the constituency's people keys."""
         lo, hi = self._conn.execute(
             "SELECT min(pk), max(pk) FROM people WHERE constituency_id = ?", (cid,)
         ).fetchone()
@@ -936,7 +1011,7 @@ class SQLiteStore:
             return 0, 0
         if hi > _MAX_PK:
             raise StoreError(f"the store {self.url!r} has more people keys than movemap supports")
-        return int(lo), int(hi)
+        return int(lo) >> CHUNK_BITS, int(hi) >> CHUNK_BITS
 
     @_guard
     def get_person(self, name: str, person_id: str) -> Person:
@@ -982,17 +1057,18 @@ class SQLiteStore:
     def delete_person(self, name: str, person_id: str) -> None:
         """Remove a person and every relationship they are part of."""
         with self.transaction():
-            pk = self._person_pk(self._constituency_id(name), name, person_id)
-            row = self._conn.execute(
-                "SELECT sources FROM ties_in WHERE target_pk = ?", (pk,)
-            ).fetchone()
-            for source in np.frombuffer(row[0], dtype="<i8").tolist() if row else ():
-                self._remove_tie(source, pk)
-            row = self._conn.execute(
-                "SELECT targets FROM ties WHERE source_pk = ?", (pk,)
-            ).fetchone()
-            for target in np.frombuffer(row[0], dtype="<i8").tolist() if row else ():
-                self._remove_incoming(target, pk)
+            cid = self._constituency_id(name)
+            pk = self._person_pk(cid, name, person_id)
+            chunk = np.array([pk >> CHUNK_BITS])
+            target, source = _decode_pairs(self._fetch_chunks("ties_in", cid, chunk))
+            incoming = source[target == pk]
+            ties = _decode_ties(self._fetch_chunks("ties", cid, chunk))
+            outgoing = ties.target[ties.source == pk]
+            self._remove_pairs(
+                cid,
+                np.concatenate([incoming, np.full(outgoing.shape[0], pk, dtype=np.int64)]),
+                np.concatenate([np.full(incoming.shape[0], pk, dtype=np.int64), outgoing]),
+            )
             self._conn.execute("DELETE FROM people WHERE pk = ?", (pk,))
 
     # -- relationships -----------------------------------------------------------------------
@@ -1039,30 +1115,29 @@ class SQLiteStore:
             NO_DATE if r.since is None else (r.since - date(1970, 1, 1)).days
             for r in relationships
         ]
-        lo, hi = self._pk_range(cid)
+        chunks = self._chunk_range(cid)
         total = _TieCounts()
         for i, part in enumerate(_rounds(records)):
-            buckets = _Buckets(_RECORD, "source", lo, hi, 1)
+            buckets = _Buckets(_RECORD, "source", chunks, 1)
             buckets.add(part)
             total += self._write_ties(cid, buckets, replace=replace and i == 0)
         return total
 
     def _write_ties(self, cid: int, buckets: _Buckets, *, replace: bool) -> _TieCounts:
-        """Write the ties of ``buckets`` (bucketed by source over the constituency's keys).
+        """Write the ties of ``buckets`` (bucketed by chunk of source over the constituency's).
 
         With ``replace`` the constituency's ties become exactly these. Rows repeating a
         (source, target) are merged (see ``_collapse``).
         """
         counts = _TieCounts()
-        incoming = _Buckets(_PAIR, "target", buckets.lo, buckets.lo + buckets.span - 1,
-                            buckets.count)
+        incoming = _Buckets(_PAIR, "target", buckets.chunks, buckets.count)
         try:
             if replace:
-                # rebuilt from the new ties below
+                # rebuilt from the new ties below; ties of chunks beyond the people left go
+                self._conn.execute("DELETE FROM ties_in WHERE constituency_id = ?", (cid,))
                 self._conn.execute(
-                    "DELETE FROM ties_in WHERE target_pk IN "
-                    "(SELECT pk FROM people WHERE constituency_id = ?)",
-                    (cid,),
+                    "DELETE FROM ties WHERE constituency_id = ? AND chunk NOT BETWEEN ? AND ?",
+                    (cid, *buckets.chunks),
                 )
             for bucket in range(buckets.count):
                 records = buckets.take(bucket)
@@ -1083,17 +1158,16 @@ class SQLiteStore:
         self,
         cid: int,
         records: Records,
-        key_range: tuple[int, int],
+        chunks: tuple[int, int],
         counts: _TieCounts,
         incoming: _Buckets,
         *,
         replace: bool,
     ) -> None:
-        """Merge one bucket of input rows into the ``ties`` rows of its sources."""
+        """Merge one bucket of input rows into the ``ties`` chunks of its sources."""
         new = _collapse(records, counts) if records.shape[0] else _Ties.empty()
-        existing = self._fetch_ties(
-            cid, key_range, None if replace else _unique(new.source, ordered=True)
-        )
+        wanted = None if replace else _unique(new.source >> CHUNK_BITS, ordered=True)
+        existing = _decode_ties(self._fetch_chunks("ties", cid, wanted, chunks))
         new_key, old_key = new.key, existing.key
         found = np.zeros(len(new), dtype=bool)
         at = np.zeros(len(new), dtype=np.int64)
@@ -1120,155 +1194,122 @@ class SQLiteStore:
         pairs["target"] = new.target[fresh]
         pairs["source"] = new.source[fresh]
         incoming.add(pairs)
-        dirty = _unique(dirty)
-        if not dirty.shape[0]:
+        self._rewrite_ties(cid, result, _unique(dirty >> CHUNK_BITS))
+
+    def _rewrite_ties(self, cid: int, ties: _Ties, chunks: I64) -> None:
+        """Store ``ties`` (sorted) as the whole content of ``chunks`` (of sources)."""
+        if not chunks.shape[0]:
             return
-        rewritten = result.take(np.isin(result.source, dirty))
-        self._conn.executemany(_TIES_UPSERT, _encode_ties(rewritten))
-        emptied = dirty[~np.isin(dirty, _unique(rewritten.source, ordered=True))]
+        rewritten = ties.take(np.isin(ties.source >> CHUNK_BITS, chunks))
+        self._conn.executemany(_TIES_UPSERT, _encode_ties(cid, rewritten))
+        emptied = chunks[~np.isin(chunks, rewritten.source >> CHUNK_BITS)]
         self._conn.executemany(
-            "DELETE FROM ties WHERE source_pk = ?", [(pk,) for pk in emptied.tolist()]
+            "DELETE FROM ties WHERE constituency_id = ? AND chunk = ?",
+            [(cid, chunk) for chunk in emptied.tolist()],
+        )
+
+    def _rewrite_incoming(self, cid: int, key: I64, chunks: I64) -> None:
+        """Store (target, source) pair keys (sorted) as the whole content of ``chunks``."""
+        if not chunks.shape[0]:
+            return
+        target = key >> 32
+        rewritten = key[np.isin(target >> CHUNK_BITS, chunks)]
+        self._conn.executemany(
+            _INCOMING_UPSERT, _encode_incoming(cid, rewritten >> 32, rewritten & 0xFFFFFFFF)
+        )
+        emptied = chunks[~np.isin(chunks, (rewritten >> 32) >> CHUNK_BITS)]
+        self._conn.executemany(
+            "DELETE FROM ties_in WHERE constituency_id = ? AND chunk = ?",
+            [(cid, chunk) for chunk in emptied.tolist()],
         )
 
     def _merge_incoming(
-        self, cid: int, pairs: Records, key_range: tuple[int, int], *, rebuilt: bool
+        self, cid: int, pairs: Records, chunks: tuple[int, int], *, rebuilt: bool
     ) -> None:
-        """Add (target, source) pairs to the ``ties_in`` rows of their targets."""
+        """Add (target, source) pairs to the ``ties_in`` chunks of their targets."""
         key = _unique(_pair_keys(pairs["target"], pairs["source"]))
-        targets = _unique(key >> 32, ordered=True)
+        touched = _unique(key >> (32 + CHUNK_BITS), ordered=True)
         if not rebuilt:
-            rows = self._fetch_rows(
-                "SELECT target_pk, sources FROM ties_in WHERE", "target_pk", cid, key_range,
-                targets,
-            )
-            if rows:
-                counts = np.fromiter((len(r[1]) // 8 for r in rows), np.int64, len(rows))
-                old_target = np.repeat(np.fromiter((r[0] for r in rows), np.int64, len(rows)),
-                                       counts)
-                old_source = np.frombuffer(b"".join([r[1] for r in rows]), "<i8")
-                old_key = _pair_keys(old_target, old_source.astype(np.int64))
-                key = _unique(np.concatenate([key, old_key[np.isin(old_target, targets)]]))
-        self._conn.executemany(_INCOMING_UPSERT,
-                               _encode_incoming(key >> 32, key & 0xFFFFFFFF))
+            target, source = _decode_pairs(self._fetch_chunks("ties_in", cid, touched, chunks))
+            key = _unique(np.concatenate([key, _pair_keys(target, source)]))
+        self._rewrite_incoming(cid, key, touched)
 
-    def _fetch_ties(self, cid: int, key_range: tuple[int, int], sources: I64 | None) -> _Ties:
-        """The stored ties of ``sources`` (all of the constituency's in ``key_range`` when
-        ``None``), sorted by (source, target)."""
-        rows = self._fetch_rows(
-            "SELECT source_pk, targets, trust, since FROM ties WHERE", "source_pk", cid,
-            key_range, sources,
-        )
-        return _decode_ties(rows)
-
-    def _fetch_rows(
-        self, select: str, column: str, cid: int, key_range: tuple[int, int],
-        keys: I64 | None,
+    def _fetch_chunks(
+        self, table: str, cid: int, wanted: I64 | None, chunks: tuple[int, int] | None = None
     ) -> list[Any]:
-        """Rows of ``ties``/``ties_in`` by key, ascending: those of ``keys``, or every row of
-        the constituency in ``key_range`` when ``keys`` is ``None`` or covers much of it."""
-        lo, hi = key_range
-        if keys is not None and not keys.shape[0]:
-            return []
-        if keys is None or keys.shape[0] * 8 > hi - lo + 1:
-            # the range of rows, each checked against its person (not IN (SELECT …), which
-            # would gather every person of the constituency for each bucket)
+        """The rows of ``ties`` or ``ties_in`` for the ``wanted`` chunks (all of ``chunks``
+        when ``None``), in chunk order: (source, target, trust, since) or (target, source)."""
+        columns = "source, target, trust, since" if table == "ties" else "target, source"
+        if wanted is not None:
+            if not wanted.shape[0]:
+                return []
+            chunks = int(wanted[0]), int(wanted[-1])
+            if wanted.shape[0] * 4 < chunks[1] - chunks[0] + 1:
+                rows: list[Any] = []
+                for batch in _batches(wanted.tolist(), 500):
+                    marks = ", ".join("?" * len(batch))
+                    rows.extend(self._conn.execute(
+                        f"SELECT {columns} FROM {table} WHERE constituency_id = ? "
+                        f"AND chunk IN ({marks}) ORDER BY chunk",
+                        (cid, *batch),
+                    ))
+                return rows
+        if chunks is None:
             return self._conn.execute(
-                f"{select} {column} BETWEEN ?1 AND ?2 AND EXISTS (SELECT 1 FROM people p "
-                f"WHERE p.pk = {column} AND p.constituency_id = ?3) ORDER BY {column}",
-                (lo, hi, cid),
+                f"SELECT {columns} FROM {table} WHERE constituency_id = ? ORDER BY chunk", (cid,)
             ).fetchall()
-        rows: list[Any] = []
-        for batch in _batches(keys.tolist(), 500):
-            marks = ", ".join("?" * len(batch))
-            rows.extend(self._conn.execute(
-                f"{select} {column} IN ({marks}) ORDER BY {column}", batch
-            ))
-        return rows
+        return self._conn.execute(
+            f"SELECT {columns} FROM {table} WHERE constituency_id = ? AND chunk BETWEEN ? AND ? "
+            "ORDER BY chunk",
+            (cid, *chunks),
+        ).fetchall()
 
-    def _remove_tie(self, source: int, target: int) -> bool:
-        """Remove target from the ``ties`` row of source; whether it was there."""
-        row = self._conn.execute(
-            "SELECT targets, trust, since FROM ties WHERE source_pk = ?", (source,)
-        ).fetchone()
-        if row is None:
-            return False
-        ties = _decode_ties([(source, *row)])
-        keep = ties.target != target
-        if keep.all():
-            return False
-        if keep.any():
-            self._conn.executemany(_TIES_UPSERT, _encode_ties(ties.take(keep)))
-        else:
-            self._conn.execute("DELETE FROM ties WHERE source_pk = ?", (source,))
-        return True
-
-    def _remove_incoming(self, target: int, source: int) -> None:
-        """Remove source from the ``ties_in`` row of target."""
-        row = self._conn.execute(
-            "SELECT sources FROM ties_in WHERE target_pk = ?", (target,)
-        ).fetchone()
-        if row is None:
-            return
-        sources = np.frombuffer(row[0], dtype="<i8")
-        sources = sources[sources != source]
-        if sources.shape[0]:
-            self._conn.execute("UPDATE ties_in SET sources = ? WHERE target_pk = ?",
-                               (sources.tobytes(), target))
-        else:
-            self._conn.execute("DELETE FROM ties_in WHERE target_pk = ?", (target,))
+    def _remove_pairs(self, cid: int, source: I64, target: I64) -> int:
+        """Remove these (source, target) ties where they are recorded; returns how many were."""
+        if not source.shape[0]:
+            return 0
+        gone = _unique(_pair_keys(source, target))
+        chunks = _unique(source >> CHUNK_BITS)
+        ties = _decode_ties(self._fetch_chunks("ties", cid, chunks))
+        removed = np.isin(ties.key, gone)
+        if not removed.any():
+            return 0
+        self._rewrite_ties(cid, ties.take(~removed), _unique(ties.source[removed] >> CHUNK_BITS))
+        chunks = _unique(target >> CHUNK_BITS)
+        pair_target, pair_source = _decode_pairs(self._fetch_chunks("ties_in", cid, chunks))
+        key = _pair_keys(pair_target, pair_source)
+        dropped = np.isin(key, _pair_keys(target, source))
+        self._rewrite_incoming(cid, key[~dropped], _unique(pair_target[dropped] >> CHUNK_BITS))
+        return int(removed.sum())
 
     @_guard
     def iter_relationships(self, name: str) -> Iterator[Relationship]:
         """Every recorded relationship, by ascending (source, target)."""
         cid = self._constituency_id(name)
-        ids = dict(self._conn.execute(
-            "SELECT pk, id FROM people WHERE constituency_id = ?", (cid,)
-        ))
-        cursor = self._conn.execute(
-            """
-            SELECT p.pk, t.targets, t.trust, t.since FROM people p
-            JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = ? ORDER BY p.id
-            """,
+        rows = self._conn.execute(
+            "SELECT id, pk FROM people WHERE constituency_id = ? ORDER BY id COLLATE BINARY",
             (cid,),
-        )
-        return self._relationship_rows(cursor, ids)
-
-    def _relationship_rows(
-        self, cursor: sqlite3.Cursor, ids: dict[int, str]
-    ) -> Iterator[Relationship]:
-        try:
-            while rows := cursor.fetchmany(BATCH_SIZE):
-                for row in rows:
-                    ties = _decode_ties([row])
-                    source = ids[row[0]]
-                    targets = [ids[t] for t in ties.target.tolist()]
-                    trust = ties.trust.tolist()
-                    since = ties.since.tolist()
-                    for i in sorted(range(len(targets)), key=targets.__getitem__):
-                        yield Relationship(
-                            source=source,
-                            target=targets[i],
-                            relational=trust[i] & 3,
-                            functional=trust[i] >> 2 & 3,
-                            flow_of_value=trust[i] >> 4 & 3,
-                            recruited=bool(trust[i] >> 6 & 1),
-                            since=day_to_date(since[i]),
-                        )
-        except sqlite3.Error as exc:
-            raise StoreError(self._describe(exc)) from exc
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        pks = np.array([r[1] for r in rows], dtype=np.int64)
+        order = _python_order(ids)
+        if order is not None:
+            ids = [ids[i] for i in order]
+            pks = pks[order]
+        ties = _decode_ties(self._fetch_chunks("ties", cid, None))
+        return _relationships_in_order(ties, ids, _node_lookup(pks))
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:
         with self.transaction():
             cid = self._constituency_id(name)
             keys = self._person_keys(cid, [source, target])
-            if source not in keys or target not in keys or not self._remove_tie(
-                keys[source], keys[target]
+            if source not in keys or target not in keys or not self._remove_pairs(
+                cid, np.array([keys[source]]), np.array([keys[target]])
             ):
                 raise NotFound(
                     f"there is no relationship {source!r} → {target!r} in constituency {name!r}"
                 )
-            self._remove_incoming(keys[target], keys[source])
 
     # -- bulk --------------------------------------------------------------------------------
 
@@ -1352,28 +1393,18 @@ class SQLiteStore:
         segment_lists: list[str] = []
         numeric: list[I64] = []
         cursor = conn.execute(
-            f"""
-            SELECT id, name, organisation, segments, joined, pk, {_PACKED_PERSON_SQL}
-            FROM people WHERE constituency_id = ? ORDER BY id COLLATE BINARY
-            """,
+            "SELECT id, name, organisation, segments, pk, attrs FROM people "
+            "WHERE constituency_id = ? ORDER BY id COLLATE BINARY",
             (cid,),
         )
-        joined_days: list[I64] = []
-        days: dict[str | None, int] = {None: NO_DATE}
         while rows := cursor.fetchmany(BATCH_SIZE * 5):
-            columns = list(zip(*rows, strict=True))
-            ids.extend(columns[0])
-            names.extend(columns[1])
-            organisations.extend(columns[2])
-            segment_lists.extend(columns[3])
-            # dates repeat: convert each distinct one once (julianday() per row costs more)
-            for text in set(columns[4]).difference(days):
-                days[text] = date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
-            joined_days.append(np.fromiter(map(days.__getitem__, columns[4]), dtype=np.int64,
-                                           count=len(rows)))
-            numeric.append(np.array(columns[5:], dtype=np.int64).T)
+            table = np.array(rows, dtype=object)  # transposes in C, unlike zip(*rows)
+            ids.extend(table[:, 0].tolist())
+            names.extend(table[:, 1].tolist())
+            organisations.extend(table[:, 2].tolist())
+            segment_lists.extend(table[:, 3].tolist())
+            numeric.append(table[:, 4:].astype(np.int64))
         people = np.concatenate(numeric) if numeric else np.zeros((0, 2), dtype=np.int64)
-        joined = np.concatenate(joined_days) if joined_days else np.zeros(0, dtype=np.int64)
         order = _python_order(ids)
         if order is not None:
             ids = [ids[i] for i in order]
@@ -1381,23 +1412,11 @@ class SQLiteStore:
             organisations = [organisations[i] for i in order]
             segment_lists = [segment_lists[i] for i in order]
             people = people[order]
-            joined = joined[order]
-        pks, packed = people[:, 0], people[:, 1]
+        pks, attrs = people[:, 0], people[:, 1]
         segment_names, segment_indptr, segment_indices = _segment_csr(segment_lists)
 
-        # relationships: every ties row of the constituency, straight into arrays
-        rows = []
-        cursor = conn.execute(
-            """
-            SELECT t.source_pk, t.targets, t.trust, t.since
-            FROM people p JOIN ties t ON t.source_pk = p.pk WHERE p.constituency_id = ?
-            """,
-            (cid,),
-        )
-        while chunk := cursor.fetchmany(BATCH_SIZE * 5):
-            rows.extend(chunk)
-        ties = _decode_ties(rows)
-        del rows
+        # relationships: every ties chunk of the constituency, straight into arrays
+        ties = _decode_ties(self._fetch_chunks("ties", cid, None))
         node_of = _node_lookup(pks)
 
         return CompactGraph.from_arrays(
@@ -1405,17 +1424,17 @@ class SQLiteStore:
             ids=ids,
             names=names,
             organisations=organisations,
-            group=((packed & 3) - 1).astype(np.int8),
-            member_of=(packed >> 2 & 7).astype(np.uint8),
+            group=((attrs & 3) - 1).astype(np.int8),
+            member_of=(attrs >> 2 & 7).astype(np.uint8),
             segment_names=segment_names,
             segment_indptr=segment_indptr,
             segment_indices=segment_indices,
-            formal_power=(packed >> 5 & 3).astype(np.int8),
-            informal_power=(packed >> 7 & 3).astype(np.int8),
-            lived_experience=(packed >> 9 & 1).astype(bool),
-            engagement=(packed >> 10 & 7).astype(np.int8),
-            declared_role=((packed >> 13 & 3) - 1).astype(np.int8),
-            joined=joined.astype(np.int32),
+            formal_power=(attrs >> 5 & 3).astype(np.int8),
+            informal_power=(attrs >> 7 & 3).astype(np.int8),
+            lived_experience=(attrs >> 9 & 1).astype(bool),
+            engagement=(attrs >> 10 & 7).astype(np.int8),
+            declared_role=((attrs >> 13 & 3) - 1).astype(np.int8),
+            joined=((attrs >> 16) + NO_DATE).astype(np.int32),
             rel_source=node_of(ties.source),
             rel_target=node_of(ties.target),
             rel_strength={
@@ -1473,8 +1492,8 @@ class _SQLiteBulkImport:
             self._store._delete_people([pk for i, pk in keys.items() if i not in imported])
             keys = {i: pk for i, pk in keys.items() if i in imported}
             self._imported_ids = None
-        lo, hi = self._store._pk_range(self._cid)
-        self._ties = _Buckets(_RECORD, "source", lo, hi, self._buckets_wanted)
+        self._ties = _Buckets(_RECORD, "source", self._store._chunk_range(self._cid),
+                              self._buckets_wanted)
         return keys
 
     def add_ties(self, batch: TiesBatch) -> None:
@@ -1526,6 +1545,30 @@ def _segment_csr(texts: Sequence[str]) -> tuple[list[str], I64, npt.NDArray[np.i
     offsets = np.arange(int(indptr[-1]), dtype=np.int64) - np.repeat(indptr[:-1], per_person)
     indices = flat[np.repeat(starts[:-1][which], per_person) + offsets]
     return names, indptr, indices.astype(np.int32)
+
+
+def _relationships_in_order(
+    ties: _Ties, ids: list[str], node_of: Callable[[I64], I64]
+) -> Iterator[Relationship]:
+    """Model relationships of some ties, by ascending (source id, target id)."""
+    source = node_of(ties.source)
+    target = node_of(ties.target)
+    order = np.lexsort((target, source))
+    trust = ties.trust.tolist()
+    since = ties.since.tolist()
+    source_list = source.tolist()
+    target_list = target.tolist()
+    for i in order.tolist():
+        value = trust[i]
+        yield Relationship(
+            source=ids[source_list[i]],
+            target=ids[target_list[i]],
+            relational=value & 3,
+            functional=value >> 2 & 3,
+            flow_of_value=value >> 4 & 3,
+            recruited=bool(value >> 6 & 1),
+            since=day_to_date(since[i]),
+        )
 
 
 def _node_lookup(pks: I64) -> Callable[[I64], I64]:
