@@ -843,8 +843,9 @@ def assert_incoming_rows_mirror_the_ties(store: SQLiteStore) -> None:
         assert (sources >> bits == chunk).all()
         keys = (sources << 32) | targets
         assert (np.diff(keys) > 0).all()
-        assert all(owner[int(s)] == owner[int(t)] == cid for s, t in zip(sources, targets, strict=True))
-        forward.update((cid, int(s), int(t)) for s, t in zip(sources, targets, strict=True))
+        pairs = [(int(s), int(t)) for s, t in zip(sources, targets, strict=True)]
+        assert all(owner[s] == owner[t] == cid for s, t in pairs)
+        forward.update((cid, s, t) for s, t in pairs)
     backward: set[tuple[int, int, int]] = set()
     for cid, chunk, target, source in conn.execute(
         "SELECT constituency_id, chunk, target, source FROM ties_in"
