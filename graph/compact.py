@@ -398,8 +398,9 @@ def compiled(func: F) -> F:
     """``numba.njit(cache=True)``: compiled on first call, the machine code kept on disk.
 
     The cache lives in ``__pycache__`` next to the source, or numba's user-wide cache directory
-    when that is read-only; where neither can be written the function is compiled in every
-    process instead (slower to start, same results).
+    when that is read-only. Where no cache location can be written numba refuses ``cache=True``
+    when the function is defined; then it is compiled in every process instead (slower to
+    start, same results).
     """
     try:
         with warnings.catch_warnings():

@@ -442,3 +442,29 @@ def test_role_counts_and_bridging_equal_a_plain_count(seed: int, n_seg: int) -> 
 
 def test_warm_up_compiles_every_kernel() -> None:
     warm_up()
+
+
+def test_kernels_compile_without_an_on_disk_cache_where_none_is_writable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # numba raises when a cached function has nowhere to keep its cache; compile without it
+    import numba
+
+    import graph.compact as compact
+
+    real_njit = numba.njit
+
+    def njit(**options: object) -> object:
+        if options.get("cache"):
+            raise RuntimeError("cannot cache function: no locator available")
+        return real_njit(**options)
+
+    monkeypatch.setattr(compact.numba, "njit", njit)
+
+    def add_one(x: int) -> int:
+        return x + 1
+
+    kernel = compact.compiled(add_one)
+    assert kernel(41) == 42
+    assert isinstance(kernel, numba.core.registry.CPUDispatcher)
+    assert kernel._cache.__class__.__name__ != "FunctionCache"  # NullCache: nothing on disk

@@ -5,10 +5,12 @@ The analysis modules call these through small wrappers that check and convert th
 only. Every kernel has a plain-Python twin in the tests (tests/test_kernels.py) and the metrics
 built on them are cross-checked against networkx.
 
-Compilation: numba compiles a kernel on its first call (about a second each, see ``warm_up``)
-and keeps the machine code in its cache (``__pycache__`` next to this file, or numba's user-wide
-cache directory when that is read-only), so later processes load it in milliseconds. Where no
-cache location is writable the kernels are compiled in every process instead; they still work.
+Compilation (``graph.compact.compiled``): numba compiles a kernel on its first call and keeps
+the machine code on disk (``__pycache__`` next to this file, or numba's user-wide cache
+directory when that is read-only), so the cost is paid once per install and source change:
+about 10 s for all of them on a 2-core machine (``warm_up``), after which a new process loads
+them in about half a second. Where no cache location is writable they are compiled in every
+process instead (the same results, a slower first analysis).
 
 Example:
     >>> import numpy as np
@@ -21,13 +23,10 @@ Example:
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-import numba
 import numpy as np
 import numpy.typing as npt
+
+from graph.compact import compiled
 
 __all__ = [
     "ball_cover",
@@ -43,26 +42,15 @@ __all__ = [
     "within_hops_csr",
 ]
 
-F = TypeVar("F", bound=Callable[..., Any])
 IntArray = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _jit(func: F) -> F:
-    """``numba.njit(cache=True)``, or without the on-disk cache where none can be written."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", numba.NumbaWarning)
-            return cast(F, numba.njit(cache=True, nogil=True)(func))
-    except (RuntimeError, OSError, numba.NumbaWarning):
-        return cast(F, numba.njit(cache=False, nogil=True)(func))
-
-
 # -- connected components --------------------------------------------------------------------
 
 
-@_jit
+@compiled
 def _component_labels(indptr: IntArray, indices: I32) -> tuple[IntArray, int]:
     n = indptr.shape[0] - 1
     labels = np.full(n, -1, dtype=np.int32)  # int32: half the memory of the random reads
@@ -100,7 +88,7 @@ def component_labels_csr(indptr: IntArray, indices: I32) -> tuple[IntArray, int]
 # -- people within h hops --------------------------------------------------------------------
 
 
-@_jit
+@compiled
 def _within_hops(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) -> BoolArray:
     n = indptr.shape[0] - 1
     reached = sources.copy()
@@ -133,7 +121,7 @@ def within_hops_csr(indptr: IntArray, indices: I32, sources: BoolArray, hops: in
     return _within_hops(_i64(indptr), _i32(indices), _bool(sources), int(hops))
 
 
-@_jit
+@compiled
 def _neighbour_sums(indptr: IntArray, indices: I32, values: IntArray) -> IntArray:
     n = indptr.shape[0] - 1
     out = np.zeros(n, dtype=np.int64)
@@ -153,7 +141,7 @@ def neighbour_sums_csr(indptr: IntArray, indices: I32, values: IntArray) -> IntA
 # -- unique reach ----------------------------------------------------------------------------
 
 
-@_jit
+@compiled
 def _unique_reach(indptr: IntArray, indices: I32, core: BoolArray, hops: int) -> IntArray:
     n = indptr.shape[0] - 1
     first = np.full(n, -1, dtype=np.int64)
@@ -210,7 +198,7 @@ def unique_reach_csr(indptr: IntArray, indices: I32, core: BoolArray, hops: int)
 # -- single points of failure ----------------------------------------------------------------
 
 
-@_jit
+@compiled
 def _spof_cut_off(
     indptr: IntArray, indices: I32, core: BoolArray
 ) -> tuple[IntArray, IntArray, int]:
@@ -314,7 +302,7 @@ def spof_cut_off_csr(
 # -- the greedy maximum coverage, one hop ----------------------------------------------------
 
 
-@_jit
+@compiled
 def _sift_down(heap: IntArray, size: int, key: IntArray, pos: int) -> None:
     """Restore the heap below ``pos``: the best is the largest key, then the smallest node."""
     v = heap[pos]
@@ -337,7 +325,7 @@ def _sift_down(heap: IntArray, size: int, key: IntArray, pos: int) -> None:
     heap[pos] = v
 
 
-@_jit
+@compiled
 def _greedy_closed_cover(
     indptr: IntArray,
     indices: I32,
@@ -452,7 +440,7 @@ def greedy_closed_cover(
 # -- the greedy maximum coverage, more hops ---------------------------------------------------
 
 
-@_jit
+@compiled
 def _inner_ball(
     indptr: IntArray, indices: I32, v: int, depth: int, mark: IntArray, stamp: int, ball: IntArray
 ) -> tuple[int, int]:
@@ -478,7 +466,7 @@ def _inner_ball(
     return size, work
 
 
-@_jit
+@compiled
 def _unreached_in_ball(
     indptr: IntArray,
     indices: I32,
@@ -512,7 +500,7 @@ def _unreached_in_ball(
     return count, work
 
 
-@_jit
+@compiled
 def _ball_cover(
     indptr: IntArray,
     indices: I32,
@@ -686,7 +674,7 @@ def ball_cover(
     )
 
 
-@_jit
+@compiled
 def _ball(
     indptr: IntArray, indices: I32, v: int, hops: int, mark: IntArray, stamp: int, ball: IntArray
 ) -> int:
@@ -695,7 +683,7 @@ def _ball(
     return size
 
 
-@_jit
+@compiled
 def _ball_cover_exact(
     indptr: IntArray,
     indices: I32,
@@ -807,7 +795,7 @@ def ball_cover_exact(
 # -- roles -----------------------------------------------------------------------------------
 
 
-@_jit
+@compiled
 def _bridging(
     indptr: IntArray,
     indices: I32,
@@ -854,7 +842,7 @@ def bridging_csr(
     )
 
 
-@_jit
+@compiled
 def _role_counts(
     indptr: IntArray,
     indices: I32,
