@@ -8,7 +8,7 @@ built on them are cross-checked against networkx.
 Compilation (``graph.compact.compiled``): numba compiles a kernel on its first call and keeps
 the machine code on disk (``__pycache__`` next to this file, or numba's user-wide cache
 directory when that is read-only), so the cost is paid once per install and source change:
-about 10 s for all of them on a 2-core machine (``warm_up``), after which a new process loads
+10 to 15 s for all of them on a 2-core machine (``warm_up``), after which a new process loads
 them in about half a second. Where no cache location is writable they are compiled in every
 process instead (the same results, a slower first analysis).
 
