@@ -1,8 +1,12 @@
 """Import a constituency from two CSV files, ``people.csv`` and ``relationships.csv``.
 
-An import is all-or-nothing: both files are read completely first, every problem of both files
-is collected (file, line, column, reason in plain words), and only a clean pair is written, in one
-store transaction. Re-importing the same files changes nothing.
+An import is all-or-nothing: every problem of both files is collected (file, line, column,
+reason in plain words), and only a clean pair is written, in one store transaction.
+Re-importing the same files changes nothing. ``import_csv`` streams: it reads the files in
+batches and hands each clean batch to the store's bulk import inside that transaction, so memory
+does not grow with the files; the first problem stops the writing (the transaction is rolled
+back) but not the reading, so that every problem is still reported. ``load_csv_pair`` reads the
+same files into model objects, with the same checks and the same wording.
 
 The files (header names as in the issue; the first line is the header; blank means default):
 
