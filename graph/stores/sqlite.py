@@ -205,7 +205,7 @@ Migration = str | Callable[[sqlite3.Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (
     # 1: the first schema.
     _V1_SCHEMA,
-    # 2: relationships stored per person (see the module notes), existing rows moved over.
+    # 2: relationships stored in chunks of arrays and people.attrs (see the module notes).
     _migrate_to_ties,
 )
 """Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
@@ -682,6 +682,8 @@ def _rounds(records: Records) -> list[Records]:
         part[i] = seen.get(k, 0)
         seen[k] = part[i] + 1
     return [records[part == p] for p in range(int(part.max()) + 1)]
+
+
 class SQLiteStore:
     """A ``GraphStore`` in one SQLite file (or in memory).
 
