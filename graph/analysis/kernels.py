@@ -856,41 +856,42 @@ def _role_counts(
     engaged_ties = np.zeros(n, dtype=np.int64)
     bridging_ties = np.zeros(n, dtype=np.int64)
     groups_reached = np.zeros(n, dtype=np.int64)
-    # what a neighbour's tie needs, packed per person so each slot reads one byte and one word:
-    # the primary group and engagement, and the segments as bits (segment s -> bit s mod 64,
-    # exact with at most 64 segments; otherwise a filter before the exact test)
-    info = np.empty(n, dtype=np.int8)
-    segbits = np.zeros(n, dtype=np.int64)
+    # what a neighbour's tie needs, packed in one word per person so each slot reads one word:
+    # the primary group (bits 0-1; three groups), engagement (bit 2) and the segments as bits
+    # (segment s -> bit 3 + s mod 61: exact with at most 61 segments; otherwise a filter before
+    # the exact test)
+    word = np.zeros(n, dtype=np.int64)
     for v in range(n):
-        info[v] = group[v] | (4 if engaged[v] else 0)
+        x = np.int64(group[v]) | (np.int64(4) if engaged[v] else np.int64(0))
         for k in range(seg_indptr[v], seg_indptr[v + 1]):
-            segbits[v] |= np.int64(1) << (seg_indices[k] & 63)
-    exact_bits = n_seg <= 64
+            x |= np.int64(1) << (3 + seg_indices[k] % 61)
+        word[v] = x
+    exact_bits = n_seg <= 61
+    segment_bits = ~np.int64(7)
     holder = np.full(max(n_seg, 1), -1, dtype=np.int64)  # holder[s] == v: v is in segment s
     for v in range(n):
         if not exact_bits:
             for k in range(seg_indptr[v], seg_indptr[v + 1]):
                 holder[seg_indices[k]] = v
-        gv = group[v]
-        sv = segbits[v]
+        gv = word[v] & 3
+        not_v = ~word[v] & segment_bits  # segments v is not in
         bits = 0
         e = 0
         b = 0
         for slot in range(indptr[v], indptr[v + 1]):
-            w = indices[slot]
-            i = info[w]
-            gw = i & 3
-            e += i >> 2
+            x = word[indices[slot]]
+            gw = x & 3
+            e += (x >> 2) & 1
             bits |= 1 << gw
             if gw != gv:
                 b += 1
                 continue
-            sw = segbits[w]
-            if sw & ~sv:  # w is in a segment v is not in
+            if x & not_v:  # the neighbour is in a segment v is not in
                 b += 1
                 continue
-            if exact_bits or sw == 0:
+            if exact_bits or (x & segment_bits) == 0:
                 continue
+            w = indices[slot]
             for k in range(seg_indptr[w], seg_indptr[w + 1]):
                 if holder[seg_indices[k]] != v:
                     b += 1
