@@ -196,7 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_networkx:
         extrapolate_networkx([s for s in results["sizes"] if "error" not in s])
     derive(results)
-    table = render(results)
+    try:
+        table = render(results)
+    except Exception as exc:  # noqa: BLE001  (the measurements are still written)
+        table = f"(the table could not be drawn: {type(exc).__name__}: {exc})"
     results["table"] = table
     print(table)
     errors = [f"{s['people']:,} people: {s['error']}" for s in results["sizes"] if "error" in s]

@@ -264,7 +264,7 @@ def render(results: dict[str, Any]) -> str:
         for s in sizes:
             try:
                 out.append(get(s))
-            except (KeyError, TypeError, ZeroDivisionError):
+            except (KeyError, TypeError, AttributeError, ZeroDivisionError):
                 out.append("–")
         return out
 
@@ -295,20 +295,22 @@ def render(results: dict[str, Any]) -> str:
     lines.append("limit: one breadth-first pass (scipy csgraph)")
     row("  one BFS pass over the same CSR", each(lambda s: fmt_s(s["ours"]["bfs"]["median_s"])))
     row("  analyse() ÷ one BFS pass", each(lambda s: fmt_ratio(s["ratios"]["analysis_over_bfs"])))
-    lines.append("networkx, straightforward (bench/baseline_networkx.py)")
-    row("  build the networkx graph", each(
-        lambda s: _mark("extrapolated" if s["networkx"].get("extrapolated") else "")
-        + fmt_s(s["networkx"]["build_s"])))
-    for key, label in {**METRIC_LABELS, "single_point_of_failure": "  of which single points "
-                       "of failure"}.items():
-        row(f"  {label}", each(partial(_nx_cell, key)))
-    row("  total analysis", each(
-        lambda s: _mark(_worst_how(s["networkx"])) + fmt_s(s["networkx"]["total_s"])))
-    row("  networkx ÷ ours (analyse())", each(
-        lambda s: _mark(_worst_how(s["networkx"])) + fmt_ratio(s["ratios"]["networkx_over_ours"])))
-    for key, label in {**METRIC_LABELS, "single_point_of_failure": "single points of failure"
-                       }.items():
-        row(f"    ÷ ours: {label}", each(partial(_nx_ratio, key)))
+    if any(s.get("networkx") for s in sizes):
+        lines.append("networkx, straightforward (bench/baseline_networkx.py)")
+        row("  build the networkx graph", each(
+            lambda s: _mark("extrapolated" if s["networkx"].get("extrapolated") else "")
+            + fmt_s(s["networkx"]["build_s"])))
+        for key, label in {**METRIC_LABELS, "single_point_of_failure": "  of which single points "
+                           "of failure"}.items():
+            row(f"  {label}", each(partial(_nx_cell, key)))
+        row("  total analysis", each(
+            lambda s: _mark(_worst_how(s["networkx"])) + fmt_s(s["networkx"]["total_s"])))
+        row("  networkx ÷ ours (analyse())", each(
+            lambda s: _mark(_worst_how(s["networkx"]))
+            + fmt_ratio(s["ratios"]["networkx_over_ours"])))
+        for key, label in {**METRIC_LABELS, "single_point_of_failure": "single points of failure"
+                           }.items():
+            row(f"    ÷ ours: {label}", each(partial(_nx_ratio, key)))
     lines.append("python-igraph (ours ÷ igraph: below 1 is faster than igraph)")
     row("  build the igraph graph", each(lambda s: fmt_s(s["ours"]["igraph"]["build_s"])))
     for key, label in IGRAPH_LABELS.items():

@@ -101,6 +101,16 @@ def test_the_command_runs_each_phase_in_its_own_process(tmp_path: Path) -> None:
     assert len(pids) == 3
 
 
+def test_a_run_without_networkx_still_reports_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "latest.json"
+    assert main(["--quick", "--in-process", "--sizes", "200", "--no-networkx",
+                 "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["sizes"][0]["networkx"] is None
+    assert "networkx" not in data["table"].split("python-igraph")[0].split("limit:")[1]
+    assert "ours ÷ igraph" in data["table"]
+
+
 def test_slope_of_time_proportional_to_ties_is_one() -> None:
     assert _slope([1e4, 1e5, 1e6], [0.1, 1.0, 10.0]) == pytest.approx(1.0)
     assert _slope([1e4, 1e5], [1.0, 100.0]) == pytest.approx(2.0)
