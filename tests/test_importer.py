@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import make_store
+from stores import make_store
 
 import graph.importer as importer
 from graph.compact import CompactGraph

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import sqlite_url
+from stores import sqlite_url
 
 import graph.stores.sqlite as sqlite_module
 from graph.compact import CompactGraph, date_to_day
@@ -967,3 +967,35 @@ def test_sqlite_attrs_written_with_a_person_equal_what_the_migration_computes(
         assert all(stored == computed for stored, computed in pairs)
     finally:
         store.close()
+
+
+def test_every_write_changes_the_revision_and_reads_do_not(store: GraphStore) -> None:
+    seen = [store.revision("x")]
+
+    def changed() -> None:
+        now = store.revision("x")
+        assert now != seen[-1]
+        seen.append(now)
+
+    store.create_constituency(Constituency(name="x"))
+    changed()
+    store.import_records("x", sample_people(), sample_relationships())
+    changed()
+    store.set_expected_segments("x", ["locality:Millom"])
+    changed()
+    store.set_description("x", "a new description")
+    changed()
+    store.upsert_people("x", [sample_people()[0].model_copy(update={"name": "Renamed"})])
+    changed()
+    rel = sample_relationships()[0]
+    store.delete_relationship("x", rel.source, rel.target)
+    changed()
+    store.delete_person("x", sample_people()[0].id)
+    changed()
+    store.list_constituencies()
+    store.load_graph("x")
+    list(store.iter_people("x"))
+    assert store.revision("x") == seen[-1]
+    store.upsert_people("x", [sample_people()[1]])  # identical: nothing written
+    assert store.revision("x") == seen[-1]
+    assert store.get_constituency("x").description == "a new description"

@@ -823,6 +823,7 @@ class SQLiteStore:
             conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT {savepoint}")
         except sqlite3.Error as exc:
             raise StoreError(self._describe(exc)) from exc
+        changes_before = conn.total_changes
         self._depth += 1
         try:
             yield
@@ -839,11 +840,30 @@ class SQLiteStore:
             raise
         self._depth -= 1
         try:
+            if depth == 0 and conn.total_changes != changes_before:
+                self._bump_revision()
             conn.execute("COMMIT" if depth == 0 else f"RELEASE {savepoint}")
         except sqlite3.Error as exc:
             if depth == 0 and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(self._describe(exc)) from exc
+
+    def _bump_revision(self) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('revision', '1') ON CONFLICT (key) "
+            "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+        )
+
+    @_guard
+    def revision(self, name: str) -> int:
+        """A number that changes whenever anything in the store is written, from any process.
+
+        Caches key on it (the web app's analysis cache): a write through the CLI is seen by a
+        running server. It covers the whole store, so a write to one constituency also refreshes
+        the others' caches; that costs a recomputation, never a stale answer.
+        """
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
+        return 0 if row is None else int(row[0])
 
     # -- constituencies ----------------------------------------------------------------------
 
@@ -902,6 +922,16 @@ class SQLiteStore:
             ).lastrowid
             assert cid is not None
             self._write_expected(cid, constituency.expected_segments, replace=True)
+
+    @_guard
+    def set_description(self, name: str, description: str) -> None:
+        """Change a constituency's description (validated like ``Constituency``)."""
+        checked = Constituency(name=name, description=description)
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE constituencies SET description = ? WHERE id = ?",
+                (checked.description, self._constituency_id(name)),
+            )
 
     @_guard
     def delete_constituency(self, name: str) -> None:
