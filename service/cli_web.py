@@ -102,6 +102,18 @@ def token_create(email: str) -> None:
         accounts.close()
 
 
+def _warm_up() -> None:
+    """Compile (or load from numba's cache) every kernel before the first page needs it."""
+    from graph.analysis import AnalysisOptions, analyse
+    from graph.compact import CompactGraph
+    from graph.demo import MIN_SIZE, demo_constituency
+
+    _, people, relationships = demo_constituency(size=MIN_SIZE)
+    graph = CompactGraph.from_records("warm-up", people, relationships)
+    for hops in (1, 2):  # one hop and several take different kernels
+        analyse(graph, AnalysisOptions(hops=hops))
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -145,6 +157,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
             accounts.grant(DEMO_EMAIL, DEMO_NAME, "owner")
         finally:
             accounts.close()
+    with state.step("Preparing the analysis engine (compiled on first run, then cached)"):
+        _warm_up()
     app = create_app(Settings.from_env(**overrides))
     shown_host = "localhost" if host in {"127.0.0.1", "::1"} else host
     click.echo(f"movemap is running at http://{shown_host}:{port}/  (Ctrl+C to stop)")
