@@ -21,6 +21,11 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import SEVERITIES, Addition, Analysis, RoleInference
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Group, Role
+from graph.wording import count as _count
+from graph.wording import in_conversation as _conversation
+from graph.wording import people as _people
+from graph.wording import segment_words as _segment_words
+from graph.wording import years as _years
 
 __all__ = ["MAX_LISTED", "WIDTH", "format_report"]
 
@@ -391,26 +396,6 @@ def _pct(share: float, *, precise: bool = False, below: float | None = None) -> 
     return text
 
 
-def _count(k: int, noun: str) -> str:
-    return f"1 {noun}" if k == 1 else f"{k:,} {noun}s"
-
-
-def _people(k: int) -> str:
-    return "1 person" if k == 1 else f"{k:,} people"
-
-
-def _years(years: float) -> str:
-    whole = math.floor(years)
-    if whole >= 1:
-        return "1 year" if whole == 1 else f"{whole} years"
-    months = math.floor(years * 12)
-    return "1 month" if months == 1 else f"{months} months"
-
-
-def _conversation(hops: int) -> str:
-    return "in conversation with" if hops == 1 else f"within {hops} ties of"
-
-
 def _short_label(group: Group, count: int) -> str:
     """``3 givers``, ``1 leader``, ``2 of the people``: a count of one group, briefly."""
     if group is Group.PEOPLE:
@@ -423,13 +408,6 @@ def _person(graph: CompactGraph, node: int) -> str:
     """``Name (id)``, or the id alone when the map has no name."""
     name, person_id = graph.names[node], graph.ids[node]
     return f"{name} ({person_id})" if name and name != person_id else person_id
-
-
-def _segment_words(segment: str) -> str:
-    """``community:Gypsy_Traveller`` -> ``Gypsy Traveller (community)``."""
-    kind, sep, value = segment.partition(":")
-    value = value.replace("_", " ")
-    return f"{value} ({kind})" if sep and kind and value else segment
 
 
 def _where(graph: CompactGraph, node: int) -> str:

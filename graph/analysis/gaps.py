@@ -43,6 +43,11 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Group
+from graph.wording import count as _count
+from graph.wording import in_conversation as _in_conversation
+from graph.wording import people as _people
+from graph.wording import segment_words as _segment_words
+from graph.wording import years as _years
 
 __all__ = ["GAP_KINDS", "POWER_GAP_PAIRS", "find_gaps"]
 
@@ -816,28 +821,6 @@ def _pct(share: float) -> str:
     return f"{round(value)}%"
 
 
-def _count(k: int, noun: str) -> str:
-    return f"{k} {noun}" if k == 1 else f"{k} {noun}s"
-
-
-def _people(k: int) -> str:
-    return "1 person" if k == 1 else f"{k} people"
-
-
-def _years(years: float) -> str:
-    """Whole years (``6.4`` -> ``6 years``), or months under a year."""
-    whole = math.floor(years)
-    if whole >= 1:
-        return "1 year" if whole == 1 else f"{whole} years"
-    months = math.floor(years * 12)
-    return "1 month" if months == 1 else f"{months} months"
-
-
-def _in_conversation(hops: int) -> str:
-    """How reach reads: a direct tie is a conversation; more hops are counted ties."""
-    return "in conversation with" if hops == 1 else f"within {hops} ties of"
-
-
 def _node(graph: CompactGraph, person_id: str) -> int:
     """The node of a person id, by bisection in the ascending ids (no index of everyone)."""
     node = bisect.bisect_left(graph.ids, person_id)
@@ -856,10 +839,3 @@ def _names(graph: CompactGraph, nodes: Sequence[int], joiner: str) -> str:
     if len(names) <= 1:
         return "".join(names)
     return f"{', '.join(names[:-1])} {joiner} {names[-1]}"
-
-
-def _segment_words(segment: str) -> str:
-    """``community:Gypsy_Traveller`` -> ``Gypsy Traveller (community)``; a segment without a
-    kind keeps its words. Underscores read as spaces in a message."""
-    kind, sep, value = segment.replace("_", " ").partition(":")
-    return f"{value} ({kind})" if sep and kind and value else segment.replace("_", " ")

@@ -1,0 +1,43 @@
+"""Plain words for a change lead, shared by the gap messages and the text report.
+
+Example:
+    >>> people(1), people(1200), count(3, "tie"), years(6.4)
+    ('1 person', '1,200 people', '3 ties', '6 years')
+    >>> segment_words("community:Young_carers")
+    'Young carers (community)'
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["count", "in_conversation", "people", "segment_words", "years"]
+
+
+def count(k: int, noun: str, plural: str | None = None) -> str:
+    """``1 tie``, ``2 ties``, ``1,200 ties`` (``plural`` where adding an s is wrong)."""
+    return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
+
+
+def people(k: int) -> str:
+    return count(k, "person", "people")
+
+
+def years(value: float) -> str:
+    """Whole years (``6.4`` -> ``6 years``), or months under a year."""
+    whole = math.floor(value)
+    if whole >= 1:
+        return count(whole, "year")
+    return count(math.floor(value * 12), "month")
+
+
+def in_conversation(hops: int) -> str:
+    """How reach reads: a direct tie is a conversation; more hops are counted ties."""
+    return "in conversation with" if hops == 1 else f"within {hops} ties of"
+
+
+def segment_words(segment: str) -> str:
+    """``community:Gypsy_Traveller`` -> ``Gypsy Traveller (community)``; a segment without a
+    kind keeps its words. Underscores read as spaces."""
+    kind, sep, value = segment.replace("_", " ").partition(":")
+    return f"{value} ({kind})" if sep and kind and value else segment.replace("_", " ")
