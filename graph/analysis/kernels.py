@@ -303,6 +303,23 @@ def spof_cut_off_csr(
 
 
 @compiled
+def _candidate_heap(core: BoolArray, gain: IntArray) -> tuple[IntArray, IntArray, int]:
+    """A max-heap of everyone outside the core keyed by a copy of their gain, ascending
+    index first among equal keys; returns (key, heap, size)."""
+    n = core.shape[0]
+    key = gain.copy()
+    heap = np.empty(n, dtype=np.int64)
+    size = 0
+    for v in range(n):
+        if not core[v]:
+            heap[size] = v
+            size += 1
+    for pos in range(size // 2 - 1, -1, -1):
+        _sift_down(heap, size, key, pos)
+    return key, heap, size
+
+
+@compiled
 def _sift_down(heap: IntArray, size: int, key: IntArray, pos: int) -> None:
     """Restore the heap below ``pos``: the best is the largest key, then the smallest node."""
     v = heap[pos]
@@ -355,15 +372,7 @@ def _greedy_closed_cover(
         gain[v] = g
     # a max-heap of the candidates (everyone outside the core) keyed by a gain that is at least
     # the current gain: (key desc, node asc)
-    key = gain.copy()
-    heap = np.empty(n, dtype=np.int64)
-    size = 0
-    for v in range(n):
-        if not core[v]:
-            heap[size] = v
-            size += 1
-    for pos in range(size // 2 - 1, -1, -1):
-        _sift_down(heap, size, key, pos)
+    key, heap, size = _candidate_heap(core, gain)
     limit = size
     added = np.empty(limit, dtype=np.int64)
     gains = np.empty(limit, dtype=np.int64)
@@ -712,15 +721,7 @@ def _ball_cover_exact(
         size = _ball(indptr, indices, u, hops, mark, stamp, ball)
         for i in range(size):
             gain[ball[i]] += 1
-    key = gain.copy()
-    heap = np.empty(n, dtype=np.int64)
-    size = 0
-    for v in range(n):
-        if not core[v]:
-            heap[size] = v
-            size += 1
-    for pos in range(size // 2 - 1, -1, -1):
-        _sift_down(heap, size, key, pos)
+    key, heap, size = _candidate_heap(core, gain)
     limit = size
     added = np.empty(limit, dtype=np.int64)
     gains = np.empty(limit, dtype=np.int64)
