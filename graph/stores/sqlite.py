@@ -43,7 +43,6 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache, wraps
 from itertools import islice, repeat
@@ -51,10 +50,9 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import numpy as np
-import numpy.typing as npt
 from pydantic import ValidationError
 
-from graph.compact import NO_DATE, CompactGraph, day_to_date
+from graph.compact import NO_DATE, CompactGraph
 from graph.errors import NotFound, StoreError
 from graph.model import (
     GROUPS,
@@ -65,6 +63,23 @@ from graph.model import (
     Relationship,
     Role,
     normalise_segment,
+)
+from graph.stores.arrays import (
+    I64,
+    RECORD,
+    Records,
+    TieCounts,
+    Ties,
+    collapse,
+    node_lookup,
+    pack_trust,
+    pair_keys,
+    python_order,
+    relationships_in_order,
+    rounds,
+    segment_csr,
+    unique_sorted,
+    validation_message,
 )
 from graph.stores.base import (
     BulkResult,
@@ -88,8 +103,6 @@ SPILL_BYTES = 64 * 2**20
 _APPLICATION_ID = 0x6D6D6170  # "mmap": marks a SQLite file as a movemap store
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
-I64 = npt.NDArray[np.int64]
-Records = npt.NDArray[np.void]
 
 _V1_SCHEMA = """
     CREATE TABLE constituencies (
@@ -184,7 +197,7 @@ def _migrate_to_ties(conn: sqlite3.Connection) -> None:
             (cid,),
         )
         for chunk in _grouped_chunks(cursor, 5):
-            ties = _Ties(chunk[:, 1], chunk[:, 2], chunk[:, 3].astype(np.uint8),
+            ties = Ties(chunk[:, 1], chunk[:, 2], chunk[:, 3].astype(np.uint8),
                          chunk[:, 4].astype(np.int32))
             conn.executemany(_TIES_UPSERT, _encode_ties(cid, ties))
         cursor = conn.execute(
@@ -233,15 +246,11 @@ _INCOMING_UPSERT = (
     "source = excluded.source"
 )
 
-_RECORD = np.dtype([("seq", "<i8"), ("source", "<i8"), ("target", "<i8"), ("trust", "u1"),
-                    ("since", "<i4")])
-"""A relationship row on its way into a bulk import (packed: 29 bytes)."""
 _PAIR = np.dtype([("target", "<i8"), ("source", "<i8")])
 """A (target, source) pair on its way into ``ties_in``."""
 
 _NO_DATE_BYTES = np.array([NO_DATE], dtype="<i4").tobytes()
 _MAX_PK = 2**31 - 1
-_FAR_DAY = np.iinfo(np.int64).max
 
 
 def _day_sql(column: str) -> str:
@@ -404,59 +413,11 @@ def _parse_url(url: str) -> str:
 # -- ties as arrays ------------------------------------------------------------------------------
 
 
-def _pack_trust(
-    relational: npt.ArrayLike, functional: npt.ArrayLike, flow_of_value: npt.ArrayLike,
-    recruited: npt.ArrayLike,
-) -> npt.NDArray[np.uint8]:
-    """One byte per tie: relational | functional << 2 | flow_of_value << 4 | recruited << 6."""
-    return (
-        np.asarray(relational, dtype=np.uint8)
-        | np.asarray(functional, dtype=np.uint8) << 2
-        | np.asarray(flow_of_value, dtype=np.uint8) << 4
-        | np.asarray(recruited, dtype=np.uint8) << 6
-    ).astype(np.uint8)
-
-
-def _pair_keys(first: I64, second: I64) -> I64:
-    """One sortable int64 per (first, second) pair of person keys."""
-    return (first.astype(np.int64) << 32) | second.astype(np.int64)
-
-
-@dataclass
-class _Ties:
-    """Recorded relationships as parallel arrays, sorted by (source, target) unless noted."""
-
-    source: I64
-    target: I64
-    trust: npt.NDArray[np.uint8]
-    since: npt.NDArray[np.int32]
-
-    def __len__(self) -> int:
-        return int(self.source.shape[0])
-
-    @property
-    def key(self) -> I64:
-        return _pair_keys(self.source, self.target)
-
-    def take(self, which: npt.NDArray[Any]) -> _Ties:
-        return _Ties(self.source[which], self.target[which], self.trust[which], self.since[which])
-
-    @classmethod
-    def empty(cls) -> _Ties:
-        return cls(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8),
-                   np.zeros(0, np.int32))
-
-    @classmethod
-    def concat(cls, parts: Sequence[_Ties]) -> _Ties:
-        return cls(*(np.concatenate([getattr(p, f) for p in parts])
-                     for f in ("source", "target", "trust", "since")))
-
-
-def _decode_ties(rows: Sequence[tuple[bytes, bytes, bytes, bytes]]) -> _Ties:
+def _decode_ties(rows: Sequence[tuple[bytes, bytes, bytes, bytes]]) -> Ties:
     """The ties of some ``ties`` rows (source, target, trust, since), in row order."""
     if not rows:
-        return _Ties.empty()
-    return _Ties(
+        return Ties.empty()
+    return Ties(
         np.frombuffer(b"".join([r[0] for r in rows]), dtype="<i8").astype(np.int64),
         np.frombuffer(b"".join([r[1] for r in rows]), dtype="<i8").astype(np.int64),
         np.frombuffer(b"".join([r[2] for r in rows]), dtype=np.uint8).copy(),
@@ -474,25 +435,13 @@ def _decode_pairs(rows: Sequence[tuple[bytes, bytes]]) -> tuple[I64, I64]:
             np.frombuffer(b"".join([r[1] for r in rows]), dtype="<i8").astype(np.int64))
 
 
-def _unique(values: I64, *, ordered: bool = False) -> I64:
-    """Sorted distinct values (by sorting: faster here than ``np.unique``'s hashing)."""
-    if not ordered:
-        values = np.sort(values)
-    if values.shape[0] < 2:
-        return values
-    keep = np.empty(values.shape[0], dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
 def _group_bounds(values: I64) -> tuple[list[int], list[int]]:
     """Start and end of each run of equal values in a sorted array."""
     cuts = (np.flatnonzero(values[1:] != values[:-1]) + 1).tolist()
     return [0, *cuts], [*cuts, int(values.shape[0])]
 
 
-def _encode_ties(cid: int, ties: _Ties) -> Iterator[tuple[Any, ...]]:
+def _encode_ties(cid: int, ties: Ties) -> Iterator[tuple[Any, ...]]:
     """``ties`` rows of sorted ties, one per chunk of sources."""
     if not len(ties):
         return
@@ -612,76 +561,6 @@ class _Buckets:
             self.folder.cleanup()
             self.folder = None
         self.memory = [[] for _ in range(self.count)]
-
-
-@dataclass
-class _TieCounts:
-    """What writing ties changed, and which input rows repeated an earlier (source, target)."""
-
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    merged: int = 0
-    first_merged: tuple[int, int] | None = None
-
-    def __iadd__(self, other: _TieCounts) -> _TieCounts:
-        self.added += other.added
-        self.updated += other.updated
-        self.unchanged += other.unchanged
-        return self
-
-
-def _collapse(records: Records, counts: _TieCounts) -> _Ties:
-    """Distinct (source, target) ties of some input rows, sorted; repeats merged.
-
-    Repeats take the highest of each strength, recruited if any row says so and the earliest
-    date; ``counts`` learns how many rows were merged and the first one (by ``seq``). Records
-    must be in ``seq`` order (buckets keep the order of the input).
-    """
-    key = _pair_keys(records["source"], records["target"])
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    records = records[order]
-    first = np.ones(key.shape[0], dtype=bool)
-    first[1:] = key[1:] != key[:-1]
-    if first.all():
-        return _Ties(records["source"].astype(np.int64), records["target"].astype(np.int64),
-                     records["trust"].copy(), records["since"].astype(np.int32))
-    starts = np.flatnonzero(first)
-    sizes = np.diff(np.append(starts, key.shape[0]))
-    counts.merged += int(key.shape[0] - starts.shape[0])
-    repeated = starts[sizes > 1]
-    seq = records["seq"]
-    second = seq[repeated + 1]
-    best = int(np.argmin(second))
-    candidate = (int(second[best]), int(seq[repeated[best]]))
-    if counts.first_merged is None or candidate < counts.first_merged:
-        counts.first_merged = candidate
-    trust = records["trust"]
-    merged_trust = np.zeros(starts.shape[0], dtype=np.uint8)
-    for bits in (0b11, 0b1100, 0b110000, 0b1000000):
-        merged_trust |= np.maximum.reduceat(trust & bits, starts).astype(np.uint8)
-    since = records["since"].astype(np.int64)
-    since[since == NO_DATE] = _FAR_DAY
-    earliest = np.minimum.reduceat(since, starts)
-    earliest[earliest == _FAR_DAY] = NO_DATE
-    return _Ties(records["source"][starts].astype(np.int64),
-                 records["target"][starts].astype(np.int64), merged_trust,
-                 earliest.astype(np.int32))
-
-
-def _rounds(records: Records) -> list[Records]:
-    """Input rows split so that no (source, target) repeats within a part: the k-th row of a
-    key goes to part k, so applying the parts in turn is applying the rows in turn."""
-    key = _pair_keys(records["source"], records["target"]).tolist()
-    if len(set(key)) == len(key):
-        return [records]
-    seen: dict[int, int] = {}
-    part = np.zeros(len(key), dtype=np.int64)
-    for i, k in enumerate(key):
-        part[i] = seen.get(k, 0)
-        seen[k] = part[i] + 1
-    return [records[part == p] for p in range(int(part.max()) + 1)]
 
 
 class SQLiteStore:
@@ -1120,7 +999,7 @@ class SQLiteStore:
 
     def _upsert_ties(
         self, cid: int, relationships: Iterable[Relationship], *, replace: bool = False
-    ) -> _TieCounts:
+    ) -> TieCounts:
         """Write model relationships row by row in effect (``NotFound`` on a dangling one)."""
         relationships = list(relationships)
         keys = self._person_keys(
@@ -1133,11 +1012,11 @@ class SQLiteStore:
                     f"relationship {r.source!r} → {r.target!r}: there is no person {missing!r} "
                     "in the constituency"
                 )
-        records = np.zeros(len(relationships), dtype=_RECORD)
+        records = np.zeros(len(relationships), dtype=RECORD)
         records["seq"] = np.arange(len(relationships))
         records["source"] = [keys[r.source] for r in relationships]
         records["target"] = [keys[r.target] for r in relationships]
-        records["trust"] = _pack_trust(
+        records["trust"] = pack_trust(
             [r.relational for r in relationships],
             [r.functional for r in relationships],
             [r.flow_of_value for r in relationships],
@@ -1148,20 +1027,20 @@ class SQLiteStore:
             for r in relationships
         ]
         chunks = self._chunk_range(cid)
-        total = _TieCounts()
-        for i, part in enumerate(_rounds(records)):
-            buckets = _Buckets(_RECORD, "source", chunks, 1)
+        total = TieCounts()
+        for i, part in enumerate(rounds(records)):
+            buckets = _Buckets(RECORD, "source", chunks, 1)
             buckets.add(part)
             total += self._write_ties(cid, buckets, replace=replace and i == 0)
         return total
 
-    def _write_ties(self, cid: int, buckets: _Buckets, *, replace: bool) -> _TieCounts:
+    def _write_ties(self, cid: int, buckets: _Buckets, *, replace: bool) -> TieCounts:
         """Write the ties of ``buckets`` (bucketed by chunk of source over the constituency's).
 
         With ``replace`` the constituency's ties become exactly these. Rows repeating a
-        (source, target) are merged (see ``_collapse``).
+        (source, target) are merged (see ``collapse``).
         """
-        counts = _TieCounts()
+        counts = TieCounts()
         incoming = _Buckets(_PAIR, "target", buckets.chunks, buckets.count)
         try:
             if replace:
@@ -1191,14 +1070,14 @@ class SQLiteStore:
         cid: int,
         records: Records,
         chunks: tuple[int, int],
-        counts: _TieCounts,
+        counts: TieCounts,
         incoming: _Buckets,
         *,
         replace: bool,
     ) -> None:
         """Merge one bucket of input rows into the ``ties`` chunks of its sources."""
-        new = _collapse(records, counts) if records.shape[0] else _Ties.empty()
-        wanted = None if replace else _unique(new.source >> CHUNK_BITS, ordered=True)
+        new = collapse(records, counts) if records.shape[0] else Ties.empty()
+        wanted = None if replace else unique_sorted(new.source >> CHUNK_BITS, ordered=True)
         existing = _decode_ties(self._fetch_chunks("ties", cid, wanted, chunks))
         new_key, old_key = new.key, existing.key
         found = np.zeros(len(new), dtype=bool)
@@ -1219,16 +1098,16 @@ class SQLiteStore:
             dirty = np.concatenate([dirty, existing.source[kept]])
             fresh = np.ones(len(new), dtype=bool)  # ties_in is rebuilt from every tie
         else:
-            result = _Ties.concat([existing.take(kept), new])
+            result = Ties.concat([existing.take(kept), new])
             result = result.take(np.argsort(result.key, kind="stable"))
             fresh = ~found
         pairs = np.zeros(int(fresh.sum()), dtype=_PAIR)
         pairs["target"] = new.target[fresh]
         pairs["source"] = new.source[fresh]
         incoming.add(pairs)
-        self._rewrite_ties(cid, result, _unique(dirty >> CHUNK_BITS))
+        self._rewrite_ties(cid, result, unique_sorted(dirty >> CHUNK_BITS))
 
-    def _rewrite_ties(self, cid: int, ties: _Ties, chunks: I64) -> None:
+    def _rewrite_ties(self, cid: int, ties: Ties, chunks: I64) -> None:
         """Store ``ties`` (sorted) as the whole content of ``chunks`` (of sources)."""
         if not chunks.shape[0]:
             return
@@ -1259,11 +1138,11 @@ class SQLiteStore:
         self, cid: int, pairs: Records, chunks: tuple[int, int], *, rebuilt: bool
     ) -> None:
         """Add (target, source) pairs to the ``ties_in`` chunks of their targets."""
-        key = _unique(_pair_keys(pairs["target"], pairs["source"]))
-        touched = _unique(key >> (32 + CHUNK_BITS), ordered=True)
+        key = unique_sorted(pair_keys(pairs["target"], pairs["source"]))
+        touched = unique_sorted(key >> (32 + CHUNK_BITS), ordered=True)
         if not rebuilt:
             target, source = _decode_pairs(self._fetch_chunks("ties_in", cid, touched, chunks))
-            key = _unique(np.concatenate([key, _pair_keys(target, source)]))
+            key = unique_sorted(np.concatenate([key, pair_keys(target, source)]))
         self._rewrite_incoming(cid, key, touched)
 
     def _fetch_chunks(
@@ -1300,18 +1179,20 @@ class SQLiteStore:
         """Remove these (source, target) ties where they are recorded; returns how many were."""
         if not source.shape[0]:
             return 0
-        gone = _unique(_pair_keys(source, target))
-        chunks = _unique(source >> CHUNK_BITS)
+        gone = unique_sorted(pair_keys(source, target))
+        chunks = unique_sorted(source >> CHUNK_BITS)
         ties = _decode_ties(self._fetch_chunks("ties", cid, chunks))
         removed = np.isin(ties.key, gone)
         if not removed.any():
             return 0
-        self._rewrite_ties(cid, ties.take(~removed), _unique(ties.source[removed] >> CHUNK_BITS))
-        chunks = _unique(target >> CHUNK_BITS)
+        self._rewrite_ties(cid, ties.take(~removed),
+                           unique_sorted(ties.source[removed] >> CHUNK_BITS))
+        chunks = unique_sorted(target >> CHUNK_BITS)
         pair_target, pair_source = _decode_pairs(self._fetch_chunks("ties_in", cid, chunks))
-        key = _pair_keys(pair_target, pair_source)
-        dropped = np.isin(key, _pair_keys(target, source))
-        self._rewrite_incoming(cid, key[~dropped], _unique(pair_target[dropped] >> CHUNK_BITS))
+        key = pair_keys(pair_target, pair_source)
+        dropped = np.isin(key, pair_keys(target, source))
+        self._rewrite_incoming(cid, key[~dropped],
+                               unique_sorted(pair_target[dropped] >> CHUNK_BITS))
         return int(removed.sum())
 
     @_guard
@@ -1324,12 +1205,12 @@ class SQLiteStore:
         ).fetchall()
         ids = [r[0] for r in rows]
         pks = np.array([r[1] for r in rows], dtype=np.int64)
-        order = _python_order(ids)
+        order = python_order(ids)
         if order is not None:
             ids = [ids[i] for i in order]
             pks = pks[order]
         ties = _decode_ties(self._fetch_chunks("ties", cid, None))
-        return _relationships_in_order(ties, ids, _node_lookup(pks))
+        return relationships_in_order(ties, ids, node_lookup(pks))
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:
@@ -1354,7 +1235,7 @@ class SQLiteStore:
         try:
             constituency = Constituency(name=name)
         except ValidationError as exc:
-            raise StoreError(_validation_message("constituency name", name, exc)) from exc
+            raise StoreError(validation_message("constituency name", name, exc)) from exc
         cid = self._conn.execute(
             "INSERT INTO constituencies (name, description) VALUES (?, ?)",
             (constituency.name, constituency.description),
@@ -1437,7 +1318,7 @@ class SQLiteStore:
             segment_lists.extend(table[:, 3].tolist())
             numeric.append(table[:, 4:].astype(np.int64))
         people = np.concatenate(numeric) if numeric else np.zeros((0, 2), dtype=np.int64)
-        order = _python_order(ids)
+        order = python_order(ids)
         if order is not None:
             ids = [ids[i] for i in order]
             names = [names[i] for i in order]
@@ -1445,11 +1326,11 @@ class SQLiteStore:
             segment_lists = [segment_lists[i] for i in order]
             people = people[order]
         pks, attrs = people[:, 0], people[:, 1]
-        segment_names, segment_indptr, segment_indices = _segment_csr(segment_lists)
+        segment_names, segment_indptr, segment_indices = segment_csr(segment_lists)
 
         # relationships: every ties chunk of the constituency, straight into arrays
         ties = _decode_ties(self._fetch_chunks("ties", cid, None))
-        node_of = _node_lookup(pks)
+        node_of = node_lookup(pks)
 
         return CompactGraph.from_arrays(
             name=name,
@@ -1524,18 +1405,18 @@ class _SQLiteBulkImport:
             self._store._delete_people([pk for i, pk in keys.items() if i not in imported])
             keys = {i: pk for i, pk in keys.items() if i in imported}
             self._imported_ids = None
-        self._ties = _Buckets(_RECORD, "source", self._store._chunk_range(self._cid),
+        self._ties = _Buckets(RECORD, "source", self._store._chunk_range(self._cid),
                               self._buckets_wanted)
         return keys
 
     def add_ties(self, batch: TiesBatch) -> None:
         if self._ties is None:
             raise RuntimeError("call person_keys() before add_ties()")
-        records = np.empty(len(batch), dtype=_RECORD)
+        records = np.empty(len(batch), dtype=RECORD)
         records["seq"] = batch.seq
         records["source"] = batch.source
         records["target"] = batch.target
-        records["trust"] = _pack_trust(batch.relational, batch.functional, batch.flow_of_value,
+        records["trust"] = pack_trust(batch.relational, batch.functional, batch.flow_of_value,
                                        batch.recruited)
         records["since"] = batch.since
         self._ties.add(records)
@@ -1558,84 +1439,7 @@ class _SQLiteBulkImport:
             self._ties.close()
 
 
-def _segment_csr(texts: Sequence[str]) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
-    """Sorted segment names and the person → segment CSR of the people's ``segments`` JSON."""
-    n = len(texts)
-    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-    lists = [json.loads(text) for text in distinct]
-    names = sorted({s for segments in lists for s in segments})
-    index = {s: i for i, s in enumerate(names)}
-    lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
-    starts = np.zeros(len(lists) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=starts[1:])
-    flat = np.fromiter((index[s] for x in lists for s in x), dtype=np.int32,
-                       count=int(starts[-1]))
-    which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
-    per_person = lengths[which]
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(per_person, out=indptr[1:])
-    offsets = np.arange(int(indptr[-1]), dtype=np.int64) - np.repeat(indptr[:-1], per_person)
-    indices = flat[np.repeat(starts[:-1][which], per_person) + offsets]
-    return names, indptr, indices.astype(np.int32)
-
-
-def _relationships_in_order(
-    ties: _Ties, ids: list[str], node_of: Callable[[I64], I64]
-) -> Iterator[Relationship]:
-    """Model relationships of some ties, by ascending (source id, target id)."""
-    source = node_of(ties.source)
-    target = node_of(ties.target)
-    order = np.lexsort((target, source))
-    trust = ties.trust.tolist()
-    since = ties.since.tolist()
-    source_list = source.tolist()
-    target_list = target.tolist()
-    for i in order.tolist():
-        value = trust[i]
-        yield Relationship(
-            source=ids[source_list[i]],
-            target=ids[target_list[i]],
-            relational=value & 3,
-            functional=value >> 2 & 3,
-            flow_of_value=value >> 4 & 3,
-            recruited=bool(value >> 6 & 1),
-            since=day_to_date(since[i]),
-        )
-
-
-def _node_lookup(pks: I64) -> Callable[[I64], I64]:
-    """A function mapping people keys to node indices (``pks`` lists them in node order)."""
-    if not pks.shape[0]:
-        return lambda values: np.zeros(0, dtype=np.int64)
-    lo, hi = int(pks.min()), int(pks.max())
-    if hi - lo < 8 * pks.shape[0] + 1024:
-        table = np.full(hi - lo + 1, -1, dtype=np.int64)
-        table[pks - lo] = np.arange(pks.shape[0])
-        return lambda values: table[values - lo]
-    order = np.argsort(pks, kind="stable")
-    ordered = pks[order]
-    return lambda values: order[np.searchsorted(ordered, values)]
-
-
-def _python_order(ids: list[str]) -> list[int] | None:
-    """``None`` when ``ids`` is already in Python's ascending order, else the sorting order.
-
-    SQLite's BINARY order of UTF-8 equals Python's code point order, so this is a safety net
-    (e.g. for ids holding characters that UTF-8 cannot encode the usual way).
-    """
-    if all(a < b for a, b in zip(ids, ids[1:], strict=False)):
-        return None
-    return sorted(range(len(ids)), key=ids.__getitem__)
-
-
 def _statements(script: str) -> list[str]:
     """Split a migration script into statements (none of ours has ';' inside a literal)."""
     lines = [line.split("--", 1)[0] for line in script.splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
-
-
-def _validation_message(what: str, value: str, exc: ValidationError) -> str:
-    reasons = "; ".join(
-        str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
-    )
-    return f"{what} {value!r} is not valid: {reasons}"
