@@ -11,21 +11,26 @@ Python's id order.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from graph.compact import NO_DATE, day_to_date
-from graph.model import Relationship
+from graph.compact import NO_DATE, CompactGraph, day_to_date
+from graph.model import GROUPS, TRUST_TYPES, Engagement, Relationship, Role
+
+if TYPE_CHECKING:
+    from graph.stores.base import PeopleBatch
 
 __all__ = [
-    "FAR_DAY", "RECORD", "I64", "Records", "TieCounts", "Ties", "collapse", "node_lookup",
-    "pack_trust", "pair_keys", "python_order", "relationships_in_order", "rounds",
-    "segment_csr", "unique_sorted", "validation_message",
+    "FAR_DAY", "I64", "RECORD", "Records", "TieCounts", "Ties", "collapse", "compact_graph",
+    "node_lookup", "pack_trust", "pair_keys", "people_attrs", "python_order",
+    "relationships_in_order", "rounds", "segment_csr", "unique_sorted", "validation_message",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -168,11 +173,17 @@ def rounds(records: Records) -> list[Records]:
     return [records[part == p] for p in range(int(part.max()) + 1)]
 
 
-def segment_csr(texts: Sequence[str]) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
-    """Sorted segment names and the person → segment CSR of the people's ``segments`` JSON."""
+def segment_csr(
+    texts: Sequence[Hashable], parse: Callable[[Any], Sequence[str]] = json.loads
+) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
+    """Sorted segment names and the person → segment CSR of the people's segments.
+
+    ``texts`` holds one value per person (a store's JSON text, or a tuple) and ``parse`` turns
+    one into the person's segments; each distinct value is parsed once.
+    """
     n = len(texts)
     distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-    lists = [json.loads(text) for text in distinct]
+    lists = [parse(text) for text in distinct]
     names = sorted({s for segments in lists for s in segments})
     index = {s: i for i, s in enumerate(names)}
     lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
@@ -243,3 +254,100 @@ def validation_message(what: str, value: str, exc: ValidationError) -> str:
         str(e.get("msg", "")).removeprefix("Value error, ") for e in exc.errors()
     )
     return f"{what} {value!r} is not valid: {reasons}"
+
+
+# -- people ------------------------------------------------------------------------------
+
+
+EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+_GROUP_INDEX = {g.value: g.index for g in GROUPS}
+_ENGAGEMENT_RANK = {e.value: e.rank for e in Engagement}
+_ROLE_INDEX = {"": -1, **{r.value: r.index for r in Role}}
+
+
+@lru_cache(maxsize=4096)
+def _member_bits(groups: tuple[str, ...]) -> int:
+    return sum(1 << _GROUP_INDEX[g] for g in set(groups))
+
+
+@lru_cache(maxsize=65536)
+def _day_of(text: str) -> int:
+    return NO_DATE if not text else date.fromisoformat(text).toordinal() - EPOCH_ORDINAL
+
+
+def people_attrs(batch: PeopleBatch) -> list[int]:
+    """What the analysis needs of each person of a batch packed in one integer, by column.
+
+    Bits: group index + 1: 0-1, member_of: 2-4, formal_power: 5-6, informal_power: 7-8,
+    lived_experience: 9, engagement rank: 10-12, declared role index + 1: 13-14, joined (days
+    after 1970-01-01) - NO_DATE: 16-47. ``compact_graph`` unpacks it. The SQLite store keeps it
+    as ``people.attrs``.
+    """
+    group = np.fromiter(map(_GROUP_INDEX.__getitem__, batch.groups), np.int64, len(batch))
+    other = np.fromiter(map(_member_bits, batch.other_groups), np.int64, len(batch))
+    attrs = (
+        (group + 1) | ((other | (1 << group)) << 2)
+        | (np.asarray(batch.formal_power, dtype=np.int64) << 5)
+        | (np.asarray(batch.informal_power, dtype=np.int64) << 7)
+        | (np.asarray(batch.lived_experience, dtype=np.int64) << 9)
+        | (np.fromiter(map(_ENGAGEMENT_RANK.__getitem__, batch.engagement), np.int64,
+                       len(batch)) << 10)
+        | ((np.fromiter(map(_ROLE_INDEX.__getitem__, batch.roles), np.int64, len(batch)) + 1)
+           << 13)
+        | ((np.fromiter(map(_day_of, batch.joined), np.int64, len(batch)) - NO_DATE) << 16)
+    )
+    return attrs.tolist()
+
+
+def compact_graph(
+    name: str,
+    expected_segments: Sequence[str],
+    *,
+    ids: list[str],
+    names: list[str],
+    organisations: list[str],
+    segments: Sequence[Hashable],
+    keys: I64,
+    attrs: I64,
+    ties: Ties,
+    parse_segments: Callable[[Any], Sequence[str]],
+) -> CompactGraph:
+    """The compact analysis graph of a store's columns: one entry per person (any order) with
+    its person key and ``people_attrs``, and the ties by person key. People are put in Python's
+    id order, as ``CompactGraph.from_records`` does."""
+    order = python_order(ids)
+    if order is not None:
+        ids = [ids[i] for i in order]
+        names = [names[i] for i in order]
+        organisations = [organisations[i] for i in order]
+        segments = [segments[i] for i in order]
+        keys = keys[order]
+        attrs = attrs[order]
+    segment_names, segment_indptr, segment_indices = segment_csr(segments, parse_segments)
+    node_of = node_lookup(keys)
+    return CompactGraph.from_arrays(
+        name=name,
+        ids=ids,
+        names=names,
+        organisations=organisations,
+        group=((attrs & 3) - 1).astype(np.int8),
+        member_of=(attrs >> 2 & 7).astype(np.uint8),
+        segment_names=segment_names,
+        segment_indptr=segment_indptr,
+        segment_indices=segment_indices,
+        formal_power=(attrs >> 5 & 3).astype(np.int8),
+        informal_power=(attrs >> 7 & 3).astype(np.int8),
+        lived_experience=(attrs >> 9 & 1).astype(bool),
+        engagement=(attrs >> 10 & 7).astype(np.int8),
+        declared_role=((attrs >> 13 & 3) - 1).astype(np.int8),
+        joined=((attrs >> 16) + NO_DATE).astype(np.int32),
+        rel_source=node_of(ties.source),
+        rel_target=node_of(ties.target),
+        rel_strength={
+            t.value: (ties.trust >> (2 * i) & 3).astype(np.int8)
+            for i, t in enumerate(TRUST_TYPES)
+        },
+        rel_recruited=(ties.trust >> 6 & 1).astype(bool),
+        rel_since=ties.since,
+        expected_segments=tuple(expected_segments),
+    )

@@ -56,7 +56,6 @@ from graph.compact import NO_DATE, CompactGraph
 from graph.errors import NotFound, StoreError
 from graph.model import (
     GROUPS,
-    TRUST_TYPES,
     Constituency,
     Engagement,
     Person,
@@ -71,13 +70,14 @@ from graph.stores.arrays import (
     TieCounts,
     Ties,
     collapse,
+    compact_graph,
     node_lookup,
     pack_trust,
     pair_keys,
+    people_attrs,
     python_order,
     relationships_in_order,
     rounds,
-    segment_csr,
     unique_sorted,
     validation_message,
 )
@@ -273,11 +273,9 @@ _MEMBER_OF_SQL = "(" + " | ".join(
 _ENGAGEMENT_SQL = _sql_case("engagement", [(e.value, e.rank) for e in Engagement], 0)
 _ROLE_SQL = _sql_case("role", [(r.value, r.index) for r in Role], -1)
 # ``people.attrs``: what the analysis needs of a person's columns in one integer, written
-# with the row (``_people_attrs``), so that loading reads one number per person and computes
-# nothing per row. Bits: group index + 1: 0-1, member_of: 2-4, formal_power: 5-6,
-# informal_power: 7-8, lived_experience: 9, engagement rank: 10-12, declared role index + 1:
-# 13-14, joined (days after 1970-01-01) - NO_DATE: 16-47. This SQL computes the same from the
-# columns (used by the migration that adds the column).
+# with the row (``graph.stores.arrays.people_attrs``), so that loading reads one number per
+# person and computes nothing per row (the bits are listed there). This SQL computes the
+# same from the columns (used by the migration that adds the column).
 _ATTRS_SQL = (
     f"(({_GROUP_INDEX_SQL} + 1) | ({_MEMBER_OF_SQL} << 2) | (formal_power << 5) "
     f"| (informal_power << 7) | (lived_experience << 9) | ({_ENGAGEMENT_SQL} << 10) "
@@ -318,39 +316,6 @@ def _segments_json(segments: tuple[str, ...]) -> str:
     return json.dumps(list(segments), ensure_ascii=False) if segments else "[]"
 
 
-_GROUP_INDEX = {g.value: g.index for g in GROUPS}
-_ENGAGEMENT_RANK = {e.value: e.rank for e in Engagement}
-_ROLE_INDEX = {"": -1, **{r.value: r.index for r in Role}}
-
-
-@lru_cache(maxsize=4096)
-def _member_bits(groups: tuple[str, ...]) -> int:
-    return sum(1 << _GROUP_INDEX[g] for g in set(groups))
-
-
-@lru_cache(maxsize=65536)
-def _day_of(text: str) -> int:
-    return NO_DATE if not text else date.fromisoformat(text).toordinal() - _EPOCH_ORDINAL
-
-
-def _people_attrs(batch: PeopleBatch) -> list[int]:
-    """``people.attrs`` of every person of a batch (see ``_ATTRS_SQL``), computed by column."""
-    group = np.fromiter(map(_GROUP_INDEX.__getitem__, batch.groups), np.int64, len(batch))
-    other = np.fromiter(map(_member_bits, batch.other_groups), np.int64, len(batch))
-    attrs = (
-        (group + 1) | ((other | (1 << group)) << 2)
-        | (np.asarray(batch.formal_power, dtype=np.int64) << 5)
-        | (np.asarray(batch.informal_power, dtype=np.int64) << 7)
-        | (np.asarray(batch.lived_experience, dtype=np.int64) << 9)
-        | (np.fromiter(map(_ENGAGEMENT_RANK.__getitem__, batch.engagement), np.int64,
-                       len(batch)) << 10)
-        | ((np.fromiter(map(_ROLE_INDEX.__getitem__, batch.roles), np.int64, len(batch)) + 1)
-           << 13)
-        | ((np.fromiter(map(_day_of, batch.joined), np.int64, len(batch)) - NO_DATE) << 16)
-    )
-    return attrs.tolist()
-
-
 def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
     """The rows ``_PEOPLE_UPSERT`` takes (``role`` and ``joined`` ``''`` become NULL in SQL)."""
     return zip(
@@ -358,7 +323,7 @@ def _people_rows(cid: int, batch: PeopleBatch) -> Iterator[tuple[Any, ...]]:
         map(_groups_json, batch.other_groups), batch.organisations,
         map(_segments_json, batch.segments), batch.formal_power, batch.informal_power,
         batch.lived_experience, batch.engagement, batch.roles, batch.joined,
-        _people_attrs(batch),
+        people_attrs(batch),
         strict=False,
     )
 
@@ -1318,45 +1283,12 @@ class SQLiteStore:
             segment_lists.extend(table[:, 3].tolist())
             numeric.append(table[:, 4:].astype(np.int64))
         people = np.concatenate(numeric) if numeric else np.zeros((0, 2), dtype=np.int64)
-        order = python_order(ids)
-        if order is not None:
-            ids = [ids[i] for i in order]
-            names = [names[i] for i in order]
-            organisations = [organisations[i] for i in order]
-            segment_lists = [segment_lists[i] for i in order]
-            people = people[order]
-        pks, attrs = people[:, 0], people[:, 1]
-        segment_names, segment_indptr, segment_indices = segment_csr(segment_lists)
-
         # relationships: every ties chunk of the constituency, straight into arrays
         ties = _decode_ties(self._fetch_chunks("ties", cid, None))
-        node_of = node_lookup(pks)
-
-        return CompactGraph.from_arrays(
-            name=name,
-            ids=ids,
-            names=names,
-            organisations=organisations,
-            group=((attrs & 3) - 1).astype(np.int8),
-            member_of=(attrs >> 2 & 7).astype(np.uint8),
-            segment_names=segment_names,
-            segment_indptr=segment_indptr,
-            segment_indices=segment_indices,
-            formal_power=(attrs >> 5 & 3).astype(np.int8),
-            informal_power=(attrs >> 7 & 3).astype(np.int8),
-            lived_experience=(attrs >> 9 & 1).astype(bool),
-            engagement=(attrs >> 10 & 7).astype(np.int8),
-            declared_role=((attrs >> 13 & 3) - 1).astype(np.int8),
-            joined=((attrs >> 16) + NO_DATE).astype(np.int32),
-            rel_source=node_of(ties.source),
-            rel_target=node_of(ties.target),
-            rel_strength={
-                t.value: (ties.trust >> (2 * i) & 3).astype(np.int8)
-                for i, t in enumerate(TRUST_TYPES)
-            },
-            rel_recruited=(ties.trust >> 6 & 1).astype(bool),
-            rel_since=ties.since,
-            expected_segments=expected,
+        return compact_graph(
+            name, expected, ids=ids, names=names, organisations=organisations,
+            segments=segment_lists, keys=people[:, 0], attrs=people[:, 1], ties=ties,
+            parse_segments=json.loads,
         )
 
 
