@@ -1,9 +1,8 @@
 """Fixtures shared by the test suite: fresh temporary stores of every kind.
 
-``store`` is parametrised over ``STORE_KINDS``, so a test that takes it runs once per store and
-the stores cannot drift apart (the store contract suite, the importer, the CLI…). To add the Neo4j
-store later, add ``"neo4j"`` to ``STORE_KINDS`` and a branch to ``make_store`` that connects to the
-server the test script starts (skipping when none is configured) and wipes it afterwards.
+``store`` is parametrised over ``STORE_KINDS`` (SQLite and Neo4j), so a test that takes it runs
+once per store and the stores cannot drift apart (the store contract suite, the importer, the
+CLI…). The Neo4j store is the real server ``scripts/test`` starts, wiped before each test.
 """
 
 from __future__ import annotations

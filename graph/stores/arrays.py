@@ -11,7 +11,7 @@ Python's id order.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,15 +22,17 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from graph.compact import NO_DATE, CompactGraph, day_to_date
+from graph.errors import NotFound
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Relationship, Role
 
 if TYPE_CHECKING:
-    from graph.stores.base import PeopleBatch
+    from graph.stores.base import PeopleBatch, TiesBatch
 
 __all__ = [
     "FAR_DAY", "I64", "RECORD", "Records", "TieCounts", "Ties", "collapse", "compact_graph",
     "node_lookup", "pack_trust", "pair_keys", "people_attrs", "python_order",
-    "relationships_in_order", "rounds", "segment_csr", "unique_sorted", "validation_message",
+    "relationship_records", "relationships_in_order", "rounds", "segment_csr", "ties_records",
+    "unique_sorted", "validation_message",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -351,3 +353,43 @@ def compact_graph(
         rel_since=ties.since,
         expected_segments=tuple(expected_segments),
     )
+
+
+def ties_records(batch: TiesBatch) -> Records:
+    """A bulk import's ``TiesBatch`` as ``RECORD`` rows."""
+    records = np.empty(len(batch), dtype=RECORD)
+    records["seq"] = batch.seq
+    records["source"] = batch.source
+    records["target"] = batch.target
+    records["trust"] = pack_trust(batch.relational, batch.functional, batch.flow_of_value,
+                                  batch.recruited)
+    records["since"] = batch.since
+    return records
+
+
+def relationship_records(
+    relationships: Sequence[Relationship], keys: Mapping[str, int]
+) -> Records:
+    """Model relationships as ``RECORD`` rows by person key, numbered in input order.
+
+    ``NotFound`` names the first relationship (in input order) whose source or target has no
+    key, before anything is built.
+    """
+    for r in relationships:
+        if r.source not in keys or r.target not in keys:
+            missing = r.source if r.source not in keys else r.target
+            raise NotFound(
+                f"relationship {r.source!r} → {r.target!r}: there is no person {missing!r} "
+                "in the constituency"
+            )
+    records = np.zeros(len(relationships), dtype=RECORD)
+    records["seq"] = np.arange(len(relationships))
+    records["source"] = [keys[r.source] for r in relationships]
+    records["target"] = [keys[r.target] for r in relationships]
+    records["trust"] = pack_trust(
+        [r.relational for r in relationships], [r.functional for r in relationships],
+        [r.flow_of_value for r in relationships], [r.recruited for r in relationships],
+    )
+    records["since"] = [NO_DATE if r.since is None else (r.since - date(1970, 1, 1)).days
+                        for r in relationships]
+    return records

@@ -263,7 +263,9 @@ def store_url_from_env() -> str:
 
 
 def open_store(url: str | None = None) -> GraphStore:
-    """Open the store a URL names: ``sqlite:///relative/path.db`` or ``sqlite:////abs/path.db``."""
+    """Open the store a URL names: ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db``,
+    or a Neo4j server, ``neo4j://host:7687`` (also ``bolt://``, ``neo4j+s://``; credentials from
+    ``MOVEMAP_NEO4J_USER``/``MOVEMAP_NEO4J_PASSWORD``, see ``graph.stores.neo4j_store``)."""
     url = url or store_url_from_env()
     scheme, sep, _rest = url.partition("://")
     if not sep:
@@ -275,5 +277,9 @@ def open_store(url: str | None = None) -> GraphStore:
 
         return SQLiteStore(url)
     if scheme in {"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"}:
-        raise StoreError("the Neo4j store is not available yet in this version")
-    raise StoreError(f"unknown store scheme {scheme!r} in {url!r}; supported: sqlite")
+        from graph.stores.neo4j_store import Neo4jStore
+
+        return Neo4jStore(url)
+    raise StoreError(
+        f"unknown store scheme {scheme!r} in {url!r}; supported: sqlite, neo4j, neo4j+s, bolt"
+    )

@@ -72,12 +72,13 @@ from graph.stores.arrays import (
     collapse,
     compact_graph,
     node_lookup,
-    pack_trust,
     pair_keys,
     people_attrs,
     python_order,
+    relationship_records,
     relationships_in_order,
     rounds,
+    ties_records,
     unique_sorted,
     validation_message,
 )
@@ -970,27 +971,7 @@ class SQLiteStore:
         keys = self._person_keys(
             cid, (i for r in relationships for i in (r.source, r.target))
         )
-        for r in relationships:
-            if r.source not in keys or r.target not in keys:
-                missing = r.source if r.source not in keys else r.target
-                raise NotFound(
-                    f"relationship {r.source!r} → {r.target!r}: there is no person {missing!r} "
-                    "in the constituency"
-                )
-        records = np.zeros(len(relationships), dtype=RECORD)
-        records["seq"] = np.arange(len(relationships))
-        records["source"] = [keys[r.source] for r in relationships]
-        records["target"] = [keys[r.target] for r in relationships]
-        records["trust"] = pack_trust(
-            [r.relational for r in relationships],
-            [r.functional for r in relationships],
-            [r.flow_of_value for r in relationships],
-            [r.recruited for r in relationships],
-        )
-        records["since"] = [
-            NO_DATE if r.since is None else (r.since - date(1970, 1, 1)).days
-            for r in relationships
-        ]
+        records = relationship_records(relationships, keys)
         chunks = self._chunk_range(cid)
         total = TieCounts()
         for i, part in enumerate(rounds(records)):
@@ -1344,13 +1325,7 @@ class _SQLiteBulkImport:
     def add_ties(self, batch: TiesBatch) -> None:
         if self._ties is None:
             raise RuntimeError("call person_keys() before add_ties()")
-        records = np.empty(len(batch), dtype=RECORD)
-        records["seq"] = batch.seq
-        records["source"] = batch.source
-        records["target"] = batch.target
-        records["trust"] = pack_trust(batch.relational, batch.functional, batch.flow_of_value,
-                                       batch.recruited)
-        records["since"] = batch.since
+        records = ties_records(batch)
         self._ties.add(records)
 
     def finish(self) -> BulkResult:
