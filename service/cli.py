@@ -1,4 +1,4 @@
-"""The ``movemap`` command line: import, expect, analyse, demo and list constituencies.
+"""The ``movemap`` command line: import, expect, analyse, demo, list and copy constituencies.
 
 Every error a user can cause ends the command with a one-line message on stderr and a non-zero
 exit status, never a traceback: movemap's own errors (``MovemapError``) and bad options exit 1
@@ -270,7 +270,8 @@ def _name_argument(ctx: click.Context, param: click.Parameter, value: str) -> st
     show_default=True,
     show_envvar=True,
     help="Where constituencies are kept: a sqlite:///path URL (sqlite:////abs/path for an "
-    "absolute path).",
+    "absolute path) or a Neo4j server, neo4j://host:7687 (user and password from "
+    "MOVEMAP_NEO4J_USER and MOVEMAP_NEO4J_PASSWORD).",
 )
 @click.option(
     "--progress/--no-progress",
@@ -496,6 +497,60 @@ def list_command(ctx: click.Context) -> None:
         cells = [row[0].ljust(widths[0]), *(row[c].rjust(widths[c]) for c in (1, 2, 3)),
                  row[4]]
         click.echo("  ".join(cells).rstrip())
+
+
+@main.command("copy")
+@click.argument("source_url", metavar="SOURCE_URL")
+@click.argument("target_url", metavar="TARGET_URL")
+@click.argument("names", nargs=-1, metavar="[NAME]...")
+@click.option("--replace", is_flag=True,
+              help="Overwrite constituencies the target already has.")
+@click.pass_context
+def copy_command(ctx: click.Context, source_url: str, target_url: str, names: tuple[str, ...],
+                 replace: bool) -> None:
+    """Copy constituencies between stores, e.g. from SQLite to Neo4j, and check the counts.
+
+    Copies the NAMEd constituencies (all of them when none is named) from SOURCE_URL to
+    TARGET_URL, in one transaction of the target: people, relationships, expected segments
+    and descriptions. The target's counts are compared with the source's before the copy is
+    kept; if they differ, nothing is copied.
+
+    \b
+    Example:
+      movemap copy sqlite:///movemap.db neo4j://localhost:7687
+      movemap copy neo4j://localhost:7687 sqlite:///backup.db bay --replace
+    """
+    from graph.stores.copy import copy_constituencies
+
+    state = _state(ctx)
+    for name in names:
+        _check_name(name)
+    if source_url.strip() == target_url.strip():
+        raise click.BadParameter("SOURCE_URL and TARGET_URL are the same store",
+                                 param_hint="TARGET_URL")
+    source = open_store(source_url)
+    try:
+        target = open_store(target_url)
+        try:
+            with state.step(f"Copying from {source.url} to {target.url}"):
+                copied = copy_constituencies(
+                    source, target, names, replace=replace,
+                    on_progress=(lambda text: click.echo(f"  {text}", err=True))
+                    if state.progress else None,
+                )
+        finally:
+            target.close()
+    finally:
+        source.close()
+    if not copied:
+        click.echo(f"{source.url} has no constituencies; nothing to copy.")
+        return
+    for s in copied:
+        click.echo(
+            f"Copied {s.name!r}: {_count(s.people, 'person', 'people')}, "
+            f"{_count(s.relationships, 'relationship')}, "
+            f"{_count(s.expected_segments, 'expected segment')} (counts verified)."
+        )
 
 
 def _count(k: int, noun: str, plural: str | None = None) -> str:
