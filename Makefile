@@ -1,4 +1,4 @@
-.PHONY: demo report test bench install
+.PHONY: demo report test bench bench-stores install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -26,3 +26,10 @@ install:
 bench:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench $(ARGS)
+
+# SQLite and Neo4j side by side (import rate, load for analysis) at 10k and 100k people, against
+# a Neo4j test server started for the run (6 GB heap, 2 GB page cache); writes bench/results/stores.json.
+bench-stores:
+	scripts/bootstrap bench
+	scripts/install-java
+	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.stores $(ARGS)

@@ -28,6 +28,24 @@ import org.neo4j.io.ByteUnit;
 public final class Main {
     private Main() {}
 
+    /**
+     * The page cache in MiB: NEO4J_PAGECACHE_MB, else 64 (plenty for the tests; a benchmark of a
+     * million ties wants about 1024, or every read goes to disk).
+     */
+    static long pageCacheMiB() {
+        String value = System.getenv("NEO4J_PAGECACHE_MB");
+        if (value == null || value.isBlank()) {
+            return 64;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            System.err.println("NEO4J_PAGECACHE_MB must be a whole number of MiB, not " + value);
+            System.exit(2);
+            return 0;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || args.length > 2
                 || (args.length == 2 && !args[1].equals("--watch-stdin"))) {
@@ -47,7 +65,7 @@ public final class Main {
                 .withConfig(BoltConnector.enabled, true)
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", 0))
                 .withConfig(GraphDatabaseSettings.auth_enabled, false)
-                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
+                .withConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMiB()))
                 // A test server has no clients worth waiting for on shutdown: without these two
                 // (internal) settings Bolt waits about ten seconds for idle threads and connections.
                 .withConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time,
