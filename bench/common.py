@@ -110,13 +110,14 @@ def reset_peak_rss() -> bool:
 
 
 def _git(*args: str) -> str:
+    """Git's output without its trailing newline (leading spaces matter: status columns)."""
     try:
         done = subprocess.run(
             ["git", *args], cwd=ROOT, capture_output=True, text=True, check=True, timeout=30
         )
     except (OSError, subprocess.SubprocessError):
         return ""
-    return done.stdout.strip()
+    return done.stdout.rstrip()
 
 
 def commit_info() -> dict[str, Any]:

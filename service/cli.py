@@ -34,7 +34,7 @@ from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
 from graph.errors import ImportFailed, MovemapError, NotFound
 from graph.importer import import_csv
 from graph.model import MAX_TRUST, Constituency, TrustType
-from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store
+from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
 from service.report import format_report
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
@@ -142,7 +142,7 @@ class _State:
     def hint(self, command: str) -> str:
         """A command to suggest, naming the store when the user named one."""
         if self.store_from_command_line:
-            return f"movemap --store {_quote(self.store_url)} {command}"
+            return f"movemap --store {_quote(redact_url(self.store_url))} {command}"
         return f"movemap {command}"
 
     @contextmanager
@@ -484,7 +484,7 @@ def list_command(ctx: click.Context) -> None:
     state = _state(ctx)
     summaries = state.store().list_constituencies()
     if not summaries:
-        click.echo(f"No constituencies yet in {state.store_url}.")
+        click.echo(f"No constituencies yet in {redact_url(state.store_url)}.")
         click.echo(f"Try: {state.hint('demo')}")
         return
     rows = [("name", "people", "relationships", "expected segments", "description")]

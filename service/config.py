@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.stores.base import store_url_from_env
+from graph.stores.base import redact_url, store_url_from_env
 
 __all__ = ["Settings", "accounts_url_from_env"]
 
@@ -86,7 +86,7 @@ class Settings:
     def redacted(self) -> dict[str, Any]:
         """The settings as shown to people: secrets replaced."""
         return {
-            "store_url": self.store_url,
+            "store_url": redact_url(self.store_url),
             "accounts_url": self.accounts_url,
             "secret_key": "***",
             "cookie_secure": self.cookie_secure,

@@ -29,6 +29,7 @@ __all__ = [
     "PeopleBatch",
     "TiesBatch",
     "open_store",
+    "redact_url",
     "store_url_from_env",
 ]
 
@@ -262,6 +263,21 @@ def store_url_from_env() -> str:
     return os.environ.get("MOVEMAP_STORE", "").strip() or DEFAULT_STORE_URL
 
 
+def redact_url(url: str) -> str:
+    """A store URL safe to show: a password in it (``neo4j://user:secret@host``) becomes ``***``.
+
+    >>> redact_url("neo4j://ana:s3cret@db:7687")
+    'neo4j://ana:***@db:7687'
+    """
+    scheme, sep, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    userinfo, at, host = authority.rpartition("@")
+    if not sep or not at or ":" not in userinfo:
+        return url
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}{slash}{path}"
+
+
 def open_store(url: str | None = None) -> GraphStore:
     """Open the store a URL names: ``sqlite:///relative/path.db``, ``sqlite:////abs/path.db``,
     or a Neo4j server, ``neo4j://host:7687`` (also ``bolt://``, ``neo4j+s://``; credentials from
@@ -270,7 +286,8 @@ def open_store(url: str | None = None) -> GraphStore:
     scheme, sep, _rest = url.partition("://")
     if not sep:
         raise StoreError(
-            f"store URL {url!r} is not a URL; use e.g. sqlite:///movemap.db (see README)"
+            f"store URL {redact_url(url)!r} is not a URL; use e.g. sqlite:///movemap.db "
+            "(see README)"
         )
     if scheme == "sqlite":
         from graph.stores.sqlite import SQLiteStore
@@ -281,5 +298,6 @@ def open_store(url: str | None = None) -> GraphStore:
 
         return Neo4jStore(url)
     raise StoreError(
-        f"unknown store scheme {scheme!r} in {url!r}; supported: sqlite, neo4j, neo4j+s, bolt"
+        f"unknown store scheme {scheme!r} in {redact_url(url)!r}; supported: sqlite, neo4j, "
+        "neo4j+s, bolt"
     )

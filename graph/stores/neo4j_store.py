@@ -85,6 +85,7 @@ from graph.stores.base import (
     ImportSummary,
     PeopleBatch,
     TiesBatch,
+    redact_url,
 )
 
 __all__ = ["NEO4J_SCHEMES", "SCHEMA_VERSION", "WRITE_BATCH", "Neo4jStore"]
@@ -199,26 +200,27 @@ class _Target:
 
     def __init__(self, url: str) -> None:
         if not isinstance(url, str):
-            raise StoreError(f"store URL {url!r} is not a text")
+            raise StoreError(f"store URL {type(url).__name__} is not a text")
+        shown = redact_url(url)  # messages never show a password
         parts = urlsplit(url)
         if parts.scheme not in NEO4J_SCHEMES:
-            raise StoreError(f"store URL {url!r} is not a Neo4j URL; use e.g. "
+            raise StoreError(f"store URL {shown!r} is not a Neo4j URL; use e.g. "
                              "neo4j://localhost:7687")
         try:
             port = parts.port
         except ValueError as exc:
-            raise StoreError(f"store URL {url!r} has a port that is not a number") from exc
+            raise StoreError(f"store URL {shown!r} has a port that is not a number") from exc
         host = parts.hostname or ""
         if not host:
-            raise StoreError(f"store URL {url!r} names no server; use e.g. "
+            raise StoreError(f"store URL {shown!r} names no server; use e.g. "
                              "neo4j://localhost:7687")
         if parts.path not in ("", "/"):
-            raise StoreError(f"store URL {url!r} has a path; name the database with "
+            raise StoreError(f"store URL {shown!r} has a path; name the database with "
                              "?database=NAME or MOVEMAP_NEO4J_DATABASE")
         query = parse_qs(parts.query, keep_blank_values=True)
         unknown = sorted(set(query) - {"database"})
         if unknown:
-            raise StoreError(f"store URL {url!r} has unknown settings: {', '.join(unknown)} "
+            raise StoreError(f"store URL {shown!r} has unknown settings: {', '.join(unknown)} "
                              "(only ?database=NAME is understood)")
         self.user = unquote(parts.username) if parts.username else (
             os.environ.get("MOVEMAP_NEO4J_USER", "").strip())

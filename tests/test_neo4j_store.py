@@ -1,0 +1,204 @@
+"""What only the Neo4j store has: URLs and credentials, its schema, its revisions, and what a
+transaction without savepoints does. The shared contract is in ``test_store_contract.py``.
+
+Runs against the real test server (``MOVEMAP_TEST_NEO4J_URL``, set by ``scripts/test``); the
+URL checks need no server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from neo4j import GraphDatabase
+from stores import make_store, neo4j_url, wipe_neo4j
+
+from graph.errors import NotFound, StoreError
+from graph.model import Constituency, Person, Relationship
+from graph.stores.base import open_store, redact_url
+from graph.stores.neo4j_store import SCHEMA_VERSION, Neo4jStore, close_drivers
+from service.config import Settings
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Neo4jStore]:
+    opened = make_store("neo4j", tmp_path)
+    assert isinstance(opened, Neo4jStore)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(("url", "problem"), [
+    ("neo4j://", "names no server"),
+    ("neo4j://db:port", "port that is not a number"),
+    ("neo4j://db:7687/maps", "has a path"),
+    ("neo4j://db:7687?timeout=3", "unknown settings: timeout"),
+    ("neo4j://:secret@db:7687", "password is set but no user"),
+])
+def test_bad_neo4j_urls_raise_a_plain_store_error(url: str, problem: str) -> None:
+    with pytest.raises(StoreError, match=problem) as raised:
+        open_store(url)
+    assert "secret" not in str(raised.value)
+
+
+def test_a_user_without_a_password_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOVEMAP_NEO4J_USER", "neo4j")
+    monkeypatch.delenv("MOVEMAP_NEO4J_PASSWORD", raising=False)
+    with pytest.raises(StoreError, match="no password for the Neo4j user 'neo4j'"):
+        open_store("neo4j://db:7687")
+
+
+def test_an_unreachable_server_is_a_store_error_naming_it() -> None:
+    with pytest.raises(StoreError, match="cannot reach the Neo4j server at 'bolt://127.0.0.1:9'"):
+        open_store("bolt://127.0.0.1:9")
+
+
+def test_passwords_never_show_in_urls_messages_or_settings() -> None:
+    url = "neo4j://ana:s3cret@db.example.org:7687?database=maps"
+    assert redact_url(url) == "neo4j://ana:***@db.example.org:7687?database=maps"
+    assert redact_url("sqlite:///movemap.db") == "sqlite:///movemap.db"
+    settings = Settings(store_url=url, accounts_url="sqlite:///a.db", secret_key="k" * 40)
+    assert "s3cret" not in str(settings.redacted())
+    with pytest.raises(StoreError) as raised:
+        open_store("neo4j://ana:s3cret@db.example.org:notaport")
+    assert "s3cret" not in str(raised.value)
+
+
+def test_credentials_and_database_in_the_url_reach_the_server() -> None:
+    # the test server has authentication off, so any credentials are accepted; the database
+    # named must exist ("neo4j" is the default one)
+    host = neo4j_url().removeprefix("bolt://")
+    store = open_store(f"bolt://tester:pw@{host}?database=neo4j")
+    try:
+        assert store.url == f"bolt://tester@{host}?database=neo4j"
+        store.list_constituencies()
+    finally:
+        store.close()
+    with pytest.raises(StoreError, match="no such database"):
+        open_store(f"bolt://{host}?database=nosuchdb").list_constituencies()
+
+
+def test_the_schema_is_created_with_its_constraints(store: Neo4jStore) -> None:
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        records, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name, labelsOrTypes, "
+                                             "properties, type")
+        schema, _, _ = driver.execute_query("MATCH (m:MovemapSchema) RETURN m.version AS v")
+    constraints = {r["name"]: (r["labelsOrTypes"], r["properties"], r["type"]) for r in records}
+    assert constraints["movemap_person_id"] == (["Person"], ["constituency", "id"], "UNIQUENESS")
+    assert constraints["movemap_person_key"] == (["Person"], ["constituency", "key"],
+                                                 "UNIQUENESS")
+    assert constraints["movemap_constituency_name"] == (["Constituency"], ["name"],
+                                                        "UNIQUENESS")
+    assert [r["v"] for r in schema] == [SCHEMA_VERSION]
+
+
+def test_the_graph_model_is_what_the_readme_documents(store: Neo4jStore) -> None:
+    store.import_records("bay", [
+        Person(id="a", group="people", segments=("locality:Barrow",), role="mobiliser"),
+        Person(id="b", group="system_leaders", formal_power=3),
+    ], [Relationship(source="a", target="b", flow_of_value=2, recruited=True)])
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (a:Person {constituency: 'bay'})-[t:TIE]->(b:Person {constituency: 'bay'}) "
+            "RETURN a.id AS a, a.segments AS seg, a.role AS role, b.formal_power AS power, "
+            "t.flow_of_value AS flow, t.recruited AS recruited, t.since AS since")
+    assert [dict(r) for r in records] == [{"a": "a", "seg": ["locality:Barrow"],
+                                           "role": "mobiliser", "power": 3, "flow": 2,
+                                           "recruited": True, "since": None}]
+
+
+def test_a_store_written_by_a_newer_movemap_is_refused(store: Neo4jStore) -> None:
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        driver.execute_query("MATCH (m:MovemapSchema) SET m.version = $v",
+                             v=SCHEMA_VERSION + 1)
+        close_drivers()  # the next open checks the schema again
+        try:
+            with pytest.raises(StoreError, match="written by a newer movemap"):
+                open_store(neo4j_url())
+        finally:
+            driver.execute_query("MATCH (m:MovemapSchema) SET m.version = $v",
+                                 v=SCHEMA_VERSION)
+            close_drivers()
+
+
+def test_data_persists_across_reconnecting(store: Neo4jStore) -> None:
+    store.import_records("bay", [Person(id="a", group="people")], [])
+    store.close()
+    close_drivers()
+    again = open_store(neo4j_url())
+    try:
+        assert again.person_ids("bay") == {"a"}
+    finally:
+        again.close()
+
+
+def test_a_write_to_one_map_leaves_the_others_revision(store: Neo4jStore) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    store.create_constituency(Constituency(name="kendal"))
+    bay, kendal = store.revision("bay"), store.revision("kendal")
+    store.upsert_people("bay", [Person(id="a", group="people")])
+    assert store.revision("bay") != bay
+    assert store.revision("kendal") == kendal
+
+
+def test_a_deleted_and_recreated_map_never_repeats_a_revision(store: Neo4jStore) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    seen = {store.revision("bay")}
+    store.delete_constituency("bay")
+    seen.add(store.revision("bay"))
+    store.create_constituency(Constituency(name="bay"))
+    assert store.revision("bay") not in seen
+    assert len(seen) == 2
+
+
+def test_a_failed_nested_block_that_wrote_rolls_back_the_whole_transaction(
+    store: Neo4jStore,
+) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    with pytest.raises(StoreError, match="rolled back"), store.transaction():
+        store.upsert_people("bay", [Person(id="kept?", group="people")])
+        try:
+            with store.transaction():
+                store.upsert_people("bay", [Person(id="inner", group="people")])
+                raise RuntimeError("boom")
+        except RuntimeError:
+            pass
+    assert store.person_ids("bay") == set()
+
+
+def test_a_refused_write_in_a_transaction_leaves_it_usable(store: Neo4jStore) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    with store.transaction():
+        store.upsert_people("bay", [Person(id="a", group="people")])
+        with pytest.raises(NotFound):
+            store.upsert_relationships("bay", [Relationship(source="a", target="ghost")])
+        with pytest.raises(NotFound):
+            store.delete_person("bay", "ghost")
+    assert store.person_ids("bay") == {"a"}
+
+
+def test_people_made_by_other_tools_without_optional_properties_load(
+    store: Neo4jStore,
+) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        driver.execute_query(
+            "MATCH (c:Constituency {name: 'bay'}) SET c.next_key = 2 "
+            "CREATE (:Person {constituency: 'bay', id: 'x', key: 0, group: 'people'})"
+            "-[:TIE {relational: 2}]->"
+            "(:Person {constituency: 'bay', id: 'y', key: 1, group: 'system_leaders'})")
+    assert store.get_person("bay", "x") == Person(id="x", group="people")
+    assert list(store.iter_relationships("bay")) == [
+        Relationship(source="x", target="y", relational=2)]
+    assert store.load_graph("bay").m == 1
+
+
+def test_wipe_keeps_the_schema() -> None:
+    wipe_neo4j(neo4j_url())
+    store = open_store(neo4j_url())
+    try:
+        store.create_constituency(Constituency(name="bay"))
+        assert store.revision("bay") > 0
+    finally:
+        store.close()
