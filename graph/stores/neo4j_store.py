@@ -34,7 +34,7 @@ errors leave the outer transaction usable, as the contract tests pin down.
 Bulk imports compare in numpy: people and ties already stored are read by key, merged with the
 input as the CSV import documents (``graph.stores.arrays``), and only rows that change are
 written, in ``UNWIND`` batches of column lists. A whole import is one transaction, so the
-Neo4j server's heap must hold it (about 3 GB for a million ties; see the README).
+Neo4j server's heap must hold it (a 4 GB heap for a million ties; see the README).
 """
 
 from __future__ import annotations
