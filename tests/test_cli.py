@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner, Result
+from stores import STORE_KINDS, store_url
 
 from graph.demo import demo_constituency
 from service import cli
@@ -44,10 +45,12 @@ p3,p4,2,0,0,no,
 """
 
 
-@pytest.fixture
-def store_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh store for each test, named the way users name it: in MOVEMAP_STORE."""
-    url = f"sqlite:///{tmp_path}/x.db"
+@pytest.fixture(params=STORE_KINDS)
+def store_env(request: pytest.FixtureRequest, tmp_path: Path,
+              monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh store of each kind for each test, named the way users name it: in
+    MOVEMAP_STORE."""
+    url = store_url(str(request.param), tmp_path)
     monkeypatch.setenv("MOVEMAP_STORE", url)
     monkeypatch.delenv("MOVEMAP_DEBUG", raising=False)
     return url
