@@ -386,30 +386,11 @@ def update_constituency(name: str) -> ResponseReturnValue:
     merged = validated(Constituency, {**current.model_dump(), **body})
     with store.transaction():
         if merged.description != current.description:
-            _set_description(store, name, merged.description)
+            store.set_description(name, merged.description)
         if merged.expected_segments != current.expected_segments:
             store.set_expected_segments(name, list(merged.expected_segments))
     invalidate(name)
     return _json(_constituency_json(store.get_constituency(name), _role(name), _summary(name)))
-
-
-def _set_description(store: GraphStore, name: str, description: str) -> None:
-    """The store's own ``set_description`` where it has one; else rebuild in one transaction.
-
-    The ``GraphStore`` protocol has no way to change a description in place yet, so the
-    fallback re-creates the constituency with the same people, ties and expected segments.
-    """
-    setter = getattr(store, "set_description", None)
-    if callable(setter):
-        setter(name, description)
-        return
-    current = store.get_constituency(name)
-    people = list(store.iter_people(name))
-    relationships = list(store.iter_relationships(name))
-    with store.transaction():
-        store.delete_constituency(name)
-        store.create_constituency(current.model_copy(update={"description": description}))
-        store.import_records(name, people, relationships)
 
 
 @bp.delete("/constituencies/<name>")
@@ -513,15 +494,7 @@ def _relationship_json(relationship: Relationship) -> dict[str, Any]:
 
 
 def _find_relationship(store: GraphStore, name: str, source: str, target: str) -> Relationship:
-    getter = getattr(store, "get_relationship", None)
-    if callable(getter):
-        return cast(Relationship, getter(name, source, target))
-    for relationship in store.iter_relationships(name):  # ascending (source, target)
-        if relationship.source == source and relationship.target == target:
-            return relationship
-        if relationship.source > source:
-            break
-    raise NotFound(f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+    return store.get_relationship(name, source, target)
 
 
 def _check_people_exist(store: GraphStore, name: str, relationship: Relationship) -> None:
@@ -544,11 +517,10 @@ def list_relationships(name: str) -> ResponseReturnValue:
     limit, offset = _paging()
     store = _store()
     person = request.args.get("person")
+    if person is not None:  # 404 for an unknown person; reads only their ties
+        return _json(_page(iter(store.relationships_of(name, person)), limit, offset,
+                           _relationship_json))
     relationships: Iterator[Relationship] = store.iter_relationships(name)
-    if person is not None:
-        store.get_person(name, person)  # 404 for an unknown person
-        relationships = (r for r in relationships if person in (r.source, r.target))
-        return _json(_page(relationships, limit, offset, _relationship_json))
     summary = _summary(name)
     return _json(_page(relationships, limit, offset, _relationship_json,
                        summary.relationships if summary else None))

@@ -281,6 +281,29 @@ def test_delete_relationship_removes_only_that_direction(store: GraphStore) -> N
         store.delete_relationship("bay", "a", "ghost")
 
 
+def test_relationships_of_a_person_are_their_ties_either_way(store: GraphStore) -> None:
+    store.import_records("bay", sample_people(), sample_relationships())
+    store.import_records("other", [Person(id="b", group="people"),
+                                   Person(id="a", group="people")],
+                         [Relationship(source="a", target="b", relational=2)])
+    for person in sample_people():
+        assert store.relationships_of("bay", person.id) == by_key(
+            [r for r in sample_relationships() if person.id in r.key])
+    assert store.relationships_of("bay", "p-1") == [
+        Relationship(source="9", target="p-1")]
+    for relationship in sample_relationships():
+        assert store.get_relationship("bay", relationship.source,
+                                      relationship.target) == relationship
+    with pytest.raises(NotFound, match="no relationship 'é1' → 'Z'"):
+        store.get_relationship("bay", "é1", "Z")  # only the other way round is recorded
+    with pytest.raises(NotFound, match="no relationship 'ghost' → 'a'"):
+        store.get_relationship("bay", "ghost", "a")
+    with pytest.raises(NotFound, match="no person 'ghost'"):
+        store.relationships_of("bay", "ghost")
+    with pytest.raises(NotFound, match="no constituency named 'nowhere'"):
+        store.relationships_of("nowhere", "a")
+
+
 def test_unknown_person_raises_not_found(store: GraphStore) -> None:
     store.import_records("bay", sample_people(), [])
     with pytest.raises(NotFound, match="no person 'ghost' in constituency 'bay'"):
@@ -726,6 +749,13 @@ class Model:
         )
         summary = {c.name: c for c in store.list_constituencies()}[name]
         assert (summary.people, summary.relationships) == (len(self.people), len(self.ties))
+        # a sample of the single-person and single-tie reads (all of them would be slow)
+        pick = random.Random(len(self.people) * 1000 + len(self.ties))
+        for pid in pick.sample(sorted(self.people), min(6, len(self.people))):
+            assert store.relationships_of(name, pid) == by_key(
+                [r for r in self.ties.values() if pid in r.key])
+        for key in pick.sample(sorted(self.ties), min(6, len(self.ties))):
+            assert store.get_relationship(name, *key) == self.ties[key]
 
 
 def random_person(rng: random.Random, pid: str) -> Person:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FAR_DAY", "I64", "RECORD", "Records", "TieCounts", "Ties", "collapse", "compact_graph",
-    "node_lookup", "pack_trust", "pair_keys", "people_attrs", "python_order",
+    "named_relationships", "node_lookup", "pack_trust", "pair_keys", "people_attrs", "python_order",
     "relationship_records", "relationships_in_order", "rounds", "segment_csr", "ties_records",
     "unique_sorted", "validation_message",
 ]
@@ -224,6 +224,20 @@ def relationships_in_order(
             recruited=bool(value >> 6 & 1),
             since=day_to_date(since[i]),
         )
+
+
+def named_relationships(ties: Ties, id_of: Mapping[int, str]) -> list[Relationship]:
+    """Model relationships of a few ties, their people named by ``id_of`` (key → id), by
+    ascending (source id, target id)."""
+    rows = [
+        Relationship(
+            source=id_of[s], target=id_of[t], relational=v & 3, functional=v >> 2 & 3,
+            flow_of_value=v >> 4 & 3, recruited=bool(v >> 6 & 1), since=day_to_date(d),
+        )
+        for s, t, v, d in zip(ties.source.tolist(), ties.target.tolist(), ties.trust.tolist(),
+                              ties.since.tolist(), strict=True)
+    ]
+    return sorted(rows, key=lambda r: r.key)
 
 
 def node_lookup(pks: I64) -> Callable[[I64], I64]:

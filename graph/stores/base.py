@@ -229,6 +229,13 @@ class GraphStore(Protocol):
     def delete_person(self, name: str, person_id: str) -> None:
         """Remove a person and every relationship they are part of."""
         ...
+    def get_relationship(self, name: str, source: str, target: str) -> Relationship:
+        """The tie recorded from ``source`` to ``target`` (``NotFound`` when there is none)."""
+        ...
+    def relationships_of(self, name: str, person_id: str) -> list[Relationship]:
+        """Every tie ``person_id`` is part of, either way, by ascending (source, target);
+        read without reading the whole map (``NotFound`` for an unknown person)."""
+        ...
     def delete_relationship(self, name: str, source: str, target: str) -> None: ...
 
     # bulk

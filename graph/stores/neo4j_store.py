@@ -70,6 +70,7 @@ from graph.stores.arrays import (
     Ties,
     collapse,
     compact_graph,
+    named_relationships,
     node_lookup,
     people_attrs,
     python_order,
@@ -839,6 +840,42 @@ class Neo4jStore:
         ties = self._stored_ties(name)
         return relationships_in_order(ties, ids, node_lookup(
             np.array([keys[i] for i in ids], dtype=np.int64)))
+
+    def _ties_where(self, name: str, pattern: str, **params: Any) -> list[Relationship]:
+        """The ties a ``MATCH`` pattern over ``(s)-[t:TIE]->(o)`` finds, as model objects."""
+        records = self._read(
+            f"MATCH {pattern} RETURN s.key AS s, s.id AS sid, o.key AS o, o.id AS oid, "
+            f"{_TRUST_CYPHER} AS trust, {_SINCE_CYPHER} AS since",
+            name=name, **params,
+        )
+        ties = Ties(np.array([r["s"] for r in records], dtype=np.int64),
+                    np.array([r["o"] for r in records], dtype=np.int64),
+                    np.array([r["trust"] for r in records], dtype=np.uint8),
+                    np.array([r["since"] for r in records], dtype=np.int32))
+        id_of = {r["s"]: r["sid"] for r in records} | {r["o"]: r["oid"] for r in records}
+        return named_relationships(ties, id_of)
+
+    @_guard
+    def get_relationship(self, name: str, source: str, target: str) -> Relationship:
+        self._require(name)
+        found = self._ties_where(
+            name, "(s:Person {constituency: $name, id: $source})-[t:TIE]->"
+            "(o:Person {constituency: $name, id: $target})", source=source, target=target)
+        if not found:
+            raise NotFound(
+                f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+        return found[0]
+
+    @_guard
+    def relationships_of(self, name: str, person_id: str) -> list[Relationship]:
+        self._require(name)
+        if not self._keys_of(name, [person_id]):
+            raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
+        outgoing = self._ties_where(
+            name, "(s:Person {constituency: $name, id: $id})-[t:TIE]->(o:Person)", id=person_id)
+        incoming = self._ties_where(
+            name, "(s:Person)-[t:TIE]->(o:Person {constituency: $name, id: $id})", id=person_id)
+        return sorted(outgoing + incoming, key=lambda r: r.key)
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:

@@ -71,6 +71,7 @@ from graph.stores.arrays import (
     Ties,
     collapse,
     compact_graph,
+    named_relationships,
     node_lookup,
     pair_keys,
     people_attrs,
@@ -930,17 +931,22 @@ class SQLiteStore:
             )
         }
 
+    def _ties_at(self, cid: int, pk: int) -> tuple[I64, Ties]:
+        """Who has a tie to person ``pk`` (their keys, from ``ties_in``) and the ties ``pk``
+        has to others (from ``ties``): two chunk rows, whatever the size of the map."""
+        chunk = np.array([pk >> CHUNK_BITS])
+        target, source = _decode_pairs(self._fetch_chunks("ties_in", cid, chunk))
+        own = _decode_ties(self._fetch_chunks("ties", cid, chunk))
+        return source[target == pk], own.take(own.source == pk)
+
     @_guard
     def delete_person(self, name: str, person_id: str) -> None:
         """Remove a person and every relationship they are part of."""
         with self.transaction():
             cid = self._constituency_id(name)
             pk = self._person_pk(cid, name, person_id)
-            chunk = np.array([pk >> CHUNK_BITS])
-            target, source = _decode_pairs(self._fetch_chunks("ties_in", cid, chunk))
-            incoming = source[target == pk]
-            ties = _decode_ties(self._fetch_chunks("ties", cid, chunk))
-            outgoing = ties.target[ties.source == pk]
+            incoming, own = self._ties_at(cid, pk)
+            outgoing = own.target
             self._remove_pairs(
                 cid,
                 np.concatenate([incoming, np.full(outgoing.shape[0], pk, dtype=np.int64)]),
@@ -1157,6 +1163,41 @@ class SQLiteStore:
             pks = pks[order]
         ties = _decode_ties(self._fetch_chunks("ties", cid, None))
         return relationships_in_order(ties, ids, node_lookup(pks))
+
+    @_guard
+    def get_relationship(self, name: str, source: str, target: str) -> Relationship:
+        """The tie from ``source`` to ``target``, read from the one chunk row holding it."""
+        cid = self._constituency_id(name)
+        keys = self._person_keys(cid, [source, target])
+        if source in keys and target in keys:
+            ties = _decode_ties(self._fetch_chunks(
+                "ties", cid, np.array([keys[source] >> CHUNK_BITS])))
+            which = np.flatnonzero((ties.source == keys[source]) & (ties.target == keys[target]))
+            if which.shape[0]:
+                return named_relationships(ties.take(which), {keys[source]: source,
+                                                              keys[target]: target})[0]
+        raise NotFound(
+            f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+
+    @_guard
+    def relationships_of(self, name: str, person_id: str) -> list[Relationship]:
+        """The ties of one person: their chunk row of ``ties`` (outgoing) and of ``ties_in``
+        (who has a tie to them), then the chunk rows of those people for the incoming ties."""
+        cid = self._constituency_id(name)
+        pk = self._person_pk(cid, name, person_id)
+        incoming, own = self._ties_at(cid, pk)
+        parts = [own]
+        if incoming.shape[0]:
+            theirs = _decode_ties(self._fetch_chunks(
+                "ties", cid, unique_sorted(incoming >> CHUNK_BITS)))
+            parts.append(theirs.take((theirs.target == pk) & np.isin(theirs.source, incoming)))
+        ties = Ties.concat(parts)
+        pks = unique_sorted(np.concatenate([ties.source, ties.target, [pk]]).astype(np.int64))
+        id_of: dict[int, str] = {}
+        for batch in _batches(pks.tolist(), 500):
+            id_of.update(self._conn.execute(
+                f"SELECT pk, id FROM people WHERE pk IN ({', '.join('?' * len(batch))})", batch))
+        return named_relationships(ties, id_of)
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:

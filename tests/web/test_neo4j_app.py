@@ -53,7 +53,8 @@ def test_api_answers_are_identical_on_both_stores(
 ) -> None:
     for path in ("/constituencies", f"/constituencies/{MAP}", f"/constituencies/{MAP}/analysis",
                  f"/constituencies/{MAP}/gaps", f"/constituencies/{MAP}/people?limit=50",
-                 f"/constituencies/{MAP}/relationships?limit=50"):
+                 f"/constituencies/{MAP}/relationships?limit=50",
+                 f"/constituencies/{MAP}/relationships?person=p0001"):
         answers = []
         for client, _accounts, token in apps.values():
             response = client.get(API + path, headers=bearer(token))
