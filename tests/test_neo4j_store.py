@@ -133,25 +133,6 @@ def test_data_persists_across_reconnecting(store: Neo4jStore) -> None:
         again.close()
 
 
-def test_a_write_to_one_map_leaves_the_others_revision(store: Neo4jStore) -> None:
-    store.create_constituency(Constituency(name="bay"))
-    store.create_constituency(Constituency(name="kendal"))
-    bay, kendal = store.revision("bay"), store.revision("kendal")
-    store.upsert_people("bay", [Person(id="a", group="people")])
-    assert store.revision("bay") != bay
-    assert store.revision("kendal") == kendal
-
-
-def test_a_deleted_and_recreated_map_never_repeats_a_revision(store: Neo4jStore) -> None:
-    store.create_constituency(Constituency(name="bay"))
-    seen = {store.revision("bay")}
-    store.delete_constituency("bay")
-    seen.add(store.revision("bay"))
-    store.create_constituency(Constituency(name="bay"))
-    assert store.revision("bay") not in seen
-    assert len(seen) == 2
-
-
 def test_a_failed_nested_block_that_wrote_rolls_back_the_whole_transaction(
     store: Neo4jStore,
 ) -> None:

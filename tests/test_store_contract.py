@@ -957,7 +957,7 @@ def test_sqlite_version_1_store_is_migrated_with_its_relationships(
     conn.close()
     store = SQLiteStore(f"sqlite:///{path}")
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         assert list(store.iter_people("bay")) == by_id(sample_people())
         assert list(store.iter_relationships("bay")) == by_key(sample_relationships())
         assert list(store.iter_relationships("other")) == [Relationship(source="y", target="x")]
@@ -997,6 +997,27 @@ def test_sqlite_attrs_written_with_a_person_equal_what_the_migration_computes(
         assert all(stored == computed for stored, computed in pairs)
     finally:
         store.close()
+
+
+def test_a_write_to_one_map_leaves_the_others_revision(store: GraphStore) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    store.create_constituency(Constituency(name="kendal"))
+    bay, kendal = store.revision("bay"), store.revision("kendal")
+    store.upsert_people("bay", [Person(id="a", group="people")])
+    store.import_records("bay", [Person(id="b", group="people")],
+                         [Relationship(source="a", target="b")])
+    assert store.revision("bay") != bay
+    assert store.revision("kendal") == kendal
+
+
+def test_a_deleted_and_recreated_map_never_repeats_a_revision(store: GraphStore) -> None:
+    store.create_constituency(Constituency(name="bay"))
+    seen = {store.revision("bay")}
+    store.delete_constituency("bay")
+    seen.add(store.revision("bay"))
+    store.import_records("bay", [Person(id="a", group="people")], [])
+    assert store.revision("bay") not in seen
+    assert len(seen) == 2
 
 
 def test_every_write_changes_the_revision_and_reads_do_not(store: GraphStore) -> None:

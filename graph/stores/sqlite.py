@@ -222,6 +222,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _V1_SCHEMA,
     # 2: relationships stored in chunks of arrays and people.attrs (see the module notes).
     _migrate_to_ties,
+    # 3: a revision per constituency: the store's revision at the last write to it.
+    "ALTER TABLE constituencies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
 )
 """Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
 A migration is a SQL script or a function of the connection (run inside the transaction)."""
@@ -541,6 +543,8 @@ class SQLiteStore:
         path = _parse_url(url)
         self.path = path if path == ":memory:" else str(Path(path).absolute())
         self._depth = 0
+        self._touched: set[str] = set()
+        """Constituencies the open transaction may have written (``_bump_revision``)."""
         self._conn = self._connect()
         try:
             self._migrate()
@@ -670,6 +674,8 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(self._describe(exc)) from exc
         changes_before = conn.total_changes
+        if depth == 0:
+            self._touched = set()
         self._depth += 1
         try:
             yield
@@ -695,21 +701,37 @@ class SQLiteStore:
             raise StoreError(self._describe(exc)) from exc
 
     def _bump_revision(self) -> None:
+        """Count a committed write: the store's revision goes up by one, and every
+        constituency the transaction touched takes it as its own."""
         self._conn.execute(
             "INSERT INTO meta (key, value) VALUES ('revision', '1') ON CONFLICT (key) "
             "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
         )
+        if not self._touched:
+            return
+        self._conn.executemany(
+            "UPDATE constituencies SET revision = (SELECT CAST(value AS INTEGER) FROM meta "
+            "WHERE key = 'revision') WHERE name = ?",
+            [(name,) for name in sorted(self._touched)],
+        )
 
     @_guard
     def revision(self, name: str) -> int:
-        """A number that changes whenever anything in the store is written, from any process.
+        """The number of the last committed write to ``name`` (for a name with no
+        constituency, the store's count of writes), from any process.
 
         Caches key on it (the web app's analysis cache): a write through the CLI is seen by a
-        running server. It covers the whole store, so a write to one constituency also refreshes
-        the others' caches; that costs a recomputation, never a stale answer.
+        running server, and a write to one constituency leaves the others' caches alone. It
+        never comes back to an earlier value, even when a constituency is deleted and made
+        again. A transaction that also read another constituency counts as writing it too
+        (a recomputation at worst, never a stale answer).
         """
-        row = self._conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()
-        return 0 if row is None else int(row[0])
+        row = self._conn.execute(
+            "SELECT coalesce((SELECT revision FROM constituencies WHERE name = ?), "
+            "(SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'revision'), 0)",
+            (name,),
+        ).fetchone()
+        return int(row[0])
 
     # -- constituencies ----------------------------------------------------------------------
 
@@ -717,6 +739,8 @@ class SQLiteStore:
         row = self._conn.execute("SELECT id FROM constituencies WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise NotFound(f"there is no constituency named {name!r}")
+        if self._depth:
+            self._touched.add(name)  # a write may follow: the revision moves if one does
         return int(row[0])
 
     @_guard
@@ -762,6 +786,7 @@ class SQLiteStore:
                 if exist_ok:
                     return
                 raise StoreError(f"a constituency named {constituency.name!r} already exists")
+            self._touched.add(constituency.name)
             cid = self._conn.execute(
                 "INSERT INTO constituencies (name, description) VALUES (?, ?)",
                 (constituency.name, constituency.description),
@@ -1214,6 +1239,7 @@ class SQLiteStore:
     # -- bulk --------------------------------------------------------------------------------
 
     def _ensure_constituency(self, name: str) -> int:
+        self._touched.add(name)
         row = self._conn.execute(
             "SELECT id FROM constituencies WHERE name = ?", (name,)
         ).fetchone()
