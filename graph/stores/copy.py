@@ -85,9 +85,14 @@ def _copy_one(source: GraphStore, target: GraphStore, constituency: Constituency
               replace: bool) -> None:
     name = constituency.name
     if replace:
-        target.delete_constituency(name)
-    target.create_constituency(constituency)
-    with target.bulk_import(name) as bulk:
+        # an import with replace, not a delete and a fresh import: people and ties that are
+        # the same stay as they are (Neo4j slows down a lot when one transaction deletes many
+        # people and then looks up new ones by key)
+        target.set_description(name, constituency.description)
+        target.set_expected_segments(name, constituency.expected_segments)
+    else:
+        target.create_constituency(constituency)
+    with target.bulk_import(name, replace=replace) as bulk:
         for people in _chunks(source.iter_people(name), COPY_BATCH):
             bulk.add_people(PeopleBatch.of(people))
         keys = bulk.person_keys()
