@@ -13,7 +13,11 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 from stores import make_store, neo4j_url, wipe_neo4j
+from test_store_contract import assert_same_graph, by_key
+from test_store_copy import random_map
 
+import graph.stores.neo4j_store as neo4j_module
+from graph.compact import CompactGraph
 from graph.errors import NotFound, StoreError
 from graph.model import Constituency, Person, Relationship
 from graph.stores.base import open_store, redact_url
@@ -183,3 +187,18 @@ def test_wipe_keeps_the_schema() -> None:
         assert store.revision("bay") > 0
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("group_by", [4, 4096])
+def test_a_map_read_in_parallel_parts_loads_exactly(
+    store: Neo4jStore, monkeypatch: pytest.MonkeyPatch, group_by: int
+) -> None:
+    """With small key groups even this map is read as several key ranges at once."""
+    monkeypatch.setattr(neo4j_module, "_GROUP_BY", group_by)
+    people, ties = random_map(4, n=150, m=600)
+    store.import_records("bay", people, ties)
+    assert_same_graph(store.load_graph("bay"), CompactGraph.from_records("bay", people, ties))
+    assert list(store.iter_relationships("bay")) == by_key(ties)
+    with store.transaction():  # inside a transaction: one read, in the transaction
+        assert_same_graph(store.load_graph("bay"),
+                          CompactGraph.from_records("bay", people, ties))
