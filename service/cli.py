@@ -37,7 +37,7 @@ from graph.model import MAX_TRUST, Constituency, TrustType
 from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
 from service.report import format_report
 
-__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
 
 EXIT_ERROR = 1
 """A movemap error: unknown constituency, failed import, store problem…"""
@@ -436,6 +436,15 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
     command has something to show. Dates are relative to today.
     """
     state = _state(ctx)
+    made = make_demo(state, name, seed=seed, size=size, replace=replace)
+    click.echo(made)
+    click.echo("Next:")
+    click.echo(f"  {state.hint(f'analyse {_quote(name)}')}           a readable report")
+    click.echo(f"  {state.hint(f'analyse {_quote(name)} --json')}    the same as JSON")
+
+
+def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) -> str:
+    """Save the demo constituency as ``name``; returns the sentence saying what was made."""
     store = state.store()
     exists = _exists(store, name)
     if exists and not replace:
@@ -458,15 +467,12 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
             store.delete_constituency(name)
         store.create_constituency(constituency)
         store.import_records(name, people, relationships)
-    click.echo(
+    return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "
         f"{_count(len(relationships), 'relationship')} and "
         f"{_count(len(constituency.expected_segments), 'expected segment')} (seed {seed})."
     )
-    click.echo("Next:")
-    click.echo(f"  {state.hint(f'analyse {_quote(name)}')}           a readable report")
-    click.echo(f"  {state.hint(f'analyse {_quote(name)} --json')}    the same as JSON")
 
 
 def _exists(store: GraphStore, name: str) -> bool:

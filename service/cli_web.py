@@ -16,7 +16,7 @@ import click
 from graph.demo import DEMO_NAME
 from graph.errors import MovemapError, NotFound
 from service.accounts import ROLES, AccountStore, accounts_path_from_url
-from service.cli import _name_argument, _state, demo_command, main
+from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
 
 __all__ = ["DEMO_EMAIL"]
@@ -146,7 +146,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
         try:
             state.store().get_constituency(DEMO_NAME)
         except NotFound:
-            ctx.invoke(demo_command, name=DEMO_NAME, seed=7, size=800, replace=False)
+            click.echo(make_demo(state, DEMO_NAME, seed=7, size=800, replace=False))
         password = secrets.token_urlsafe(12)
         accounts = _accounts()
         try:

@@ -6,11 +6,15 @@ Each runs against a store and an accounts file in a fresh folder (``MOVEMAP_STOR
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import waitress
 from click.testing import CliRunner, Result
+from support import sign_in
 
+import service.cli_web
 from graph.model import Constituency
 from graph.stores.base import open_store
 from service import Settings, create_app
@@ -153,3 +157,28 @@ def test_account_commands_explain_themselves(cli: Cli) -> None:
         result = cli(*args)
         assert result.exit_code == 0 and "Usage:" in result.output
     assert "--password-stdin" in cli("user", "add", "--help").output
+
+
+def test_serve_demo_makes_the_map_and_an_owner_and_prints_how_to_sign_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: dict[str, object] = {}
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
+    monkeypatch.setattr(service.cli_web, "_warm_up", lambda: None)
+    monkeypatch.setenv("MOVEMAP_SECRET_KEY", "s" * 48)
+    cli = Cli(tmp_path)
+    result = cli("serve", "--demo", "--port", "8123")
+    assert result.exit_code == 0, result.output
+    assert "Created the demo constituency 'demo': 800 people" in result.stdout
+    assert "Next:" not in result.stdout  # the demo command's hints are not for a server
+    assert "movemap is running at http://localhost:8123/" in result.stdout
+    password = re.search(r"Sign in as demo@movemap\.example with the password (\S+)",
+                         result.stdout)
+    assert password, result.stdout
+    assert (served["host"], served["port"]) == ("127.0.0.1", 8123)
+    client = served["app"].test_client()  # type: ignore[attr-defined]
+    sign_in(client, "demo@movemap.example", password.group(1))
+    assert client.get("/c/demo/").status_code == 200
+    again = cli("serve", "--demo", "--port", "8123")  # the map is kept, the password renewed
+    assert "Created the demo" not in again.stdout
+    assert password.group(1) not in again.stdout
