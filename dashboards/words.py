@@ -6,7 +6,7 @@ so a chart and the text beside it always say the same thing the same way.
 Example:
     >>> segment_label("community:Gypsy_Traveller")
     'Gypsy Traveller (community)'
-    >>> percent(0.405)
+    >>> percent(0.406)
     '41%'
 """
 
@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Engagement, Group, Role
+from graph.wording import count, segment_words
 
 __all__ = [
     "RoleCheck",
@@ -45,16 +46,14 @@ _TRUST_LABELS = {
 
 
 def percent(value: float | None, digits: int = 0) -> str:
-    """``0.405`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``."""
+    """``0.406`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``."""
     if value is None:
         return "–"
     return f"{value * 100:.{digits}f}%"
 
 
-def plural(count: int, one: str, many: str | None = None) -> str:
-    """``plural(1, 'person', 'people')`` → ``'1 person'``."""
-    word = one if count == 1 else (many or one + "s")
-    return f"{count:,} {word}"
+plural = count
+"""``plural(1, 'person', 'people')`` → ``'1 person'`` (``graph.wording.count``)."""
 
 
 def group_label(group: str | int, *, title: bool = True) -> str:
@@ -69,12 +68,8 @@ def group_label(group: str | int, *, title: bool = True) -> str:
     return text if title else Group(code).label
 
 
-def segment_label(segment: str) -> str:
-    """``'locality:Barrow'`` → ``'Barrow (locality)'``; a segment without a kind stays as is."""
-    kind, sep, rest = segment.partition(":")
-    if not sep or not rest:
-        return segment.replace("_", " ")
-    return f"{rest.replace('_', ' ')} ({kind.replace('_', ' ')})"
+segment_label = segment_words
+"""``'locality:Barrow'`` → ``'Barrow (locality)'`` (``graph.wording.segment_words``)."""
 
 
 def role_label(role: str | None) -> str:
