@@ -303,6 +303,19 @@ def spof_cut_off_csr(
 
 
 @compiled
+def _done(count: int, min_additions: int, use_target: bool, target: float, reached_count: int,
+          core_size: int, n: int) -> bool:
+    """The greedy's stop rule: at least ``min_additions`` added and, with a target, the grown
+    core's reach of everyone outside it meets the target (``reach.meets_target``)."""
+    if count < min_additions:
+        return False
+    if not use_target:
+        return True
+    outside = n - core_size
+    return reached_count - core_size >= target * outside - 1e-9 * max(outside, 1)
+
+
+@compiled
 def _candidate_heap(core: BoolArray, gain: IntArray) -> tuple[IntArray, IntArray, int]:
     """A max-heap of everyone outside the core keyed by a copy of their gain, ascending
     index first among equal keys; returns (key, heap, size)."""
@@ -379,12 +392,8 @@ def _greedy_closed_cover(
     reached_after = np.empty(limit, dtype=np.int64)
     count = 0
     while count < limit:
-        if count >= min_additions:
-            if not use_target:
-                break
-            outside = n - core_size
-            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
-                break
+        if _done(count, min_additions, use_target, target, reached_count, core_size, n):
+            break
         best = heap[0]
         if key[best] != gain[best]:  # stale: refresh and let it sink
             key[best] = gain[best]
@@ -544,23 +553,15 @@ def _ball_cover(
     work = 0
     refresh = False
     while size > 0:
-        if count >= min_additions:
-            if not use_target:
-                break
-            outside = n - core_size
-            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
-                break
+        if _done(count, min_additions, use_target, target, reached_count, core_size, n):
+            break
         if reached_count == n:
             # every gain is 0: the rest come in ascending index
             rest = np.sort(heap[:size])
             i = 0
             while i < size:
-                if count >= min_additions:
-                    if not use_target:
-                        break
-                    outside = n - core_size
-                    if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
-                        break
+                if _done(count, min_additions, use_target, target, reached_count, core_size, n):
+                    break
                 added[count] = rest[i]
                 gains[count] = 0
                 reached_after[count] = reached_count
@@ -729,12 +730,8 @@ def _ball_cover_exact(
     found = np.empty(n, dtype=np.int64)
     count = 0
     while count < limit:
-        if count >= min_additions:
-            if not use_target:
-                break
-            outside = n - core_size
-            if reached_count - core_size >= target * outside - 1e-9 * max(outside, 1):
-                break
+        if _done(count, min_additions, use_target, target, reached_count, core_size, n):
+            break
         best = heap[0]
         if key[best] != gain[best]:  # stale: refresh and let it sink
             key[best] = gain[best]
