@@ -7,6 +7,7 @@ URL checks need no server.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -202,3 +203,32 @@ def test_a_map_read_in_parallel_parts_loads_exactly(
     with store.transaction():  # inside a transaction: one read, in the transaction
         assert_same_graph(store.load_graph("bay"),
                           CompactGraph.from_records("bay", people, ties))
+
+
+def test_two_writers_to_one_map_both_commit(store: Neo4jStore) -> None:
+    """One transaction adds a person (so it holds the map's key counter) while another edits an
+    existing person and commits: the second waits for the first, and neither fails (no
+    deadlock between the map and the store-wide revision)."""
+    store.import_records("bay", [Person(id="old", group="people")], [])
+    other = open_store(neo4j_url())
+    errors: list[BaseException] = []
+
+    def edit() -> None:
+        try:
+            other.upsert_people("bay", [Person(id="old", group="system_leaders")])
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    try:
+        with store.transaction():
+            store.upsert_people("bay", [Person(id="new", group="people")])
+            editor = threading.Thread(target=edit)
+            editor.start()
+            editor.join(1.5)  # it reaches its commit and waits there for this transaction
+        editor.join(30)
+        assert not editor.is_alive()
+        assert errors == []
+        assert store.get_person("bay", "old").group.value == "system_leaders"
+        assert store.person_ids("bay") == {"old", "new"}
+    finally:
+        other.close()

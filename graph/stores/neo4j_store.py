@@ -22,8 +22,12 @@ The graph model (schema version 1), created on first use::
   written and read by key, so bulk work never compares strings.
 * Codes are the code names of ``graph.model`` (``group: "people"``, ``engagement: "aware"``); a
   strength is 0-3; ``role`` and ``joined`` (``since``) are absent when not recorded.
-* ``revision`` counts committed writes: the schema node's for the whole store, a
-  constituency's for the last write to it (caches of analyses key on it).
+* ``revision``: a constituency's goes up by one with every committed write to it (caches of
+  analyses key on it). A transaction locks a constituency's node before its first write to
+  it, and only the constituencies it writes: writers to different maps never wait for each
+  other, and writers to one map queue there rather than deadlock.
+  The schema node's is above every revision a deleted constituency had: a map made again
+  starts above it, so a revision never repeats for a name.
 
 Transactions: every public write is one Neo4j transaction; ``transaction()`` groups several.
 Neo4j has no savepoints, so a nested ``transaction()`` block that fails after it wrote dooms
@@ -378,6 +382,7 @@ class Neo4jStore:
         self._tx: Any = None
         self._writes = 0
         self._touched: set[str] = set()
+        self._locked: set[str] = set()
         self._doomed = False
 
     def close(self) -> None:
@@ -404,6 +409,12 @@ class Neo4jStore:
         """Run a write query in the open transaction; remember that constituency ``touched``
         changed if the query changed anything."""
         assert self._tx is not None, "writes run inside transaction()"
+        if touched not in self._locked:
+            # the map's own lock first, before any other: two writers to one map then queue
+            # here, holding nothing the other needs (no deadlock at the revision bump)
+            self._tx.run("MATCH (c:Constituency {name: $name}) SET c.revision = c.revision",
+                         name=touched).consume()
+            self._locked.add(touched)
         result = self._tx.run(query, params)
         records = list(result)
         if result.consume().counters.contains_updates:
@@ -449,18 +460,17 @@ class Neo4jStore:
         self._tx = self._session.begin_transaction()
         self._writes = 0
         self._touched = set()
+        self._locked = set()
         self._doomed = False
 
     @_guard
     def _commit(self) -> None:
         if self._writes:
+            # in name order, so two transactions lock the same maps in the same order
             self._tx.run(
-                "MERGE (m:MovemapSchema {id: 'movemap'}) "
-                "ON CREATE SET m.version = $version, m.revision = 0 "
-                "SET m.revision = m.revision + 1 "
-                "WITH m UNWIND $names AS name MATCH (c:Constituency {name: name}) "
-                "SET c.revision = m.revision",
-                names=sorted(self._touched), version=SCHEMA_VERSION,
+                "UNWIND $names AS name MATCH (c:Constituency {name: name}) "
+                "SET c.revision = c.revision + 1",
+                names=sorted(self._touched),
             ).consume()
         self._tx.commit()
 
@@ -473,9 +483,9 @@ class Neo4jStore:
 
     @_guard
     def revision(self, name: str) -> int:
-        """The number of the last committed write to ``name`` (for a name with no
-        constituency, the store's count of writes): it changes with every write to it, from
-        any process, and never comes back to an earlier value."""
+        """A number that changes with every committed write to ``name``, from any process,
+        and never comes back to an earlier value (for a name with no constituency: the
+        schema node's, above every revision a deleted map had)."""
         records = self._read(
             "OPTIONAL MATCH (m:MovemapSchema {id: 'movemap'}) "
             "OPTIONAL MATCH (c:Constituency {name: $name}) "
@@ -527,13 +537,8 @@ class Neo4jStore:
                 if exist_ok:
                     return
                 raise StoreError(f"a constituency named {constituency.name!r} already exists")
-            self._write(
-                constituency.name,
-                "CREATE (:Constituency {name: $name, description: $description, "
-                "expected_segments: $segments, next_key: 0, revision: 0})",
-                name=constituency.name, description=constituency.description,
-                segments=_cleaned_segments(constituency.expected_segments),
-            )
+            self._create(constituency.name, constituency.description,
+                         _cleaned_segments(constituency.expected_segments))
 
     def _ensure_constituency(self, name: str) -> bool:
         """Create ``name`` if absent (inside a transaction); whether it existed."""
@@ -543,13 +548,19 @@ class Neo4jStore:
             checked = Constituency(name=name)
         except ValidationError as exc:
             raise StoreError(validation_message("constituency name", name, exc)) from exc
+        self._create(checked.name, checked.description, [])
+        return False
+
+    def _create(self, name: str, description: str, segments: list[str]) -> None:
+        """A new constituency node, its revision above any a deleted one of the name had."""
         self._write(
             name,
+            "MERGE (m:MovemapSchema {id: 'movemap'}) "
+            "ON CREATE SET m.version = $version, m.revision = 0 "
             "CREATE (:Constituency {name: $name, description: $description, "
-            "expected_segments: [], next_key: 0, revision: 0})",
-            name=checked.name, description=checked.description,
+            "expected_segments: $segments, next_key: 0, revision: m.revision + 1})",
+            name=name, description=description, segments=segments, version=SCHEMA_VERSION,
         )
-        return False
 
     @_guard
     def set_description(self, name: str, description: str) -> None:
@@ -568,7 +579,15 @@ class Neo4jStore:
             self._require(name)
             self._write(name, "MATCH (p:Person {constituency: $name}) DETACH DELETE p",
                         name=name)
-            self._write(name, "MATCH (c:Constituency {name: $name}) DELETE c", name=name)
+            self._write(
+                name,
+                "MATCH (c:Constituency {name: $name}) "
+                "MERGE (m:MovemapSchema {id: 'movemap'}) "
+                "ON CREATE SET m.version = $version, m.revision = 0 "
+                "SET m.revision = CASE WHEN c.revision > m.revision THEN c.revision "
+                "ELSE m.revision END + 1 DELETE c",
+                name=name, version=SCHEMA_VERSION,
+            )
 
     @_guard
     def set_expected_segments(self, name: str, segments: Sequence[str]) -> None:
