@@ -69,6 +69,7 @@ from graph.compact import NO_DATE, CompactGraph
 from graph.errors import NotFound, StoreError
 from graph.model import Constituency, Person, Relationship, normalise_segment
 from graph.stores.arrays import (
+    I64,
     RECORD,
     Records,
     TieCounts,
@@ -816,14 +817,20 @@ class Neo4jStore:
         with ThreadPoolExecutor(parts) as pool:
             return [record for records in pool.map(part, range(parts)) for record in records]
 
-    def _write_ties(self, name: str, new: Ties, *, replace: bool, everything: bool) -> TieCounts:
+    def _write_ties(self, name: str, new: Ties, *, replace: bool, everything: bool,
+                    leaving: I64 | None = None) -> TieCounts:
         """Write distinct ties (sorted by key) and count them like a row per tie would.
 
-        With ``replace`` the constituency's ties become exactly ``new``. ``everything`` reads
-        all stored ties to compare with (fast for big inputs) rather than those of ``new``.
+        With ``replace`` the constituency's ties become exactly ``new``, but for those of the
+        people ``leaving`` (keys), whom the caller removes with all their ties afterwards.
+        ``everything`` reads all stored ties to compare with (fast for big inputs) rather than
+        those of ``new``.
         """
         counts = TieCounts()
         existing = self._stored_ties(name, None if replace or everything else new)
+        if leaving is not None and leaving.shape[0] and len(existing):
+            existing = existing.take(~(np.isin(existing.source, leaving)
+                                       | np.isin(existing.target, leaving)))
         new_key, old_key = new.key, existing.key
         found = np.zeros(len(new), dtype=bool)
         at = np.zeros(len(new), dtype=np.int64)
@@ -858,12 +865,14 @@ class Neo4jStore:
                 trust=ties.trust[part].tolist(), since=ties.since[part].tolist(),
             )
 
-    def _upsert_ties(self, name: str, records: Records, *, replace: bool) -> TieCounts:
+    def _upsert_ties(self, name: str, records: Records, *, replace: bool,
+                     leaving: I64 | None = None) -> TieCounts:
         """Write rows in turn (repeats of a key apply one after the other, the last wins)."""
         total = TieCounts()
         for i, part in enumerate(rounds(records)):
             total += self._write_ties(name, collapse(part, TieCounts()),
-                                      replace=replace and i == 0, everything=False)
+                                      replace=replace and i == 0, everything=False,
+                                      leaving=leaving)
         return total
 
     @_guard
@@ -982,7 +991,8 @@ class Neo4jStore:
             session.add_people(batch)
             keys = session.person_keys()
             ties = self._upsert_ties(name, relationship_records(relationships, keys),
-                                     replace=replace)
+                                     replace=replace, leaving=session.leaving)
+            session.remove_leaving()
         return ImportSummary(name, *session.people_counts, ties.added, ties.updated,
                              ties.unchanged)
 
@@ -1053,6 +1063,8 @@ class _Neo4jBulkImport:
         self._imported: set[str] | None = set() if replace else None
         self.people_counts = (0, 0, 0)
         self._ties: list[Records] | None = None
+        self.leaving = np.zeros(0, dtype=np.int64)
+        """Keys of the people a replacing import leaves out (removed at the end)."""
         self.finished = False
 
     def add_people(self, batch: PeopleBatch) -> None:
@@ -1069,19 +1081,27 @@ class _Neo4jBulkImport:
         self.people_counts = (self._counts[0], self._counts[1], self._counts[2])
         keys = self._store._id_keys(self._name)
         if self._imported is not None:
+            # the people not imported leave after the ties are written: Neo4j looks people
+            # up by key far more slowly in a transaction that has already deleted many
             imported = self._imported
-            gone = [k for i, k in keys.items() if i not in imported]
-            for part in _batches(len(gone)):
-                self._store._write(
-                    self._name,
-                    "UNWIND $keys AS k MATCH (p:Person {constituency: $name, key: k}) "
-                    "DETACH DELETE p",
-                    name=self._name, keys=gone[part],
-                )
+            self.leaving = np.array([k for i, k in keys.items() if i not in imported],
+                                    dtype=np.int64)
             keys = {i: k for i, k in keys.items() if i in imported}
             self._imported = None
         self._ties = []
         return keys
+
+    def remove_leaving(self) -> None:
+        """Remove the people a replacing import left out, with all their ties."""
+        gone = self.leaving.tolist()
+        for part in _batches(len(gone)):
+            self._store._write(
+                self._name,
+                "UNWIND $keys AS k MATCH (p:Person {constituency: $name, key: k}) "
+                "DETACH DELETE p",
+                name=self._name, keys=gone[part],
+            )
+        self.leaving = np.zeros(0, dtype=np.int64)
 
     def add_ties(self, batch: TiesBatch) -> None:
         if self._ties is None:
@@ -1099,7 +1119,9 @@ class _Neo4jBulkImport:
         counts = TieCounts()
         new = collapse(records, counts) if records.shape[0] else Ties.empty()
         written = self._store._write_ties(self._name, new, replace=self._replace,
-                                          everything=len(new) > WRITE_BATCH)
+                                          everything=len(new) > WRITE_BATCH,
+                                          leaving=self.leaving)
+        self.remove_leaving()
         self.finished = True
         summary = ImportSummary(self._name, *self.people_counts, written.added,
                                 written.updated, written.unchanged)
