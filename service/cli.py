@@ -463,10 +463,12 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
         )
         step.result = f"{_count(len(relationships), 'relationship')}"
     with state.step(f"Saving {name}"), store.transaction():
-        if exists:
-            store.delete_constituency(name)
-        store.create_constituency(constituency)
-        store.import_records(name, people, relationships)
+        if exists:  # replaced in place: what is the same is not written again
+            store.set_description(name, constituency.description)
+            store.set_expected_segments(name, constituency.expected_segments)
+        else:
+            store.create_constituency(constituency)
+        store.import_records(name, people, relationships, replace=exists)
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "

@@ -184,6 +184,12 @@ def test_demo_refuses_to_overwrite_without_replace(store_env: str) -> None:
     assert "Replaced the demo constituency 'demo': 250 people" in replaced.stdout
     assert analyse_json("demo")["size"] == 250
     assert len(run("list").stdout.splitlines()) == 2
+    # replaced in place, it is exactly the map a fresh demo of the same seed makes
+    run("demo", "--name", "fresh", "--seed", "9", "--size", "250")
+    replaced_map, fresh_map = analyse_json("demo"), analyse_json("fresh")
+    assert replaced_map.pop("constituency") == "demo"
+    assert fresh_map.pop("constituency") == "fresh"
+    assert replaced_map == fresh_map
 
 
 def test_demo_under_another_name(store_env: str) -> None:
