@@ -715,7 +715,7 @@ class Neo4jStore:
         order = python_order([r[0] for r in rows])
         if order is not None:
             rows = [rows[i] for i in order]
-        return iter([_person(row) for row in rows])
+        return (_person(row) for row in rows)  # model objects only for what is read
 
     @_guard
     def person_ids(self, name: str) -> set[str]:
