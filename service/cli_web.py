@@ -141,6 +141,10 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
     overrides: dict[str, object] = {"store_url": state.store_url}
     if "MOVEMAP_COOKIE_SECURE" not in os.environ and _is_loopback(host):
         overrides["cookie_secure"] = False  # plain http on this machine only
+    # a store that cannot be opened (server down, wrong password, missing folder) stops the
+    # server here with its message, not at the first page someone asks for
+    with state.step("Opening the store"):
+        state.store().list_constituencies()
     password = None
     if demo:
         try:

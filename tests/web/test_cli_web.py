@@ -182,3 +182,19 @@ def test_serve_demo_makes_the_map_and_an_owner_and_prints_how_to_sign_in(
     again = cli("serve", "--demo", "--port", "8123")  # the map is kept, the password renewed
     assert "Created the demo" not in again.stdout
     assert password.group(1) not in again.stdout
+
+
+def test_serve_stops_at_once_when_the_store_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[object] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
+    monkeypatch.setattr(service.cli_web, "_warm_up", lambda: None)
+    monkeypatch.setenv("MOVEMAP_SECRET_KEY", "s" * 48)
+    cli = Cli(tmp_path)
+    for url, message in (("bolt://127.0.0.1:9", "cannot reach the Neo4j server"),
+                         (f"sqlite:///{tmp_path}/missing/x.db", "does not exist")):
+        result = cli("--store", url, "serve", "--port", "8123")
+        assert result.exit_code == EXIT_ERROR, result.output
+        assert message in result.stderr
+    assert served == []
