@@ -333,6 +333,32 @@ def _candidate_heap(core: BoolArray, gain: IntArray) -> tuple[IntArray, IntArray
 
 
 @compiled
+def _pop_fresh(heap: IntArray, size: int, key: IntArray, gain: IntArray) -> tuple[int, int]:
+    """Take the candidate of highest current gain off the heap; returns (it, new size).
+
+    Keys are upper bounds of the gains (gains only fall), so a stale top is refreshed and sunk
+    until the top's key is its gain: then nobody below can beat it (lazy greedy).
+    """
+    while True:
+        best = heap[0]
+        if key[best] == gain[best]:
+            break
+        key[best] = gain[best]
+        _sift_down(heap, size, key, 0)
+    return best, _pop(heap, size, key)
+
+
+@compiled
+def _pop(heap: IntArray, size: int, key: IntArray) -> int:
+    """Remove the top of the heap; returns the new size."""
+    size -= 1
+    heap[0] = heap[size]
+    if size > 0:
+        _sift_down(heap, size, key, 0)
+    return size
+
+
+@compiled
 def _sift_down(heap: IntArray, size: int, key: IntArray, pos: int) -> None:
     """Restore the heap below ``pos``: the best is the largest key, then the smallest node."""
     v = heap[pos]
@@ -394,15 +420,7 @@ def _greedy_closed_cover(
     while count < limit:
         if _done(count, min_additions, use_target, target, reached_count, core_size, n):
             break
-        best = heap[0]
-        if key[best] != gain[best]:  # stale: refresh and let it sink
-            key[best] = gain[best]
-            _sift_down(heap, size, key, 0)
-            continue
-        size -= 1
-        heap[0] = heap[size]
-        if size > 0:
-            _sift_down(heap, size, key, 0)
+        best, size = _pop_fresh(heap, size, key, gain)
         added[count] = best
         gains[count] = gain[best]
         core_size += 1
@@ -595,10 +613,7 @@ def _ball_cover(
             version[best] = reached_count
             _sift_down(heap, size, key, 0)
             continue
-        size -= 1
-        heap[0] = heap[size]
-        if size > 0:
-            _sift_down(heap, size, key, 0)
+        size = _pop(heap, size, key)
         gain = key[best]
         if gain > 0:
             stamp += 1
@@ -732,15 +747,7 @@ def _ball_cover_exact(
     while count < limit:
         if _done(count, min_additions, use_target, target, reached_count, core_size, n):
             break
-        best = heap[0]
-        if key[best] != gain[best]:  # stale: refresh and let it sink
-            key[best] = gain[best]
-            _sift_down(heap, size, key, 0)
-            continue
-        size -= 1
-        heap[0] = heap[size]
-        if size > 0:
-            _sift_down(heap, size, key, 0)
+        best, size = _pop_fresh(heap, size, key, gain)
         added[count] = best
         gains[count] = gain[best]
         core_size += 1
