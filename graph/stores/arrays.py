@@ -11,7 +11,7 @@ Python's id order.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from graph.stores.base import PeopleBatch, TiesBatch
 
 __all__ = [
-    "FAR_DAY", "I64", "RECORD", "Records", "TieCounts", "Ties", "collapse", "compact_graph",
-    "named_relationships", "node_lookup", "pack_trust", "pair_keys", "people_attrs", "python_order",
-    "relationship_records", "relationships_in_order", "rounds", "segment_csr", "ties_records",
-    "unique_sorted", "validation_message",
+    "FAR_DAY", "I64", "RECORD", "Records", "TieCounts", "Ties", "check_ends", "collapse",
+    "compact_graph", "named_relationships", "node_lookup", "pack_trust", "pair_keys",
+    "people_attrs", "python_order", "relationship_records", "relationships_in_order", "rounds",
+    "segment_csr", "ties_records", "unique_sorted", "validation_message",
 ]
 
 I64 = npt.NDArray[np.int64]
@@ -381,21 +381,24 @@ def ties_records(batch: TiesBatch) -> Records:
     return records
 
 
-def relationship_records(
-    relationships: Sequence[Relationship], keys: Mapping[str, int]
-) -> Records:
-    """Model relationships as ``RECORD`` rows by person key, numbered in input order.
-
-    ``NotFound`` names the first relationship (in input order) whose source or target has no
-    key, before anything is built.
-    """
+def check_ends(relationships: Sequence[Relationship], known: Container[str]) -> None:
+    """``NotFound`` naming the first relationship (in input order) whose source or target is
+    not among the ``known`` people."""
     for r in relationships:
-        if r.source not in keys or r.target not in keys:
-            missing = r.source if r.source not in keys else r.target
+        if r.source not in known or r.target not in known:
+            missing = r.source if r.source not in known else r.target
             raise NotFound(
                 f"relationship {r.source!r} → {r.target!r}: there is no person {missing!r} "
                 "in the constituency"
             )
+
+
+def relationship_records(
+    relationships: Sequence[Relationship], keys: Mapping[str, int]
+) -> Records:
+    """Model relationships as ``RECORD`` rows by person key, numbered in input order
+    (``NotFound`` as ``check_ends`` gives it, before anything is built)."""
+    check_ends(relationships, keys)
     records = np.zeros(len(relationships), dtype=RECORD)
     records["seq"] = np.arange(len(relationships))
     records["source"] = [keys[r.source] for r in relationships]

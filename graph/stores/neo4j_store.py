@@ -74,6 +74,7 @@ from graph.stores.arrays import (
     Records,
     TieCounts,
     Ties,
+    check_ends,
     collapse,
     compact_graph,
     named_relationships,
@@ -697,14 +698,19 @@ class Neo4jStore:
 
     @_guard
     def get_person(self, name: str, person_id: str) -> Person:
-        self._require(name)
         records = self._read(
             f"MATCH (p:Person {{constituency: $name, id: $id}}) RETURN {_PERSON_FIELDS}",
             name=name, id=person_id,
         )
         if not records:
-            raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
+            raise self._no_person(name, person_id)
         return _person(records[0].values())
+
+    def _no_person(self, name: str, person_id: str) -> NotFound:
+        """The error for a person not found: the constituency's own when it is missing too
+        (read only on this failure path)."""
+        self._require(name)
+        return NotFound(f"there is no person {person_id!r} in constituency {name!r}")
 
     @_guard
     def iter_people(self, name: str) -> Iterator[Person]:
@@ -750,9 +756,8 @@ class Neo4jStore:
     def delete_person(self, name: str, person_id: str) -> None:
         """Remove a person and every relationship they are part of."""
         with self.transaction():
-            self._require(name)
             if not self._keys_of(name, [person_id]):
-                raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
+                raise self._no_person(name, person_id)
             self._write(name, "MATCH (p:Person {constituency: $name, id: $id}) DETACH DELETE p",
                         name=name, id=person_id)
 
@@ -903,7 +908,8 @@ class Neo4jStore:
             np.array([keys[i] for i in ids], dtype=np.int64)))
 
     def _ties_where(self, name: str, pattern: str, **params: Any) -> list[Relationship]:
-        """The ties a ``MATCH`` pattern over ``(s)-[t:TIE]->(o)`` finds, as model objects."""
+        """The ties a ``MATCH`` pattern binding ``s``, ``t`` and ``o`` of ``(s)-[t:TIE]->(o)``
+        finds, as model objects by ascending (source, target)."""
         records = self._read(
             f"MATCH {pattern} RETURN s.key AS s, s.id AS sid, o.key AS o, o.id AS oid, "
             f"{_TRUST_CYPHER} AS trust, {_SINCE_CYPHER} AS since",
@@ -918,25 +924,23 @@ class Neo4jStore:
 
     @_guard
     def get_relationship(self, name: str, source: str, target: str) -> Relationship:
-        self._require(name)
         found = self._ties_where(
             name, "(s:Person {constituency: $name, id: $source})-[t:TIE]->"
             "(o:Person {constituency: $name, id: $target})", source=source, target=target)
         if not found:
+            self._require(name)
             raise NotFound(
                 f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
         return found[0]
 
     @_guard
     def relationships_of(self, name: str, person_id: str) -> list[Relationship]:
-        self._require(name)
-        if not self._keys_of(name, [person_id]):
-            raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
-        outgoing = self._ties_where(
-            name, "(s:Person {constituency: $name, id: $id})-[t:TIE]->(o:Person)", id=person_id)
-        incoming = self._ties_where(
-            name, "(s:Person)-[t:TIE]->(o:Person {constituency: $name, id: $id})", id=person_id)
-        return sorted(outgoing + incoming, key=lambda r: r.key)
+        found = self._ties_where(
+            name, "(:Person {constituency: $name, id: $id})-[t:TIE]-() "
+            "WITH t, startNode(t) AS s, endNode(t) AS o", id=person_id)
+        if not found and not self._keys_of(name, [person_id]):
+            raise self._no_person(name, person_id)
+        return found
 
     @_guard
     def delete_relationship(self, name: str, source: str, target: str) -> None:
@@ -984,8 +988,7 @@ class Neo4jStore:
             imported = set(batch.ids)
             others = {i for r in relationships for i in (r.source, r.target)} - imported
             stored = self._keys_of(name, others) if others and existed and not replace else {}
-            # a dangling relationship raises here, before anything is written
-            relationship_records(relationships, {**dict.fromkeys(imported, 0), **stored})
+            check_ends(relationships, imported | stored.keys())  # before anything is written
             self._ensure_constituency(name)
             session = _Neo4jBulkImport(self, name, replace=replace)
             session.add_people(batch)
