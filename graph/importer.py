@@ -108,11 +108,12 @@ _E = TypeVar("_E", bound=StrEnum)
 
 PEOPLE_COLUMNS: tuple[str, ...] = (
     "id", "name", "group", "other_groups", "organisation", "segments", "formal_power",
-    "informal_power", "lived_experience", "engagement", "role", "joined",
+    "informal_power", "lived_experience", "engagement", "role", "joined", "left",
 )
 PEOPLE_REQUIRED: tuple[str, ...] = ("id", "group")
 RELATIONSHIP_COLUMNS: tuple[str, ...] = (
     "source", "target", "relational", "functional", "flow_of_value", "recruited", "since",
+    "until",
 )
 RELATIONSHIP_REQUIRED: tuple[str, ...] = ("source", "target")
 
@@ -555,6 +556,7 @@ _PEOPLE_READERS: dict[str, Callable[[str], Any]] = {
     "engagement": _engagement,
     "role": _role,
     "joined": _date,
+    "left": _date,
 }
 
 _RELATIONSHIP_READERS: dict[str, Callable[[str], Any]] = {
@@ -563,6 +565,7 @@ _RELATIONSHIP_READERS: dict[str, Callable[[str], Any]] = {
     "flow_of_value": _strength,
     "recruited": lambda v: _yes_no(v, "recruited"),
     "since": _date,
+    "until": _date,
 }
 
 
@@ -767,6 +770,7 @@ def _merged_warning(path: str, duplicates: int, first: tuple[int, int]) -> str:
 def _merge(a: Relationship, b: Relationship) -> Relationship:
     """One relationship from two rows for the same (source, target)."""
     dates = [d for d in (a.since, b.since) if d is not None]
+    ends = [a.until, b.until]
     return Relationship(
         source=a.source,
         target=a.target,
@@ -775,6 +779,7 @@ def _merge(a: Relationship, b: Relationship) -> Relationship:
         flow_of_value=max(a.flow_of_value, b.flow_of_value),
         recruited=a.recruited or b.recruited,
         since=min(dates) if dates else None,
+        until=None if None in ends else max(d for d in ends if d is not None),
     )
 
 

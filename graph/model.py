@@ -158,6 +158,9 @@ class Person(_Model):
     engagement: Engagement = Engagement.UNENGAGED
     role: Role | None = None
     joined: date | None = None
+    left: date | None = None
+    """The day they left the constituency (kept in the history; the current map leaves them
+    out from that day)."""
 
     @field_validator("id", mode="before")
     @classmethod
@@ -181,6 +184,12 @@ class Person(_Model):
         cleaned = tuple(dict.fromkeys(g for g in self.other_groups if g != self.group))
         if cleaned != self.other_groups:
             object.__setattr__(self, "other_groups", cleaned)
+        return self
+
+    @model_validator(mode="after")
+    def _left_after_joined(self) -> Person:
+        if self.left is not None and self.joined is not None and self.left <= self.joined:
+            raise ValueError(f"left ({self.left}) must be after joined ({self.joined})")
         return self
 
     @property
@@ -212,6 +221,8 @@ class Relationship(_Model):
     flow_of_value: Strength = 0
     recruited: bool = False
     since: date | None = None
+    until: date | None = None
+    """The day the tie ended (kept in the history; the current map leaves it out from then)."""
 
     @field_validator("source", "target", mode="before")
     @classmethod
@@ -222,6 +233,8 @@ class Relationship(_Model):
     def _no_self_tie(self) -> Relationship:
         if self.source == self.target:
             raise ValueError("a person cannot have a tie to themselves (source equals target)")
+        if self.until is not None and self.since is not None and self.until <= self.since:
+            raise ValueError(f"until ({self.until}) must be after since ({self.since})")
         return self
 
     @property

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from graph.compact import CompactGraph
 from graph.errors import StoreError
+from graph.history import ChangeSetHeader, ChangeSetRecord, Key, StoredChange, TimelineRecord
 from graph.model import Constituency, Person, Relationship
 
 __all__ = [
@@ -262,6 +263,35 @@ class GraphStore(Protocol):
         ...
     def load_graph(self, name: str) -> CompactGraph:
         """The whole constituency as a compact analysis graph."""
+        ...
+
+    # history (graph.history): written only by the use cases of graph.usecases
+    def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
+        """The latest records of those ``keys`` that have one."""
+        ...
+    def tie_records_of(self, name: str, person_ids: Iterable[str]) -> dict[Key, TimelineRecord]:
+        """The records of every tie from or to one of ``person_ids``."""
+        ...
+    def iter_timeline_records(self, name: str, kind: str | None = None
+                              ) -> Iterator[TimelineRecord]:
+        """Every record of the map (of one kind: ``person``, ``tie``, ``map``), by key."""
+        ...
+    def append_change_set(
+        self, name: str, header: ChangeSetHeader, changes: Sequence[StoredChange]
+    ) -> int:
+        """Record a change set (in the open transaction, if any); each change's ``after``
+        becomes its key's latest record (``None`` removes it), versioned with the change set's
+        id, which is returned: ids ascend in recorded order and are never given twice."""
+        ...
+    def change_sets(
+        self, name: str, *, person: str | None = None, limit: int = 50,
+        before: int | None = None, max_changes: int = 1000,
+    ) -> list[ChangeSetRecord]:
+        """Newest first; with ``person`` only those about them or a tie of theirs (and only
+        those changes); ``before`` pages back; at most ``max_changes`` changes each."""
+        ...
+    def get_change_set(self, name: str, change_set_id: int) -> ChangeSetRecord:
+        """One change set with every change (``NotFound`` when the map has none so numbered)."""
         ...
 
 

@@ -43,7 +43,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache, wraps
 from itertools import islice, repeat
 from pathlib import Path
@@ -54,6 +54,13 @@ from pydantic import ValidationError
 
 from graph.compact import NO_DATE, CompactGraph
 from graph.errors import NotFound, StoreError
+from graph.history import (
+    ChangeSetHeader,
+    ChangeSetRecord,
+    Key,
+    StoredChange,
+    TimelineRecord,
+)
 from graph.model import (
     GROUPS,
     Constituency,
@@ -90,6 +97,7 @@ from graph.stores.base import (
     PeopleBatch,
     TiesBatch,
 )
+from graph.timeline import history_seed
 
 __all__ = ["BATCH_SIZE", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
 
@@ -215,6 +223,110 @@ def _migrate_to_ties(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE relationships")
 
 
+_HISTORY_SCHEMA = """
+    -- the latest timeline of every person (kind 'person', a = id), tie ('tie', a = source,
+    -- b = target) and map ('map'), as JSON (graph.timeline), and its version
+    CREATE TABLE timelines (
+        constituency_id INTEGER NOT NULL REFERENCES constituencies(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        a TEXT NOT NULL COLLATE BINARY,
+        b TEXT NOT NULL COLLATE BINARY,
+        version INTEGER NOT NULL,
+        timeline TEXT NOT NULL,
+        PRIMARY KEY (constituency_id, kind, a, b)
+    ) WITHOUT ROWID;
+    CREATE INDEX timelines_by_target ON timelines (constituency_id, kind, b);
+    -- every change set, in recorded order (AUTOINCREMENT: an id is never given twice)
+    CREATE TABLE change_sets (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        constituency_id INTEGER NOT NULL REFERENCES constituencies(id) ON DELETE CASCADE,
+        recorded_at TEXT NOT NULL,
+        by TEXT NOT NULL,
+        via TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        undoes INTEGER
+    );
+    CREATE INDEX change_sets_by_map ON change_sets (constituency_id, id);
+    CREATE INDEX change_sets_by_undoes ON change_sets (undoes) WHERE undoes IS NOT NULL;
+    -- the timelines a change set replaced (before) and wrote (after); NULL: no record
+    CREATE TABLE changes (
+        change_set_id INTEGER NOT NULL REFERENCES change_sets(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        constituency_id INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        a TEXT NOT NULL COLLATE BINARY,
+        b TEXT NOT NULL COLLATE BINARY,
+        before TEXT,
+        after TEXT,
+        PRIMARY KEY (change_set_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX changes_by_source ON changes (constituency_id, a, change_set_id);
+    CREATE INDEX changes_by_target ON changes (constituency_id, b, change_set_id);
+"""
+
+
+def _migrate_to_history(conn: sqlite3.Connection) -> None:
+    """Version 4: the history tables; every map's current state becomes its first change set,
+    each person present from ``joined`` and each tie from ``since`` (since always when blank)."""
+    for statement in _statements(_HISTORY_SCHEMA):
+        conn.execute(statement)
+    constituencies = conn.execute(
+        "SELECT id, name, description FROM constituencies ORDER BY id").fetchall()
+    for cid, name, description in constituencies:
+        expected = [s for (s,) in conn.execute(
+            "SELECT segment FROM expected_segments WHERE constituency_id = ? ORDER BY position",
+            (cid,))]
+        people = [
+            (_person_from_row(row[1:]), row[0]) for row in conn.execute(
+                f"SELECT pk, {', '.join(_PERSON_COLUMNS)} FROM people "
+                "WHERE constituency_id = ?", (cid,))
+        ]
+        id_of = {pk: person.id for person, pk in people}
+        ties = _decode_ties(conn.execute(
+            "SELECT source, target, trust, since FROM ties WHERE constituency_id = ? "
+            "ORDER BY chunk", (cid,)).fetchall())
+        records = history_seed(
+            Constituency(name=name, description=description, expected_segments=tuple(expected)),
+            [person for person, _pk in people],
+            named_relationships(ties, id_of),
+        )
+        _append_change_set(conn, cid, ChangeSetHeader(
+            recorded_at=datetime.now(UTC), by="movemap", via="migration",
+            summary="history begins: the map as it stood when movemap started keeping it",
+        ), records)
+
+
+def _append_change_set(
+    conn: sqlite3.Connection, cid: int, header: ChangeSetHeader,
+    changes: Sequence[StoredChange],
+) -> int:
+    """Record a change set and make each change's ``after`` the latest timeline of its key."""
+    change_set = conn.execute(
+        "INSERT INTO change_sets (constituency_id, recorded_at, by, via, summary, undoes) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (cid, header.recorded_at.isoformat(), header.by, header.via, header.summary,
+         header.undoes),
+    ).lastrowid
+    for batch in _batches(enumerate(changes)):
+        conn.executemany(
+            "INSERT INTO changes (change_set_id, seq, constituency_id, kind, a, b, before, after)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(change_set, i, cid, *c.key, c.before, c.after) for i, c in batch],
+        )
+        conn.executemany(
+            "DELETE FROM timelines WHERE constituency_id = ? AND kind = ? AND a = ? AND b = ?",
+            [(cid, *c.key) for _i, c in batch if c.after is None],
+        )
+        conn.executemany(
+            "INSERT INTO timelines (constituency_id, kind, a, b, version, timeline) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (constituency_id, kind, a, b) DO UPDATE SET "
+            "version = excluded.version, timeline = excluded.timeline",
+            [(cid, *c.key, change_set, c.after) for _i, c in batch if c.after is not None],
+        )
+    assert change_set is not None
+    return change_set
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -224,6 +336,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     _migrate_to_ties,
     # 3: a revision per constituency: the store's revision at the last write to it.
     "ALTER TABLE constituencies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
+    # 4: the history: timelines, change sets and their changes (graph.history).
+    _migrate_to_history,
 )
 """Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
 A migration is a SQL script or a function of the connection (run inside the transaction)."""
@@ -1338,6 +1452,126 @@ class SQLiteStore:
             segments=segment_lists, keys=people[:, 0], attrs=people[:, 1], ties=ties,
             parse_segments=json.loads,
         )
+
+
+    # -- history (graph.history) -------------------------------------------------------------
+
+    @_guard
+    def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
+        """The records of those ``keys`` that have one."""
+        cid = self._constituency_id(name)
+        found: dict[Key, TimelineRecord] = {}
+        for batch in _batches(dict.fromkeys(keys), 300):
+            where = " OR ".join(["(kind = ? AND a = ? AND b = ?)"] * len(batch))
+            rows = self._conn.execute(
+                f"SELECT kind, a, b, version, timeline FROM timelines "
+                f"WHERE constituency_id = ? AND ({where})",
+                (cid, *(part for key in batch for part in key)),
+            )
+            for kind, a, b, version, timeline in rows:
+                found[(kind, a, b)] = TimelineRecord((kind, a, b), version, timeline)
+        return found
+
+    @_guard
+    def tie_records_of(self, name: str, person_ids: Iterable[str]) -> dict[Key, TimelineRecord]:
+        """The records of every tie from or to one of ``person_ids``."""
+        cid = self._constituency_id(name)
+        found: dict[Key, TimelineRecord] = {}
+        for batch in _batches(dict.fromkeys(person_ids), 500):
+            marks = ", ".join("?" * len(batch))
+            rows = self._conn.execute(
+                f"SELECT kind, a, b, version, timeline FROM timelines WHERE constituency_id = ? "
+                f"AND kind = 'tie' AND a IN ({marks}) UNION ALL "
+                f"SELECT kind, a, b, version, timeline FROM timelines WHERE constituency_id = ? "
+                f"AND kind = 'tie' AND b IN ({marks})",
+                (cid, *batch, cid, *batch),
+            )
+            for kind, a, b, version, timeline in rows:
+                found[(kind, a, b)] = TimelineRecord((kind, a, b), version, timeline)
+        return found
+
+    @_guard
+    def iter_timeline_records(self, name: str, kind: str | None = None
+                              ) -> Iterator[TimelineRecord]:
+        """Every record of the map (of one ``kind``), by ascending key."""
+        cid = self._constituency_id(name)
+        cursor = self._conn.execute(
+            "SELECT kind, a, b, version, timeline FROM timelines WHERE constituency_id = ?"
+            + (" AND kind = ?" if kind else "") + " ORDER BY kind, a, b",
+            (cid, kind) if kind else (cid,),
+        )
+        return self._rows(cursor, lambda r: TimelineRecord((r[0], r[1], r[2]), r[3], r[4]))
+
+    @_guard
+    def append_change_set(
+        self, name: str, header: ChangeSetHeader, changes: Sequence[StoredChange]
+    ) -> int:
+        """Record a change set; each change's ``after`` becomes its key's latest timeline
+        (``None`` removes the record) with the change set's id as version. Returns that id."""
+        with self.transaction():
+            cid = self._constituency_id(name)
+            return _append_change_set(self._conn, cid, header, changes)
+
+    @_guard
+    def change_sets(
+        self, name: str, *, person: str | None = None, limit: int = 50,
+        before: int | None = None, max_changes: int = 1000,
+    ) -> list[ChangeSetRecord]:
+        """Change sets, newest first: all of them, or those about ``person`` (them or a tie of
+        theirs, and then only those changes); ``before`` an id pages back."""
+        cid = self._constituency_id(name)
+        where = ["s.constituency_id = ?"]
+        params: list[Any] = [cid]
+        if before is not None:
+            where.append("s.id < ?")
+            params.append(before)
+        if person is not None:
+            where.append(
+                "s.id IN (SELECT change_set_id FROM changes WHERE constituency_id = ? AND a = ? "
+                "AND kind IN ('person', 'tie') UNION SELECT change_set_id FROM changes "
+                "WHERE constituency_id = ? AND b = ? AND kind = 'tie')")
+            params += [cid, person, cid, person]
+        rows = self._conn.execute(
+            "SELECT s.id, s.recorded_at, s.by, s.via, s.summary, s.undoes, "
+            "(SELECT max(u.id) FROM change_sets u WHERE u.undoes = s.id) "
+            f"FROM change_sets s WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ?",
+            (*params, limit),
+        ).fetchall()
+        return [self._change_set(cid, row, person, max_changes) for row in rows]
+
+    def _change_set(self, cid: int, row: Sequence[Any], person: str | None,
+                    max_changes: int | None) -> ChangeSetRecord:
+        about = ""
+        params: list[Any] = [row[0]]
+        if person is not None:
+            about = (" AND ((a = ? AND kind IN ('person', 'tie')) OR (b = ? AND kind = 'tie'))")
+            params += [person, person]
+        count = self._conn.execute(
+            f"SELECT count(*) FROM changes WHERE change_set_id = ?{about}", params
+        ).fetchone()[0]
+        limit = "" if max_changes is None else f" LIMIT {int(max_changes)}"
+        changes = tuple(
+            StoredChange((kind, a, b), before, after)
+            for kind, a, b, before, after in self._conn.execute(
+                f"SELECT kind, a, b, before, after FROM changes WHERE change_set_id = ?{about} "
+                f"ORDER BY seq{limit}", params)
+        )
+        header = ChangeSetHeader(datetime.fromisoformat(row[1]), row[2], row[3], row[4], row[5])
+        return ChangeSetRecord(row[0], header, changes, int(count), row[6])
+
+    @_guard
+    def get_change_set(self, name: str, change_set_id: int) -> ChangeSetRecord:
+        """One change set with all its changes (``NotFound`` when the map has no such one)."""
+        cid = self._constituency_id(name)
+        row = self._conn.execute(
+            "SELECT s.id, s.recorded_at, s.by, s.via, s.summary, s.undoes, "
+            "(SELECT max(u.id) FROM change_sets u WHERE u.undoes = s.id) "
+            "FROM change_sets s WHERE s.constituency_id = ? AND s.id = ?",
+            (cid, change_set_id),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"there is no change set {change_set_id} in constituency {name!r}")
+        return self._change_set(cid, row, None, None)
 
 
 class _SQLiteBulkImport:

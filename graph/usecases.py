@@ -1,0 +1,792 @@
+"""The one write path: every change to a map, from the dashboard, the API, the CLI or an import.
+
+Each use case validates, writes one change set (who, when, through what, every timeline before
+and after: ``graph.history``) and the current map in one store transaction, then tells the
+caches (``on_change``). Pages, API and CLI parse their input, call a use case and show its
+result; none of them writes to a store itself.
+
+Two times (``graph.timeline``): an edit is *valid* from a day (``on``, default today) and
+*recorded* now. The current map in the store is the map as it stands at the end of ``today``:
+people who have joined and not left, ties formed and not ended between them.
+
+Writes are safe when two people edit at once: a change set reads and writes in one transaction,
+and every person and tie has a version (the id of the change set that last wrote it) that an
+editor can send back (``if_version``): a stale one is refused with ``StaleVersion``, never
+overwritten.
+
+Example:
+    >>> from graph.stores.sqlite import SQLiteStore
+    >>> from graph.model import Constituency, Person
+    >>> store = SQLiteStore("sqlite:///:memory:")
+    >>> maps = UseCases(store, Actor("lead@example.org", "cli"), today=date(2025, 6, 1))
+    >>> _ = maps.create_constituency(Constituency(name="bay"))
+    >>> saved = maps.save_person("bay", Person(id="ana", group="people", engagement="aware"))
+    >>> _ = maps.save_person("bay", Person(id="ana", group="people", engagement="leading"))
+    >>> [c.summary for c in maps.history("bay")][:2]
+    ['changed ana: engagement', 'added ana']
+    >>> _ = maps.undo("bay", maps.history("bay")[0].id)
+    >>> store.get_person("bay", "ana").engagement.value
+    'aware'
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from graph.compact import CompactGraph
+from graph.errors import MovemapError, NotFound
+from graph.history import (
+    MAP_KEY,
+    Actor,
+    ChangeSetHeader,
+    ChangeSetRecord,
+    Key,
+    StoredChange,
+    TimelineRecord,
+    person_key,
+    tie_key,
+)
+from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.stores.base import GraphStore, ImportSummary
+from graph.timeline import (
+    PERSON_FIELDS,
+    PRESENT,
+    TIE_FIELDS,
+    Timeline,
+    UndoConflict,
+    changed_fields,
+    map_timeline,
+    merge_undo,
+    person_at,
+    person_timeline,
+    person_values,
+    tie_at,
+    tie_timeline,
+    tie_values,
+)
+
+__all__ = [
+    "Actor",
+    "ChangeSet",
+    "FieldChange",
+    "InvalidChange",
+    "Removal",
+    "Saved",
+    "StaleVersion",
+    "UndoConflict",
+    "UseCases",
+    "map_as_of",
+]
+
+_UNDATED_FIELDS = frozenset({"name"})
+"""Fields set since always by every edit: a display name is a label, not a fact in time."""
+
+
+class InvalidChange(MovemapError):
+    """A change that cannot be made as asked (a person leaving before they joined…)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class StaleVersion(MovemapError):
+    """The version an editor saw is no longer the latest: someone changed it since."""
+
+    def __init__(self, what: str, expected: int, current: int | None,
+                 since: Sequence[ChangeSet]) -> None:
+        self.expected = expected
+        self.current = current
+        self.since = tuple(since)
+        who = "; ".join(f"{c.by} ({c.via}, {c.recorded_at:%Y-%m-%d %H:%M} UTC): {c.summary}"
+                        for c in self.since[:5]) or "it was removed"
+        super().__init__(f"{what} was changed after you opened it: {who}")
+
+
+class Removal(StrEnum):
+    """Why a person or tie is removed."""
+
+    LEFT = "left"
+    """They left (the tie ended): kept in the history, gone from the map from that day."""
+    MISTAKE = "mistake"
+    """Entered by mistake: their whole record goes, as if never entered (undoable)."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What a use case wrote: its change set (``None`` when nothing changed) and the version
+    of the record it was about afterwards (``None`` when it has no record any more)."""
+
+    change_set: int | None
+    version: int | None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one person, tie or map, before and after a change set."""
+
+    kind: str
+    subject: str
+    field: str
+    before: tuple[tuple[date | None, Any], ...]
+    after: tuple[tuple[date | None, Any], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        def entries(values: tuple[tuple[date | None, Any], ...]) -> list[dict[str, Any]]:
+            return [{"from": None if d is None else d.isoformat(),
+                     "value": list(v) if isinstance(v, tuple) else v} for d, v in values]
+
+        return {"kind": self.kind, "subject": self.subject, "field": self.field,
+                "before": entries(self.before), "after": entries(self.after)}
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """A change set as people read it: who, when, through what, and what changed."""
+
+    id: int
+    recorded_at: datetime
+    by: str
+    via: str
+    summary: str
+    undoes: int | None
+    undone_by: int | None
+    changes: tuple[FieldChange, ...]
+    change_count: int
+    """How many people, ties or maps it changed (``changes`` may be cut short)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "recorded_at": self.recorded_at.isoformat(), "by": self.by,
+            "via": self.via, "summary": self.summary, "undoes": self.undoes,
+            "undone_by": self.undone_by, "change_count": self.change_count,
+            "changes": [c.to_dict() for c in self.changes],
+        }
+
+
+def _subject(key: Key) -> str:
+    kind, a, b = key
+    return f"{a} → {b}" if kind == "tie" else a
+
+
+def _field_changes(change: StoredChange) -> list[FieldChange]:
+    before = None if change.before is None else Timeline.from_json(change.before)
+    after = None if change.after is None else Timeline.from_json(change.after)
+    return [
+        FieldChange(change.key[0], _subject(change.key), name,
+                    tuple(before.fields.get(name, ())) if before else (),
+                    tuple(after.fields.get(name, ())) if after else ())
+        for name in changed_fields(before, after)
+    ]
+
+
+def _change_set(record: ChangeSetRecord) -> ChangeSet:
+    h = record.header
+    changes = tuple(fc for c in record.changes for fc in _field_changes(c))
+    return ChangeSet(record.id, h.recorded_at, h.by, h.via, h.summary, h.undoes,
+                     record.undone_by, changes, record.change_count)
+
+
+def _parse(record: TimelineRecord | None) -> Timeline | None:
+    return None if record is None else Timeline.from_json(record.timeline)
+
+
+def _plain(person: Person) -> Person:
+    """The person as the current map holds them (the leave date lives in the history)."""
+    return person.model_copy(update={"left": None}) if person.left is not None else person
+
+
+def _plain_tie(tie: Relationship) -> Relationship:
+    return tie.model_copy(update={"until": None}) if tie.until is not None else tie
+
+
+def _describe(changes: Mapping[Key, tuple[Timeline | None, Timeline | None]]) -> str:
+    """A short summary in plain words: ``changed ana: engagement``, ``import: 3 people…``."""
+    if len(changes) == 1:
+        (key, (before, after)), = changes.items()
+        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}", "map": "the map"}[key[0]]
+        if before is None:
+            return f"added {what}"
+        if after is None:
+            return f"removed {what}"
+        fields = [f for f in changed_fields(before, after)]
+        if fields == [PRESENT]:
+            return (f"{what} left" if key[0] == "person" else f"{what} ended") if (
+                after.ended and not before.ended) else f"{what}: dates changed"
+        return f"changed {what}: {', '.join(f for f in fields if f != PRESENT)}"
+    people = sum(1 for k in changes if k[0] == "person")
+    ties = sum(1 for k in changes if k[0] == "tie")
+    return f"{people} {'person' if people == 1 else 'people'}, {ties} tie{'s' * (ties != 1)}"
+
+
+@dataclass
+class UseCases:
+    """The use cases over one store, for one actor.
+
+    ``today`` is the day the current map stands at (tests pin it); ``on_change(name)`` is
+    called after every committed change set (the web app drops its cached analysis).
+    """
+
+    store: GraphStore
+    actor: Actor
+    today: date = field(default_factory=date.today)
+    on_change: Callable[[str], None] | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    # -- the machinery every use case shares ---------------------------------------------------
+
+    def _records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
+        return self.store.timeline_records(name, keys)
+
+    def _check_version(self, name: str, key: Key, record: TimelineRecord | None,
+                       if_version: int | None) -> None:
+        if if_version is None:
+            return
+        current = None if record is None else record.version
+        if current == if_version:
+            return
+        since = [
+            _change_set(c) for c in self.store.change_sets(
+                name, person=key[1] if key[0] == "person" else None, limit=20, max_changes=0)
+            if c.id > if_version
+        ]
+        raise StaleVersion({"person": f"person {key[1]!r}",
+                            "tie": f"the tie {key[1]!r} → {key[2]!r}",
+                            "map": "the map"}[key[0]], if_version, current, since)
+
+    def _commit(
+        self,
+        name: str,
+        changes: Mapping[Key, tuple[TimelineRecord | None, Timeline | None]],
+        *,
+        summary: str | None = None,
+        undoes: int | None = None,
+        after_state: Mapping[Key, Timeline | None] | None = None,
+    ) -> int | None:
+        """Write the change set of those changes that change something, and bring the current
+        map up to date; returns its id, or ``None`` when nothing changed. Call inside a
+        transaction. ``after_state`` (every record after the change) spares reading them back.
+        """
+        real: dict[Key, tuple[Timeline | None, Timeline | None]] = {}
+        stored: list[StoredChange] = []
+        for key, (record, after) in changes.items():
+            before = _parse(record)
+            if before == after:
+                continue
+            real[key] = (before, after)
+            stored.append(StoredChange(key, None if record is None else record.timeline,
+                                       None if after is None else after.to_json()))
+        if not stored:
+            return None
+        header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
+                                 summary or _describe(real), undoes)
+        change_set = self.store.append_change_set(name, header, stored)
+        self._project(name, {k: after for k, (_b, after) in real.items()}, after_state)
+        return change_set
+
+    def _project(self, name: str, changed: Mapping[Key, Timeline | None],
+                 after_state: Mapping[Key, Timeline | None] | None) -> None:
+        """Make the current map hold what the changed records say for ``today``."""
+        day = self.today
+        store = self.store
+        people = {k[1] for k in changed if k[0] == "person"}
+        ties = {k for k in changed if k[0] == "tie"}
+        if MAP_KEY in changed and changed[MAP_KEY] is not None:
+            timeline = changed[MAP_KEY]
+            assert timeline is not None
+            store.set_description(name, timeline.value_at("description", day) or "")
+            store.set_expected_segments(
+                name, list(timeline.value_at("expected_segments", day) or ()))
+        if after_state is None:
+            tie_records = store.tie_records_of(name, people) if people else {}
+            ties |= set(tie_records)
+            ends = people | {k[1] for k in ties} | {k[2] for k in ties}
+            known: dict[Key, Timeline | None] = {
+                k: _parse(r) for k, r in self._records(
+                    name, [person_key(p) for p in ends] + list(ties)).items()}
+        else:
+            known = dict(after_state)
+            if people:
+                ties |= {k for k in known if k[0] == "tie" and (k[1] in people or k[2] in people)}
+
+        def person_now(pid: str) -> Person | None:
+            timeline = known.get(person_key(pid))
+            return None if timeline is None else person_at(timeline, pid, day)
+
+        current_people = {pid: person_now(pid) for pid in people}
+        for key in ties:
+            timeline = known.get(key)
+            ends_now = person_now(key[1]) is not None and person_now(key[2]) is not None
+            if timeline is None or not ends_now or not timeline.present_at(day):
+                with contextlib.suppress(NotFound):
+                    store.delete_relationship(name, key[1], key[2])
+        many = len(people) > 1000
+        existing = store.person_ids(name) if many else None
+        for pid, person in current_people.items():
+            if person is None and (existing is None or pid in existing):
+                with contextlib.suppress(NotFound):
+                    store.delete_person(name, pid)
+        upserts = [_plain(p) for p in current_people.values() if p is not None]
+        if upserts:
+            store.upsert_people(name, upserts)
+        tie_upserts = []
+        for key in sorted(ties):
+            timeline = known.get(key)
+            if timeline is None or person_now(key[1]) is None or person_now(key[2]) is None:
+                continue
+            tie = tie_at(timeline, key[1], key[2], day)
+            if tie is not None:
+                tie_upserts.append(_plain_tie(tie))
+        if tie_upserts:
+            store.upsert_relationships(name, tie_upserts)
+
+    def _done(self, name: str, change_set: int | None) -> None:
+        if change_set is not None and self.on_change is not None:
+            self.on_change(name)
+
+    # -- maps ----------------------------------------------------------------------------------
+
+    def create_constituency(self, constituency: Constituency, *, exist_ok: bool = False
+                            ) -> Saved:
+        """A new, empty map (its description and expected segments recorded)."""
+        with self.store.transaction():
+            exists = any(c.name == constituency.name
+                         for c in self.store.list_constituencies())
+            self.store.create_constituency(constituency, exist_ok=exist_ok)
+            if exists:
+                return Saved(None, None)
+            change_set = self._commit(constituency.name,
+                                      {MAP_KEY: (None, map_timeline(constituency))},
+                                      summary=f"created the map {constituency.name}")
+        self._done(constituency.name, change_set)
+        return Saved(change_set, change_set)
+
+    def delete_constituency(self, name: str) -> None:
+        """Remove a map with its whole history (nothing of it is kept)."""
+        with self.store.transaction():
+            self.store.delete_constituency(name)
+        if self.on_change is not None:
+            self.on_change(name)
+
+    def _map_change(self, name: str, values: Mapping[str, Any],
+                    if_version: int | None = None) -> Saved:
+        with self.store.transaction():
+            constituency = self.store.get_constituency(name)
+            record = self._records(name, [MAP_KEY]).get(MAP_KEY)
+            self._check_version(name, MAP_KEY, record, if_version)
+            before = _parse(record) or map_timeline(constituency)
+            after = before.set(values, on=None)
+            change_set = self._commit(name, {MAP_KEY: (record, after)})
+        self._done(name, change_set)
+        return Saved(change_set, change_set or (record.version if record else None))
+
+    def set_description(self, name: str, description: str, *, if_version: int | None = None
+                        ) -> Saved:
+        Constituency(name=name, description=description)  # validates
+        return self._map_change(name, {"description": description}, if_version)
+
+    def set_expected_segments(self, name: str, segments: Sequence[str], *,
+                              replace: bool = True, if_version: int | None = None) -> Saved:
+        """Expected places, communities and services: replace the list, or add to it."""
+        cleaned = tuple(dict.fromkeys(normalise_segment(str(s)) for s in segments))
+        if not replace:
+            current = self.store.get_constituency(name).expected_segments
+            cleaned = tuple(dict.fromkeys((*current, *cleaned)))
+        Constituency(name=name, expected_segments=cleaned)  # validates
+        return self._map_change(name, {"expected_segments": cleaned}, if_version)
+
+    # -- people --------------------------------------------------------------------------------
+
+    def _person_after(self, before: Timeline | None, person: Person, on: date | None
+                      ) -> Timeline:
+        day = on or self.today
+        if before is None:
+            start = person.joined or day
+            if person.left is not None and person.left <= start:
+                raise InvalidChange(f"left ({person.left}) must be after joined ({start})",
+                                    "left")
+            return person_timeline(person, start)
+        values = person_values(person)
+        return self._edit(before, values, day, person.joined, person.left, "joined", "left",
+                          clear_end=True)
+
+    def _edit(self, before: Timeline, values: Mapping[str, Any], day: date,
+              start: date | None, end: date | None, start_name: str, end_name: str,
+              *, clear_end: bool) -> Timeline:
+        """An existing record after an edit made on ``day`` (see ``graph.timeline``): someone
+        not there on ``day`` comes (back) then, the values change from ``day``, a given start
+        or end corrects the recorded one; ``clear_end`` drops a recorded end still to come
+        when ``end`` is ``None``."""
+        timeline = before
+        if not timeline.present_at(day) and end is None:
+            if timeline.start is not None and day < timeline.start:
+                timeline = timeline.with_start(start if start and start <= day else day)
+            else:
+                timeline = timeline.set({PRESENT: True}, on=day)
+        dated = {k: v for k, v in values.items() if k not in _UNDATED_FIELDS
+                 and v != timeline.value_at(k, day)}
+        undated = {k: ((None, v),) for k, v in values.items() if k in _UNDATED_FIELDS
+                   and v != timeline.value_at(k, day)}
+        if undated:
+            timeline = Timeline({**timeline.fields, **undated})
+        if dated:
+            timeline = timeline.set(dated, on=day)
+        if start is not None and start != timeline.start:
+            try:
+                timeline = timeline.with_start(start)
+            except ValueError as exc:
+                raise InvalidChange(f"{start_name}: {exc}", start_name) from None
+        ended = timeline.ended
+        if end is not None and end != ended:
+            if ended is not None:  # the recorded end moves
+                timeline = timeline.set({PRESENT: True}, on=ended)
+            if timeline.start is not None and end <= timeline.start:
+                raise InvalidChange(
+                    f"{end_name} ({end}) must be after {start_name} ({timeline.start})",
+                    end_name)
+            timeline = timeline.set({PRESENT: False}, on=end)
+        elif end is None and clear_end and ended is not None and ended > day:
+            timeline = timeline.set({PRESENT: True}, on=ended)
+        return timeline
+
+    def save_person(self, name: str, person: Person, *, on: date | None = None,
+                    if_version: int | None = None) -> Saved:
+        """Add a person, or record what changed about them from ``on`` (default today).
+
+        A new person joins on ``joined``, else ``on``; ``joined`` or ``left`` different from
+        what is recorded correct those dates; saving someone who has left brings them back
+        from ``on``.
+        """
+        key = person_key(person.id)
+        with self.store.transaction():
+            self.store.get_constituency(name)
+            record = self._records(name, [key]).get(key)
+            self._check_version(name, key, record, if_version)
+            after = self._person_after(_parse(record), person, on)
+            change_set = self._commit(name, {key: (record, after)})
+        self._done(name, change_set)
+        return Saved(change_set, change_set or (record.version if record else None))
+
+    def remove_person(self, name: str, person_id: str, how: Removal, *,
+                      on: date | None = None, if_version: int | None = None) -> Saved:
+        """They left on ``on`` (kept in history), or were entered by mistake (their record
+        and their ties' records go, in one change set that can be undone)."""
+        key = person_key(person_id)
+        with self.store.transaction():
+            record = self._records(name, [key]).get(key)
+            if record is None:
+                raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
+            self._check_version(name, key, record, if_version)
+            before = Timeline.from_json(record.timeline)
+            changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]]
+            if how is Removal.MISTAKE:
+                changes = {key: (record, None)}
+                changes.update({k: (r, None) for k, r in
+                                self.store.tie_records_of(name, [person_id]).items()})
+                summary = f"removed {person_id} (entered by mistake)"
+            else:
+                day = on or self.today
+                if before.start is not None and day <= before.start:
+                    raise InvalidChange(f"left ({day}) must be after joined ({before.start})",
+                                        "left")
+                if not before.present_at(day):
+                    raise InvalidChange(f"{person_id} is not in the map on {day}", "left")
+                changes = {key: (record, before.set({PRESENT: False}, on=day))}
+                summary = f"{person_id} left on {day.isoformat()}"
+            change_set = self._commit(name, changes, summary=summary)
+        self._done(name, change_set)
+        return Saved(change_set, None if how is Removal.MISTAKE else change_set)
+
+    def person(self, name: str, person_id: str, *, as_of: date | None = None
+               ) -> tuple[Person, int]:
+        """A person as at the end of ``as_of`` (default today) with their version."""
+        key = person_key(person_id)
+        record = self._records(name, [key]).get(key)
+        found = None if record is None else person_at(Timeline.from_json(record.timeline),
+                                                      person_id, as_of or self.today)
+        if record is None or found is None:
+            raise NotFound(f"there is no person {person_id!r} in constituency {name!r}"
+                           + (f" on {as_of}" if as_of else ""))
+        return found, record.version
+
+    # -- ties ----------------------------------------------------------------------------------
+
+    def _tie_after(self, before: Timeline | None, tie: Relationship, on: date | None
+                   ) -> Timeline:
+        day = on or self.today
+        if before is None:
+            start = tie.since or day
+            if tie.until is not None and tie.until <= start:
+                raise InvalidChange(f"until ({tie.until}) must be after since ({start})",
+                                    "until")
+            return tie_timeline(tie, start)
+        return self._edit(before, tie_values(tie), day, tie.since, tie.until, "since", "until",
+                          clear_end=True)
+
+    def save_tie(self, name: str, tie: Relationship, *, on: date | None = None,
+                 if_version: int | None = None) -> Saved:
+        """Add a tie, or record a change of trust from ``on`` (default today)."""
+        key = tie_key(tie.source, tie.target)
+        with self.store.transaction():
+            ends = self._records(name, [person_key(tie.source), person_key(tie.target), key])
+            for end in (tie.source, tie.target):
+                if person_key(end) not in ends:
+                    raise NotFound(f"there is no person {end!r} in constituency {name!r}")
+            record = ends.get(key)
+            self._check_version(name, key, record, if_version)
+            after = self._tie_after(_parse(record), tie, on)
+            change_set = self._commit(name, {key: (record, after)})
+        self._done(name, change_set)
+        return Saved(change_set, change_set or (record.version if record else None))
+
+    def remove_tie(self, name: str, source: str, target: str, how: Removal, *,
+                   on: date | None = None, if_version: int | None = None) -> Saved:
+        """The tie ended on ``on`` (kept in history), or was entered by mistake."""
+        key = tie_key(source, target)
+        with self.store.transaction():
+            record = self._records(name, [key]).get(key)
+            if record is None:
+                raise NotFound(
+                    f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+            self._check_version(name, key, record, if_version)
+            before = Timeline.from_json(record.timeline)
+            if how is Removal.MISTAKE:
+                after = None
+                summary = f"removed the tie {source} → {target} (entered by mistake)"
+            else:
+                day = on or self.today
+                if before.start is not None and day <= before.start:
+                    raise InvalidChange(f"until ({day}) must be after since ({before.start})",
+                                        "until")
+                if not before.present_at(day):
+                    raise InvalidChange(f"the tie does not exist on {day}", "until")
+                after = before.set({PRESENT: False}, on=day)
+                summary = f"the tie {source} → {target} ended on {day.isoformat()}"
+            change_set = self._commit(name, {key: (record, after)}, summary=summary)
+        self._done(name, change_set)
+        return Saved(change_set, None if after is None else change_set)
+
+    def end_tie(self, name: str, source: str, target: str, *, on: date | None = None,
+                if_version: int | None = None) -> Saved:
+        return self.remove_tie(name, source, target, Removal.LEFT, on=on,
+                               if_version=if_version)
+
+    def tie(self, name: str, source: str, target: str, *, as_of: date | None = None
+            ) -> tuple[Relationship, int]:
+        key = tie_key(source, target)
+        record = self._records(name, [key]).get(key)
+        found = None if record is None else tie_at(Timeline.from_json(record.timeline),
+                                                    source, target, as_of or self.today)
+        if record is None or found is None:
+            raise NotFound(
+                f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
+        return found, record.version
+
+    # -- imports -------------------------------------------------------------------------------
+
+    def import_records(
+        self,
+        name: str,
+        people: Iterable[Person],
+        ties: Iterable[Relationship],
+        *,
+        on: date | None = None,
+        replace: bool = False,
+        summary: str | None = None,
+    ) -> tuple[ImportSummary, int | None]:
+        """Record validated rows as the state of the map on ``on`` (default: today, with the
+        rows' ``joined``/``since`` as their start). What differs from the map as it stood on
+        that day becomes changes dated that day; with ``replace`` the people and ties left out
+        leave (end) on that day. One change set; re-importing the same rows changes nothing.
+        """
+        day = on or self.today
+        people = list(people)
+        ties = list(ties)
+        with self.store.transaction():
+            if not any(c.name == name for c in self.store.list_constituencies()):
+                self.create_constituency(Constituency(name=name))
+            records = {r.key: r for r in self.store.iter_timeline_records(name)}
+            state: dict[Key, Timeline | None] = {}
+            changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {}
+            counts = [0] * 6
+
+            def timeline_of(key: Key) -> Timeline | None:
+                if key not in state:
+                    state[key] = _parse(records.get(key))
+                return state[key]
+
+            for person in people:
+                key = person_key(person.id)
+                before = timeline_of(key)
+                after = self._snapshot(before, person_values(person), person.joined,
+                                       person.left, day, "joined", "left",
+                                       partial(person_timeline, person))
+                counts[0 if before is None else 1 if after != before else 2] += 1
+                state[key] = after
+                changes[key] = (records.get(key), after)
+            for tie in ties:
+                key = tie_key(tie.source, tie.target)
+                for end in (tie.source, tie.target):
+                    if timeline_of(person_key(end)) is None:
+                        raise NotFound(f"there is no person {end!r} in constituency {name!r}")
+                before = timeline_of(key)
+                after = self._snapshot(before, tie_values(tie), tie.since, tie.until, day,
+                                       "since", "until",
+                                       partial(tie_timeline, tie))
+                counts[3 if before is None else 4 if after != before else 5] += 1
+                state[key] = after
+                changes[key] = (records.get(key), after)
+            if replace:
+                for key in list(records):
+                    if key in changes or key[0] == "map":
+                        continue
+                    timeline = timeline_of(key)
+                    if timeline is not None and timeline.present_at(day):
+                        ended: Timeline | None = None  # it had not started yet: never there
+                        if timeline.start is None or timeline.start < day:
+                            ended = timeline.set({PRESENT: False}, on=day)
+                        state[key] = ended
+                        changes[key] = (records[key], ended)
+            for key, record in records.items():
+                state.setdefault(key, _parse(record))
+            change_set = self._commit(name, changes, summary=summary, after_state=state)
+        self._done(name, change_set)
+        return ImportSummary(name, *counts), change_set
+
+    def _snapshot(
+        self, before: Timeline | None, values: Mapping[str, Any], start: date | None,
+        end: date | None, day: date, start_name: str, end_name: str,
+        new: Callable[[date | None], Timeline],
+    ) -> Timeline:
+        """One row of an import: a new record, or the dated changes it brings."""
+        if before is None:
+            begin = start or day
+            if end is not None and end <= begin:
+                raise InvalidChange(f"{end_name} ({end}) must be after {start_name} ({begin})",
+                                    end_name)
+            return new(begin)
+        return self._edit(before, values, day, start, end, start_name, end_name,
+                          clear_end=False)
+
+    def import_files(
+        self,
+        name: str,
+        people_path: str | Path,
+        relationships_path: str | Path,
+        *,
+        on: date | None = None,
+        replace: bool = False,
+        on_warning: Callable[[str], None] | None = None,
+    ) -> tuple[ImportSummary, int | None]:
+        """Import the CSV pair, all or nothing (``ImportFailed`` lists every problem); see
+        ``import_records`` for ``on`` and ``replace``."""
+        from graph.importer import load_csv_pair  # the readers; the import core is here
+
+        known: set[str] = set()
+        if not replace and any(c.name == name for c in self.store.list_constituencies()):
+            known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
+                name, "person"))}
+        people, ties, warnings = load_csv_pair(people_path, relationships_path, known)
+        if on_warning is not None:
+            for warning in warnings:
+                on_warning(warning)
+        files = f"{Path(people_path).name} {Path(relationships_path).name}"
+        summary = (f"import of {files}" + (f" as of {on.isoformat()}" if on else "")
+                   + (" (replacing the map)" if replace else ""))
+        return self.import_records(name, people, ties, on=on, replace=replace,
+                                   summary=summary)
+
+    # -- history and undo ----------------------------------------------------------------------
+
+    def history(self, name: str, *, person: str | None = None, limit: int = 50,
+                before: int | None = None, max_changes: int = 200) -> list[ChangeSet]:
+        """Change sets, newest first (those about ``person`` only, when given)."""
+        self.store.get_constituency(name)
+        return [_change_set(c) for c in self.store.change_sets(
+            name, person=person, limit=limit, before=before, max_changes=max_changes)]
+
+    def change_set(self, name: str, change_set_id: int) -> ChangeSet:
+        return _change_set(self.store.get_change_set(name, change_set_id))
+
+    def undo(self, name: str, change_set_id: int) -> Saved:
+        """Reverse a change set with a new one; ``UndoConflict`` (nothing changed) when a later
+        change touched the same fields of the same person, tie or map."""
+        with self.store.transaction():
+            target = self.store.get_change_set(name, change_set_id)
+            keys = [c.key for c in target.changes]
+            current = self._records(name, keys)
+            changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {}
+            conflicts: list[str] = []
+            for change in target.changes:
+                record = current.get(change.key)
+                try:
+                    restored = merge_undo(
+                        None if change.before is None else Timeline.from_json(change.before),
+                        None if change.after is None else Timeline.from_json(change.after),
+                        _parse(record))
+                except UndoConflict as exc:
+                    conflicts.append(f"{_subject(change.key)}: {exc}")
+                    continue
+                changes[change.key] = (record, restored)
+            if conflicts:
+                raise UndoConflict(
+                    f"change set {change_set_id} cannot be undone, nothing was changed: "
+                    + "; ".join(conflicts[:10])
+                    + (f"; and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""))
+            for key, (_record, restored) in changes.items():
+                if key[0] == "tie" and restored is not None:
+                    for end in (key[1], key[2]):
+                        end_key = person_key(end)
+                        if end_key not in changes and end_key not in current and not \
+                                self._records(name, [end_key]):
+                            raise UndoConflict(
+                                f"change set {change_set_id} cannot be undone: {end} has "
+                                "been removed since")
+            change_set = self._commit(
+                name, changes, undoes=change_set_id,
+                summary=f"undid change set {change_set_id}: {target.header.summary}")
+        self._done(name, change_set)
+        return Saved(change_set, change_set)
+
+    # -- the map as of a day -------------------------------------------------------------------
+
+    def graph_as_of(self, name: str, day: date) -> CompactGraph:
+        """The map as it stood at the end of ``day`` (see ``map_as_of``)."""
+        return map_as_of(self.store, name, day)
+
+
+def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
+    """The compact graph of the map at the end of ``day``: people who had joined and not left,
+    ties formed and not ended between them, each with the values valid then."""
+    constituency = store.get_constituency(name)
+    people: list[Person] = []
+    ties: list[Relationship] = []
+    expected: Sequence[str] = constituency.expected_segments
+    present: set[str] = set()
+    for record in store.iter_timeline_records(name):
+        kind, a, b = record.key
+        timeline = Timeline.from_json(record.timeline)
+        if kind == "person":
+            person = person_at(timeline, a, day)
+            if person is not None:
+                people.append(person)
+                present.add(a)
+        elif kind == "tie":
+            tie = tie_at(timeline, a, b, day)
+            if tie is not None:
+                ties.append(tie)
+        else:
+            expected = tuple(timeline.value_at("expected_segments", day) or ())
+    return CompactGraph.from_records(
+        name, people, [t for t in ties if t.source in present and t.target in present],
+        expected)
+
+
+__all__ += ["PERSON_FIELDS", "TIE_FIELDS"]

@@ -1,0 +1,324 @@
+"""The history contract, on every store: change sets, the map as of a day, undo, versions.
+
+The central check: the analysis of the map as of a day equals the analysis of a fresh map
+imported with exactly what was valid that day, over random histories with joining, leaving,
+ending ties and trust changes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from stores import make_store
+
+from graph.analysis import AnalysisOptions, analyse
+from graph.compact import CompactGraph
+from graph.errors import ImportFailed, NotFound
+from graph.history import Actor
+from graph.model import Constituency, Person, Relationship
+from graph.stores.base import GraphStore
+from graph.usecases import (
+    InvalidChange,
+    Removal,
+    StaleVersion,
+    UndoConflict,
+    UseCases,
+    map_as_of,
+)
+
+TODAY = date(2026, 6, 1)
+LEAD = Actor("lead@example.org", "test")
+
+
+def cases(store: GraphStore, today: date = TODAY) -> UseCases:
+    return UseCases(store, LEAD, today=today)
+
+
+def analysis_json(graph: CompactGraph, day: date) -> str:
+    return json.dumps(analyse(graph, AnalysisOptions(as_of=day)).to_dict(), sort_keys=True,
+                      default=str)
+
+
+def current_state(store: GraphStore, name: str) -> tuple[list[Person], list[Relationship]]:
+    return list(store.iter_people(name)), list(store.iter_relationships(name))
+
+
+def person(pid: str, **values: object) -> Person:
+    return Person(**{"id": pid, "group": "people", **values})
+
+
+@pytest.fixture
+def bay(store: GraphStore) -> UseCases:
+    maps = cases(store)
+    maps.create_constituency(Constituency(name="bay"))
+    return maps
+
+
+def test_every_write_is_one_change_set_with_who_when_and_through_what(bay: UseCases) -> None:
+    bay.save_person("bay", person("ana", joined=date(2025, 1, 1)))
+    bay.save_person("bay", person("ben"))
+    bay.save_tie("bay", Relationship(source="ana", target="ben", relational=2))
+    history = bay.history("bay")
+    assert [c.summary for c in history] == [
+        "added the tie ana → ben", "added ben", "added ana", "created the map bay"]
+    newest = history[0]
+    assert (newest.by, newest.via) == ("lead@example.org", "test")
+    assert newest.recorded_at.tzinfo is not None
+    assert newest.recorded_at <= datetime.now(UTC)
+    assert [c.id for c in history] == sorted((c.id for c in history), reverse=True)
+    fields = {c.field for c in newest.changes}
+    assert {"relational", "present"} <= fields
+
+
+def test_saving_the_same_person_again_writes_nothing(bay: UseCases) -> None:
+    first = bay.save_person("bay", person("ana", engagement="aware"))
+    again = bay.save_person("bay", person("ana", engagement="aware"))
+    assert again.change_set is None and again.version == first.version
+    assert len(bay.history("bay")) == 2
+
+
+def test_an_edit_is_valid_from_its_day_and_the_past_keeps_the_old_value(
+    store: GraphStore,
+) -> None:
+    maps = cases(store, today=date(2026, 6, 1))
+    maps.create_constituency(Constituency(name="bay"))
+    maps.save_person("bay", person("ana", engagement="aware", joined=date(2025, 1, 1)))
+    maps.save_person("bay", person("ana", engagement="leading"), on=date(2026, 3, 1))
+    assert maps.person("bay", "ana", as_of=date(2026, 2, 28))[0].engagement.value == "aware"
+    assert maps.person("bay", "ana")[0].engagement.value == "leading"
+    assert store.get_person("bay", "ana").engagement.value == "leading"
+    # a late correction: she led from January; the March change stays as recorded
+    maps.save_person("bay", person("ana", engagement="contributing"), on=date(2026, 1, 10))
+    assert maps.person("bay", "ana", as_of=date(2026, 2, 1))[0].engagement.value == (
+        "contributing")
+    assert maps.person("bay", "ana", as_of=date(2026, 4, 1))[0].engagement.value == "leading"
+
+
+def test_a_person_who_left_is_gone_from_the_map_and_kept_in_history(
+    bay: UseCases, store: GraphStore,
+) -> None:
+    bay.save_person("bay", person("ana", joined=date(2024, 1, 1)))
+    bay.save_person("bay", person("ben", joined=date(2024, 1, 1)))
+    bay.save_tie("bay", Relationship(source="ana", target="ben", since=date(2024, 2, 1)))
+    bay.remove_person("bay", "ben", Removal.LEFT, on=date(2025, 5, 1))
+    assert store.person_ids("bay") == {"ana"}
+    assert list(store.iter_relationships("bay")) == []
+    then = map_as_of(store, "bay", date(2025, 4, 30))
+    assert sorted(then.ids) == ["ana", "ben"] and then.m == 1
+    assert bay.person("bay", "ben", as_of=date(2025, 4, 30))[0].left == date(2025, 5, 1)
+    with pytest.raises(NotFound):
+        bay.person("bay", "ben")
+    # coming back: saving them again brings them (and their tie) back from today
+    bay.save_person("bay", person("ben"))
+    assert store.person_ids("bay") == {"ana", "ben"}
+    assert len(list(store.iter_relationships("bay"))) == 1
+    assert map_as_of(store, "bay", date(2025, 12, 1)).n == 1
+
+
+def test_a_person_entered_by_mistake_goes_with_their_ties_and_can_come_back(
+    bay: UseCases, store: GraphStore,
+) -> None:
+    bay.save_person("bay", person("ana"))
+    bay.save_person("bay", person("ben"))
+    bay.save_tie("bay", Relationship(source="ana", target="ben"))
+    before = current_state(store, "bay")
+    removed = bay.remove_person("bay", "ben", Removal.MISTAKE)
+    assert store.person_ids("bay") == {"ana"}
+    assert map_as_of(store, "bay", date(2000, 1, 1)).n == 0
+    assert removed.change_set is not None
+    bay.undo("bay", removed.change_set)
+    assert current_state(store, "bay") == before
+
+
+def test_undo_restores_the_exact_prior_state_and_can_itself_be_undone(
+    bay: UseCases, store: GraphStore,
+) -> None:
+    bay.save_person("bay", person("ana", engagement="aware", segments=("locality:Barrow",)))
+    bay.save_person("bay", person("ben"))
+    bay.save_tie("bay", Relationship(source="ana", target="ben", functional=1))
+    before = current_state(store, "bay"), sorted(
+        (r.key, r.timeline) for r in store.iter_timeline_records("bay"))
+    edit = bay.save_person("bay", person("ana", engagement="leading", role="organiser",
+                                         segments=("locality:Kendal",)))
+    tie = bay.save_tie("bay", Relationship(source="ana", target="ben", functional=3))
+    assert edit.change_set is not None and tie.change_set is not None
+    bay.undo("bay", tie.change_set)
+    undone = bay.undo("bay", edit.change_set)
+    after = current_state(store, "bay"), sorted(
+        (r.key, r.timeline) for r in store.iter_timeline_records("bay"))
+    assert after == before
+    assert undone.change_set is not None
+    bay.undo("bay", undone.change_set)  # the undo of an undo
+    assert store.get_person("bay", "ana").role is not None
+    history = bay.history("bay")
+    assert history[0].undoes == undone.change_set
+    assert bay.change_set("bay", edit.change_set).undone_by == undone.change_set
+
+
+def test_undo_conflicting_with_a_later_change_says_so_and_changes_nothing(
+    bay: UseCases, store: GraphStore,
+) -> None:
+    bay.save_person("bay", person("ana"))
+    edit = bay.save_person("bay", person("ana", engagement="leading"))
+    bay.save_person("bay", person("ana", engagement="aware"))
+    state = current_state(store, "bay"), len(bay.history("bay"))
+    assert edit.change_set is not None
+    with pytest.raises(UndoConflict, match="engagement"):
+        bay.undo("bay", edit.change_set)
+    assert (current_state(store, "bay"), len(bay.history("bay"))) == state
+
+
+def test_undo_of_one_field_keeps_a_later_change_to_another(bay: UseCases,
+                                                           store: GraphStore) -> None:
+    bay.save_person("bay", person("ana"))
+    edit = bay.save_person("bay", person("ana", engagement="leading"))
+    bay.save_person("bay", person("ana", engagement="leading", formal_power=3))
+    assert edit.change_set is not None
+    bay.undo("bay", edit.change_set)
+    ana = store.get_person("bay", "ana")
+    assert (ana.engagement.value, ana.formal_power) == ("unengaged", 3)
+
+
+def test_a_stale_version_is_refused_and_names_who_changed_it(bay: UseCases,
+                                                            store: GraphStore) -> None:
+    first = bay.save_person("bay", person("ana"))
+    other = UseCases(store, Actor("colleague@example.org", "dashboard"), today=TODAY)
+    other.save_person("bay", person("ana", formal_power=2), if_version=first.version)
+    with pytest.raises(StaleVersion, match="colleague@example.org") as caught:
+        bay.save_person("bay", person("ana", informal_power=2), if_version=first.version)
+    assert caught.value.expected == first.version
+    assert store.get_person("bay", "ana").informal_power == 0
+
+
+def test_bad_changes_are_refused_before_anything_is_written(bay: UseCases,
+                                                           store: GraphStore) -> None:
+    bay.save_person("bay", person("ana", joined=date(2025, 1, 1)))
+    count = len(bay.history("bay"))
+    with pytest.raises(InvalidChange, match="left"):
+        bay.remove_person("bay", "ana", Removal.LEFT, on=date(2024, 12, 1))
+    with pytest.raises(NotFound):
+        bay.save_tie("bay", Relationship(source="ana", target="nobody"))
+    assert len(bay.history("bay")) == count
+
+
+def test_an_import_is_one_change_set_and_a_failed_one_writes_nothing(
+    bay: UseCases, store: GraphStore, tmp_path: Path,
+) -> None:
+    people = tmp_path / "people.csv"
+    ties = tmp_path / "relationships.csv"
+    people.write_text("id,group,engagement\nana,people,aware\nben,people,leading\n")
+    ties.write_text("source,target,relational\nana,ben,2\n")
+    summary, change_set = bay.import_files("bay", people, ties)
+    assert (summary.people_added, summary.relationships_added) == (2, 1)
+    assert bay.history("bay")[0].summary == "import of people.csv relationships.csv"
+    again, none = bay.import_files("bay", people, ties)
+    assert none is None and not again.changed
+    people.write_text("id,group,engagement\nana,people,aware\ncat,patients,leading\n")
+    with pytest.raises(ImportFailed):
+        bay.import_files("bay", people, ties)
+    assert bay.history("bay")[0].id == change_set
+    assert store.person_ids("bay") == {"ana", "ben"}
+
+
+def test_dated_imports_in_order_give_a_true_history(store: GraphStore, tmp_path: Path) -> None:
+    maps = cases(store)
+    people = tmp_path / "people.csv"
+    ties = tmp_path / "relationships.csv"
+    people.write_text("id,group,engagement\nana,people,aware\nben,people,aware\n")
+    ties.write_text("source,target,relational\nana,ben,1\n")
+    maps.import_files("bay", people, ties, on=date(2025, 3, 31))
+    people.write_text("id,group,engagement\nana,people,leading\ncat,people,aware\n")
+    ties.write_text("source,target,relational\nana,cat,2\n")
+    maps.import_files("bay", people, ties, on=date(2025, 6, 30), replace=True)
+    q1 = map_as_of(store, "bay", date(2025, 4, 1))
+    q2 = map_as_of(store, "bay", date(2025, 7, 1))
+    assert sorted(q1.ids) == ["ana", "ben"] and q1.m == 1
+    assert sorted(q2.ids) == ["ana", "cat"] and q2.m == 1
+    assert maps.person("bay", "ana", as_of=date(2025, 4, 1))[0].engagement.value == "aware"
+    assert maps.person("bay", "ana", as_of=date(2025, 7, 1))[0].engagement.value == "leading"
+    assert maps.person("bay", "ben", as_of=date(2025, 4, 1))[0].left == date(2025, 6, 30)
+    assert store.person_ids("bay") == {"ana", "cat"}
+
+
+# -- random histories: as of a day equals a fresh import of what was valid that day ----------
+
+
+def random_history(maps: UseCases, rng: random.Random, name: str, start: date,
+                   steps: int) -> dict[date, tuple[list[Person], list[Relationship]]]:
+    """Apply random changes day by day (and some late corrections); returns what was valid at
+    the end of some days, as computed by a plain replay of the same operations."""
+    valid_people: dict[str, Person] = {}
+    valid_ties: dict[tuple[str, str], Relationship] = {}
+    first_joined: dict[str, date] = {}
+    snapshots: dict[date, tuple[list[Person], list[Relationship]]] = {}
+    ids = [f"p{i}" for i in range(30)]
+    engagement = ["unengaged", "aware", "supporting", "contributing", "leading"]
+    groups = ["people", "givers_of_service", "system_leaders"]
+    day = start
+    for step in range(steps):
+        day += timedelta(days=rng.randint(1, 20))
+        maps.today = day
+        action = rng.random()
+        if action < 0.35 or len(valid_people) < 3:
+            pid = rng.choice(ids)
+            old = valid_people.get(pid)
+            new = Person(id=pid, group=old.group.value if old else rng.choice(groups),
+                         engagement=rng.choice(engagement), formal_power=rng.randint(0, 3),
+                         role=rng.choice([None, None, "organiser", "lone_wolf"]),
+                         segments=tuple(rng.sample(["locality:A", "locality:B", "community:C"],
+                                                   rng.randint(0, 2))))
+            maps.save_person(name, new)
+            joined = first_joined.setdefault(pid, day)  # coming back keeps the first join
+            valid_people[pid] = new.model_copy(update={"joined": joined})
+        elif action < 0.45:
+            pid = rng.choice(sorted(valid_people))
+            maps.remove_person(name, pid, Removal.LEFT)
+            del valid_people[pid]
+        elif action < 0.8:
+            a, b = rng.sample(sorted(valid_people), 2)
+            tie = Relationship(source=a, target=b, relational=rng.randint(0, 3),
+                               flow_of_value=rng.randint(0, 3), recruited=rng.random() < 0.3)
+            maps.save_tie(name, tie)
+            old_tie = valid_ties.get((a, b))
+            valid_ties[(a, b)] = tie.model_copy(
+                update={"since": old_tie.since if old_tie else day})
+        elif valid_ties:
+            key = rng.choice(sorted(valid_ties))
+            if key[0] in valid_people and key[1] in valid_people:
+                maps.end_tie(name, *key)
+                del valid_ties[key]
+        if step % 5 == 4:
+            people = sorted(valid_people.values(), key=lambda p: p.id)
+            present = {p.id for p in people}
+            ties = [t for k, t in sorted(valid_ties.items())
+                    if k[0] in present and k[1] in present]
+            snapshots[day] = people, ties
+    return snapshots
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_map_as_of_a_day_equals_a_map_of_what_was_valid_that_day(
+    store: GraphStore, tmp_path: Path, seed: int,
+) -> None:
+    rng = random.Random(seed)
+    maps = cases(store, today=date(2024, 1, 1))
+    maps.create_constituency(Constituency(name="bay"))
+    snapshots = random_history(maps, rng, "bay", date(2024, 1, 1), 120)
+    reference = make_store("sqlite", tmp_path / "reference")
+    try:
+        for day, (people, ties) in snapshots.items():
+            reference.import_records("then", [p.model_copy(update={"left": None})
+                                              for p in people], ties, replace=True)
+            expected = reference.load_graph("then")
+            expected.name = "bay"
+            got = map_as_of(store, "bay", day)
+            assert analysis_json(got, day) == analysis_json(expected, day), day
+    finally:
+        reference.close()
+    # and the current map is the map as of the day of the last change
+    assert analysis_json(store.load_graph("bay"), maps.today) == analysis_json(
+        map_as_of(store, "bay", maps.today), maps.today)
