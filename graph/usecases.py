@@ -378,6 +378,7 @@ class UseCases:
     def _map_change(self, name: str, values: Mapping[str, Any],
                     if_version: int | None = None) -> Saved:
         with self.store.transaction():
+            self.store.lock(name)
             constituency = self.store.get_constituency(name)
             record = self._records(name, [MAP_KEY]).get(MAP_KEY)
             self._check_version(name, MAP_KEY, record, if_version)
@@ -466,7 +467,7 @@ class UseCases:
         """
         key = person_key(person.id)
         with self.store.transaction():
-            self.store.get_constituency(name)
+            self.store.lock(name)
             record = self._records(name, [key]).get(key)
             self._check_version(name, key, record, if_version)
             after = self._person_after(_parse(record), person, on)
@@ -480,6 +481,7 @@ class UseCases:
         and their ties' records go, in one change set that can be undone)."""
         key = person_key(person_id)
         with self.store.transaction():
+            self.store.lock(name)
             record = self._records(name, [key]).get(key)
             if record is None:
                 raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
@@ -535,6 +537,7 @@ class UseCases:
         """Add a tie, or record a change of trust from ``on`` (default today)."""
         key = tie_key(tie.source, tie.target)
         with self.store.transaction():
+            self.store.lock(name)
             ends = self._records(name, [person_key(tie.source), person_key(tie.target), key])
             for end in (tie.source, tie.target):
                 if person_key(end) not in ends:
@@ -551,6 +554,7 @@ class UseCases:
         """The tie ended on ``on`` (kept in history), or was entered by mistake."""
         key = tie_key(source, target)
         with self.store.transaction():
+            self.store.lock(name)
             record = self._records(name, [key]).get(key)
             if record is None:
                 raise NotFound(
@@ -612,6 +616,7 @@ class UseCases:
         with self.store.transaction():
             if not any(c.name == name for c in self.store.list_constituencies()):
                 self.create_constituency(Constituency(name=name))
+            self.store.lock(name)
             records = {r.key: r for r in self.store.iter_timeline_records(name)}
             state: dict[Key, Timeline | None] = {}
             changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {}
@@ -719,6 +724,7 @@ class UseCases:
         """Reverse a change set with a new one; ``UndoConflict`` (nothing changed) when a later
         change touched the same fields of the same person, tie or map."""
         with self.store.transaction():
+            self.store.lock(name)
             target = self.store.get_change_set(name, change_set_id)
             keys = [c.key for c in target.changes]
             current = self._records(name, keys)

@@ -266,6 +266,11 @@ class GraphStore(Protocol):
         ...
 
     # history (graph.history): written only by the use cases of graph.usecases
+    def lock(self, name: str) -> None:
+        """Inside a transaction, take ``name``'s write lock now: what is read after it cannot
+        be changed by another writer before this transaction ends (``NotFound`` when absent).
+        """
+        ...
     def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
         """The latest records of those ``keys`` that have one."""
         ...

@@ -49,7 +49,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import wraps
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -67,6 +67,13 @@ from pydantic import ValidationError
 
 from graph.compact import NO_DATE, CompactGraph
 from graph.errors import NotFound, StoreError
+from graph.history import (
+    ChangeSetHeader,
+    ChangeSetRecord,
+    Key,
+    StoredChange,
+    TimelineRecord,
+)
 from graph.model import Constituency, Person, Relationship, normalise_segment
 from graph.stores.arrays import (
     I64,
@@ -100,8 +107,9 @@ __all__ = ["NEO4J_SCHEMES", "SCHEMA_VERSION", "WRITE_BATCH", "Neo4jStore"]
 
 NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 
-SCHEMA_VERSION = 1
-"""Version of the graph model this movemap writes (see the module notes)."""
+SCHEMA_VERSION = 2
+"""Version of the graph model this movemap writes (see the module notes): 2 adds the history
+(``Timeline``, ``ChangeSet`` and ``Change`` nodes)."""
 
 WRITE_BATCH = 20_000
 """Rows per ``UNWIND`` query."""
@@ -118,6 +126,18 @@ SCHEMA_STATEMENTS = (
     "FOR (p:Person) REQUIRE (p.constituency, p.id) IS UNIQUE",
     "CREATE CONSTRAINT movemap_person_key IF NOT EXISTS "
     "FOR (p:Person) REQUIRE (p.constituency, p.key) IS UNIQUE",
+    "CREATE CONSTRAINT movemap_timeline_key IF NOT EXISTS "
+    "FOR (t:Timeline) REQUIRE (t.constituency, t.kind, t.a, t.b) IS UNIQUE",
+    "CREATE INDEX movemap_timeline_target IF NOT EXISTS "
+    "FOR (t:Timeline) ON (t.constituency, t.kind, t.b)",
+    "CREATE CONSTRAINT movemap_change_set_id IF NOT EXISTS "
+    "FOR (s:ChangeSet) REQUIRE s.id IS UNIQUE",
+    "CREATE INDEX movemap_change_set_map IF NOT EXISTS "
+    "FOR (s:ChangeSet) ON (s.constituency, s.id)",
+    "CREATE INDEX movemap_change_set_undoes IF NOT EXISTS FOR (s:ChangeSet) ON (s.undoes)",
+    "CREATE INDEX movemap_change_set IF NOT EXISTS FOR (c:Change) ON (c.change_set)",
+    "CREATE INDEX movemap_change_source IF NOT EXISTS FOR (c:Change) ON (c.constituency, c.a)",
+    "CREATE INDEX movemap_change_target IF NOT EXISTS FOR (c:Change) ON (c.constituency, c.b)",
 )
 """Constraints (each backed by an index) created on first use; ``IF NOT EXISTS`` makes them
 safe to run from every process that opens the store."""
@@ -302,6 +322,43 @@ def _create_schema(driver: Any, target: _Target) -> None:
             f"the Neo4j store {target.display!r} was written by a newer movemap (schema "
             f"version {version}; this version knows up to {SCHEMA_VERSION}); upgrade movemap"
         )
+    if version < 2:
+        _migrate_to_history(driver, target)
+
+
+def _migrate_to_history(driver: Any, target: _Target) -> None:
+    """Version 2: every map without a history gets its current state as its first change set
+    (people present from ``joined``, ties from ``since``), in one transaction that holds the
+    schema node, so two processes opening the store at once migrate it once."""
+    from graph.history import ChangeSetHeader
+    from graph.timeline import history_seed
+
+    store = Neo4jStore.__new__(Neo4jStore)
+    store._target = target
+    store.url = target.display
+    store._session = driver.session(database=target.database)
+    store._tx = None
+    try:
+        with store.transaction():
+            store._tx.run("MATCH (m:MovemapSchema {id: 'movemap'}) SET m.version = m.version"
+                          ).consume()
+            version = store._read("MATCH (m:MovemapSchema {id: 'movemap'}) "
+                                  "RETURN m.version AS v")[0]["v"]
+            if int(version) >= 2:
+                return
+            names = [r["name"] for r in store._read(
+                "MATCH (c:Constituency) WHERE NOT EXISTS { MATCH (:ChangeSet "
+                "{constituency: c.name}) } RETURN c.name AS name ORDER BY name")]
+            for name in names:
+                store.append_change_set(name, ChangeSetHeader(
+                    recorded_at=datetime.now(UTC), by="movemap", via="migration",
+                    summary="history begins: the map as it stood when movemap started "
+                    "keeping it"), history_seed(store.get_constituency(name),
+                                                list(store.iter_people(name)),
+                                                list(store.iter_relationships(name))))
+            store._tx.run("MATCH (m:MovemapSchema {id: 'movemap'}) SET m.version = 2").consume()
+    finally:
+        store.close()
 
 
 @atexit.register
@@ -581,6 +638,9 @@ class Neo4jStore:
             self._require(name)
             self._write(name, "MATCH (p:Person {constituency: $name}) DETACH DELETE p",
                         name=name)
+            for label in ("Timeline", "ChangeSet", "Change"):
+                self._write(name, f"MATCH (n:{label} {{constituency: $name}}) DELETE n",
+                            name=name)
             self._write(
                 name,
                 "MATCH (c:Constituency {name: $name}) "
@@ -1045,6 +1105,172 @@ class Neo4jStore:
             keys=np.array(columns[-1], dtype=np.int64), attrs=attrs,
             ties=ties, parse_segments=list,
         )
+
+
+    # -- history (graph.history) -------------------------------------------------------------
+
+    def lock(self, name: str) -> None:
+        """Take the map's write lock now (inside a transaction), so that what is read next
+        cannot change before this transaction commits."""
+        assert self._tx is not None, "lock() runs inside transaction()"
+        self._require(name)
+        if name not in self._locked:
+            self._tx.run("MATCH (c:Constituency {name: $name}) SET c.revision = c.revision",
+                         name=name).consume()
+            self._locked.add(name)
+
+    @staticmethod
+    def _records(rows: Iterable[Any]) -> dict[Key, TimelineRecord]:
+        found: dict[Key, TimelineRecord] = {}
+        for r in rows:
+            key = (r["kind"], r["a"], r["b"])
+            found[key] = TimelineRecord(key, int(r["version"]), r["timeline"])
+        return found
+
+    _TIMELINE_FIELDS = ("t.kind AS kind, t.a AS a, t.b AS b, t.version AS version, "
+                        "t.timeline AS timeline")
+
+    @_guard
+    def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
+        wanted = [list(k) for k in dict.fromkeys(keys)]
+        found: dict[Key, TimelineRecord] = {}
+        for part in _batches(len(wanted)):
+            found.update(self._records(self._read(
+                "UNWIND $keys AS k MATCH (t:Timeline {constituency: $name, kind: k[0], "
+                f"a: k[1], b: k[2]}}) RETURN {self._TIMELINE_FIELDS}",
+                name=name, keys=wanted[part])))
+        if not found:
+            self._require(name)
+        return found
+
+    @_guard
+    def tie_records_of(self, name: str, person_ids: Iterable[str]) -> dict[Key, TimelineRecord]:
+        ids = list(dict.fromkeys(person_ids))
+        found: dict[Key, TimelineRecord] = {}
+        for part in _batches(len(ids)):
+            found.update(self._records(self._read(
+                "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
+                f"a: pid}}) RETURN {self._TIMELINE_FIELDS} UNION "
+                "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
+                f"b: pid}}) RETURN {self._TIMELINE_FIELDS}",
+                name=name, ids=ids[part])))
+        if not found:
+            self._require(name)
+        return found
+
+    @_guard
+    def iter_timeline_records(self, name: str, kind: str | None = None
+                              ) -> Iterator[TimelineRecord]:
+        """Every record of the map (of one ``kind``), by ascending key."""
+        self._require(name)
+        where = "" if kind is None else " WHERE t.kind = $kind"
+        found = self._records(self._read(
+            f"MATCH (t:Timeline {{constituency: $name}}){where} RETURN {self._TIMELINE_FIELDS}",
+            name=name, kind=kind))
+        return iter([found[k] for k in sorted(found)])
+
+    @_guard
+    def append_change_set(
+        self, name: str, header: ChangeSetHeader, changes: Sequence[StoredChange]
+    ) -> int:
+        with self.transaction():
+            self.lock(name)
+            change_set = int(self._write(
+                name,
+                "MERGE (m:MovemapSchema {id: 'movemap'}) "
+                "ON CREATE SET m.version = $version, m.revision = 0 "
+                "SET m.change_sets = coalesce(m.change_sets, 0) + 1 "
+                "CREATE (s:ChangeSet {constituency: $name, id: m.change_sets, "
+                "recorded_at: $recorded_at, by: $by, via: $via, summary: $summary, "
+                "undoes: $undoes}) RETURN s.id AS id",
+                name=name, version=SCHEMA_VERSION, recorded_at=header.recorded_at.isoformat(),
+                by=header.by, via=header.via, summary=header.summary, undoes=header.undoes,
+            )[0]["id"])
+            rows = [[i, *c.key, c.before, c.after] for i, c in enumerate(changes)]
+            for part in _batches(len(rows)):
+                batch = rows[part]
+                self._write(
+                    name,
+                    "UNWIND $rows AS r CREATE (:Change {constituency: $name, change_set: $id, "
+                    "seq: r[0], kind: r[1], a: r[2], b: r[3], before: r[4], after: r[5]})",
+                    name=name, id=change_set, rows=batch)
+                gone = [r[1:4] for r in batch if r[5] is None]
+                if gone:
+                    self._write(
+                        name,
+                        "UNWIND $keys AS k MATCH (t:Timeline {constituency: $name, kind: k[0], "
+                        "a: k[1], b: k[2]}) DELETE t", name=name, keys=gone)
+                kept = [[*r[1:4], r[5]] for r in batch if r[5] is not None]
+                if kept:
+                    self._write(
+                        name,
+                        "UNWIND $rows AS r MERGE (t:Timeline {constituency: $name, kind: r[0], "
+                        "a: r[1], b: r[2]}) SET t.version = $id, t.timeline = r[3]",
+                        name=name, id=change_set, rows=kept)
+            return change_set
+
+    _CHANGE_SET_FIELDS = (
+        "s.id AS id, s.recorded_at AS recorded_at, s.by AS by, s.via AS via, "
+        "s.summary AS summary, s.undoes AS undoes, "
+        "COLLECT { MATCH (u:ChangeSet {undoes: s.id}) WHERE u.constituency = $name "
+        "RETURN u.id } AS undone_by")
+
+    def _change_set(self, name: str, r: Any, person: str | None,
+                    max_changes: int | None) -> ChangeSetRecord:
+        about = ("" if person is None else
+                 " AND ((c.a = $person AND c.kind IN ['person', 'tie']) OR "
+                 "(c.b = $person AND c.kind = 'tie'))")
+        count = self._read(
+            f"MATCH (c:Change {{change_set: $id}}) WHERE c.constituency = $name{about} "
+            "RETURN count(c) AS n", id=r["id"], name=name, person=person)[0]["n"]
+        limit = "" if max_changes is None else f" LIMIT {int(max_changes)}"
+        changes = tuple(
+            StoredChange((c["kind"], c["a"], c["b"]), c["before"], c["after"])
+            for c in self._read(
+                f"MATCH (c:Change {{change_set: $id}}) WHERE c.constituency = $name{about} "
+                f"RETURN c.kind AS kind, c.a AS a, c.b AS b, c.before AS before, "
+                f"c.after AS after ORDER BY c.seq{limit}",
+                id=r["id"], name=name, person=person))
+        header = ChangeSetHeader(datetime.fromisoformat(r["recorded_at"]), r["by"], r["via"],
+                                 r["summary"], r["undoes"])
+        undone = r["undone_by"]
+        return ChangeSetRecord(int(r["id"]), header, changes, int(count),
+                               max(undone) if undone else None)
+
+    @_guard
+    def change_sets(
+        self, name: str, *, person: str | None = None, limit: int = 50,
+        before: int | None = None, max_changes: int = 1000,
+    ) -> list[ChangeSetRecord]:
+        self._require(name)
+        if person is None:
+            rows = self._read(
+                "MATCH (s:ChangeSet {constituency: $name}) "
+                "WHERE $before IS NULL OR s.id < $before "
+                f"WITH s ORDER BY s.id DESC LIMIT $limit RETURN {self._CHANGE_SET_FIELDS}",
+                name=name, before=before, limit=limit)
+        else:
+            ids = sorted({r["id"] for r in self._read(
+                "MATCH (c:Change {constituency: $name, a: $person}) "
+                "WHERE c.kind IN ['person', 'tie'] RETURN DISTINCT c.change_set AS id UNION "
+                "MATCH (c:Change {constituency: $name, b: $person}) WHERE c.kind = 'tie' "
+                "RETURN DISTINCT c.change_set AS id", name=name, person=person)
+                if before is None or r["id"] < before}, reverse=True)[:limit]
+            rows = self._read(
+                "UNWIND $ids AS csid MATCH (s:ChangeSet {id: csid}) "
+                f"WITH s ORDER BY s.id DESC RETURN {self._CHANGE_SET_FIELDS}",
+                name=name, ids=ids)
+        return [self._change_set(name, r, person, max_changes) for r in rows]
+
+    @_guard
+    def get_change_set(self, name: str, change_set_id: int) -> ChangeSetRecord:
+        rows = self._read(
+            f"MATCH (s:ChangeSet {{constituency: $name, id: $id}}) "
+            f"RETURN {self._CHANGE_SET_FIELDS}", name=name, id=change_set_id)
+        if not rows:
+            self._require(name)
+            raise NotFound(f"there is no change set {change_set_id} in constituency {name!r}")
+        return self._change_set(name, rows[0], None, None)
 
 
 class _Neo4jBulkImport:

@@ -1456,6 +1456,12 @@ class SQLiteStore:
 
     # -- history (graph.history) -------------------------------------------------------------
 
+    def lock(self, name: str) -> None:
+        """Inside a transaction: nothing to do, as ``BEGIN IMMEDIATE`` took the file's write
+        lock when the transaction began (``NotFound`` for an unknown map)."""
+        assert self._depth, "lock() runs inside transaction()"
+        self._constituency_id(name)
+
     @_guard
     def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
         """The records of those ``keys`` that have one."""
