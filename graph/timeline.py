@@ -72,8 +72,6 @@ PERSON_FIELDS: tuple[str, ...] = (
 TIE_FIELDS: tuple[str, ...] = ("relational", "functional", "flow_of_value", "recruited")
 """The tie's fields that have a timeline (``since`` and ``until`` come from ``present``)."""
 
-_TUPLE_FIELDS = frozenset({"other_groups", "segments"})
-
 
 class UndoConflict(MovemapError):
     """A change cannot be undone: a later change touched the same fields."""
@@ -228,7 +226,7 @@ class Timeline:
 
 
 def _freeze(name: str, value: Value) -> Value:
-    if name in _TUPLE_FIELDS and isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):  # lists of text: other_groups, segments, expected
         return tuple(value)
     if hasattr(value, "value") and not isinstance(value, bool | int):  # an enum member
         return value.value

@@ -32,14 +32,17 @@ Example:
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as with_values
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from graph.analysis import AnalysisOptions, analyse
+from graph.analysis.changes import MapChanges, map_changes
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
 from graph.history import (
@@ -56,9 +59,7 @@ from graph.history import (
 from graph.model import Constituency, Person, Relationship, normalise_segment
 from graph.stores.base import GraphStore, ImportSummary
 from graph.timeline import (
-    PERSON_FIELDS,
     PRESENT,
-    TIE_FIELDS,
     Timeline,
     UndoConflict,
     changed_fields,
@@ -82,6 +83,7 @@ __all__ = [
     "StaleVersion",
     "UndoConflict",
     "UseCases",
+    "changes_between",
     "map_as_of",
 ]
 
@@ -495,16 +497,23 @@ class UseCases:
                 summary = f"removed {person_id} (entered by mistake)"
             else:
                 day = on or self.today
-                if before.start is not None and day <= before.start:
+                if before.start is not None and day < before.start:
                     raise InvalidChange(f"left ({day}) must be after joined ({before.start})",
                                         "left")
-                if not before.present_at(day):
-                    raise InvalidChange(f"{person_id} is not in the map on {day}", "left")
-                changes = {key: (record, before.set({PRESENT: False}, on=day))}
+                if not before.present_at(day) and day != before.start:
+                    raise NotFound(f"there is no person {person_id!r} in constituency "
+                                   f"{name!r} on {day}")
+                if day == before.start and before.ended is None:
+                    # joined and left on one day: never in the map at the end of a day
+                    changes = {key: (record, None)}
+                    changes.update({k: (r, None) for k, r in
+                                    self.store.tie_records_of(name, [person_id]).items()})
+                else:
+                    changes = {key: (record, before.set({PRESENT: False}, on=day))}
                 summary = f"{person_id} left on {day.isoformat()}"
             change_set = self._commit(name, changes, summary=summary)
         self._done(name, change_set)
-        return Saved(change_set, None if how is Removal.MISTAKE else change_set)
+        return Saved(change_set, change_set if changes[key][1] is not None else None)
 
     def person(self, name: str, person_id: str, *, as_of: date | None = None
                ) -> tuple[Person, int]:
@@ -517,6 +526,15 @@ class UseCases:
             raise NotFound(f"there is no person {person_id!r} in constituency {name!r}"
                            + (f" on {as_of}" if as_of else ""))
         return found, record.version
+
+    def people_as_of(self, name: str, day: date) -> Iterator[Person]:
+        """Everyone in the map at the end of ``day``, by ascending id."""
+        found = []
+        for record in self.store.iter_timeline_records(name, "person"):
+            person = person_at(Timeline.from_json(record.timeline), record.key[1], day)
+            if person is not None:
+                found.append(person)
+        return iter(sorted(found, key=lambda p: p.id))
 
     # -- ties ----------------------------------------------------------------------------------
 
@@ -566,12 +584,15 @@ class UseCases:
                 summary = f"removed the tie {source} → {target} (entered by mistake)"
             else:
                 day = on or self.today
-                if before.start is not None and day <= before.start:
+                if before.start is not None and day < before.start:
                     raise InvalidChange(f"until ({day}) must be after since ({before.start})",
                                         "until")
-                if not before.present_at(day):
-                    raise InvalidChange(f"the tie does not exist on {day}", "until")
-                after = before.set({PRESENT: False}, on=day)
+                if not before.present_at(day) and day != before.start:
+                    raise NotFound(f"there is no relationship {source!r} → {target!r} in "
+                                   f"constituency {name!r} on {day}")
+                # formed and ended on one day: it never stood at the end of a day
+                after = None if day == before.start and before.ended is None else before.set(
+                    {PRESENT: False}, on=day)
                 summary = f"the tie {source} → {target} ended on {day.isoformat()}"
             change_set = self._commit(name, {key: (record, after)}, summary=summary)
         self._done(name, change_set)
@@ -795,4 +816,14 @@ def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
         expected)
 
 
-__all__ += ["PERSON_FIELDS", "TIE_FIELDS"]
+def changes_between(store: GraphStore, name: str, since: date, until: date,
+                    options: AnalysisOptions | None = None) -> MapChanges:
+    """What changed in the map from the end of ``since`` to the end of ``until``: the map and
+    its whole analysis on each day, compared (``graph.analysis.changes``)."""
+    if until < since:
+        raise InvalidChange(f"--until ({until}) is before --since ({since})", "until")
+    base = options or AnalysisOptions()
+    then, now = map_as_of(store, name, since), map_as_of(store, name, until)
+    then_analysis = analyse(then, with_values(base, as_of=since))
+    now_analysis = analyse(now, with_values(base, as_of=until))
+    return map_changes(then, then_analysis, now, now_analysis, since, until)

@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -40,16 +40,25 @@ from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
-from graph.importer import import_csv
 from graph.model import MAX_TRUST, Constituency, Person, Relationship, TrustType
 from graph.stores.base import ConstituencySummary, GraphStore
+from graph.usecases import (
+    InvalidChange,
+    Removal,
+    StaleVersion,
+    UndoConflict,
+    UseCases,
+    changes_between,
+)
 from service.auth import accounts, current_account, requires_role
-from service.state import analysis_for, get_store, invalidate
+from service.state import analysis_for, get_store, use_cases
 
 __all__ = ["ApiError", "bp", "init_api", "problems_from"]
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+CHANGES_DAYS = 30
+"""``/changes`` without ``since`` looks back this many days."""
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_HOPS = 20
@@ -118,6 +127,27 @@ def _not_found(error: NotFound) -> Response:
 @bp.errorhandler(StoreError)
 def _store_error(error: StoreError) -> Response:
     return ApiError(503, f"the store cannot be used right now: {error}").response()
+
+
+@bp.errorhandler(StaleVersion)
+def _stale(error: StaleVersion) -> Response:
+    return ApiError(409, str(error), [
+        {"field": "If-Match", "reason": f"version {error.expected} is not the latest "
+         f"({'removed' if error.current is None else error.current})"},
+        *({"change_set": c.id, "by": c.by, "via": c.via,
+           "recorded_at": c.recorded_at.isoformat(), "summary": c.summary}
+          for c in error.since)], error="stale").response()
+
+
+@bp.errorhandler(UndoConflict)
+def _undo_conflict(error: UndoConflict) -> Response:
+    return ApiError(409, str(error), error="conflict").response()
+
+
+@bp.errorhandler(InvalidChange)
+def _invalid_change(error: InvalidChange) -> Response:
+    return ApiError(422, str(error), [{"field": error.field or "body", "reason": str(error)}]
+                    ).response()
 
 
 @bp.errorhandler(MovemapError)
@@ -305,6 +335,43 @@ def _store() -> GraphStore:
     return get_store()
 
 
+def _cases() -> UseCases:
+    """The use cases, acting as the caller through the API."""
+    account = current_account()
+    assert account is not None  # the gate lets nobody else in
+    return use_cases(account.email, "api")
+
+
+def _etag(version: int | None) -> dict[str, str]:
+    return {} if version is None else {"ETag": f'"{version}"'}
+
+
+def _if_match() -> int | None:
+    """The version the caller saw (``If-Match: "12"``), or ``None`` when not sent."""
+    text = request.headers.get("If-Match", "").strip()
+    if not text or text == "*":
+        return None
+    match = re.fullmatch(r'(?:W/)?"?([0-9]{1,18})"?', text)
+    if match is None:
+        raise ApiError(400, "the If-Match header must be the ETag of an earlier answer, e.g. "
+                       '"12"', [{"field": "If-Match", "reason": "is not an ETag movemap gave"}])
+    return int(match.group(1))
+
+
+def _on() -> date | None:
+    """``?on=YYYY-MM-DD``: the day a change is valid from (default today)."""
+    return _date_query("on")
+
+
+def _removal() -> Removal:
+    text = request.args.get("reason", "").strip().lower() or Removal.LEFT.value
+    try:
+        return Removal(text)
+    except ValueError:
+        _bad_query("reason", "must be left (kept in the history) or mistake (entered by "
+                   "mistake: removed with its history, can be undone)")
+
+
 def _summary(name: str) -> ConstituencySummary | None:
     return next((s for s in _store().list_constituencies() if s.name == name), None)
 
@@ -352,9 +419,8 @@ def create_constituency() -> ResponseReturnValue:
         pass
     else:
         raise ApiError(409, f"a constituency named {constituency.name!r} already exists")
-    store.create_constituency(constituency)
+    _cases().create_constituency(constituency)
     accounts().grant(account.email, constituency.name, "owner")
-    invalidate(constituency.name)
     location = url_for("api.get_constituency", name=constituency.name)
     return _json(_constituency_json(store.get_constituency(constituency.name), "owner",
                                     _summary(constituency.name)),
@@ -384,12 +450,12 @@ def update_constituency(name: str) -> ResponseReturnValue:
              + " or ".join(_CONSTITUENCY_EDITABLE)} for key in unknown
         ])
     merged = validated(Constituency, {**current.model_dump(), **body})
+    cases = _cases()
     with store.transaction():
         if merged.description != current.description:
-            store.set_description(name, merged.description)
+            cases.set_description(name, merged.description)
         if merged.expected_segments != current.expected_segments:
-            store.set_expected_segments(name, list(merged.expected_segments))
-    invalidate(name)
+            cases.set_expected_segments(name, list(merged.expected_segments))
     return _json(_constituency_json(store.get_constituency(name), _role(name), _summary(name)))
 
 
@@ -397,9 +463,8 @@ def update_constituency(name: str) -> ResponseReturnValue:
 @requires_role("owner")
 def delete_constituency(name: str) -> ResponseReturnValue:
     """Delete a constituency with everyone in it, and every role anyone had in it."""
-    _store().delete_constituency(name)
+    _cases().delete_constituency(name)
     accounts().forget_constituency(name)
-    invalidate(name)
     return _no_content()
 
 
@@ -416,7 +481,11 @@ def list_people(name: str) -> ResponseReturnValue:
     """People by ascending id; ``q`` finds a piece of text in the id or the name."""
     limit, offset = _paging()
     query = request.args.get("q", "").strip().casefold()
-    people: Iterator[Person] = _store().iter_people(name)
+    as_of = _as_of()
+    people: Iterator[Person] = (_store().iter_people(name) if as_of is None
+                                else _cases().people_as_of(name, as_of))
+    if as_of is not None and not query:
+        return _json(_page(people, limit, offset, _person_json))
     if query:
         people = (p for p in people if query in p.id.casefold() or query in p.name.casefold())
         return _json(_page(people, limit, offset, _person_json))
@@ -429,16 +498,35 @@ def list_people(name: str) -> ResponseReturnValue:
 def create_person(name: str) -> ResponseReturnValue:
     """Add a person, or replace the one with the same id (201 when added, 200 when replaced)."""
     person = validated(Person, json_object())
-    added, _updated, _unchanged = _store().upsert_people(name, [person])
-    invalidate(name)
-    location = url_for("api.get_person", name=name, person_id=person.id)
-    return _json(_person_json(person), 201 if added else 200, {"Location": location})
+    cases = _cases()
+    try:
+        cases.person(name, person.id)
+        added = False
+    except NotFound:
+        added = True
+    saved = cases.save_person(name, person, on=_on(), if_version=_if_match())
+    return _person_answer(cases, name, person.id, saved.version, 201 if added else 200,
+                          {"Location": url_for("api.get_person", name=name,
+                                               person_id=person.id)})
+
+
+def _person_answer(cases: UseCases, name: str, person_id: str, version: int | None,
+                   status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """The person as saved (today), with their version as ``ETag``."""
+    try:
+        person, version = cases.person(name, person_id)
+        body: dict[str, Any] = _person_json(person)
+    except NotFound:  # saved with a start still to come, or already left
+        body = {"id": person_id, "in_map_today": False}
+    return _json(body, status, {**(headers or {}), **_etag(version)})
 
 
 @bp.get("/constituencies/<name>/people/<path:person_id>")
 @requires_role("viewer")
 def get_person(name: str, person_id: str) -> ResponseReturnValue:
-    return _json(_person_json(_store().get_person(name, person_id)))
+    """A person (as of ``as_of``, default today) with their version as ``ETag``."""
+    person, version = _cases().person(name, person_id, as_of=_as_of())
+    return _json(_person_json(person), headers=_etag(version))
 
 
 def _same_id(body: dict[str, Any], field: str, expected: str) -> None:
@@ -454,13 +542,12 @@ def _same_id(body: dict[str, Any], field: str, expected: str) -> None:
 def replace_person(name: str, person_id: str) -> ResponseReturnValue:
     """Replace every field of a person (fields left out take their defaults)."""
     body = json_object()
-    store = _store()
-    store.get_person(name, person_id)
+    cases = _cases()
+    cases.person(name, person_id)
     _same_id(body, "id", person_id)
     person = validated(Person, {**body, "id": person_id})
-    store.upsert_people(name, [person])
-    invalidate(name)
-    return _json(_person_json(person))
+    saved = cases.save_person(name, person, on=_on(), if_version=_if_match())
+    return _person_answer(cases, name, person_id, saved.version)
 
 
 @bp.patch("/constituencies/<name>/people/<path:person_id>")
@@ -468,21 +555,22 @@ def replace_person(name: str, person_id: str) -> ResponseReturnValue:
 def update_person(name: str, person_id: str) -> ResponseReturnValue:
     """Change only the fields given."""
     body = json_object()
-    store = _store()
-    current = store.get_person(name, person_id)
+    cases = _cases()
+    current, version = cases.person(name, person_id)
     _same_id(body, "id", person_id)
     person = validated(Person, {**current.model_dump(), **body})
-    store.upsert_people(name, [person])
-    invalidate(name)
-    return _json(_person_json(person))
+    expected = _if_match()
+    saved = cases.save_person(name, person, on=_on(),
+                              if_version=version if expected is None else expected)
+    return _person_answer(cases, name, person_id, saved.version)
 
 
 @bp.delete("/constituencies/<name>/people/<path:person_id>")
 @requires_role("editor")
 def delete_person(name: str, person_id: str) -> ResponseReturnValue:
-    """Remove a person and every tie they are part of."""
-    _store().delete_person(name, person_id)
-    invalidate(name)
+    """Remove a person from the map: ``reason=left`` (the default: they left on ``on``, kept
+    in the history) or ``reason=mistake`` (entered by mistake: their record and ties go)."""
+    _cases().remove_person(name, person_id, _removal(), on=_on(), if_version=_if_match())
     return _no_content()
 
 
@@ -491,10 +579,6 @@ def delete_person(name: str, person_id: str) -> ResponseReturnValue:
 
 def _relationship_json(relationship: Relationship) -> dict[str, Any]:
     return relationship.model_dump(mode="json")
-
-
-def _find_relationship(store: GraphStore, name: str, source: str, target: str) -> Relationship:
-    return store.get_relationship(name, source, target)
 
 
 def _check_people_exist(store: GraphStore, name: str, relationship: Relationship) -> None:
@@ -533,18 +617,35 @@ def create_relationship(name: str) -> ResponseReturnValue:
     relationship = validated(Relationship, json_object())
     store = _store()
     _check_people_exist(store, name, relationship)
-    added, _updated, _unchanged = store.upsert_relationships(name, [relationship])
-    invalidate(name)
+    cases = _cases()
+    try:
+        cases.tie(name, relationship.source, relationship.target)
+        added = False
+    except NotFound:
+        added = True
+    saved = cases.save_tie(name, relationship, on=_on(), if_version=_if_match())
     location = url_for("api.get_relationship", name=name, source=relationship.source,
                        target=relationship.target)
-    return _json(_relationship_json(relationship), 201 if added else 200,
-                 {"Location": location})
+    return _tie_answer(cases, name, relationship.source, relationship.target, saved.version,
+                       201 if added else 200, {"Location": location})
+
+
+def _tie_answer(cases: UseCases, name: str, source: str, target: str, version: int | None,
+                status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    try:
+        tie, version = cases.tie(name, source, target)
+        body: dict[str, Any] = _relationship_json(tie)
+    except NotFound:
+        body = {"source": source, "target": target, "in_map_today": False}
+    return _json(body, status, {**(headers or {}), **_etag(version)})
 
 
 @bp.get("/constituencies/<name>/relationships/<source>/<target>")
 @requires_role("viewer")
 def get_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
-    return _json(_relationship_json(_find_relationship(_store(), name, source, target)))
+    """A tie (as of ``as_of``, default today) with its version as ``ETag``."""
+    tie, version = _cases().tie(name, source, target, as_of=_as_of())
+    return _json(_relationship_json(tie), headers=_etag(version))
 
 
 @bp.put("/constituencies/<name>/relationships/<source>/<target>")
@@ -552,21 +653,21 @@ def get_relationship(name: str, source: str, target: str) -> ResponseReturnValue
 def replace_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
     """Replace the trust strengths, ``recruited`` and ``since`` of a recorded tie."""
     body = json_object()
-    store = _store()
-    _find_relationship(store, name, source, target)
+    cases = _cases()
+    cases.tie(name, source, target)
     _same_id(body, "source", source)
     _same_id(body, "target", target)
     relationship = validated(Relationship, {**body, "source": source, "target": target})
-    store.upsert_relationships(name, [relationship])
-    invalidate(name)
-    return _json(_relationship_json(relationship))
+    saved = cases.save_tie(name, relationship, on=_on(), if_version=_if_match())
+    return _tie_answer(cases, name, source, target, saved.version)
 
 
 @bp.delete("/constituencies/<name>/relationships/<source>/<target>")
 @requires_role("editor")
 def delete_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
-    _store().delete_relationship(name, source, target)
-    invalidate(name)
+    """End a tie: ``reason=left`` (the default: it ended on ``on``, kept in the history) or
+    ``reason=mistake`` (entered by mistake: removed with its history)."""
+    _cases().remove_tie(name, source, target, _removal(), on=_on(), if_version=_if_match())
     return _no_content()
 
 
@@ -603,16 +704,21 @@ def _min_trust() -> dict[str, int]:
     return minimum
 
 
-def _as_of() -> date | None:
-    text = request.args.get("as_of", "").strip()
+def _date_query(field: str) -> date | None:
+    text = request.args.get(field, "").strip()
     if not text:
         return None
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        _bad_query("as_of", "must be a date written YYYY-MM-DD")
+        _bad_query(field, "must be a date written YYYY-MM-DD")
     try:
         return date.fromisoformat(text)
     except ValueError:
-        _bad_query("as_of", "must be a real date written YYYY-MM-DD")
+        _bad_query(field, "must be a real date written YYYY-MM-DD")
+
+
+def _as_of() -> date | None:
+    """``?as_of=YYYY-MM-DD``: the map as it stood at the end of that day."""
+    return _date_query("as_of")
 
 
 ANALYSIS_QUERY = ("hops", "min_trust", "target_core", "target_reach", "as_of")
@@ -704,6 +810,17 @@ def import_files(name: str) -> ResponseReturnValue:
                        [{"field": "replace", "reason": "must be yes or no"}])
     store = _store()
     store.get_constituency(name)
+    on_text = request.form.get("on", "").strip()
+    on: date | None = None
+    if on_text:
+        try:
+            on = date.fromisoformat(on_text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}",
+                                                                on_text) else None
+        except ValueError:
+            on = None
+        if on is None:
+            raise ApiError(400, "the field 'on' must be a date written YYYY-MM-DD",
+                           [{"field": "on", "reason": "must be a date written YYYY-MM-DD"}])
     warnings: list[str] = []
     with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
         shown: dict[str, str] = {}
@@ -713,9 +830,14 @@ def import_files(name: str) -> ResponseReturnValue:
             upload.save(os.fspath(path))
             shown[os.fspath(path)] = _safe_name(upload.filename, default)
             paths.append(path)
+        account = current_account()
+        assert account is not None
         try:
-            summary = import_csv(store, name, paths[0], paths[1],
-                                 replace=replace_text in _YES, on_warning=warnings.append)
+            summary, change_set = use_cases(
+                account.email, f"api import {shown[os.fspath(paths[0])]} "
+                f"{shown[os.fspath(paths[1])]}").import_files(
+                name, paths[0], paths[1], on=on, replace=replace_text in _YES,
+                on_warning=warnings.append)
         except ImportFailed as failed:
             problems = [{**p.to_dict(), "file": shown.get(p.file, p.file)}
                         for p in failed.problems]
@@ -723,7 +845,6 @@ def import_files(name: str) -> ResponseReturnValue:
             raise ApiError(422, f"import failed, nothing was written: {count} problem"
                            f"{'s' if count != 1 else ''}", problems) from None
         warnings = [_hide_paths(w, shown) for w in warnings]
-    invalidate(name)
     return _json({
         "constituency": name,
         "people": {"added": summary.people_added, "updated": summary.people_updated,
@@ -732,6 +853,7 @@ def import_files(name: str) -> ResponseReturnValue:
                           "updated": summary.relationships_updated,
                           "unchanged": summary.relationships_unchanged},
         "changed": summary.changed,
+        "change_set": change_set,
         "warnings": warnings,
     })
 
@@ -746,6 +868,51 @@ def _hide_paths(text: str, shown: dict[str, str]) -> str:
     for path, name in shown.items():
         text = text.replace(path, name)
     return text
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+@bp.get("/constituencies/<name>/history")
+@requires_role("viewer")
+def list_history(name: str) -> ResponseReturnValue:
+    """Change sets, newest first (``person``: only those about them; ``before``: page back)."""
+    limit = _query_int("limit", 50, 1, 500)
+    before_text = request.args.get("before", "").strip()
+    before = _query_int("before", 0, 1, 10**15) if before_text else None
+    person = request.args.get("person") or None
+    found = _cases().history(name, person=person, limit=limit, before=before)
+    return _json({"items": [c.to_dict() for c in found], "limit": limit,
+                  "next_before": found[-1].id if len(found) == limit else None})
+
+
+@bp.get("/constituencies/<name>/history/<int:change_set_id>")
+@requires_role("viewer")
+def get_change_set(name: str, change_set_id: int) -> ResponseReturnValue:
+    return _json(_cases().change_set(name, change_set_id).to_dict())
+
+
+@bp.post("/constituencies/<name>/history/<int:change_set_id>/undo")
+@requires_role("editor")
+def undo_change_set(name: str, change_set_id: int) -> ResponseReturnValue:
+    """Undo a change set with a new one (409 naming the conflict when a later change touched
+    the same fields; nothing changes then)."""
+    cases = _cases()
+    saved = cases.undo(name, change_set_id)
+    if saved.change_set is None:
+        return _json({"undone": change_set_id, "change_set": None})
+    return _json({"undone": change_set_id,
+                  "change_set": cases.change_set(name, saved.change_set).to_dict()}, 201)
+
+
+@bp.get("/constituencies/<name>/changes")
+@requires_role("viewer")
+def get_changes(name: str) -> ResponseReturnValue:
+    """What changed between ``since`` (default 30 days before ``until``) and ``until``
+    (default today), as ``movemap changes``."""
+    until = _date_query("until") or date.today()
+    since = _date_query("since") or until - timedelta(days=CHANGES_DAYS)
+    return _json(changes_between(_store(), name, since, until).to_dict())
 
 
 # -- the OpenAPI document --------------------------------------------------------------------

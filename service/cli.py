@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import sys
@@ -32,9 +33,11 @@ from pydantic import ValidationError
 from graph.analysis import AnalysisOptions, analyse
 from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
 from graph.errors import ImportFailed, MovemapError, NotFound
-from graph.importer import import_csv
+from graph.history import Actor
 from graph.model import MAX_TRUST, Constituency, TrustType
 from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
+from graph.usecases import UseCases, changes_between, map_as_of
+from service.history_report import format_changes, format_history
 from service.report import format_report
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
@@ -134,6 +137,10 @@ class _State:
             self._store = open_store(self.store_url)
         return self._store
 
+    def cases(self, via: str = "cli") -> UseCases:
+        """The use cases, acting as ``cli:USER`` (the login name running the command)."""
+        return UseCases(self.store(), Actor(f"cli:{_login()}", via))
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -167,6 +174,13 @@ class _State:
 @dataclass
 class _Step:
     result: str = ""
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return f"uid {os.getuid()}"
 
 
 def _quote(text: str) -> str:
@@ -310,31 +324,30 @@ _CSV = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
 @click.argument("name", callback=_name_argument)
 @click.argument("people_csv", type=_CSV)
 @click.argument("relationships_csv", type=_CSV)
+@click.option("--on", "on", type=_IsoDate(), default=None,
+              help="The files are the map as it stood on this date: what differs from the map "
+              "then is recorded as changed on that date.  [default: today, with the files' "
+              "joined and since dates]")
 @click.option("--replace", is_flag=True,
-              help="Make the constituency hold exactly these files: people and relationships "
-              "not in them are removed.")
+              help="The files are the whole map: people and relationships not in them are "
+              "recorded as having left (ended) on the --on date, or today.")
 @click.pass_context
 def import_command(ctx: click.Context, name: str, people_csv: Path, relationships_csv: Path,
-                   replace: bool) -> None:
+                   on: date | None, replace: bool) -> None:
     """Import NAME from PEOPLE_CSV and RELATIONSHIPS_CSV, all or nothing.
 
     Every problem in either file is listed with its file, line and column, and nothing is
-    written until both files are clean. Re-importing the same files changes nothing.
+    written until both files are clean. Re-importing the same files changes nothing. Import a
+    spreadsheet kept per quarter in order, each with --on, to build a true history.
     """
     state = _state(ctx)
     warnings: list[str] = []
     text = f"Importing {people_csv.name} and {relationships_csv.name}"
-    shown = [time.perf_counter()]
-
-    def progress(rows: int, path: str) -> None:
-        # big files take a while: say how far, at most once a second, on the same line
-        if state.progress and time.perf_counter() - shown[0] >= 1.0:
-            shown[0] = time.perf_counter()
-            click.echo(f"\r{text}… {rows:,} rows of {Path(path).name}", err=True, nl=False)
-
     with state.step(text) as step:
-        summary = import_csv(state.store(), name, people_csv, relationships_csv,
-                             replace=replace, on_warning=warnings.append, on_progress=progress)
+        summary, change_set = state.cases(
+            f"cli import {people_csv.name} {relationships_csv.name}").import_files(
+            name, people_csv, relationships_csv, on=on, replace=replace,
+            on_warning=warnings.append)
         step.result = "done"
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -343,12 +356,16 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
         ("relationships", summary.relationships_added, summary.relationships_updated,
          summary.relationships_unchanged),
     ]
-    click.echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}:")
+    click.echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}"
+               + (f" as the map on {on.isoformat()}" if on else "") + ":")
     for label, added, updated, unchanged in rows:
         click.echo(f"  {label + ':':<15}{added:>7,} added  {updated:>7,} updated  "
                    f"{unchanged:>7,} unchanged")
-    if not summary.changed:
+    if change_set is None:
         click.echo("Nothing changed: the store already held exactly these rows.")
+    else:
+        click.echo(f"Recorded as change set {change_set} (undo with "
+                   f"{state.hint(f'undo {_quote(name)} {change_set}')}).")
     click.echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
 
 
@@ -366,12 +383,12 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
     service:maternity. The analysis flags an expected segment with nobody in the map, or with
     people the engaged core does not reach.
     """
-    store = _state(ctx).store()
-    if replace:
-        store.set_expected_segments(name, list(segments))
-    else:
-        store.add_expected_segments(name, list(segments))
-    expected = store.get_constituency(name).expected_segments
+    state = _state(ctx)
+    try:
+        state.cases().set_expected_segments(name, list(segments), replace=replace)
+    except ValueError as exc:  # a segment the model refuses
+        raise click.BadParameter(str(exc).splitlines()[-1], param_hint="SEGMENTS") from None
+    expected = state.store().get_constituency(name).expected_segments
     click.echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
     for segment in expected:
         click.echo(f"  {segment}")
@@ -391,7 +408,9 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
 @click.option("--target-reach", type=_Share(), default=0.9, show_default=True,
               help="The core should be in conversation with this share of everyone else.")
 @click.option("--as-of", "as_of", type=_IsoDate(), default=None,
-              help="Count years of engagement up to this date.  [default: today]")
+              help="Analyse the map as it stood at the end of this date (people who had "
+              "joined and not left, ties formed and not ended, each as they were then); years "
+              "of engagement count up to it.  [default: today]")
 @click.pass_context
 def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int,
                     min_trust: tuple[tuple[str, int], ...], target_core: float,
@@ -408,8 +427,9 @@ def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int,
         )
     except ValueError as exc:
         raise click.UsageError(str(exc), ctx) from None
-    with state.step(f"Loading {name}") as step:
-        graph = state.store().load_graph(name)
+    with state.step(f"Loading {name}" + (f" as of {as_of}" if as_of else "")) as step:
+        store = state.store()
+        graph = store.load_graph(name) if as_of is None else map_as_of(store, name, as_of)
         step.result = f"{_count(graph.n, 'person', 'people')}, {_count(graph.m, 'tie')}"
     with state.step("Analysing"):
         analysis = analyse(graph, options)
@@ -462,13 +482,15 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
             expected_segments=constituency.expected_segments,
         )
         step.result = f"{_count(len(relationships), 'relationship')}"
+    cases = state.cases("cli demo")
     with state.step(f"Saving {name}"), store.transaction():
         if exists:  # replaced in place: what is the same is not written again
-            store.set_description(name, constituency.description)
-            store.set_expected_segments(name, constituency.expected_segments)
+            cases.set_description(name, constituency.description)
+            cases.set_expected_segments(name, constituency.expected_segments)
         else:
-            store.create_constituency(constituency)
-        store.import_records(name, people, relationships, replace=exists)
+            cases.create_constituency(constituency)
+        cases.import_records(name, people, relationships, replace=exists,
+                             summary=f"the demo map (seed {seed}, {size:,} people)")
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "
@@ -483,6 +505,72 @@ def _exists(store: GraphStore, name: str) -> bool:
     except NotFound:
         return False
     return True
+
+
+@main.command("changes")
+@click.argument("name", callback=_name_argument)
+@click.option("--since", "since", type=_IsoDate(), required=True,
+              help="Compare the map as it stood at the end of this date…")
+@click.option("--until", "until", type=_IsoDate(), default=None,
+              help="…with the map at the end of this one.  [default: today]")
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_context
+def changes_command(ctx: click.Context, name: str, since: date, until: date | None,
+                    as_json: bool) -> None:
+    """What changed in NAME between two dates: who joined and left, who moved up or down the
+    ladder, roles, ties formed and ended, trust, the core and its reach, gaps opened and
+    closed."""
+    state = _state(ctx)
+    store = state.store()
+    with state.step("Comparing"):
+        found = changes_between(store, name, since, until or date.today())
+    if as_json:
+        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        return
+    names = {p.id: p.name for p in store.iter_people(name)}
+    click.echo(format_changes(found, names), nl=False)
+
+
+@main.command("history")
+@click.argument("name", callback=_name_argument)
+@click.option("--person", "person", default=None, metavar="ID",
+              help="Only the changes about this person (them and their ties).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="At most this many change sets, newest first.")
+@click.option("--before", type=click.IntRange(min=1), default=None, metavar="ID",
+              help="Start below this change set (to page back).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print a list of change sets, newest first, each with id, recorded_at, by, "
+              "via and changes.")
+@click.pass_context
+def history_command(ctx: click.Context, name: str, person: str | None, limit: int,
+                    before: int | None, as_json: bool) -> None:
+    """Every change to NAME, newest first: who, when, through what and what changed."""
+    found = _state(ctx).cases().history(name, person=person, limit=limit, before=before)
+    if as_json:
+        click.echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))
+        return
+    click.echo(format_history(found), nl=False)
+
+
+@main.command("undo")
+@click.argument("name", callback=_name_argument)
+@click.argument("change_set_id", type=click.IntRange(min=1), metavar="CHANGESET_ID")
+@click.pass_context
+def undo_command(ctx: click.Context, name: str, change_set_id: int) -> None:
+    """Undo change set CHANGESET_ID of NAME with a new change set that reverses it.
+
+    Nothing recorded is rewritten, so the undo can itself be undone. When a later change
+    touched the same fields, nothing changes and the conflict is named.
+    """
+    state = _state(ctx)
+    saved = state.cases().undo(name, change_set_id)
+    if saved.change_set is None:
+        click.echo(f"Change set {change_set_id} changes nothing any more; nothing to undo.")
+        return
+    click.echo(f"Undid change set {change_set_id} of {name!r} as change set "
+               f"{saved.change_set} (undo that with "
+               f"{state.hint(f'undo {_quote(name)} {saved.change_set}')}).")
 
 
 @main.command("list")

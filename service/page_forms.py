@@ -102,6 +102,11 @@ class PersonForm(_Form):
         choices=_choices([("", "none"), *((r.value, role_label(r.value)) for r in Role)]))
     joined = DateField("Joined", validators=[Optional()],
                        description="When they joined the movement (for lone wolves at risk).")
+    on = DateField("These changes are true from", validators=[Optional()],
+                   description="Leave blank for today; a past date records a late correction "
+                               "(e.g. she moved up the ladder in March).")
+    version = HiddenField()
+    """The version of the person the form showed: a save after someone else's is refused."""
 
 
 class TieForm(_Form):
@@ -121,20 +126,35 @@ class TieForm(_Form):
         ("in", "the other person brought this person in"),
     ]))
     since = DateField("Since", validators=[Optional()])
+    on = DateField("True from", validators=[Optional()],
+                   description="Leave blank for today.")
+
+
+_REASONS = _choices([
+    ("left", "They left (kept in the history; gone from the map from the date below)"),
+    ("mistake", "They were entered by mistake (removed with their history; can be undone)"),
+])
 
 
 class DeleteForm(_Form):
-    """Removing a person: only the CSRF token and a confirmation."""
+    """Removing a person: why (left, or entered by mistake), from when, and a confirmation."""
     prefix_name = "remove"
 
-    confirm = BooleanField("Yes, remove this person and all their ties",
+    reason = SelectField("Why", choices=_REASONS, default="left")
+    on = DateField("Left on", validators=[Optional()], description="Leave blank for today.")
+    confirm = BooleanField("Yes, remove this person from the map",
                            validators=[DataRequired("Tick the box to confirm.")])
+    version = HiddenField()
 
 
 class TieDeleteForm(_Form):
     prefix_name = "untie"
     person = HiddenField(validators=[DataRequired()])
     other = HiddenField(validators=[DataRequired()])
+    reason = SelectField("Why", choices=_choices([
+        ("left", "The tie ended (kept in the history)"),
+        ("mistake", "It was entered by mistake"),
+    ]), default="left")
 
 
 class ImportForm(_Form):
@@ -144,7 +164,10 @@ class ImportForm(_Form):
     relationships = FileField("Relationships file (relationships.csv)",
                               validators=[FileRequired("Choose the relationships file.")])
     replace = BooleanField("Replace the whole map with these files "
-                           "(people and ties not in them are removed)")
+                           "(people and ties not in them are recorded as having left)")
+    on = DateField("The files show the map as it stood on", validators=[Optional()],
+                   description="Leave blank for today. Import one spreadsheet per quarter, "
+                               "oldest first, each with its date, to build the history.")
 
 
 def _split_segments(text: str) -> list[str]:

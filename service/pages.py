@@ -75,9 +75,9 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
-from graph.importer import import_csv
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
+from graph.usecases import Removal, StaleVersion, UseCases
 from service.auth import current_account, public, requires_role
 from service.page_forms import (
     DeleteForm,
@@ -89,7 +89,7 @@ from service.page_forms import (
     person_to_form,
     relationship_from_form,
 )
-from service.state import CachedAnalysis, analysis_for, get_store, invalidate
+from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
 
 __all__ = ["PLOTLY_JS", "PageData", "bp"]
 
@@ -648,6 +648,24 @@ def _reach_change(before: Analysis, after: Analysis) -> str:
     return change + "."
 
 
+def _cases() -> UseCases:
+    """The use cases, acting as the signed-in account through the dashboard."""
+    account = current_account()
+    assert account is not None  # requires_role let them in
+    return use_cases(account.email, "dashboard")
+
+
+def _version(text: str | None) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) < 19 else None
+
+
+def _stale(exc: StaleVersion) -> None:
+    """Say who changed what since the page was opened (nothing was saved)."""
+    flash(f"Nothing was saved: {exc} Your changes are still in the form below; check them "
+          "against the page as it is now and save again.", "error")
+
+
 def _after_write(name: str, before: Analysis, what: str) -> None:
     """Drop the cached analysis, analyse again (the next page needs it) and say what changed."""
     invalidate(name)
@@ -668,8 +686,7 @@ def add_person(name: str) -> ResponseReturnValue:
                 form.id.errors = [*form.id.errors,
                                   f"Someone in this map already has the id {person.id!r}."]
             else:
-                with store.transaction():
-                    store.upsert_people(name, [person])
+                _cases().save_person(name, person, on=form.on.data)
                 _after_write(name, data.analysis, f"Added {person.name or person.id}.")
                 return redirect(url_for("pages.person", name=name, person_id=person.id))
     flash("The person was not added: see what is wrong next to the fields.", "error")
@@ -697,9 +714,14 @@ def import_files(name: str) -> ResponseReturnValue:
             field.data.save(path)
             paths.append(path)
             shown.update({str(path): uploaded, path.name: uploaded})
+        account = current_account()
+        assert account is not None
         try:
-            summary = import_csv(get_store(), name, paths[0], paths[1],
-                                 replace=bool(form.replace.data), on_warning=warnings.append)
+            summary, _change_set = use_cases(
+                account.email, f"dashboard import {shown[str(paths[0])]} "
+                f"{shown[str(paths[1])]}").import_files(
+                name, paths[0], paths[1], on=form.on.data, replace=bool(form.replace.data),
+                on_warning=warnings.append)
         except ImportFailed as exc:
             problems = [replace(p, file=shown.get(p.file, p.file)) for p in exc.problems]
             flash(f"Nothing was imported: the files have "
@@ -752,7 +774,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
                  status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
     try:
-        person = get_store().get_person(name, person_id)
+        person, version = _cases().person(name, person_id)
     except NotFound:
         abort(404, f"There is nobody with the id {person_id!r} in this map.")
     node = data.node(person_id)
@@ -760,6 +782,10 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
     if edit_form is None:
         edit_form = PersonForm(formdata=None)
         person_to_form(person, edit_form)
+        edit_form.version.data = str(version)
+    delete_form = delete_form or DeleteForm(formdata=None)
+    if not delete_form.version.data:
+        delete_form.version.data = str(version)
     if tie_form is None:
         tie_form = TieForm(formdata=None)
         tie_form.person.data = person_id
@@ -779,8 +805,8 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
     person_gaps = [g for g in data.analysis.gaps if g.subject == person_id]
     return render_template(
         "person.html", name=name, person=person, node=node, ties=ties, rings=rings,
-        edit_form=edit_form, tie_form=tie_form, delete_form=delete_form or DeleteForm(
-            formdata=None), remove_tie=TieDeleteForm(formdata=None), role=role,
+        edit_form=edit_form, tie_form=tie_form, delete_form=delete_form,
+        remove_tie=TieDeleteForm(formdata=None), role=role,
         role_checks=role_checks(role.evidence) if role else [],
         role_summary=role_summary(role.declared, role.inferred) if role else None,
         person_gaps=person_gaps, in_core=person.in_core, active="people",
@@ -807,32 +833,60 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
         if not delete_form.validate_on_submit():
             flash("The person was not removed: tick the box to confirm.", "error")
             return _person_page(name, person_id, delete_form=delete_form, status=400)
-        store.delete_person(name, person_id)
+        how = Removal(delete_form.reason.data or "left")
+        try:
+            _cases().remove_person(name, person_id, how, on=delete_form.on.data,
+                                   if_version=_version(delete_form.version.data))
+        except StaleVersion as exc:
+            _stale(exc)
+            return _person_page(name, person_id, status=409)
+        except MovemapError as exc:
+            delete_form.on.errors = [*delete_form.on.errors, str(exc)]
+            flash(f"{data.name_of(person_id)} was not removed: {exc}", "error")
+            return _person_page(name, person_id, delete_form=delete_form, status=400)
         _after_write(name, data.analysis,
-                     f"Removed {data.name_of(person_id)} and their ties.")
+                     f"{data.name_of(person_id)} left the map (kept in the history)."
+                     if how is Removal.LEFT else
+                     f"Removed {data.name_of(person_id)} and their ties (entered by mistake; "
+                     "undo it from the history).")
         return redirect(url_for("pages.people", name=name))
     form = PersonForm()
     form.id.data = person_id  # the id cannot change: it is how ties find the person
     if form.validate_on_submit():
         changed = person_from_form(form)
         if changed is not None:
-            store.upsert_people(name, [changed])
-            _after_write(name, data.analysis, f"Saved {changed.name or changed.id}.")
-            return redirect(url_for("pages.person", name=name, person_id=person_id))
+            try:
+                saved = _cases().save_person(name, changed, on=form.on.data,
+                                             if_version=_version(form.version.data))
+            except StaleVersion as exc:
+                _stale(exc)
+                return _person_page(name, person_id, edit_form=form, status=409)
+            except MovemapError as exc:
+                form.joined.errors = [*form.joined.errors, str(exc)]
+            else:
+                _after_write(name, data.analysis, f"Saved {changed.name or changed.id}."
+                             if saved.change_set else "Nothing changed.")
+                return redirect(url_for("pages.person", name=name, person_id=person_id))
     flash("The changes were not saved: see what is wrong next to the fields.", "error")
     return _person_page(name, person_id, edit_form=form, status=400)
 
 
-def _delete_tie(name: str, a: str, b: str) -> int:
-    """Remove every recorded relationship between ``a`` and ``b`` (either direction)."""
-    store = get_store()
+def _has_tie(cases: UseCases, name: str, source: str, target: str) -> bool:
+    try:
+        cases.tie(name, source, target)
+    except NotFound:
+        return False
+    return True
+
+
+def _delete_tie(cases: UseCases, name: str, a: str, b: str, how: Removal) -> int:
+    """End (or remove) every recorded relationship between ``a`` and ``b``, either way."""
     removed = 0
-    for source, target in ((a, b), (b, a)):
-        try:
-            store.delete_relationship(name, source, target)
-        except NotFound:
-            continue
-        removed += 1
+    with cases.store.transaction():
+        for source, target in ((a, b), (b, a)):
+            if _has_tie(cases, name, source, target):
+                cases.remove_tie(name, source, target, how)
+                removed += 1
     return removed
 
 
@@ -854,9 +908,17 @@ def save_tie(name: str) -> ResponseReturnValue:
             form.other.errors = [*form.other.errors,
                                  f"There is nobody with the id {other!r} in this map."]
         elif tie is not None:
+            cases = _cases()
             with store.transaction():
-                _delete_tie(name, person_id, other)
-                store.upsert_relationships(name, [tie])
+                # the tie is one between two people: the direction says who recruited whom
+                reverse = tie.model_copy(update={"source": tie.target, "target": tie.source})
+                recorded = {k for k in ((tie.source, tie.target), (tie.target, tie.source))
+                            if _has_tie(cases, name, *k)}
+                if recorded == {(reverse.source, reverse.target)} and not tie.recruited:
+                    tie = reverse  # keep the tie's history where it is recorded
+                elif (reverse.source, reverse.target) in recorded:
+                    cases.remove_tie(name, reverse.source, reverse.target, Removal.LEFT)
+                cases.save_tie(name, tie, on=form.on.data)
             _after_write(name, data.analysis, f"Saved the tie between "
                          f"{data.name_of(person_id)} and {data.name_of(other)}.")
             return redirect(url_for("pages.person", name=name, person_id=person_id))
@@ -873,9 +935,8 @@ def delete_tie(name: str) -> ResponseReturnValue:
         abort(400, "Say which tie to remove.")
     person_id = (form.person.data or "").strip()
     other = (form.other.data or "").strip()
-    store = get_store()
-    with store.transaction():
-        removed = _delete_tie(name, person_id, other)
+    removed = _delete_tie(_cases(), name, person_id, other,
+                          Removal(form.reason.data or "left"))
     if not removed:
         abort(404, "There is no tie between these two people.")
     _after_write(name, data.analysis, f"Removed the tie between {data.name_of(person_id)} and "

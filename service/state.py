@@ -16,17 +16,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from typing import cast
 
 from flask import Flask, current_app, g
 
 from graph.analysis import Analysis, AnalysisOptions, analyse
 from graph.compact import CompactGraph
+from graph.history import Actor
 from graph.stores.base import GraphStore, open_store
+from graph.usecases import UseCases, map_as_of
 from service.config import Settings
 
 __all__ = ["AnalysisCache", "CachedAnalysis", "analysis_for", "get_store", "init_state",
-           "invalidate"]
+           "invalidate", "use_cases"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,9 @@ class AnalysisCache:
         Only the default options are cached; other options are computed on demand.
         """
         if options is not None:
-            graph = store.load_graph(name)
+            # the map as it stood on an earlier day, or the current map
+            graph = (map_as_of(store, name, options.as_of) if options.as_of < date.today()
+                     else store.load_graph(name))
             return CachedAnalysis(graph, analyse(graph, options), None)
         revision = _revision(store, name)
         with self._lock:
@@ -109,6 +114,12 @@ def get_store() -> GraphStore:
 def analysis_for(name: str, options: AnalysisOptions | None = None) -> CachedAnalysis:
     cache = cast(AnalysisCache, current_app.extensions["movemap.cache"])
     return cache.get(get_store(), name, options)
+
+
+def use_cases(by: str, via: str) -> UseCases:
+    """The use cases of this request's store, acting as ``by`` through ``via``; every change
+    they commit drops the cached analysis of its map."""
+    return UseCases(get_store(), Actor(by, via), on_change=invalidate)
 
 
 def invalidate(name: str) -> None:

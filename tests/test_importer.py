@@ -326,7 +326,7 @@ def test_import_reports_an_empty_file(tmp_path: Path, content: str) -> None:
     assert problems == [Problem(
         r, None, None,
         "the file is empty; its first line must be the header naming the columns (source, "
-        "target, relational, functional, flow_of_value, recruited, since)",
+        "target, relational, functional, flow_of_value, recruited, since, until)",
     )]
 
 
@@ -336,7 +336,7 @@ def test_import_reports_a_file_without_header(tmp_path: Path) -> None:
         p, 1, None,
         "the first line must be the header naming the columns (id, name, group, other_groups, "
         "organisation, segments, formal_power, informal_power, lived_experience, engagement, "
-        "role, joined); it names none of them",
+        "role, joined, left); it names none of them",
     )]
 
 

@@ -1,6 +1,7 @@
 """Copy constituencies from one store to another (SQLite → Neo4j and back), counts verified.
 
-The copy goes through the ``GraphStore`` protocol only, so any two stores work. All the named
+The copy goes through the ``GraphStore`` protocol only, so any two stores work, and it takes
+the history along: every change set, oldest first (ids are the target's own). All the named
 constituencies are written in one transaction of the target: the counts (people, relationships,
 expected segments) are compared with the source's inside it, and a mismatch rolls everything
 back, so the target never holds half a copy.
@@ -17,6 +18,7 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from itertools import islice
 from typing import TypeVar
 
@@ -85,14 +87,11 @@ def _copy_one(source: GraphStore, target: GraphStore, constituency: Constituency
               replace: bool) -> None:
     name = constituency.name
     if replace:
-        # an import with replace, not a delete and a fresh import: people and ties that are
-        # the same stay as they are (Neo4j slows down a lot when one transaction deletes many
-        # people and then looks up new ones by key)
-        target.set_description(name, constituency.description)
-        target.set_expected_segments(name, constituency.expected_segments)
-    else:
-        target.create_constituency(constituency)
-    with target.bulk_import(name, replace=replace) as bulk:
+        # the copy's history must be exactly the source's, so the old map goes first (on
+        # Neo4j this is slower than importing over it: see the README)
+        target.delete_constituency(name)
+    target.create_constituency(constituency)
+    with target.bulk_import(name) as bulk:
         for people in _chunks(source.iter_people(name), COPY_BATCH):
             bulk.add_people(PeopleBatch.of(people))
         keys = bulk.person_keys()
@@ -101,6 +100,23 @@ def _copy_one(source: GraphStore, target: GraphStore, constituency: Constituency
             bulk.add_ties(_ties_batch(ties, keys, seq))
             seq += len(ties)
         bulk.finish()
+    _copy_history(source, target, name)
+
+
+def _copy_history(source: GraphStore, target: GraphStore, name: str) -> None:
+    """Every change set, oldest first, with its changes; ``undoes`` follows the new ids."""
+    ids: list[int] = []
+    before: int | None = None
+    while page := source.change_sets(name, limit=500, before=before, max_changes=0):
+        ids.extend(c.id for c in page)
+        before = page[-1].id
+    new_id: dict[int, int] = {}
+    for old in reversed(ids):
+        change_set = source.get_change_set(name, old)
+        header = change_set.header
+        if header.undoes is not None:
+            header = replace(header, undoes=new_id.get(header.undoes))
+        new_id[old] = target.append_change_set(name, header, change_set.changes)
 
 
 def _ties_batch(ties: list[Relationship], keys: Mapping[str, int], seq: int) -> TiesBatch:

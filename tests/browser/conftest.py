@@ -19,7 +19,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from graph.demo import demo_constituency
+from graph.history import Actor
 from graph.stores.base import open_store
+from graph.usecases import UseCases
 from service import Settings, create_app
 from service.accounts import AccountStore
 
@@ -78,10 +80,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     )
     store = open_store(settings.store_url)
     try:
+        cases = UseCases(store, Actor("tests", "seed"))
         for name, size in ((MAP, 800), (SCRATCH, 200)):
             constituency, people, relationships = demo_constituency(seed=7, size=size)
-            store.create_constituency(constituency.model_copy(update={"name": name}))
-            store.import_records(name, people, relationships)
+            cases.create_constituency(constituency.model_copy(update={"name": name}))
+            cases.import_records(name, people, relationships)
     finally:
         store.close()
     app = create_app(settings)

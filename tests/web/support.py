@@ -10,7 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from graph.demo import demo_constituency
+from graph.history import Actor
 from graph.stores.base import open_store
+from graph.usecases import UseCases
 from service import Settings
 from service.accounts import AccountStore
 
@@ -42,10 +44,11 @@ def seed_store(settings: Settings, size: int = 200) -> None:
     """The demo map as ``bay`` and a second map ``elsewhere`` nobody in the tests may see."""
     store = open_store(settings.store_url)
     try:
+        cases = UseCases(store, Actor("tests", "seed"))
         for name, seed in ((MAP, 7), (OTHER_MAP, 8)):
             constituency, people, relationships = demo_constituency(seed=seed, size=size)
-            store.create_constituency(constituency.model_copy(update={"name": name}))
-            store.import_records(name, people, relationships)
+            cases.create_constituency(constituency.model_copy(update={"name": name}))
+            cases.import_records(name, people, relationships)
     finally:
         store.close()
 

@@ -71,7 +71,7 @@ def arguments(web: Web) -> dict[str, str]:
     finally:
         store.close()
     return {"person_id": tie.source, "person": tie.source, "id": tie.source,
-            "source": tie.source, "target": tie.target}
+            "source": tie.source, "target": tie.target, "change_set_id": "1"}
 
 
 def url(route: Route, name: str | None, values: dict[str, str]) -> str:

@@ -15,8 +15,10 @@ from click.testing import CliRunner, Result
 from support import sign_in
 
 import service.cli_web
+from graph.history import Actor
 from graph.model import Constituency
 from graph.stores.base import open_store
+from graph.usecases import UseCases
 from service import Settings, create_app
 from service.accounts import AccountStore, accounts_path_from_url
 from service.cli import EXIT_ERROR, EXIT_USAGE
@@ -47,7 +49,7 @@ class Cli:
 def cli(tmp_path: Path) -> Cli:
     cli = Cli(tmp_path)
     store = open_store(cli.store_url)
-    store.create_constituency(Constituency(name="bay"))
+    UseCases(store, Actor("tests", "seed")).create_constituency(Constituency(name="bay"))
     store.close()
     return cli
 

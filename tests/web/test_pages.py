@@ -14,8 +14,10 @@ import pytest
 from flask.testing import FlaskClient
 from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
 
+from graph.history import Actor
 from graph.model import Person, Relationship
 from graph.stores.base import open_store
+from graph.usecases import UseCases
 
 PAGES = {
     f"/c/{MAP}/": "overview",
@@ -384,7 +386,8 @@ def test_editing_and_removing_a_person(editor: FlaskClient, web: Web) -> None:
         "remove-csrf_token": token, "action": "delete", "remove-confirm": "y"})
     assert response.status_code == 302 and response.headers["Location"] == f"/c/{MAP}/people"
     assert pid not in people_in_store(web)
-    assert "Removed Renamed Person and their ties." in text(editor.get(f"/c/{MAP}/people"))
+    assert "Renamed Person left the map (kept in the history)." in text(
+        editor.get(f"/c/{MAP}/people"))
     assert editor.get(f"/c/{MAP}/people/{pid}").status_code == 404
 
 
@@ -521,7 +524,7 @@ def test_a_map_too_large_to_draw_gets_the_aggregated_network(editor: FlaskClient
             for i in range(n) for k in range(per_person) if (i * 7 + k * 13 + 1) % n != i]
     store = open_store(web.app.extensions["movemap.settings"].store_url)
     try:
-        store.import_records(MAP, people, ties, replace=True)
+        UseCases(store, Actor("tests", "seed")).import_records(MAP, people, ties, replace=True)
     finally:
         store.close()
     response = editor.get(f"/c/{MAP}/network")
