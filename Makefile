@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores install
+.PHONY: demo report test bench bench-stores bench-history install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -33,3 +33,10 @@ bench-stores:
 	scripts/bootstrap bench
 	scripts/install-java
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.stores $(ARGS)
+
+# What the history costs: the current map's load with and without history, and the analysis of
+# the map as of a year ago against today's (SQLite; Neo4j too when MOVEMAP_TEST_NEO4J_URL is set);
+# writes bench/results/history.json.
+bench-history:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.history $(ARGS)

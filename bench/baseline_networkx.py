@@ -2,7 +2,7 @@
 
 What a knowledgeable user would write first: a networkx graph of Python objects (a node per
 person with its attributes, an edge per tie with its strengths), and the definitions of
-issue 2 / DOMAIN.md written directly on it:
+the definitions of docs/terms.md written directly on it:
 
 - reach: a breadth-first search (``single_source_shortest_path_length`` with a cutoff) from
   every core member, the union of what they find;

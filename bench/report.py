@@ -382,7 +382,7 @@ def _notes(results: dict[str, Any], sizes: list[dict[str, Any]]) -> list[str]:
             lines.append(f"igraph at {s['people']:,}: DIFFERENT results: {checks}")
     targets = results.get("targets", [])
     if targets:
-        lines.append("targets of issue 3:")
+        lines.append("scale targets:")
         for t in targets:
             value = t["value"]
             shown = (fmt_ratio(value) if t["unit"] in ("×", "passes") else

@@ -1,4 +1,4 @@
-"""The domain model: constituency, person, relationship and the code names of DOMAIN.md.
+"""The domain model: constituency, person, relationship and the code names of docs/terms.md.
 
 Everything a user can type (a CSV cell, a form field, an API body) is validated here, so the
 stores, the importer and the API share one set of rules and one wording of every error.

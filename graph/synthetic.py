@@ -6,7 +6,7 @@ million people and ten million ties take seconds. ``write_csv_pair`` writes any 
 the two CSV files of the importer (``people.csv``, ``relationships.csv``), which import back into
 the same graph.
 
-The shape, and why (DOMAIN.md):
+The shape, and why (docs/terms.md):
 
 - **three groups**, about 40% people, 50% givers of service and 10% system leaders, the mix
   jittered per locality (each locality draws its own shares around those);

@@ -625,11 +625,14 @@ class UseCases:
         on: date | None = None,
         replace: bool = False,
         summary: str | None = None,
+        undated_since_always: bool = False,
     ) -> tuple[ImportSummary, int | None]:
         """Record validated rows as the state of the map on ``on`` (default: today, with the
         rows' ``joined``/``since`` as their start). What differs from the map as it stood on
         that day becomes changes dated that day; with ``replace`` the people and ties left out
         leave (end) on that day. One change set; re-importing the same rows changes nothing.
+        ``undated_since_always``: new rows without ``joined``/``since`` have been there since
+        always, not from that day (for the first import of a map kept elsewhere).
         """
         day = on or self.today
         people = list(people)
@@ -653,7 +656,7 @@ class UseCases:
                 before = timeline_of(key)
                 after = self._snapshot(before, person_values(person), person.joined,
                                        person.left, day, "joined", "left",
-                                       partial(person_timeline, person))
+                                       partial(person_timeline, person), undated_since_always)
                 counts[0 if before is None else 1 if after != before else 2] += 1
                 state[key] = after
                 changes[key] = (records.get(key), after)
@@ -665,7 +668,7 @@ class UseCases:
                 before = timeline_of(key)
                 after = self._snapshot(before, tie_values(tie), tie.since, tie.until, day,
                                        "since", "until",
-                                       partial(tie_timeline, tie))
+                                       partial(tie_timeline, tie), undated_since_always)
                 counts[3 if before is None else 4 if after != before else 5] += 1
                 state[key] = after
                 changes[key] = (records.get(key), after)
@@ -689,12 +692,12 @@ class UseCases:
     def _snapshot(
         self, before: Timeline | None, values: Mapping[str, Any], start: date | None,
         end: date | None, day: date, start_name: str, end_name: str,
-        new: Callable[[date | None], Timeline],
+        new: Callable[[date | None], Timeline], undated_since_always: bool = False,
     ) -> Timeline:
         """One row of an import: a new record, or the dated changes it brings."""
         if before is None:
-            begin = start or day
-            if end is not None and end <= begin:
+            begin = start if start or undated_since_always else day
+            if end is not None and begin is not None and end <= begin:
                 raise InvalidChange(f"{end_name} ({end}) must be after {start_name} ({begin})",
                                     end_name)
             return new(begin)

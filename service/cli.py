@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
+from graph.demo_history import demo_history
 from graph.errors import ImportFailed, MovemapError, NotFound
 from graph.history import Actor
 from graph.model import MAX_TRUST, Constituency, TrustType
@@ -483,14 +484,25 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
         )
         step.result = f"{_count(len(relationships), 'relationship')}"
     cases = state.cases("cli demo")
-    with state.step(f"Saving {name}"), store.transaction():
-        if exists:  # replaced in place: what is the same is not written again
-            cases.set_description(name, constituency.description)
-            cases.set_expected_segments(name, constituency.expected_segments)
-        else:
-            cases.create_constituency(constituency)
-        cases.import_records(name, people, relationships, replace=exists,
-                             summary=f"the demo map (seed {seed}, {size:,} people)")
+    history = demo_history(people, relationships, as_of=date.today(), seed=seed)
+    with state.step(f"Saving {name} with two years of history"), store.transaction():
+        if exists:  # a fresh demo, history and all
+            cases.delete_constituency(name)
+        cases.create_constituency(constituency)
+        for i, snapshot in enumerate(history.snapshots):
+            last = i == len(history.snapshots) - 1
+            cases.import_records(
+                name, snapshot.people, snapshot.ties, on=snapshot.on, replace=True,
+                undated_since_always=True,
+                summary=("the demo map today" if last else "the demo map as it stood on "
+                         f"{snapshot.on.isoformat()}") + f" (seed {seed}, {size:,} people)")
+        if history.correction is not None:
+            person, really = history.correction
+            cases.save_person(name, person, on=really)
+        if history.mistake is not None:
+            wrong = cases.save_person(name, history.mistake)
+            if wrong.change_set is not None:
+                cases.undo(name, wrong.change_set)
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "
@@ -527,7 +539,9 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     if as_json:
         click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
         return
-    names = {p.id: p.name for p in store.iter_people(name)}
+    cases = state.cases()
+    names = {p.id: p.name for day in (found.since, found.until)
+             for p in cases.people_as_of(name, day)}
     click.echo(format_changes(found, names), nl=False)
 
 

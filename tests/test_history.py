@@ -322,3 +322,73 @@ def test_the_map_as_of_a_day_equals_a_map_of_what_was_valid_that_day(
     # and the current map is the map as of the day of the last change
     assert analysis_json(store.load_graph("bay"), maps.today) == analysis_json(
         map_as_of(store, "bay", maps.today), maps.today)
+
+
+# -- migration and copy ----------------------------------------------------------------------
+
+
+def test_a_store_from_before_history_keeps_its_analysis_byte_for_byte(tmp_path: Path) -> None:
+    """Schema 3 → 4: every map's state becomes its first change set, nothing else moves."""
+    import sqlite3
+
+    from graph.demo import demo_constituency
+    from graph.stores import sqlite as sqlite_store
+
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    real = sqlite_store.MIGRATIONS
+    try:  # a store written by the version before the history
+        sqlite_store.MIGRATIONS = real[:3]
+        sqlite_store.SCHEMA_VERSION = 3
+        old = sqlite_store.SQLiteStore(url)
+        constituency, people, ties = demo_constituency(seed=3, size=300)
+        old.create_constituency(constituency)
+        old.import_records(constituency.name, people, ties)
+        before = analysis_json(old.load_graph(constituency.name), TODAY)
+        old.close()
+    finally:
+        sqlite_store.MIGRATIONS = real
+        sqlite_store.SCHEMA_VERSION = len(real)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == (
+        "3",)
+    conn.close()
+    store = sqlite_store.SQLiteStore(url)
+    try:
+        assert store.schema_version() == 4
+        name = constituency.name
+        assert analysis_json(store.load_graph(name), TODAY) == before
+        today = date.today()  # the demo's dates are all before it
+        assert analysis_json(map_as_of(store, name, today), TODAY) == before
+        (first,) = cases(store).history(name)
+        assert (first.by, first.via) == ("movemap", "migration")
+        joined = {p.id: p.joined for p in people}
+        then = map_as_of(store, name, date(2022, 1, 1))
+        assert sorted(then.ids) == sorted(
+            p for p, d in joined.items() if d is None or d <= date(2022, 1, 1))
+    finally:
+        store.close()
+
+
+def test_a_copy_takes_the_history_along(store: GraphStore, tmp_path: Path) -> None:
+    from graph.stores.copy import copy_constituencies
+
+    maps = cases(store)
+    maps.create_constituency(Constituency(name="bay"))
+    maps.save_person("bay", person("ana", joined=date(2025, 1, 1)))
+    edit = maps.save_person("bay", person("ana", engagement="leading"), on=date(2026, 2, 1))
+    assert edit.change_set is not None
+    maps.undo("bay", edit.change_set)
+    target = make_store("sqlite", tmp_path / "copy")
+    try:
+        copy_constituencies(store, target, ["bay"])
+        source_history = [(c.summary, c.by, c.via, c.changes) for c in maps.history("bay")]
+        copied = cases(target).history("bay")
+        assert [(c.summary, c.by, c.via, c.changes) for c in copied] == source_history
+        assert copied[0].undoes == copied[1].id
+        assert sorted((r.key, r.timeline) for r in target.iter_timeline_records("bay")) == (
+            sorted((r.key, r.timeline) for r in store.iter_timeline_records("bay")))
+        copy_constituencies(store, target, ["bay"], replace=True)
+        assert len(cases(target).history("bay")) == len(source_history)
+    finally:
+        target.close()

@@ -23,7 +23,7 @@ __all__ = ["Analysis", "AnalysisOptions", "analyse"]
 
 
 def analyse(graph: CompactGraph, options: AnalysisOptions | None = None) -> Analysis:
-    """Run every analysis of DOMAIN.md on ``graph`` with ``options`` (defaults if None)."""
+    """Run every analysis of docs/terms.md on ``graph`` with ``options`` (defaults if None)."""
     options = options or AnalysisOptions()
     with gc_paused():
         return _analyse(graph, options)

@@ -1,6 +1,6 @@
 """How the constituency hangs together around its engaged core.
 
-Four questions behind the gaps of issue 2, each answered for everyone at once in time linear in
+Four questions behind the gaps (docs/terms.md), each answered for everyone at once in time linear in
 the size of the map (people + ties), so they stay fast at a million people:
 
 - ``component_labels``: the separate parts of the map (connected components);

@@ -1,6 +1,6 @@
 """The engaged core's reach, and whom to engage next to reach the most people.
 
-Definitions (issue 2, DOMAIN.md "The engaged 3%"), on the undirected graph of conversation
+Definitions (docs/terms.md, "the engaged 3%"), on the undirected graph of conversation
 channels (the caller applies ``channels(min_trust)``):
 
 - the engaged core C is ``graph.core_mask``; core share = |C| / N;
