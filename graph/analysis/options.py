@@ -1,4 +1,4 @@
-"""Every threshold the analysis uses, documented in one place, with the defaults of docs/terms.md."""
+"""Every threshold the analysis uses, in one place, with the defaults of docs/terms.md."""
 
 from __future__ import annotations
 
