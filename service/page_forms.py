@@ -42,6 +42,7 @@ __all__ = [
     "PersonForm",
     "TieDeleteForm",
     "TieForm",
+    "UndoForm",
     "person_from_form",
     "person_to_form",
     "relationship_from_form",
@@ -155,6 +156,11 @@ class TieDeleteForm(_Form):
         ("left", "The tie ended (kept in the history)"),
         ("mistake", "It was entered by mistake"),
     ]), default="left")
+
+
+class UndoForm(_Form):
+    """Undoing a change set: only the CSRF token (the change set is in the address)."""
+    prefix_name = "undo"
 
 
 class ImportForm(_Form):

@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -70,14 +71,14 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
-from graph.analysis import Analysis
+from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
-from graph.usecases import Removal, StaleVersion, UseCases
+from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases
 from service.auth import current_account, public, requires_role
 from service.page_forms import (
     DeleteForm,
@@ -85,6 +86,7 @@ from service.page_forms import (
     PersonForm,
     TieDeleteForm,
     TieForm,
+    UndoForm,
     person_from_form,
     person_to_form,
     relationship_from_form,
@@ -104,6 +106,8 @@ MAX_PROBLEMS_SHOWN = 500
 NEIGHBOURS_LISTED = 50
 NEXT_LISTED = 20
 MAX_OUTLINED = 5_000
+HISTORY_PAGE = 30
+HISTORY_CHANGES = 12
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
@@ -264,10 +268,23 @@ def _state() -> _PagesState:
     return cast(_PagesState, state)
 
 
-def page_data(name: str) -> PageData:
-    """The cached analysis of ``name`` and what the pages derive from it; 404 when absent."""
+def page_as_of() -> date | None:
+    """The page's ``?as_of=YYYY-MM-DD`` when it is a real day before today (the date control),
+    else ``None``: the map today."""
+    text = request.args.get("as_of", "").strip()
     try:
-        cached = analysis_for(name)
+        day = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+    return day if day is not None and day < date.today() else None
+
+
+def page_data(name: str) -> PageData:
+    """The cached analysis of ``name`` (or, with the date control, of the map as it stood on
+    that day) and what the pages derive from it; 404 when absent."""
+    day = page_as_of()
+    try:
+        cached = analysis_for(name, None if day is None else AnalysisOptions(as_of=day))
     except NotFound:
         abort(404, f"There is no constituency called {name!r} in the store yet.")
     state = _state()
@@ -306,6 +323,7 @@ def _template_helpers() -> dict[str, Any]:
         "figure_json": figure_json,
         "evidence_items": evidence_items,
         "may_edit": _may_edit,
+        "as_of": page_as_of(),
     }
 
 
@@ -942,3 +960,47 @@ def delete_tie(name: str) -> ResponseReturnValue:
     _after_write(name, data.analysis, f"Removed the tie between {data.name_of(person_id)} and "
                  f"{data.name_of(other)}.")
     return redirect(url_for("pages.person", name=name, person_id=person_id))
+
+
+# -- history: every change set, and undo -------------------------------------------------------
+
+
+@bp.get("/c/<name>/history")
+@requires_role("viewer")
+def history(name: str) -> ResponseReturnValue:
+    cases = _cases()
+    try:
+        cases.store.get_constituency(name)
+    except NotFound:
+        abort(404, f"There is no constituency called {name!r} in the store yet.")
+    person = request.args.get("person", "").strip() or None
+    before_text = request.args.get("before", "").strip()
+    before = int(before_text) if before_text.isdigit() and len(before_text) < 19 else None
+    change_sets = cases.history(name, person=person, limit=HISTORY_PAGE, before=before,
+                                max_changes=HISTORY_CHANGES)
+    return render_template("history.html", name=name, change_sets=change_sets, person=person,
+                           older=change_sets[-1].id if len(change_sets) == HISTORY_PAGE
+                           else None, undo_form=UndoForm(formdata=None), active="history",
+                           shown_changes=HISTORY_CHANGES)
+
+
+@bp.post("/c/<name>/history/<int:change_set_id>/undo")
+@requires_role("editor")
+def undo(name: str, change_set_id: int) -> ResponseReturnValue:
+    form = UndoForm()
+    if not form.validate_on_submit():
+        abort(400, "The undo needs the page's form.")
+    data = page_data(name)
+    try:
+        saved = _cases().undo(name, change_set_id)
+    except UndoConflict as exc:
+        flash(f"Nothing was undone: {exc}", "error")
+    except NotFound:
+        abort(404, f"There is no change {change_set_id} in this map.")
+    else:
+        if saved.change_set is None:
+            flash(f"Change {change_set_id} changes nothing any more; nothing to undo.", "info")
+        else:
+            _after_write(name, data.analysis, f"Undid change {change_set_id} (as change "
+                         f"{saved.change_set}, which can itself be undone).")
+    return redirect(url_for("pages.history", name=name))

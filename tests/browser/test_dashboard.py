@@ -5,6 +5,7 @@ screenshots, and axe-core's accessibility check on every page."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -348,3 +349,55 @@ def test_clicking_a_person_in_the_network_shows_their_neighbourhood(
     assert_accessible(page, "network with a person selected")
     screenshot(page, screenshots, "network-person")
     watch.assert_clean("network click")
+
+
+def test_the_date_control_shows_the_map_as_it_stood_then(
+    page: Page, watch: Watch, screenshots: Path
+) -> None:
+    page.goto(f"/c/{MAP}/")
+    today = page.locator("main").inner_text()
+    year_ago = date.fromordinal(date.today().toordinal() - 365).isoformat()
+    page.get_by_label("Map as of").fill(year_ago)
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(rf"/c/{MAP}/\?as_of={year_ago}$"))
+    expect(page.get_by_role("status").first).to_contain_text(
+        f"as it stood at the end of {year_ago}")
+    wait_for_figures(page, "overview as of a year ago")
+    then = page.locator("main").inner_text()
+    size = re.compile(r"People\s+([\d,]+)")
+    assert size.search(then) and size.search(today)
+    assert size.search(then).group(1) != size.search(today).group(1)  # type: ignore[union-attr]
+    # the other pages keep the date
+    page.get_by_role("link", name="Gaps and missing voices").click()
+    page.wait_for_url(re.compile(rf"/c/{MAP}/gaps\?as_of={year_ago}$"))
+    assert_accessible(page, "gaps as of a year ago")
+    screenshot(page, screenshots, "gaps-as-of")
+    page.get_by_role("link", name="Back to today").click()
+    page.wait_for_url(re.compile(rf"/c/{MAP}/gaps$"))
+    watch.assert_clean("the date control")
+
+
+def test_an_edit_undone_from_the_history_page_is_gone(
+    page: Page, watch: Watch, screenshots: Path
+) -> None:
+    page.goto(f"/c/{SCRATCH}/people/p0001")
+    edit = page.locator("form", has=page.get_by_role("button", name="Save changes"))
+    edit.get_by_label("Name", exact=True).fill("Mistaken Name")
+    edit.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_role("heading", name="Mistaken Name", exact=True)).to_be_visible()
+
+    page.get_by_role("link", name="History").click()
+    page.wait_for_url(re.compile(rf"/c/{SCRATCH}/history$"))
+    newest = page.locator("ul.history > li").first
+    expect(newest).to_contain_text("changed p0001: name")
+    expect(newest).to_contain_text(EMAIL)
+    assert_accessible(page, "history page")
+    screenshot(page, screenshots, "history")
+    newest.get_by_role("button", name=re.compile("Undo")).click()
+    page.wait_for_url(re.compile(rf"/c/{SCRATCH}/history$"))
+    expect(page.get_by_role("status").first).to_contain_text("Undid change")
+    expect(page.locator("ul.history > li").first).to_contain_text("undid change set")
+
+    page.goto(f"/c/{SCRATCH}/people/p0001")
+    expect(page.get_by_text("Mistaken Name")).to_have_count(0)
+    watch.assert_clean("undo from the history page")
