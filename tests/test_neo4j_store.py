@@ -232,3 +232,32 @@ def test_two_writers_to_one_map_both_commit(store: Neo4jStore) -> None:
         assert store.person_ids("bay") == {"old", "new"}
     finally:
         other.close()
+
+
+def test_a_store_from_before_history_gets_its_maps_state_as_the_first_change_set(
+    store: Neo4jStore,
+) -> None:
+    """Schema 1 → 2: the current map (and so its analysis) stays exactly as it was."""
+    import json
+
+    from graph.analysis import analyse
+    from graph.history import Actor
+    from graph.usecases import UseCases, map_as_of
+
+    people, ties = random_map(11, 60, 150)
+    store.import_records("bay", people, ties)  # as movemap wrote maps before the history
+    before = json.dumps(analyse(store.load_graph("bay")).to_dict(), default=str)
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        driver.execute_query("MATCH (n) WHERE n:Timeline OR n:ChangeSet OR n:Change DELETE n")
+        driver.execute_query("MATCH (m:MovemapSchema) SET m.version = 1")
+    close_drivers()  # the next open checks the schema again
+    migrated = open_store(neo4j_url())
+    try:
+        (first,) = UseCases(migrated, Actor("tests", "test")).history("bay")
+        assert (first.by, first.via) == ("movemap", "migration")
+        assert json.dumps(analyse(migrated.load_graph("bay")).to_dict(), default=str) == before
+        today = max(d for d in [*(p.joined for p in people), *(t.since for t in ties)]
+                    if d is not None)
+        assert sorted(map_as_of(migrated, "bay", today).ids) == sorted(p.id for p in people)
+    finally:
+        migrated.close()
