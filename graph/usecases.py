@@ -409,16 +409,9 @@ class UseCases:
 
     def _person_after(self, before: Timeline | None, person: Person, on: date | None
                       ) -> Timeline:
-        day = on or self.today
-        if before is None:
-            start = person.joined or day
-            if person.left is not None and person.left <= start:
-                raise InvalidChange(f"left ({person.left}) must be after joined ({start})",
-                                    "left")
-            return person_timeline(person, start)
-        values = person_values(person)
-        return self._edit(before, values, day, person.joined, person.left, "joined", "left",
-                          clear_end=True)
+        return self._snapshot(before, person_values(person), person.joined, person.left,
+                              on or self.today, "joined", "left",
+                              partial(person_timeline, person), clear_end=True)
 
     def _edit(self, before: Timeline, values: Mapping[str, Any], day: date,
               start: date | None, end: date | None, start_name: str, end_name: str,
@@ -540,15 +533,8 @@ class UseCases:
 
     def _tie_after(self, before: Timeline | None, tie: Relationship, on: date | None
                    ) -> Timeline:
-        day = on or self.today
-        if before is None:
-            start = tie.since or day
-            if tie.until is not None and tie.until <= start:
-                raise InvalidChange(f"until ({tie.until}) must be after since ({start})",
-                                    "until")
-            return tie_timeline(tie, start)
-        return self._edit(before, tie_values(tie), day, tie.since, tie.until, "since", "until",
-                          clear_end=True)
+        return self._snapshot(before, tie_values(tie), tie.since, tie.until, on or self.today,
+                              "since", "until", partial(tie_timeline, tie), clear_end=True)
 
     def save_tie(self, name: str, tie: Relationship, *, on: date | None = None,
                  if_version: int | None = None) -> Saved:
@@ -693,8 +679,10 @@ class UseCases:
         self, before: Timeline | None, values: Mapping[str, Any], start: date | None,
         end: date | None, day: date, start_name: str, end_name: str,
         new: Callable[[date | None], Timeline], undated_since_always: bool = False,
+        *, clear_end: bool = False,
     ) -> Timeline:
-        """One row of an import: a new record, or the dated changes it brings."""
+        """A new record (from ``start``, else ``day``), or the dated changes a row or an edit
+        brings to an existing one (see ``_edit``)."""
         if before is None:
             begin = start if start or undated_since_always else day
             if end is not None and begin is not None and end <= begin:
@@ -702,7 +690,7 @@ class UseCases:
                                     end_name)
             return new(begin)
         return self._edit(before, values, day, start, end, start_name, end_name,
-                          clear_end=False)
+                          clear_end=clear_end)
 
     def import_files(
         self,

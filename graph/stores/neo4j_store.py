@@ -1130,33 +1130,32 @@ class Neo4jStore:
     _TIMELINE_FIELDS = ("t.kind AS kind, t.a AS a, t.b AS b, t.version AS version, "
                         "t.timeline AS timeline")
 
-    @_guard
-    def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
-        wanted = [list(k) for k in dict.fromkeys(keys)]
+    def _records_by(self, name: str, query: str, param: str, values: list[Any]
+                    ) -> dict[Key, TimelineRecord]:
+        """The records a query finds for ``values`` (as ``$param``), in batches; ``NotFound``
+        for an unknown map (checked only when nothing was found)."""
         found: dict[Key, TimelineRecord] = {}
-        for part in _batches(len(wanted)):
-            found.update(self._records(self._read(
-                "UNWIND $keys AS k MATCH (t:Timeline {constituency: $name, kind: k[0], "
-                f"a: k[1], b: k[2]}}) RETURN {self._TIMELINE_FIELDS}",
-                name=name, keys=wanted[part])))
+        for part in _batches(len(values)):
+            found.update(self._records(self._read(query, name=name,
+                                                  **{param: values[part]})))
         if not found:
             self._require(name)
         return found
 
     @_guard
+    def timeline_records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
+        return self._records_by(
+            name, "UNWIND $keys AS k MATCH (t:Timeline {constituency: $name, kind: k[0], "
+            f"a: k[1], b: k[2]}}) RETURN {self._TIMELINE_FIELDS}", "keys",
+            [list(k) for k in dict.fromkeys(keys)])
+
+    @_guard
     def tie_records_of(self, name: str, person_ids: Iterable[str]) -> dict[Key, TimelineRecord]:
-        ids = list(dict.fromkeys(person_ids))
-        found: dict[Key, TimelineRecord] = {}
-        for part in _batches(len(ids)):
-            found.update(self._records(self._read(
-                "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
-                f"a: pid}}) RETURN {self._TIMELINE_FIELDS} UNION "
-                "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
-                f"b: pid}}) RETURN {self._TIMELINE_FIELDS}",
-                name=name, ids=ids[part])))
-        if not found:
-            self._require(name)
-        return found
+        return self._records_by(
+            name, "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
+            f"a: pid}}) RETURN {self._TIMELINE_FIELDS} UNION "
+            "UNWIND $ids AS pid MATCH (t:Timeline {constituency: $name, kind: 'tie', "
+            f"b: pid}}) RETURN {self._TIMELINE_FIELDS}", "ids", list(dict.fromkeys(person_ids)))
 
     @_guard
     def iter_timeline_records(self, name: str, kind: str | None = None
