@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
@@ -78,7 +78,7 @@ from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
-from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases
+from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases, changes_between
 from service.auth import current_account, public, requires_role
 from service.page_forms import (
     DeleteForm,
@@ -107,6 +107,8 @@ NEIGHBOURS_LISTED = 50
 NEXT_LISTED = 20
 MAX_OUTLINED = 5_000
 HISTORY_PAGE = 30
+CHANGES_DAYS = 90
+CHANGES_LISTED = 40
 HISTORY_CHANGES = 12
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -1004,3 +1006,30 @@ def undo(name: str, change_set_id: int) -> ResponseReturnValue:
             _after_write(name, data.analysis, f"Undid change {change_set_id} (as change "
                          f"{saved.change_set}, which can itself be undone).")
     return redirect(url_for("pages.history", name=name))
+
+
+@bp.get("/c/<name>/changes")
+@requires_role("viewer")
+def changes(name: str) -> ResponseReturnValue:
+    """What changed between two days (default: the last 90 days), in plain words."""
+    until = _query_day("until") or date.today()
+    since = _query_day("since") or until - timedelta(days=CHANGES_DAYS)
+    if since > until:
+        since, until = until, since
+    cases = _cases()
+    try:
+        found = changes_between(cases.store, name, since, until)
+    except NotFound:
+        abort(404, f"There is no constituency called {name!r} in the store yet.")
+    names = {p.id: p.name or p.id for day in (since, until)
+             for p in cases.people_as_of(name, day)}
+    return render_template("changes.html", name=name, c=found, names=names, active="changes",
+                           listed=CHANGES_LISTED)
+
+
+def _query_day(field: str) -> date | None:
+    text = request.args.get(field, "").strip()
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None

@@ -34,6 +34,8 @@ PAGES = [
     ("gaps", "/gaps", "gaps", 3),
     ("roles", "/roles", "roles", 1),
     ("people", "/people", "people", 0),
+    ("changes", "/changes?since=2020-01-01", "What changed", 0),
+    ("history-page", "/history", "History", 0),
 ]
 
 
