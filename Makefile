@@ -35,8 +35,9 @@ bench-stores:
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.stores $(ARGS)
 
 # What the history costs: the current map's load with and without history, and the analysis of
-# the map as of a year ago against today's (SQLite; Neo4j too when MOVEMAP_TEST_NEO4J_URL is set);
-# writes bench/results/history.json.
+# the map as of a year ago against today's, on SQLite and on a Neo4j test server started for the
+# run (6 GB heap); writes bench/results/history.json.
 bench-history:
 	scripts/bootstrap bench
-	.venv/bin/python -m bench.history $(ARGS)
+	scripts/install-java
+	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.history $(ARGS)

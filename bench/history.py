@@ -141,9 +141,9 @@ def main(argv: list[str] | None = None) -> int:
               f"as of a year ago {r['as_of_load_analyse_s']:.2f} s vs current "
               f"{r['current_load_analyse_s']:.2f} s ({r['as_of_ratio']:.1f}×, target ≤ 1.5)",
               flush=True)
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"commit": commit_info(), "machine": machine_info(),
-                                     "results": rows}, indent=2) + "\n")
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # after each size: a later one
+        args.json.write_text(json.dumps({"commit": commit_info(), "machine": machine_info(),
+                                         "results": rows}, indent=2) + "\n")
     print(f"wrote {args.json}")
     return 0
 
