@@ -129,6 +129,8 @@ class TieForm(_Form):
     since = DateField("Since", validators=[Optional()])
     on = DateField("True from", validators=[Optional()],
                    description="Leave blank for today.")
+    version = HiddenField()
+    """The version of the tie the form showed (blank for a new tie)."""
 
 
 _REASONS = _choices([

@@ -817,6 +817,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
                 getattr(tie_form, trust.value).data = existing["strength"][trust.value]
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
+            tie_form.version.data = str(_pair_version(_cases(), name, person_id, other) or "")
     rings: list[dict[str, Any]] = []
     if node is not None:
         around = neighbourhood(data.graph, node, 3)
@@ -891,6 +892,18 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
     return _person_page(name, person_id, edit_form=form, status=400)
 
 
+def _pair_version(cases: UseCases, name: str, a: str, b: str) -> int | None:
+    """The version of the tie between ``a`` and ``b`` as the page shows it (recorded either
+    way: the later of the two), or ``None`` when there is none."""
+    versions = []
+    for source, target in ((a, b), (b, a)):
+        try:
+            versions.append(cases.tie(name, source, target)[1])
+        except NotFound:
+            continue
+    return max(versions) if versions else None
+
+
 def _has_tie(cases: UseCases, name: str, source: str, target: str) -> bool:
     try:
         cases.tie(name, source, target)
@@ -929,7 +942,17 @@ def save_tie(name: str) -> ResponseReturnValue:
                                  f"There is nobody with the id {other!r} in this map."]
         elif tie is not None:
             cases = _cases()
+            seen = _version(form.version.data)
             with store.transaction():
+                now = _pair_version(cases, name, person_id, other)
+                if seen is not None and now != seen:
+                    later = [c for c in cases.history(name, person=person_id, limit=10,
+                                                      max_changes=0) if c.id > seen]
+                    who = "; ".join(f"{c.by} ({c.recorded_at:%Y-%m-%d %H:%M} UTC): "
+                                    f"{c.summary}" for c in later[:3]) or "it was removed"
+                    flash(f"Nothing was saved: the tie was changed after you opened it: {who}. "
+                          "Check it as it is now and save again.", "error")
+                    return _person_page(name, person_id, tie_form=form, status=409)
                 # the tie is one between two people: the direction says who recruited whom
                 reverse = tie.model_copy(update={"source": tie.target, "target": tie.source})
                 recorded = {k for k in ((tie.source, tie.target), (tie.target, tie.source))

@@ -537,3 +537,36 @@ def test_a_map_too_large_to_draw_gets_the_aggregated_network(editor: FlaskClient
     assert len(segments["customdata"]) == 8
     one_place = text(editor.get(f"/c/{MAP}/network?segment=locality:L3"))
     assert "The people and ties you chose: 750 people" in one_place
+
+
+def _version_on(page: str, form: str) -> str:
+    match = re.search(rf'name="{form}-version"[^>]*value="([^"]*)"', page)
+    assert match, f"no {form}-version field"
+    return match.group(1)
+
+
+def test_a_form_saved_after_someone_elses_change_is_refused_naming_them(
+    editor: FlaskClient, web: Web
+) -> None:
+    tie = ties_in_store(web)[0]
+    page = text(editor.get(f"/c/{MAP}/people/{tie.source}?tie={tie.target}"))
+    token = csrf_token(editor, f"/c/{MAP}/people/{tie.source}")
+    person_seen, tie_seen = _version_on(page, "person"), _version_on(page, "tie")
+    assert person_seen and tie_seen
+    # someone else changes the person and the tie through the API meanwhile
+    owner = web.app.test_client()
+    headers = {"Authorization": f"Bearer {web.tokens['owner']}"}
+    assert owner.patch(f"/api/v1/constituencies/{MAP}/people/{tie.source}", headers=headers,
+                       json={"formal_power": 3}).status_code == 200
+    assert owner.put(f"/api/v1/constituencies/{MAP}/relationships/{tie.source}/{tie.target}",
+                     headers=headers, json={"relational": 3}).status_code == 200
+    stale = editor.post(f"/c/{MAP}/people/{tie.source}", data=person_form(
+        token, action="save", name="Mine", version=person_seen))
+    assert stale.status_code == 409
+    assert web.emails["owner"] in text(stale)
+    stale_tie = editor.post(f"/c/{MAP}/ties", data=tie_form(
+        token, tie.source, tie.target, relational="0", version=tie_seen))
+    assert stale_tie.status_code == 409 and web.emails["owner"] in text(stale_tie)
+    stored = people_in_store(web)[tie.source]
+    assert stored.name != "Mine" and stored.formal_power == 3
+    assert next(r for r in ties_in_store(web) if r.key == tie.key).relational == 3
