@@ -228,6 +228,20 @@ def _describe(changes: Mapping[Key, tuple[Timeline | None, Timeline | None]]) ->
     return f"{people} {'person' if people == 1 else 'people'}, {ties} tie{'s' * (ties != 1)}"
 
 
+def _ended(before: Timeline, day: date, start_name: str, end_name: str, missing: str
+           ) -> Timeline | None:
+    """A record that ends (leaves) on ``day``; ``None`` when it started that same day, as it
+    never stood at the end of a day. ``NotFound`` (``missing``) when not there on ``day``."""
+    if before.start is not None and day < before.start:
+        raise InvalidChange(f"{end_name} ({day}) must be after {start_name} ({before.start})",
+                            end_name)
+    if not before.present_at(day) and day != before.start:
+        raise NotFound(missing)
+    if day == before.start and before.ended is None:
+        return None
+    return before.set({PRESENT: False}, on=day)
+
+
 @dataclass
 class UseCases:
     """The use cases over one store, for one actor.
@@ -481,29 +495,19 @@ class UseCases:
             if record is None:
                 raise NotFound(f"there is no person {person_id!r} in constituency {name!r}")
             self._check_version(name, key, record, if_version)
-            before = Timeline.from_json(record.timeline)
-            changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]]
-            if how is Removal.MISTAKE:
-                changes = {key: (record, None)}
+            after: Timeline | None = None
+            summary = f"removed {person_id} (entered by mistake)"
+            if how is Removal.LEFT:
+                day = on or self.today
+                after = _ended(Timeline.from_json(record.timeline), day, "joined", "left",
+                               f"there is no person {person_id!r} in constituency {name!r} "
+                               f"on {day}")
+                summary = f"{person_id} left on {day.isoformat()}"
+            changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {
+                key: (record, after)}
+            if after is None:  # their whole record goes, and their ties' with it
                 changes.update({k: (r, None) for k, r in
                                 self.store.tie_records_of(name, [person_id]).items()})
-                summary = f"removed {person_id} (entered by mistake)"
-            else:
-                day = on or self.today
-                if before.start is not None and day < before.start:
-                    raise InvalidChange(f"left ({day}) must be after joined ({before.start})",
-                                        "left")
-                if not before.present_at(day) and day != before.start:
-                    raise NotFound(f"there is no person {person_id!r} in constituency "
-                                   f"{name!r} on {day}")
-                if day == before.start and before.ended is None:
-                    # joined and left on one day: never in the map at the end of a day
-                    changes = {key: (record, None)}
-                    changes.update({k: (r, None) for k, r in
-                                    self.store.tie_records_of(name, [person_id]).items()})
-                else:
-                    changes = {key: (record, before.set({PRESENT: False}, on=day))}
-                summary = f"{person_id} left on {day.isoformat()}"
             change_set = self._commit(name, changes, summary=summary)
         self._done(name, change_set)
         return Saved(change_set, change_set if changes[key][1] is not None else None)
@@ -564,21 +568,13 @@ class UseCases:
                 raise NotFound(
                     f"there is no relationship {source!r} → {target!r} in constituency {name!r}")
             self._check_version(name, key, record, if_version)
-            before = Timeline.from_json(record.timeline)
-            if how is Removal.MISTAKE:
-                after = None
-                summary = f"removed the tie {source} → {target} (entered by mistake)"
-            else:
+            after: Timeline | None = None
+            summary = f"removed the tie {source} → {target} (entered by mistake)"
+            if how is Removal.LEFT:
                 day = on or self.today
-                if before.start is not None and day < before.start:
-                    raise InvalidChange(f"until ({day}) must be after since ({before.start})",
-                                        "until")
-                if not before.present_at(day) and day != before.start:
-                    raise NotFound(f"there is no relationship {source!r} → {target!r} in "
-                                   f"constituency {name!r} on {day}")
-                # formed and ended on one day: it never stood at the end of a day
-                after = None if day == before.start and before.ended is None else before.set(
-                    {PRESENT: False}, on=day)
+                after = _ended(Timeline.from_json(record.timeline), day, "since", "until",
+                               f"there is no relationship {source!r} → {target!r} in "
+                               f"constituency {name!r} on {day}")
                 summary = f"the tie {source} → {target} ended on {day.isoformat()}"
             change_set = self._commit(name, {key: (record, after)}, summary=summary)
         self._done(name, change_set)
