@@ -57,6 +57,7 @@ from graph.history import (
     tie_key,
 )
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
 from graph.timeline import (
     PRESENT,
@@ -778,29 +779,16 @@ class UseCases:
 
 def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
     """The compact graph of the map at the end of ``day``: people who had joined and not left,
-    ties formed and not ended between them, each with the values valid then."""
+    ties formed and not ended between them, each with the values valid then. Read from the
+    store's as-of index (``graph.stores.versions``), not from the timelines one by one."""
     constituency = store.get_constituency(name)
-    people: list[Person] = []
-    ties: list[Relationship] = []
+    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
     expected: Sequence[str] = constituency.expected_segments
-    present: set[str] = set()
-    for record in store.iter_timeline_records(name):
-        kind, a, b = record.key
-        timeline = Timeline.from_json(record.timeline)
-        if kind == "person":
-            person = person_at(timeline, a, day)
-            if person is not None:
-                people.append(person)
-                present.add(a)
-        elif kind == "tie":
-            tie = tie_at(timeline, a, b, day)
-            if tie is not None:
-                ties.append(tie)
-        else:
-            expected = tuple(timeline.value_at("expected_segments", day) or ())
-    return CompactGraph.from_records(
-        name, people, [t for t in ties if t.source in present and t.target in present],
-        expected)
+    if record is not None:
+        expected = tuple(Timeline.from_json(record.timeline).value_at("expected_segments", day)
+                         or ())
+    return versions.map_of_day(
+        name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
 
 
 def changes_between(store: GraphStore, name: str, since: date, until: date,

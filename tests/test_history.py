@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from history_reference import as_of_from_timelines, random_history
 from stores import make_store
 
 from graph.analysis import AnalysisOptions, analyse
@@ -247,59 +248,6 @@ def test_dated_imports_in_order_give_a_true_history(store: GraphStore, tmp_path:
 # -- random histories: as of a day equals a fresh import of what was valid that day ----------
 
 
-def random_history(maps: UseCases, rng: random.Random, name: str, start: date,
-                   steps: int) -> dict[date, tuple[list[Person], list[Relationship]]]:
-    """Apply random changes day by day (and some late corrections); returns what was valid at
-    the end of some days, as computed by a plain replay of the same operations."""
-    valid_people: dict[str, Person] = {}
-    valid_ties: dict[tuple[str, str], Relationship] = {}
-    first_joined: dict[str, date] = {}
-    snapshots: dict[date, tuple[list[Person], list[Relationship]]] = {}
-    ids = [f"p{i}" for i in range(30)]
-    engagement = ["unengaged", "aware", "supporting", "contributing", "leading"]
-    groups = ["people", "givers_of_service", "system_leaders"]
-    day = start
-    for step in range(steps):
-        day += timedelta(days=rng.randint(1, 20))
-        maps.today = day
-        action = rng.random()
-        if action < 0.35 or len(valid_people) < 3:
-            pid = rng.choice(ids)
-            old = valid_people.get(pid)
-            new = Person(id=pid, group=old.group.value if old else rng.choice(groups),
-                         engagement=rng.choice(engagement), formal_power=rng.randint(0, 3),
-                         role=rng.choice([None, None, "organiser", "lone_wolf"]),
-                         segments=tuple(rng.sample(["locality:A", "locality:B", "community:C"],
-                                                   rng.randint(0, 2))))
-            maps.save_person(name, new)
-            joined = first_joined.setdefault(pid, day)  # coming back keeps the first join
-            valid_people[pid] = new.model_copy(update={"joined": joined})
-        elif action < 0.45:
-            pid = rng.choice(sorted(valid_people))
-            maps.remove_person(name, pid, Removal.LEFT)
-            del valid_people[pid]
-        elif action < 0.8:
-            a, b = rng.sample(sorted(valid_people), 2)
-            tie = Relationship(source=a, target=b, relational=rng.randint(0, 3),
-                               flow_of_value=rng.randint(0, 3), recruited=rng.random() < 0.3)
-            maps.save_tie(name, tie)
-            old_tie = valid_ties.get((a, b))
-            valid_ties[(a, b)] = tie.model_copy(
-                update={"since": old_tie.since if old_tie else day})
-        elif valid_ties:
-            key = rng.choice(sorted(valid_ties))
-            if key[0] in valid_people and key[1] in valid_people:
-                maps.end_tie(name, *key)
-                del valid_ties[key]
-        if step % 5 == 4:
-            people = sorted(valid_people.values(), key=lambda p: p.id)
-            present = {p.id for p in people}
-            ties = [t for k, t in sorted(valid_ties.items())
-                    if k[0] in present and k[1] in present]
-            snapshots[day] = people, ties
-    return snapshots
-
-
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_map_as_of_a_day_equals_a_map_of_what_was_valid_that_day(
     store: GraphStore, tmp_path: Path, seed: int,
@@ -317,6 +265,9 @@ def test_the_map_as_of_a_day_equals_a_map_of_what_was_valid_that_day(
             expected.name = "bay"
             got = map_as_of(store, "bay", day)
             assert analysis_json(got, day) == analysis_json(expected, day), day
+            before = day - timedelta(days=1)  # and between changes, by the timelines
+            assert analysis_json(map_as_of(store, "bay", before), before) == analysis_json(
+                as_of_from_timelines(store, "bay", before), before), before
     finally:
         reference.close()
     # and the current map is the map as of the day of the last change
@@ -328,7 +279,7 @@ def test_the_map_as_of_a_day_equals_a_map_of_what_was_valid_that_day(
 
 
 def test_a_store_from_before_history_keeps_its_analysis_byte_for_byte(tmp_path: Path) -> None:
-    """Schema 3 → 4: every map's state becomes its first change set, nothing else moves."""
+    """Schema 3 → now: every map's state becomes its first change set, nothing else moves."""
     import sqlite3
 
     from graph.demo import demo_constituency
@@ -355,7 +306,7 @@ def test_a_store_from_before_history_keeps_its_analysis_byte_for_byte(tmp_path: 
     conn.close()
     store = sqlite_store.SQLiteStore(url)
     try:
-        assert store.schema_version() == 4
+        assert store.schema_version() == sqlite_store.SCHEMA_VERSION
         name = constituency.name
         assert analysis_json(store.load_graph(name), TODAY) == before
         today = date.today()  # the demo's dates are all before it
@@ -366,6 +317,38 @@ def test_a_store_from_before_history_keeps_its_analysis_byte_for_byte(tmp_path: 
         then = map_as_of(store, name, date(2022, 1, 1))
         assert sorted(then.ids) == sorted(
             p for p, d in joined.items() if d is None or d <= date(2022, 1, 1))
+    finally:
+        store.close()
+
+
+def test_a_store_with_history_but_no_index_gets_one_that_agrees_with_its_timelines(
+    tmp_path: Path,
+) -> None:
+    """Schema 4 → 5: the as-of index is built from the timelines already kept."""
+    import sqlite3
+
+    from graph.stores import sqlite as sqlite_store
+
+    path = tmp_path / "old.db"
+    url = f"sqlite:///{path}"
+    old = sqlite_store.SQLiteStore(url)
+    maps = cases(old, today=date(2024, 1, 1))
+    maps.create_constituency(Constituency(name="bay"))
+    snapshots = random_history(maps, random.Random(7), "bay", date(2024, 1, 1), 60)
+    old.close()
+    conn = sqlite3.connect(path)  # what a version 4 file holds: the same, without the index
+    conn.execute("DROP TABLE versions")
+    conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    real = sqlite_store.MIGRATIONS
+    store = sqlite_store.SQLiteStore(url)
+    try:
+        assert store.schema_version() == len(real)
+        for day in snapshots:
+            for d in (day, day - timedelta(days=1)):
+                assert analysis_json(map_as_of(store, "bay", d), d) == analysis_json(
+                    as_of_from_timelines(store, "bay", d), d), d
     finally:
         store.close()
 

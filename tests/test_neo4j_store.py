@@ -261,3 +261,39 @@ def test_a_store_from_before_history_gets_its_maps_state_as_the_first_change_set
         assert sorted(map_as_of(migrated, "bay", today).ids) == sorted(p.id for p in people)
     finally:
         migrated.close()
+
+
+def test_a_store_with_history_but_no_index_gets_one_that_agrees_with_its_timelines(
+    store: Neo4jStore,
+) -> None:
+    """Schema 2 → 3: the as-of index is built from the timelines already kept."""
+    import json
+    import random
+    from datetime import date, timedelta
+
+    from history_reference import as_of_from_timelines, random_history
+
+    from graph.analysis import AnalysisOptions, analyse
+    from graph.history import Actor
+    from graph.usecases import UseCases, map_as_of
+
+    maps = UseCases(store, Actor("tests", "test"), today=date(2024, 1, 1))
+    maps.create_constituency(Constituency(name="bay"))
+    snapshots = random_history(maps, random.Random(5), "bay", date(2024, 1, 1), 40)
+    with GraphDatabase.driver(neo4j_url(), auth=None) as driver:
+        driver.execute_query("MATCH (v:Versions) DELETE v")
+        driver.execute_query("MATCH (m:MovemapSchema) SET m.version = 2")
+    close_drivers()  # the next open checks the schema again
+    migrated = open_store(neo4j_url())
+    try:
+        def analysis(graph: CompactGraph, day: date) -> str:
+            return json.dumps(analyse(graph, AnalysisOptions(as_of=day)).to_dict(),
+                              sort_keys=True, default=str)
+
+        assert migrated.version_chunks("bay", "person", range(256))
+        for day in snapshots:
+            for d in (day, day - timedelta(days=1)):
+                assert analysis(map_as_of(migrated, "bay", d), d) == analysis(
+                    as_of_from_timelines(migrated, "bay", d), d), d
+    finally:
+        migrated.close()

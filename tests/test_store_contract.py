@@ -959,7 +959,7 @@ def test_sqlite_version_1_store_is_migrated_with_its_relationships(
     conn.close()
     store = SQLiteStore(f"sqlite:///{path}")
     try:
-        assert store.schema_version() == SCHEMA_VERSION == 4
+        assert store.schema_version() == SCHEMA_VERSION == 5
         assert list(store.iter_people("bay")) == by_id(sample_people())
         assert list(store.iter_relationships("bay")) == by_key(sample_relationships())
         assert list(store.iter_relationships("other")) == [Relationship(source="y", target="x")]

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import ValidationError
 
-from graph.compact import NO_DATE, CompactGraph, day_to_date
+from graph.compact import NO_DATE, CompactGraph, compiled, day_to_date
 from graph.errors import NotFound
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Relationship, Role
 
@@ -240,6 +240,57 @@ def named_relationships(ties: Ties, id_of: Mapping[int, str]) -> list[Relationsh
     return sorted(rows, key=lambda r: r.key)
 
 
+@compiled
+def _hash_table(keys: I64) -> tuple[I64, I64]:
+    """An open-addressing table (linear probing, a power of two at least twice the keys) of
+    the positions of ``keys`` (distinct): slots hold a key and its position, -1 when empty."""
+    size = 1
+    while size < 2 * keys.shape[0]:
+        size *= 2
+    slot_key = np.zeros(size, dtype=np.int64)
+    slot_pos = np.full(size, -1, dtype=np.int64)
+    mask = size - 1
+    for i in range(keys.shape[0]):
+        h = (keys[i] * np.int64(-7046029254386353131)) >> np.int64(17)
+        s = h & mask
+        while slot_pos[s] >= 0:
+            s = (s + 1) & mask
+        slot_key[s] = keys[i]
+        slot_pos[s] = i
+    return slot_key, slot_pos
+
+
+@compiled
+def _hash_find(slot_key: I64, slot_pos: I64, values: I64) -> I64:
+    mask = slot_key.shape[0] - 1
+    out = np.empty(values.shape[0], dtype=np.int64)
+    for i in range(values.shape[0]):
+        h = (values[i] * np.int64(-7046029254386353131)) >> np.int64(17)
+        s = h & mask
+        found = -1
+        while slot_pos[s] >= 0:
+            if slot_key[s] == values[i]:
+                found = slot_pos[s]
+                break
+            s = (s + 1) & mask
+        out[i] = found
+    return out
+
+
+def key_positions(keys: I64) -> Callable[[I64], I64]:
+    """A function giving, for each of some values, its position in ``keys`` (distinct, any
+    order, any range: 64-bit hashes too), or -1 when it is not one of them.
+
+    Example:
+        >>> find = key_positions(np.array([40, -7, 2**62], dtype=np.int64))
+        >>> find(np.array([2**62, 5, 40], dtype=np.int64)).tolist()
+        [2, -1, 0]
+    """
+    slot_key, slot_pos = _hash_table(np.ascontiguousarray(keys, dtype=np.int64))
+    return lambda values: _hash_find(slot_key, slot_pos,
+                                     np.ascontiguousarray(values, dtype=np.int64))
+
+
 def node_lookup(pks: I64) -> Callable[[I64], I64]:
     """A function mapping people keys to node indices (``pks`` lists them in node order)."""
     if not pks.shape[0]:
@@ -249,9 +300,7 @@ def node_lookup(pks: I64) -> Callable[[I64], I64]:
         table = np.full(hi - lo + 1, -1, dtype=np.int64)
         table[pks - lo] = np.arange(pks.shape[0])
         return lambda values: table[values - lo]
-    order = np.argsort(pks, kind="stable")
-    ordered = pks[order]
-    return lambda values: order[np.searchsorted(ordered, values)]
+    return key_positions(pks)
 
 
 def python_order(ids: list[str]) -> list[int] | None:

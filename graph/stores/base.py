@@ -286,7 +286,13 @@ class GraphStore(Protocol):
     ) -> int:
         """Record a change set (in the open transaction, if any); each change's ``after``
         becomes its key's latest record (``None`` removes it), versioned with the change set's
-        id, which is returned: ids ascend in recorded order and are never given twice."""
+        id, which is returned: ids ascend in recorded order and are never given twice.
+        In the same transaction it rewrites the as-of index chunks the change touches
+        (``graph.stores.versions.updated_chunks``)."""
+        ...
+    def version_chunks(self, name: str, kind: str, chunks: Iterable[int]) -> dict[int, bytes]:
+        """The as-of index blobs (``graph.stores.versions``) of those ``chunks`` of ``kind``
+        (``person`` or ``tie``) that exist."""
         ...
     def change_sets(
         self, name: str, *, person: str | None = None, limit: int = 50,

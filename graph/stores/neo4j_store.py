@@ -75,6 +75,7 @@ from graph.history import (
     TimelineRecord,
 )
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.stores import versions
 from graph.stores.arrays import (
     I64,
     RECORD,
@@ -107,9 +108,9 @@ __all__ = ["NEO4J_SCHEMES", "SCHEMA_VERSION", "WRITE_BATCH", "Neo4jStore"]
 
 NEO4J_SCHEMES = frozenset({"neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc"})
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Version of the graph model this movemap writes (see the module notes): 2 adds the history
-(``Timeline``, ``ChangeSet`` and ``Change`` nodes)."""
+(``Timeline``, ``ChangeSet`` and ``Change`` nodes), 3 its as-of index (``Versions`` nodes)."""
 
 WRITE_BATCH = 20_000
 """Rows per ``UNWIND`` query."""
@@ -138,6 +139,8 @@ SCHEMA_STATEMENTS = (
     "CREATE INDEX movemap_change_set IF NOT EXISTS FOR (c:Change) ON (c.change_set)",
     "CREATE INDEX movemap_change_source IF NOT EXISTS FOR (c:Change) ON (c.constituency, c.a)",
     "CREATE INDEX movemap_change_target IF NOT EXISTS FOR (c:Change) ON (c.constituency, c.b)",
+    "CREATE CONSTRAINT movemap_versions_key IF NOT EXISTS "
+    "FOR (v:Versions) REQUIRE (v.constituency, v.kind, v.chunk) IS UNIQUE",
 )
 """Constraints (each backed by an index) created on first use; ``IF NOT EXISTS`` makes them
 safe to run from every process that opens the store."""
@@ -324,15 +327,15 @@ def _create_schema(driver: Any, target: _Target) -> None:
         )
     if version < 2:
         _migrate_to_history(driver, target)
+    if version < 3:
+        _migrate_to_versions(driver, target)
 
 
-def _migrate_to_history(driver: Any, target: _Target) -> None:
-    """Version 2: every map without a history gets its current state as its first change set
-    (people present from ``joined``, ties from ``since``), in one transaction that holds the
-    schema node, so two processes opening the store at once migrate it once."""
-    from graph.history import ChangeSetHeader
-    from graph.timeline import history_seed
-
+@contextmanager
+def _migrating(driver: Any, target: _Target, version: int) -> Iterator[Neo4jStore | None]:
+    """A store in one transaction that holds the schema node, so two processes opening the
+    store at once migrate it once; ``None`` when another process already took it to
+    ``version``. The schema node is set to ``version`` when the block ends."""
     store = Neo4jStore.__new__(Neo4jStore)
     store._target = target
     store.url = target.display
@@ -342,23 +345,50 @@ def _migrate_to_history(driver: Any, target: _Target) -> None:
         with store.transaction():
             store._tx.run("MATCH (m:MovemapSchema {id: 'movemap'}) SET m.version = m.version"
                           ).consume()
-            version = store._read("MATCH (m:MovemapSchema {id: 'movemap'}) "
+            current = store._read("MATCH (m:MovemapSchema {id: 'movemap'}) "
                                   "RETURN m.version AS v")[0]["v"]
-            if int(version) >= 2:
+            if int(current) >= version:
+                yield None
                 return
-            names = [r["name"] for r in store._read(
-                "MATCH (c:Constituency) WHERE NOT EXISTS { MATCH (:ChangeSet "
-                "{constituency: c.name}) } RETURN c.name AS name ORDER BY name")]
-            for name in names:
-                store.append_change_set(name, ChangeSetHeader(
-                    recorded_at=datetime.now(UTC), by="movemap", via="migration",
-                    summary="history begins: the map as it stood when movemap started "
-                    "keeping it"), history_seed(store.get_constituency(name),
-                                                list(store.iter_people(name)),
-                                                list(store.iter_relationships(name))))
-            store._tx.run("MATCH (m:MovemapSchema {id: 'movemap'}) SET m.version = 2").consume()
+            yield store
+            store._tx.run("MATCH (m:MovemapSchema {id: 'movemap'}) SET m.version = $v",
+                          v=version).consume()
     finally:
         store.close()
+
+
+def _migrate_to_history(driver: Any, target: _Target) -> None:
+    """Version 2: every map without a history gets its current state as its first change set
+    (people present from ``joined``, ties from ``since``)."""
+    from graph.history import ChangeSetHeader
+    from graph.timeline import history_seed
+
+    with _migrating(driver, target, 2) as store:
+        if store is None:
+            return
+        names = [r["name"] for r in store._read(
+            "MATCH (c:Constituency) WHERE NOT EXISTS { MATCH (:ChangeSet "
+            "{constituency: c.name}) } RETURN c.name AS name ORDER BY name")]
+        for name in names:
+            store.append_change_set(name, ChangeSetHeader(
+                recorded_at=datetime.now(UTC), by="movemap", via="migration",
+                summary="history begins: the map as it stood when movemap started "
+                "keeping it"), history_seed(store.get_constituency(name),
+                                            list(store.iter_people(name)),
+                                            list(store.iter_relationships(name))))
+
+
+def _migrate_to_versions(driver: Any, target: _Target) -> None:
+    """Version 3: every map's as-of index, built afresh from its timelines."""
+    with _migrating(driver, target, 3) as store:
+        if store is None:
+            return
+        for r in store._read("MATCH (c:Constituency) RETURN c.name AS name ORDER BY name"):
+            name = r["name"]
+            store._write(name, "MATCH (v:Versions {constituency: $name}) DELETE v", name=name)
+            store._write_versions(name, [
+                StoredChange(record.key, None, record.timeline)
+                for record in store.iter_timeline_records(name)])
 
 
 @atexit.register
@@ -638,7 +668,7 @@ class Neo4jStore:
             self._require(name)
             self._write(name, "MATCH (p:Person {constituency: $name}) DETACH DELETE p",
                         name=name)
-            for label in ("Timeline", "ChangeSet", "Change"):
+            for label in ("Timeline", "ChangeSet", "Change", "Versions"):
                 self._write(name, f"MATCH (n:{label} {{constituency: $name}}) DELETE n",
                             name=name)
             self._write(
@@ -1206,7 +1236,36 @@ class Neo4jStore:
                         "UNWIND $rows AS r MERGE (t:Timeline {constituency: $name, kind: r[0], "
                         "a: r[1], b: r[2]}) SET t.version = $id, t.timeline = r[3]",
                         name=name, id=change_set, rows=kept)
+            self._write_versions(name, changes)
             return change_set
+
+    def _read_versions(self, name: str, kind: str, chunks: Sequence[int]) -> dict[int, bytes]:
+        return {int(r["chunk"]): bytes(r["data"]) for r in self._read(
+            "MATCH (v:Versions {constituency: $name, kind: $kind}) WHERE v.chunk IN $chunks "
+            "RETURN v.chunk AS chunk, v.data AS data", name=name, kind=kind,
+            chunks=list(chunks))}
+
+    def _write_versions(self, name: str, changes: Sequence[StoredChange]) -> None:
+        """Rewrite the as-of index chunks that ``changes`` touch (in the open transaction)."""
+        written = versions.updated_chunks(
+            changes, lambda kind, chunks: self._read_versions(name, kind, chunks))
+        gone = [[kind, chunk] for (kind, chunk), data in written.items() if data is None]
+        if gone:
+            self._write(name, "UNWIND $keys AS k MATCH (v:Versions {constituency: $name, "
+                        "kind: k[0], chunk: k[1]}) DELETE v", name=name, keys=gone)
+        rows = [[kind, chunk, data] for (kind, chunk), data in written.items()
+                if data is not None]
+        for start in range(0, len(rows), 16):  # a few MB per statement
+            self._write(name, "UNWIND $rows AS r MERGE (v:Versions {constituency: $name, "
+                        "kind: r[0], chunk: r[1]}) SET v.data = r[2]",
+                        name=name, rows=rows[start:start + 16])
+
+    @_guard
+    def version_chunks(self, name: str, kind: str, chunks: Iterable[int]) -> dict[int, bytes]:
+        found = self._read_versions(name, kind, list(chunks))
+        if not found:
+            self._require(name)
+        return found
 
     _CHANGE_SET_FIELDS = (
         "s.id AS id, s.recorded_at AS recorded_at, s.by AS by, s.via AS via, "

@@ -70,6 +70,7 @@ from graph.model import (
     Role,
     normalise_segment,
 )
+from graph.stores import versions
 from graph.stores.arrays import (
     I64,
     RECORD,
@@ -293,14 +294,70 @@ def _migrate_to_history(conn: sqlite3.Connection) -> None:
         _append_change_set(conn, cid, ChangeSetHeader(
             recorded_at=datetime.now(UTC), by="movemap", via="migration",
             summary="history begins: the map as it stood when movemap started keeping it",
-        ), records)
+        ), records, index=False)
+
+
+_VERSIONS_SCHEMA = """
+    -- the as-of index (graph.stores.versions): every version of the people ('person') and ties
+    -- ('tie') whose key hashes to one chunk, as one blob
+    CREATE TABLE versions (
+        constituency_id INTEGER NOT NULL REFERENCES constituencies(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        chunk INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (constituency_id, kind, chunk)
+    );
+"""
+
+
+def _read_versions(conn: sqlite3.Connection, cid: int, kind: str, chunks: Sequence[int]
+                   ) -> dict[int, bytes]:
+    wanted = list(chunks)
+    if len(wanted) == versions.CHUNKS:
+        rows = conn.execute("SELECT chunk, data FROM versions WHERE constituency_id = ? "
+                            "AND kind = ?", (cid, kind))
+        return {chunk: data for chunk, data in rows}
+    found: dict[int, bytes] = {}
+    for batch in _batches(wanted, 300):
+        marks = ", ".join("?" * len(batch))
+        found.update(conn.execute(
+            f"SELECT chunk, data FROM versions WHERE constituency_id = ? AND kind = ? "
+            f"AND chunk IN ({marks})", (cid, kind, *batch)).fetchall())
+    return found
+
+
+def _update_versions(conn: sqlite3.Connection, cid: int, changes: Sequence[StoredChange]
+                     ) -> None:
+    """Rewrite the as-of index chunks that ``changes`` touch (same transaction)."""
+    written = versions.updated_chunks(
+        changes, lambda kind, chunks: _read_versions(conn, cid, kind, chunks))
+    conn.executemany(
+        "DELETE FROM versions WHERE constituency_id = ? AND kind = ? AND chunk = ?",
+        [(cid, kind, chunk) for (kind, chunk), data in written.items() if data is None])
+    conn.executemany(
+        "INSERT INTO versions (constituency_id, kind, chunk, data) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (constituency_id, kind, chunk) DO UPDATE SET data = excluded.data",
+        [(cid, kind, chunk, data) for (kind, chunk), data in written.items()
+         if data is not None])
+
+
+def _migrate_to_versions(conn: sqlite3.Connection) -> None:
+    """Version 5: the as-of index, built from every map's timelines."""
+    for statement in _statements(_VERSIONS_SCHEMA):
+        conn.execute(statement)
+    for (cid,) in conn.execute("SELECT id FROM constituencies ORDER BY id").fetchall():
+        records = [StoredChange((kind, a, b), None, timeline) for kind, a, b, timeline in
+                   conn.execute("SELECT kind, a, b, timeline FROM timelines "
+                                "WHERE constituency_id = ?", (cid,))]
+        _update_versions(conn, cid, records)
 
 
 def _append_change_set(
     conn: sqlite3.Connection, cid: int, header: ChangeSetHeader,
-    changes: Sequence[StoredChange],
+    changes: Sequence[StoredChange], *, index: bool = True,
 ) -> int:
-    """Record a change set and make each change's ``after`` the latest timeline of its key."""
+    """Record a change set and make each change's ``after`` the latest timeline of its key
+    (and, with ``index``, update the as-of index; the migration to version 4 has none yet)."""
     change_set = conn.execute(
         "INSERT INTO change_sets (constituency_id, recorded_at, by, via, summary, undoes) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -323,6 +380,8 @@ def _append_change_set(
             "version = excluded.version, timeline = excluded.timeline",
             [(cid, *c.key, change_set, c.after) for _i, c in batch if c.after is not None],
         )
+    if index:
+        _update_versions(conn, cid, changes)
     assert change_set is not None
     return change_set
 
@@ -338,6 +397,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     "ALTER TABLE constituencies ADD COLUMN revision INTEGER NOT NULL DEFAULT 0",
     # 4: the history: timelines, change sets and their changes (graph.history).
     _migrate_to_history,
+    # 5: the as-of index of the history (graph.stores.versions).
+    _migrate_to_versions,
 )
 """Schema migrations in order; migration ``i`` takes the schema from version ``i`` to ``i + 1``.
 A migration is a SQL script or a function of the connection (run inside the transaction)."""
@@ -1507,6 +1568,12 @@ class SQLiteStore:
             (cid, kind) if kind else (cid,),
         )
         return self._rows(cursor, lambda r: TimelineRecord((r[0], r[1], r[2]), r[3], r[4]))
+
+    @_guard
+    def version_chunks(self, name: str, kind: str, chunks: Iterable[int]) -> dict[int, bytes]:
+        """The as-of index blobs of those ``chunks`` of ``kind`` that exist."""
+        cid = self._constituency_id(name)
+        return _read_versions(self._conn, cid, kind, list(chunks))
 
     @_guard
     def append_change_set(

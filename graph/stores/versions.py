@@ -1,0 +1,421 @@
+"""The as-of index: every version of every person and tie over valid time, packed in arrays.
+
+The timelines (``graph.timeline``) say what was true when, one JSON document per person or tie.
+Reading a million of them to rebuild the map of one day costs a minute. So beside them each store
+keeps the same facts *by version*: one row per stretch of valid time in which a person (or a tie)
+was in the map with the same values, ``[start, end)`` in days since 1970-01-01 (``NO_DATE``:
+since always, ``OPEN_END``: still so). The map at the end of day ``D`` is then the rows with
+``start <= D < end``: one comparison over arrays, whatever the size of the map.
+
+Rows are grouped in ``CHUNKS`` chunks by a 64-bit hash of the person's id (of the tie's source),
+so a change set rewrites only the chunks of what it changed. Each chunk is one opaque blob that
+the store keeps under (map, kind, chunk); this module is the only one that reads or writes their
+contents. Person rows carry the packed analysis attributes (``people_attrs``) and indices into
+the chunk's table of texts (id, name, organisation, segments as JSON); tie rows carry both
+ends' hashes, the packed trust (``pack_trust``) and ``since``.
+
+The store calls ``updated_chunks`` inside the transaction that appends a change set, so the
+index can never disagree with the timelines it is built from; ``map_of_day`` reads it back.
+
+Example:
+    >>> from datetime import date
+    >>> from graph.history import StoredChange, person_key
+    >>> from graph.model import Person
+    >>> from graph.timeline import person_timeline
+    >>> t = person_timeline(Person(id="ana", group="people"), start=date(2024, 1, 10))
+    >>> t = t.set({"engagement": "leading"}, on=date(2024, 6, 1))
+    >>> blobs = updated_chunks([StoredChange(person_key("ana"), None, t.to_json())],
+    ...                        lambda kind, chunks: {})
+    >>> sorted(kind for kind, _chunk in blobs)
+    ['person']
+    >>> people = {c: b for (k, c), b in blobs.items() if k == "person"}
+    >>> selected_people(people, date(2024, 3, 1)).ids, selected_people(people, date(2023, 1, 1)).ids
+    (['ana'], [])
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from graph.compact import NO_DATE, CompactGraph, date_to_day
+from graph.errors import StoreError
+from graph.history import StoredChange
+from graph.stores.arrays import Ties, compact_graph, key_positions, pack_trust, people_attrs
+from graph.stores.base import PeopleBatch
+from graph.timeline import PERSON_FIELDS, TIE_FIELDS, Timeline
+
+__all__ = [
+    "CHUNKS",
+    "KINDS",
+    "OPEN_END",
+    "ChunkReader",
+    "SelectedPeople",
+    "map_of_day",
+    "person_hash",
+    "selected_people",
+    "selected_ties",
+    "updated_chunks",
+]
+
+CHUNKS = 256
+"""Chunks per kind and map: the top 8 bits of the hash."""
+KINDS = ("person", "tie")
+OPEN_END = int(np.iinfo(np.int32).max)
+"""``end`` of a version that still holds."""
+
+PERSON = np.dtype([
+    ("key", "<i8"), ("attrs", "<i8"), ("start", "<i4"), ("end", "<i4"),
+    ("id", "<i4"), ("name", "<i4"), ("organisation", "<i4"), ("segments", "<i4"),
+])
+TIE = np.dtype([
+    ("source", "<i8"), ("target", "<i8"), ("start", "<i4"), ("end", "<i4"),
+    ("since", "<i4"), ("trust", "u1"),
+])
+_HEADER = struct.Struct("<I")
+
+ChunkReader = Callable[[str, Sequence[int]], Mapping[int, bytes]]
+"""``read(kind, chunks)``: the stored blobs of those chunks (absent ones left out)."""
+
+Array = npt.NDArray[Any]
+
+
+def person_hash(person_id: str) -> int:
+    """The 64-bit key of a person id in the index (signed, as SQLite and numpy hold it)."""
+    digest = hashlib.blake2b(person_id.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little", signed=True)
+
+
+def _chunk(keys: Array) -> Array:
+    return (keys >> 56) & 0xFF
+
+
+def _intervals(timeline: Timeline) -> list[tuple[int, int, date]]:
+    """The stretches ``[start, end)`` between the timeline's change days in which it is
+    present, each with a day inside it to read its values on."""
+    days = timeline.days
+    bounds = [NO_DATE, *(date_to_day(d) for d in days), OPEN_END]
+    probes = [days[0] - timedelta(days=1) if days and days[0] > date.min else None, *days]
+    if not days:
+        probes = [date(2000, 1, 1)]
+    return [(bounds[i], bounds[i + 1], probe) for i, probe in enumerate(probes)
+            if probe is not None and timeline.present_at(probe)]
+
+
+@dataclass
+class _PersonRows:
+    """New person rows as columns, packed together once all are known."""
+
+    keys: list[int]
+    starts: list[int]
+    ends: list[int]
+    values: list[dict[str, Any]]
+    ids: list[str]
+    joined: list[str]
+
+
+def _person_versions(out: _PersonRows, person_id: str, key: int, timeline: Timeline) -> None:
+    joined = timeline.start
+    previous: dict[str, Any] | None = None
+    for start, end, probe in _intervals(timeline):
+        values = {name: timeline.value_at(name, probe) for name in PERSON_FIELDS}
+        if previous == values and out.ends[-1] == start:
+            out.ends[-1] = end  # the same values on: one longer version
+            continue
+        out.keys.append(key)
+        out.starts.append(start)
+        out.ends.append(end)
+        out.values.append(values)
+        out.ids.append(person_id)
+        out.joined.append("" if joined is None else joined.isoformat())
+        previous = values
+
+
+def _pack_people(rows: _PersonRows) -> tuple[Array, list[list[str]]]:
+    """The rows as a ``PERSON`` array (texts not yet indexed) and their four texts each."""
+    out = np.zeros(len(rows.keys), dtype=PERSON)
+    if not rows.keys:
+        return out, []
+    v = rows.values
+    batch = PeopleBatch(
+        ids=rows.ids, names=[x["name"] for x in v], groups=[x["group"] for x in v],
+        other_groups=[tuple(x["other_groups"]) for x in v],
+        organisations=[x["organisation"] for x in v],
+        segments=[tuple(x["segments"]) for x in v],
+        formal_power=[x["formal_power"] for x in v],
+        informal_power=[x["informal_power"] for x in v],
+        lived_experience=[int(x["lived_experience"]) for x in v],
+        engagement=[x["engagement"] for x in v], roles=[x["role"] or "" for x in v],
+        joined=rows.joined,
+    )
+    out["key"] = rows.keys
+    out["start"] = rows.starts
+    out["end"] = rows.ends
+    out["attrs"] = people_attrs(batch)
+    texts = [[i, x["name"], x["organisation"], _segments_text(x["segments"])]
+             for i, x in zip(rows.ids, v, strict=True)]
+    return out, texts
+
+
+def _segments_text(segments: Sequence[str]) -> str:
+    return json.dumps(list(segments), ensure_ascii=False) if segments else "[]"
+
+
+def _tie_versions(timeline: Timeline) -> list[tuple[int, int, dict[str, Any]]]:
+    found: list[tuple[int, int, dict[str, Any]]] = []
+    for start, end, probe in _intervals(timeline):
+        values = {name: timeline.value_at(name, probe) for name in TIE_FIELDS}
+        if found and found[-1][2] == values and found[-1][1] == start:
+            found[-1] = (found[-1][0], end, values)
+        else:
+            found.append((start, end, values))
+    return found
+
+
+# -- chunk blobs -----------------------------------------------------------------------------
+
+
+def _views(dtype: np.dtype[Any], blob: bytes | bytearray, n: int, offset: int = 0
+           ) -> tuple[dict[str, Array], int]:
+    """The columns of ``n`` rows of ``dtype`` stored column after column (8-byte columns
+    first, so every column is aligned) from ``offset``, as read-only views of ``blob``; and
+    where the columns end."""
+    columns: dict[str, Array] = {}
+    for name in dtype.names or ():
+        columns[name] = np.frombuffer(blob, dtype=dtype[name], count=n, offset=offset)
+        offset += dtype[name].itemsize * n
+    return columns, offset
+
+
+def _columns(dtype: np.dtype[Any], blob: bytes | bytearray, n: int, offset: int = 0
+             ) -> tuple[Array, int]:
+    """The same rows as one structured array (for rewriting a chunk)."""
+    views, end = _views(dtype, blob, n, offset)
+    rows = np.empty(n, dtype=dtype)
+    for name, column in views.items():
+        rows[name] = column
+    return rows, end
+
+
+def _column_bytes(rows: Array) -> bytes:
+    return b"".join(np.ascontiguousarray(rows[name]).tobytes() for name in rows.dtype.names or ())
+
+
+def _decode_people(blob: bytes) -> tuple[Array, list[str]]:
+    (n,) = _HEADER.unpack_from(blob)
+    rows, end = _columns(PERSON, blob, n, _HEADER.size)
+    return rows, json.loads(bytes(blob[end:]).decode("utf-8"))
+
+
+def _encode_people(rows: Array, texts: Sequence[Sequence[str]]) -> bytes:
+    """A person chunk: ``rows`` with their texts (id, name, organisation, segments) given
+    row by row, stored once each in the chunk's table."""
+    table: dict[str, int] = {}
+    out = rows.copy()
+    columns = ("id", "name", "organisation", "segments")
+    index = np.array([[table.setdefault(t, len(table)) for t in row] for row in texts],
+                     dtype=np.int32).reshape(-1, 4)
+    for c, column in enumerate(columns):
+        out[column] = index[:, c]
+    strings = json.dumps(list(table), ensure_ascii=False, separators=(",", ":"))
+    return _HEADER.pack(len(out)) + _column_bytes(out) + strings.encode("utf-8")
+
+
+def _decode_ties(blob: bytes) -> Array:
+    return _columns(TIE, blob, len(blob) // TIE.itemsize)[0]
+
+
+def _encode_ties(rows: Array) -> bytes:
+    return _column_bytes(rows)
+
+
+def _pair_view(source: Array, target: Array) -> Array:
+    """Each (source, target) pair as one 16-byte value, for set operations on pairs."""
+    pairs = np.ascontiguousarray(np.stack([source, target], axis=1).astype("<i8"))
+    return pairs.view("V16").ravel()
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def updated_chunks(changes: Iterable[StoredChange], read: ChunkReader
+                   ) -> dict[tuple[str, int], bytes | None]:
+    """The chunks a change set rewrites: ``{(kind, chunk): blob}``, ``None`` for a chunk left
+    empty. ``read`` gives the chunks as stored before the change set. Each changed person or
+    tie's versions are rebuilt from its new timeline (``after``; none when removed).
+
+    ``StoreError`` if two different ids of the map share a hash (never seen in practice: the
+    chance is about n²/2⁶⁵), so that two people are never silently merged.
+    """
+    people: dict[str, str | None] = {}
+    ties: dict[tuple[str, str], str | None] = {}
+    for change in changes:
+        kind, a, b = change.key
+        if kind == "person":
+            people[a] = change.after
+        elif kind == "tie":
+            ties[(a, b)] = change.after
+    written: dict[tuple[str, int], bytes | None] = {}
+    if people:
+        written.update(_updated_people(people, read))
+    if ties:
+        written.update(_updated_ties(ties, read))
+    return written
+
+
+def _updated_people(people: Mapping[str, str | None], read: ChunkReader
+                    ) -> dict[tuple[str, int], bytes | None]:
+    key_of = {pid: person_hash(pid) for pid in people}
+    if len(set(key_of.values())) != len(key_of):
+        raise StoreError("two person ids of this change share an index key; rename one")
+    new = _PersonRows([], [], [], [], [], [])
+    for pid, after in people.items():
+        if after is not None:
+            _person_versions(new, pid, key_of[pid], Timeline.from_json(after))
+    new_rows, new_texts = _pack_people(new)
+    changed = np.array(list(key_of.values()), dtype=np.int64)
+    touched = sorted(set(_chunk(changed).tolist()))
+    stored = read("person", touched)
+    written: dict[tuple[str, int], bytes | None] = {}
+    new_chunk = _chunk(new_rows["key"])
+    for chunk in touched:
+        rows, strings = _decode_people(stored[chunk]) if chunk in stored else (
+            np.zeros(0, PERSON), [])
+        replaced = np.isin(rows["key"], changed)
+        for r in rows[replaced]:
+            if key_of.get(strings[r["id"]]) != int(r["key"]):
+                raise StoreError(f"person ids {strings[r['id']]!r} and another of this change "
+                                 "share an index key; rename one")
+        kept = rows[~replaced]
+        texts = [[strings[r["id"]], strings[r["name"]], strings[r["organisation"]],
+                  strings[r["segments"]]] for r in kept]
+        mine = np.flatnonzero(new_chunk == chunk)
+        texts += [new_texts[i] for i in mine.tolist()]
+        combined = np.concatenate([kept, new_rows[mine]])
+        written[("person", chunk)] = _encode_people(combined, texts) if len(combined) else None
+    return written
+
+
+def _updated_ties(ties: Mapping[tuple[str, str], str | None], read: ChunkReader
+                  ) -> dict[tuple[str, int], bytes | None]:
+    hashes = {pid: person_hash(pid) for pair in ties for pid in pair}
+    source = np.array([hashes[a] for a, _b in ties], dtype=np.int64)
+    target = np.array([hashes[b] for _a, b in ties], dtype=np.int64)
+    rows: list[tuple[int, int, int, int, int]] = []  # source, target, start, end, since
+    strengths: list[dict[str, Any]] = []
+    for (a, b), after in ties.items():
+        if after is None:
+            continue
+        timeline = Timeline.from_json(after)
+        since = date_to_day(timeline.start)
+        for start, end, values in _tie_versions(timeline):
+            rows.append((hashes[a], hashes[b], start, end, since))
+            strengths.append(values)
+    new = np.zeros(len(rows), dtype=TIE)
+    if rows:
+        table = np.array(rows, dtype=np.int64)
+        for c, column in enumerate(("source", "target", "start", "end", "since")):
+            new[column] = table[:, c]
+        new["trust"] = pack_trust(*([s[f] for s in strengths] for f in TIE_FIELDS))
+    changed = _pair_view(source, target)
+    touched = sorted(set(_chunk(source).tolist()))
+    stored = read("tie", touched)
+    written: dict[tuple[str, int], bytes | None] = {}
+    new_chunk = _chunk(new["source"])
+    for chunk in touched:
+        old = _decode_ties(stored[chunk]) if chunk in stored else np.zeros(0, TIE)
+        kept = old[~np.isin(_pair_view(old["source"], old["target"]), changed)]
+        combined = np.concatenate([kept, new[new_chunk == chunk]])
+        written[("tie", chunk)] = _encode_ties(combined) if len(combined) else None
+    return written
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SelectedPeople:
+    """The people in the map at the end of one day, as ``compact_graph`` takes them."""
+
+    ids: list[str]
+    names: list[str]
+    organisations: list[str]
+    segments: list[str]
+    keys: npt.NDArray[np.int64]
+    attrs: npt.NDArray[np.int64]
+
+
+def selected_people(blobs: Mapping[int, bytes], day: date) -> SelectedPeople:
+    """The person versions holding at the end of ``day``."""
+    d = date_to_day(day)
+    parts: dict[str, list[Array]] = {name: [] for name in PERSON.names or ()}
+    texts: list[str] = []
+    for chunk in sorted(blobs):
+        blob = blobs[chunk]
+        (n,) = _HEADER.unpack_from(blob)
+        columns, end = _views(PERSON, blob, n, _HEADER.size)
+        which = np.flatnonzero((columns["start"] <= d) & (columns["end"] > d))
+        if not len(which):
+            continue
+        for name in ("id", "name", "organisation", "segments"):
+            parts[name].append(columns[name][which] + len(texts))
+        for name in ("key", "attrs"):
+            parts[name].append(columns[name][which])
+        texts.extend(json.loads(bytes(blob[end:]).decode("utf-8")))
+    table = np.array(texts, dtype=object)
+
+    def column(name: str, dtype: Any) -> Array:
+        return np.concatenate(parts[name]) if parts[name] else np.zeros(0, dtype)
+
+    return SelectedPeople(
+        ids=table[column("id", np.int32)].tolist(),
+        names=table[column("name", np.int32)].tolist(),
+        organisations=table[column("organisation", np.int32)].tolist(),
+        segments=table[column("segments", np.int32)].tolist(),
+        keys=column("key", np.int64).astype(np.int64),
+        attrs=column("attrs", np.int64).astype(np.int64),
+    )
+
+
+def selected_ties(blobs: Mapping[int, bytes], day: date, present: npt.NDArray[np.int64]
+                  ) -> Ties:
+    """The tie versions holding at the end of ``day`` between ``present`` people (keys), in
+    no particular order."""
+    d = date_to_day(day)
+    names = ("source", "target", "trust", "since")
+    parts: dict[str, list[Array]] = {name: [] for name in names}
+    for chunk in sorted(blobs):
+        blob = blobs[chunk]
+        columns, _end = _views(TIE, blob, len(blob) // TIE.itemsize)
+        which = np.flatnonzero((columns["start"] <= d) & (columns["end"] > d))
+        for name in names:
+            parts[name].append(columns[name][which])
+    if not parts["source"]:
+        return Ties.empty()
+    source, target, trust, since = (np.concatenate(parts[name]) for name in names)
+    find = key_positions(present)
+    keep = (find(source) >= 0) & (find(target) >= 0)
+    if not keep.all():
+        source, target, trust, since = source[keep], target[keep], trust[keep], since[keep]
+    return Ties(source.astype(np.int64), target.astype(np.int64), trust.astype(np.uint8),
+                since.astype(np.int32))
+
+
+def map_of_day(name: str, expected_segments: Sequence[str], read: ChunkReader, day: date
+               ) -> CompactGraph:
+    """The compact graph of the map at the end of ``day`` from its index chunks."""
+    people = selected_people(read("person", range(CHUNKS)), day)
+    ties = selected_ties(read("tie", range(CHUNKS)), day, people.keys)
+    return compact_graph(
+        name, expected_segments, ids=people.ids, names=people.names,
+        organisations=people.organisations, segments=people.segments, keys=people.keys,
+        attrs=people.attrs, ties=ties, parse_segments=json.loads,
+    )
