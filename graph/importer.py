@@ -522,9 +522,14 @@ def _strength(value: str) -> int:
 def _date(value: str) -> date:
     if _ISO_DATE.match(value):
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if day > date.today():
+                raise _CellError(f"the date {value} has not come yet; movemap records what "
+                                 "has happened, so give today or an earlier day")
+            return day
     raise _CellError(f"bad date {value!r}; expected YYYY-MM-DD")
 
 

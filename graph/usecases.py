@@ -179,6 +179,29 @@ def _subject(key: Key) -> str:
     return f"{a} → {b}" if kind == "tie" else a
 
 
+_START_END = {"person": ("joined", "left"), "tie": ("since", "until")}
+
+
+def _check_not_after(key: Key, before: Timeline | None, after: Timeline | None, today: date
+                     ) -> None:
+    """``InvalidChange`` when the change dates something after ``today``: movemap records what
+    has happened (and brings the current map up to date when something changes, so a fact
+    dated later would not reach it on its day)."""
+    if after is None:
+        return
+    for name, entries in after.fields.items():
+        old = set(before.fields.get(name, ())) if before else set()
+        for day, value in entries:
+            if day is not None and day > today and (day, value) not in old:
+                field = name
+                if name == PRESENT:
+                    field = _START_END.get(key[0], ("start", "end"))[0 if value else 1]
+                raise InvalidChange(
+                    f"{_subject(key)}: {field} is dated {day.isoformat()}, after today "
+                    f"({today.isoformat()}); movemap records what has happened, so give a "
+                    "day that has come", field)
+
+
 def _field_changes(change: StoredChange) -> list[FieldChange]:
     before = None if change.before is None else Timeline.from_json(change.before)
     after = None if change.after is None else Timeline.from_json(change.after)
@@ -302,6 +325,8 @@ class UseCases:
                                        None if after is None else after.to_json()))
         if not stored:
             return None
+        for key, (before, after) in real.items():
+            _check_not_after(key, before, after, self.today)
         header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
                                  summary or _describe(real), undoes)
         change_set = self.store.append_change_set(name, header, stored)

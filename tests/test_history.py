@@ -206,6 +206,34 @@ def test_bad_changes_are_refused_before_anything_is_written(bay: UseCases,
     assert len(bay.history("bay")) == count
 
 
+def test_a_day_that_has_not_come_is_refused_for_every_kind_of_change(
+    bay: UseCases, store: GraphStore,
+) -> None:
+    """Valid time is what has happened: nothing may be dated after today, so the current map
+    (brought up to date at each change) can never miss a change that comes due later."""
+    later = TODAY + timedelta(days=1)
+    bay.save_person("bay", person("ana", joined=date(2025, 1, 1)))
+    bay.save_person("bay", person("ben"))
+    count = len(bay.history("bay"))
+    refused = [
+        ("joined", lambda: bay.save_person("bay", person("cat", joined=later))),
+        ("left", lambda: bay.save_person("bay", person("ana", left=later))),
+        ("left", lambda: bay.remove_person("bay", "ana", Removal.LEFT, on=later)),
+        ("engagement", lambda: bay.save_person("bay", person("ana", engagement="leading"),
+                                               on=later)),
+        ("since", lambda: bay.save_tie("bay", Relationship(source="ana", target="ben",
+                                                           since=later))),
+        ("joined", lambda: bay.import_records("bay", [person("dan")], [], on=later)),
+    ]
+    for field, change in refused:
+        with pytest.raises(InvalidChange, match=f"{field} is dated {later}, after today"):
+            change()
+    assert len(bay.history("bay")) == count
+    assert store.person_ids("bay") == {"ana", "ben"}
+    bay.save_person("bay", person("ana", engagement="leading"), on=TODAY)  # today is fine
+    assert bay.person("bay", "ana")[0].engagement.value == "leading"
+
+
 def test_an_import_is_one_change_set_and_a_failed_one_writes_nothing(
     bay: UseCases, store: GraphStore, tmp_path: Path,
 ) -> None:

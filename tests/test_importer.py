@@ -226,6 +226,22 @@ def test_import_reports_bad_date(tmp_path: Path, value: str) -> None:
     assert problems == [Problem(p, 3, "joined", reason), Problem(r, 3, "since", reason)]
 
 
+def test_import_reports_a_date_that_has_not_come_yet_with_its_row_and_column(
+    tmp_path: Path,
+) -> None:
+    from datetime import date, timedelta
+
+    value = (date.today() + timedelta(days=1)).isoformat()
+    problems, p, r = problems_of(
+        tmp_path, OK_PEOPLE.replace("p2,Ben,system_leaders,,,,,,,,,",
+                                    f"p2,Ben,system_leaders,,,,,,,,,{value}"),
+        ties_file("p1,p2,,,,,2020-01-01", f"p2,p1,,,,,{value}"),
+    )
+    reason = (f"the date {value} has not come yet; movemap records what has happened, so "
+              "give today or an earlier day")
+    assert problems == [Problem(p, 3, "joined", reason), Problem(r, 3, "since", reason)]
+
+
 @pytest.mark.parametrize("value", ["5", "4", "-1", "1.5", "two", "3a"])
 def test_import_reports_bad_trust_strength(tmp_path: Path, value: str) -> None:
     problems, _, r = problems_of(tmp_path, OK_PEOPLE, ties_file(f"p1,p2,1,{value},2,,"))

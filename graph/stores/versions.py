@@ -40,7 +40,8 @@ import json
 import struct
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -51,7 +52,7 @@ from graph.errors import StoreError
 from graph.history import StoredChange
 from graph.stores.arrays import Ties, compact_graph, key_positions, pack_trust, people_attrs
 from graph.stores.base import PeopleBatch
-from graph.timeline import PERSON_FIELDS, TIE_FIELDS, Timeline
+from graph.timeline import PERSON_FIELDS, PRESENT, TIE_FIELDS
 
 __all__ = [
     "CHUNKS",
@@ -81,6 +82,7 @@ TIE = np.dtype([
     ("since", "<i4"), ("trust", "u1"),
 ])
 _HEADER = struct.Struct("<I")
+_EPOCH = date(1970, 1, 1).toordinal()
 
 ChunkReader = Callable[[str, Sequence[int]], Mapping[int, bytes]]
 """``read(kind, chunks)``: the stored blobs of those chunks (absent ones left out)."""
@@ -98,16 +100,67 @@ def _chunk(keys: Array) -> Array:
     return (keys >> 56) & 0xFF
 
 
-def _intervals(timeline: Timeline) -> list[tuple[int, int, date]]:
-    """The stretches ``[start, end)`` between the timeline's change days in which it is
-    present, each with a day inside it to read its values on."""
-    days = timeline.days
-    bounds = [NO_DATE, *(date_to_day(d) for d in days), OPEN_END]
-    probes = [days[0] - timedelta(days=1) if days and days[0] > date.min else None, *days]
-    if not days:
-        probes = [date(2000, 1, 1)]
-    return [(bounds[i], bounds[i + 1], probe) for i, probe in enumerate(probes)
-            if probe is not None and timeline.present_at(probe)]
+_ALWAYS = -(1 << 40)
+"""Order of an entry from no day (since always): before every day."""
+
+
+@lru_cache(maxsize=65536)
+def _iso_day(text: str) -> int:
+    return date.fromisoformat(text).toordinal() - _EPOCH
+
+
+def _stretches(fields: Mapping[str, list[list[Any]]], names: Sequence[str]
+               ) -> list[tuple[int, int, tuple[Any, ...]]]:
+    """The stretches ``[start, end)`` (days) in which a timeline, as its JSON holds it
+    (``{field: [[ISO day or null, value], ...]}``, ``graph.timeline``), is present, each with
+    its values of ``names``; neighbouring stretches with the same values are one.
+
+    The same reading as ``Timeline.present_at`` and ``Timeline.value_at``: a field holds its
+    last entry on or before the day, else its first entry; ``present`` is false before its
+    first entry.
+    """
+    ordered = {
+        name: sorted(((_ALWAYS if d is None else _iso_day(d)), v) for d, v in entries)
+        for name, entries in fields.items()
+    }
+    days = sorted({d for entries in ordered.values() for d, _v in entries if d != _ALWAYS})
+    bounds = [NO_DATE, *days, OPEN_END]
+    probes = [days[0] - 1 if days else 0, *days]
+    columns: list[list[Any]] = []
+    for name in (PRESENT, *names):
+        entries = ordered.get(name, [])
+        value: Any = False if name == PRESENT else (entries[0][1] if entries else None)
+        if len(entries) == 1 and entries[0][0] == _ALWAYS or not entries:
+            columns.append([entries[0][1] if entries else value] * len(probes))
+            continue  # one value since always (most fields): the same in every stretch
+        column = []
+        j = 0
+        for probe in probes:
+            while j < len(entries) and entries[j][0] <= probe:
+                value = entries[j][1]
+                j += 1
+            column.append(value)
+        columns.append(column)
+    found: list[tuple[int, int, tuple[Any, ...]]] = []
+    for i, probe_values in enumerate(zip(*columns, strict=True)):
+        if not probe_values[0]:
+            continue
+        values = tuple(tuple(v) if isinstance(v, list) else v for v in probe_values[1:])
+        if found and found[-1][1] == bounds[i] and found[-1][2] == values:
+            found[-1] = (found[-1][0], bounds[i + 1], values)
+        else:
+            found.append((bounds[i], bounds[i + 1], values))
+    return found
+
+
+def _first_start(fields: Mapping[str, list[list[Any]]]) -> str | None:
+    """The ISO day of the first start (``Timeline.start``); ``None`` when since always."""
+    entries = sorted(fields.get(PRESENT, []),
+                     key=lambda e: _ALWAYS if e[0] is None else _iso_day(e[0]))
+    for d, v in entries:
+        if v:
+            return d
+    return None
 
 
 @dataclass
@@ -117,26 +170,21 @@ class _PersonRows:
     keys: list[int]
     starts: list[int]
     ends: list[int]
-    values: list[dict[str, Any]]
+    values: list[tuple[Any, ...]]  # in PERSON_FIELDS order
     ids: list[str]
     joined: list[str]
 
 
-def _person_versions(out: _PersonRows, person_id: str, key: int, timeline: Timeline) -> None:
-    joined = timeline.start
-    previous: dict[str, Any] | None = None
-    for start, end, probe in _intervals(timeline):
-        values = {name: timeline.value_at(name, probe) for name in PERSON_FIELDS}
-        if previous == values and out.ends[-1] == start:
-            out.ends[-1] = end  # the same values on: one longer version
-            continue
+def _person_versions(out: _PersonRows, person_id: str, key: int, timeline: str) -> None:
+    fields = json.loads(timeline)
+    joined = _first_start(fields) or ""
+    for start, end, values in _stretches(fields, PERSON_FIELDS):
         out.keys.append(key)
         out.starts.append(start)
         out.ends.append(end)
         out.values.append(values)
         out.ids.append(person_id)
-        out.joined.append("" if joined is None else joined.isoformat())
-        previous = values
+        out.joined.append(joined)
 
 
 def _pack_people(rows: _PersonRows) -> tuple[Array, list[list[str]]]:
@@ -144,40 +192,28 @@ def _pack_people(rows: _PersonRows) -> tuple[Array, list[list[str]]]:
     out = np.zeros(len(rows.keys), dtype=PERSON)
     if not rows.keys:
         return out, []
-    v = rows.values
+    columns = dict(zip(PERSON_FIELDS, zip(*rows.values, strict=True), strict=True))
     batch = PeopleBatch(
-        ids=rows.ids, names=[x["name"] for x in v], groups=[x["group"] for x in v],
-        other_groups=[tuple(x["other_groups"]) for x in v],
-        organisations=[x["organisation"] for x in v],
-        segments=[tuple(x["segments"]) for x in v],
-        formal_power=[x["formal_power"] for x in v],
-        informal_power=[x["informal_power"] for x in v],
-        lived_experience=[int(x["lived_experience"]) for x in v],
-        engagement=[x["engagement"] for x in v], roles=[x["role"] or "" for x in v],
+        ids=rows.ids, names=columns["name"], groups=columns["group"],
+        other_groups=columns["other_groups"], organisations=columns["organisation"],
+        segments=columns["segments"], formal_power=columns["formal_power"],
+        informal_power=columns["informal_power"],
+        lived_experience=[int(x) for x in columns["lived_experience"]],
+        engagement=columns["engagement"], roles=[x or "" for x in columns["role"]],
         joined=rows.joined,
     )
     out["key"] = rows.keys
     out["start"] = rows.starts
     out["end"] = rows.ends
     out["attrs"] = people_attrs(batch)
-    texts = [[i, x["name"], x["organisation"], _segments_text(x["segments"])]
-             for i, x in zip(rows.ids, v, strict=True)]
+    texts = [[i, name, organisation, _segments_text(segments)] for i, name, organisation,
+             segments in zip(rows.ids, columns["name"], columns["organisation"],
+                             columns["segments"], strict=True)]
     return out, texts
 
 
 def _segments_text(segments: Sequence[str]) -> str:
     return json.dumps(list(segments), ensure_ascii=False) if segments else "[]"
-
-
-def _tie_versions(timeline: Timeline) -> list[tuple[int, int, dict[str, Any]]]:
-    found: list[tuple[int, int, dict[str, Any]]] = []
-    for start, end, probe in _intervals(timeline):
-        values = {name: timeline.value_at(name, probe) for name in TIE_FIELDS}
-        if found and found[-1][2] == values and found[-1][1] == start:
-            found[-1] = (found[-1][0], end, values)
-        else:
-            found.append((start, end, values))
-    return found
 
 
 # -- chunk blobs -----------------------------------------------------------------------------
@@ -279,7 +315,7 @@ def _updated_people(people: Mapping[str, str | None], read: ChunkReader
     new = _PersonRows([], [], [], [], [], [])
     for pid, after in people.items():
         if after is not None:
-            _person_versions(new, pid, key_of[pid], Timeline.from_json(after))
+            _person_versions(new, pid, key_of[pid], after)
     new_rows, new_texts = _pack_people(new)
     changed = np.array(list(key_of.values()), dtype=np.int64)
     touched = sorted(set(_chunk(changed).tolist()))
@@ -310,13 +346,14 @@ def _updated_ties(ties: Mapping[tuple[str, str], str | None], read: ChunkReader
     source = np.array([hashes[a] for a, _b in ties], dtype=np.int64)
     target = np.array([hashes[b] for _a, b in ties], dtype=np.int64)
     rows: list[tuple[int, int, int, int, int]] = []  # source, target, start, end, since
-    strengths: list[dict[str, Any]] = []
+    strengths: list[tuple[Any, ...]] = []
     for (a, b), after in ties.items():
         if after is None:
             continue
-        timeline = Timeline.from_json(after)
-        since = date_to_day(timeline.start)
-        for start, end, values in _tie_versions(timeline):
+        fields = json.loads(after)
+        start_day = _first_start(fields)
+        since = NO_DATE if start_day is None else _iso_day(start_day)
+        for start, end, values in _stretches(fields, TIE_FIELDS):
             rows.append((hashes[a], hashes[b], start, end, since))
             strengths.append(values)
     new = np.zeros(len(rows), dtype=TIE)
@@ -324,14 +361,16 @@ def _updated_ties(ties: Mapping[tuple[str, str], str | None], read: ChunkReader
         table = np.array(rows, dtype=np.int64)
         for c, column in enumerate(("source", "target", "start", "end", "since")):
             new[column] = table[:, c]
-        new["trust"] = pack_trust(*([s[f] for s in strengths] for f in TIE_FIELDS))
-    changed = _pair_view(source, target)
+        new["trust"] = pack_trust(*zip(*strengths, strict=True))
     touched = sorted(set(_chunk(source).tolist()))
     stored = read("tie", touched)
     written: dict[tuple[str, int], bytes | None] = {}
     new_chunk = _chunk(new["source"])
+    changed_chunk = _chunk(source)
     for chunk in touched:
         old = _decode_ties(stored[chunk]) if chunk in stored else np.zeros(0, TIE)
+        mine = changed_chunk == chunk
+        changed = _pair_view(source[mine], target[mine])
         kept = old[~np.isin(_pair_view(old["source"], old["target"]), changed)]
         combined = np.concatenate([kept, new[new_chunk == chunk]])
         written[("tie", chunk)] = _encode_ties(combined) if len(combined) else None
