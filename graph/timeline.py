@@ -277,7 +277,7 @@ def tie_values(tie: Relationship) -> dict[str, Value]:
 
 def _new(values: Mapping[str, Value], start: date | None, end: date | None) -> Timeline:
     fields: dict[str, tuple[Entry, ...]] = {
-        name: ((None, _freeze(name, value)),) for name, value in values.items()}
+        name: ((start, _freeze(name, value)),) for name, value in values.items()}
     present: list[Entry] = [(start, True)]
     if end is not None:
         if _order(end) <= _order(start):
@@ -288,13 +288,13 @@ def _new(values: Mapping[str, Value], start: date | None, end: date | None) -> T
 
 
 def person_timeline(person: Person, start: date | None) -> Timeline:
-    """A new person's timeline: its fields since always, present from ``start`` (and until
+    """A new person's timeline: its fields and presence from ``start`` (and until
     ``person.left`` when given)."""
     return _new(_person_values(person), start, person.left)
 
 
 def tie_timeline(tie: Relationship, start: date | None) -> Timeline:
-    """A new tie's timeline: its strengths since always, existing from ``start`` (until
+    """A new tie's timeline: its strengths and existence from ``start`` (until
     ``tie.until`` when given)."""
     return _new(_tie_values(tie), start, tie.until)
 

@@ -189,7 +189,8 @@ def _check_not_after(key: Key, before: Timeline | None, after: Timeline | None, 
     dated later would not reach it on its day)."""
     if after is None:
         return
-    for name, entries in after.fields.items():
+    for name in sorted(after.fields, key=lambda n: n != PRESENT):  # joined/left named first
+        entries = after.fields[name]
         old = set(before.fields.get(name, ())) if before else set()
         for day, value in entries:
             if day is not None and day > today and (day, value) not in old:

@@ -273,6 +273,40 @@ def test_dated_imports_in_order_give_a_true_history(store: GraphStore, tmp_path:
     assert store.person_ids("bay") == {"ana", "cat"}
 
 
+def test_a_snapshot_imported_after_a_later_one_fills_in_the_past_and_keeps_the_later(
+    store: GraphStore, tmp_path: Path,
+) -> None:
+    """Quarterly files imported out of order: the earlier one changes only the days before
+    the later one's changes."""
+    maps = cases(store)
+    people = tmp_path / "people.csv"
+    ties = tmp_path / "relationships.csv"
+    people.write_text("id,group,engagement\nana,people,leading\nben,people,aware\n"
+                      "cat,people,aware\n")
+    ties.write_text("source,target,relational\nana,ben,3\nana,cat,1\n")
+    maps.import_files("bay", people, ties, on=date(2025, 9, 30))
+    people.write_text("id,group,engagement\nana,people,aware\nben,people,supporting\n")
+    ties.write_text("source,target,relational\nana,ben,1\n")
+    maps.import_files("bay", people, ties, on=date(2025, 3, 31))
+
+    def state(day: date) -> tuple[dict[str, str], dict[tuple[str, str], int]]:
+        graph = map_as_of(store, "bay", day)
+        people = {p.id: p.engagement.value for p in map(graph.person, range(graph.n))}
+        strengths = {(graph.ids[u], graph.ids[v]): int(graph.strength["relational"][e])
+                     for e, (u, v) in enumerate(zip(graph.edge_u, graph.edge_v, strict=True))}
+        return people, strengths
+
+    assert state(date(2025, 3, 31)) == ({"ana": "aware", "ben": "supporting"},
+                                        {("ana", "ben"): 1})
+    assert state(date(2025, 6, 30)) == ({"ana": "aware", "ben": "supporting"},
+                                        {("ana", "ben"): 1})
+    assert state(date(2025, 9, 30)) == ({"ana": "leading", "ben": "aware", "cat": "aware"},
+                                        {("ana", "ben"): 3, ("ana", "cat"): 1})
+    assert state(TODAY) == state(date(2025, 9, 30))
+    assert state(date(2025, 3, 30)) == ({}, {})
+    assert maps.person("bay", "ana")[0].joined == date(2025, 3, 31)
+
+
 # -- random histories: as of a day equals a fresh import of what was valid that day ----------
 
 

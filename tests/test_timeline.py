@@ -145,3 +145,50 @@ def test_undo_of_the_last_change_restores_the_state_before(
     for name, on, value in change:
         after = after.set({name: value}, on=on)
     assert merge_undo(t, after, after) == t
+
+
+# -- property: the as-of index reads every timeline as person_at and tie_at do ---------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(edit, max_size=20), st.one_of(st.none(), st.integers(0, 40).map(day)),
+       st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 40).map(day)),
+                          st.integers(0, 3), st.booleans()), max_size=8))
+def test_the_as_of_index_agrees_with_the_timeline_on_every_day(
+    edits: list[tuple[str, date | None, object]], start: date | None,
+    tie_edits: list[tuple[date | None, int, bool]],
+) -> None:
+    from graph.compact import CompactGraph
+    from graph.history import StoredChange, person_key, tie_key
+    from graph.stores.versions import map_of_day, updated_chunks
+
+    person = person_timeline(ana(segments=("locality:A",)), start=start)
+    for name, on, value in edits:
+        person = person.set({name: value}, on=on)
+    ben = person_timeline(Person(id="ben", group="system_leaders"), start=None)
+    tie = tie_timeline(Relationship(source="ana", target="ben", relational=1), start=start)
+    for on, strength, present in tie_edits:
+        tie = tie.set({"functional": strength, PRESENT: present}, on=on)
+    blobs = updated_chunks([
+        StoredChange(person_key("ana"), None, person.to_json()),
+        StoredChange(person_key("ben"), None, ben.to_json()),
+        StoredChange(tie_key("ana", "ben"), None, tie.to_json()),
+    ], lambda kind, chunks: {})
+
+    def read(kind: str, chunks: object) -> dict[int, bytes]:
+        return {c: b for (k, c), b in blobs.items() if k == kind and b is not None}
+
+    for n in range(-2, 43):
+        d = day(n)
+        people = [p for p in (person_at(person, "ana", d), person_at(ben, "ben", d)) if p]
+        ties = [t for t in [tie_at(tie, "ana", "ben", d)] if t and len(people) == 2]
+        expected = CompactGraph.from_records("x", people, ties)
+        got = map_of_day("x", (), read, d)
+        assert got.ids == expected.ids, d
+        assert [got.person(i) for i in range(got.n)] == [
+            expected.person(i) for i in range(expected.n)], d
+        assert (got.edge_u.tolist(), got.edge_v.tolist()) == (
+            expected.edge_u.tolist(), expected.edge_v.tolist()), d
+        for trust in ("relational", "functional", "flow_of_value"):
+            assert got.strength[trust].tolist() == expected.strength[trust].tolist(), d
+        assert got.edge_since.tolist() == expected.edge_since.tolist(), d

@@ -120,7 +120,8 @@ def _stretches(fields: Mapping[str, list[list[Any]]], names: Sequence[str]
     first entry.
     """
     ordered = {
-        name: sorted(((_ALWAYS if d is None else _iso_day(d)), v) for d, v in entries)
+        name: sorted((((_ALWAYS if d is None else _iso_day(d)), v) for d, v in entries),
+                     key=lambda e: e[0])
         for name, entries in fields.items()
     }
     days = sorted({d for entries in ordered.values() for d, _v in entries if d != _ALWAYS})
