@@ -359,9 +359,13 @@ class UseCases:
             if people:
                 ties |= {k for k in known if k[0] == "tie" and (k[1] in people or k[2] in people)}
 
-        def person_now(pid: str) -> Person | None:
-            timeline = known.get(person_key(pid))
-            return None if timeline is None else person_at(timeline, pid, day)
+        seen: dict[str, Person | None] = {}
+
+        def person_now(pid: str) -> Person | None:  # once per person, however many ties
+            if pid not in seen:
+                timeline = known.get(person_key(pid))
+                seen[pid] = None if timeline is None else person_at(timeline, pid, day)
+            return seen[pid]
 
         current_people = {pid: person_now(pid) for pid in people}
         for key in ties:
