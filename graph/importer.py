@@ -74,6 +74,7 @@ from pydantic import ValidationError
 
 from graph.compact import NO_DATE, date_to_day
 from graph.errors import ImportFailed, Problem, StoreError
+from graph.limits import LIMITS, setting_name
 from graph.model import (
     MAX_ID_LENGTH,
     MAX_TEXT_LENGTH,
@@ -489,7 +490,11 @@ def _groups(value: str) -> tuple[Group, ...]:
 
 
 def _segments(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(";") if part.strip())
+    parts = tuple(part.strip() for part in value.split(";") if part.strip())
+    if len(parts) > LIMITS.segments_per_person:
+        raise _CellError(f"at most {LIMITS.segments_per_person:,} segments of a person "
+                         f"({setting_name('segments_per_person')}), got {len(parts):,}")
+    return parts
 
 
 def _level(value: str, column: str) -> int:
@@ -880,7 +885,11 @@ class _Memo:
 def _read_segment_list(text: str) -> tuple[str, ...]:
     """Segments as ``Person`` holds them: normalised, repeats dropped (``_BAD`` if invalid)."""
     seen: dict[str, None] = {}
-    for part in _segments(text):
+    try:
+        parts = _segments(text)
+    except _CellError:
+        return cast(tuple[str, ...], _BAD)
+    for part in parts:
         try:
             seen[normalise_segment(part)] = None
         except ValueError:

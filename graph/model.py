@@ -18,6 +18,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from graph.limits import LIMITS, setting_name
+
 __all__ = [
     "GROUPS",
     "TRUST_TYPES",
@@ -104,8 +106,8 @@ _ROLE_ORDER: tuple[Role, ...] = tuple(Role)
 
 MAX_TRUST = 3
 MAX_POWER = 3
-MAX_ID_LENGTH = 200
-MAX_TEXT_LENGTH = 500
+MAX_ID_LENGTH = LIMITS.id_length
+MAX_TEXT_LENGTH = LIMITS.text_length
 
 Strength = Annotated[int, Field(ge=0, le=MAX_TRUST)]
 Power = Annotated[int, Field(ge=0, le=MAX_POWER)]
@@ -139,6 +141,11 @@ def _check_id(value: str, what: str) -> str:
     return text
 
 
+def _check_count(count: int, allowed: int, limit: str, what: str) -> None:
+    if count > allowed:
+        raise ValueError(f"at most {allowed:,} {what} ({setting_name(limit)}), got {count:,}")
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -167,10 +174,19 @@ class Person(_Model):
     def _valid_id(cls, value: Any) -> Any:
         return _check_id(value, "id") if isinstance(value, str) else value
 
+    @field_validator("other_groups", mode="before")
+    @classmethod
+    def _few_groups(cls, value: Any) -> Any:
+        if isinstance(value, (list, tuple)) and len(value) > 2 * len(GROUPS):
+            raise ValueError(f"other_groups lists at most the {len(GROUPS)} groups")
+        return value
+
     @field_validator("segments", mode="before")
     @classmethod
     def _valid_segments(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
+            _check_count(len(value), LIMITS.segments_per_person, "segments_per_person",
+                         "segments of a person")
             seen: dict[str, None] = {}
             for item in value:
                 if not isinstance(item, str):
@@ -267,6 +283,8 @@ class Constituency(_Model):
     @classmethod
     def _valid_expected(cls, value: Any) -> Any:
         if isinstance(value, (list, tuple)):
+            _check_count(len(value), LIMITS.expected_segments, "expected_segments",
+                         "expected segments of a map")
             return tuple(dict.fromkeys(normalise_segment(str(v)) for v in value))
         return value
 

@@ -56,6 +56,7 @@ from graph.history import (
     person_key,
     tie_key,
 )
+from graph.limits import LIMITS, Limits
 from graph.model import Constituency, Person, Relationship, normalise_segment
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
@@ -272,7 +273,8 @@ class UseCases:
     """The use cases over one store, for one actor.
 
     ``today`` is the day the current map stands at (tests pin it); ``on_change(name)`` is
-    called after every committed change set (the web app drops its cached analysis).
+    called after every committed change set (the web app drops its cached analysis);
+    ``limits`` bounds the people and ties of a map (``graph.limits``).
     """
 
     store: GraphStore
@@ -280,6 +282,7 @@ class UseCases:
     today: date = field(default_factory=date.today)
     on_change: Callable[[str], None] | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    limits: Limits = LIMITS
 
     # -- the machinery every use case shares ---------------------------------------------------
 
@@ -328,11 +331,28 @@ class UseCases:
             return None
         for key, (before, after) in real.items():
             _check_not_after(key, before, after, self.today)
+        self._check_size(name, real)
         header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
                                  summary or _describe(real), undoes)
         change_set = self.store.append_change_set(name, header, stored)
         self._project(name, {k: after for k, (_b, after) in real.items()}, after_state)
         return change_set
+
+    def _check_size(self, name: str,
+                    real: Mapping[Key, tuple[Timeline | None, Timeline | None]]) -> None:
+        """``LimitExceeded`` when the change would take the map over its people or ties."""
+        grown = {"person": 0, "tie": 0}
+        for (kind, _a, _b), (before, after) in real.items():
+            if kind in grown:
+                now = after is not None and after.present_at(self.today)
+                then = before is not None and before.present_at(self.today)
+                grown[kind] += int(now) - int(then)
+        if grown["person"] <= 0 and grown["tie"] <= 0:
+            return
+        summary = next((c for c in self.store.list_constituencies() if c.name == name), None)
+        people, ties = (summary.people, summary.relationships) if summary else (0, 0)
+        self.limits.check("people_per_map", people + grown["person"], "people in the map")
+        self.limits.check("ties_per_map", ties + grown["tie"], "ties in the map")
 
     def _project(self, name: str, changed: Mapping[Key, Timeline | None],
                  after_state: Mapping[Key, Timeline | None] | None) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from graph.limits import LimitExceeded, setting_name
 from service.accounts import AccountStore, accounts_path_from_url
 from service.auth import check_routes, init_auth, public
 from service.config import Settings
@@ -43,7 +44,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=settings.cookie_secure,
         REMEMBER_COOKIE_SECURE=settings.cookie_secure,
         REMEMBER_COOKIE_HTTPONLY=True,
-        MAX_CONTENT_LENGTH=512 * 1024 * 1024,
+        MAX_CONTENT_LENGTH=settings.limits.body_bytes,
         WTF_CSRF_TIME_LIMIT=None,
         MOVEMAP_SETTINGS=settings,
     )
@@ -78,12 +79,44 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     def csrf_error(error: CSRFError) -> Any:
         return _error(400, "The form expired or was sent from elsewhere; please try again.")
 
+    @app.before_request
+    def upload_limit() -> None:
+        from flask import request
+
+        if request.endpoint in _UPLOADS:  # CSV files may be larger than any other body
+            request.max_content_length = settings.limits.upload_bytes
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> Any:
+        from flask import request
+
+        limit = "upload_bytes" if request.endpoint in _UPLOADS else "body_bytes"
+        size = _size(getattr(settings.limits, limit))
+        return _error(413, f"The request is over the limit of {size} "
+                      f"({setting_name(limit)}); nothing was read or written.")
+
+    @app.errorhandler(LimitExceeded)
+    def over_limit(error: LimitExceeded) -> Any:
+        return _error(422, f"{error} Nothing was written.")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         return _error(error.code or 500, error.description or error.name)
 
     check_routes(app)
     return app
+
+
+_UPLOADS = frozenset({"api.import_files", "pages.import_files"})
+"""The endpoints that take CSV files, under ``upload_bytes`` instead of ``body_bytes``."""
+
+
+def _size(n: int) -> str:
+    """Bytes in words: ``2 MiB``."""
+    for unit, size in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= size and n % size == 0:
+            return f"{n // size} {unit}"
+    return f"{n:,} bytes"
 
 
 def _error(status: int, message: str) -> Any:

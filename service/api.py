@@ -40,6 +40,7 @@ from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
+from graph.limits import LimitExceeded
 from graph.model import MAX_TRUST, Constituency, Person, Relationship, TrustType
 from graph.stores.base import ConstituencySummary, GraphStore
 from graph.usecases import (
@@ -148,6 +149,12 @@ def _undo_conflict(error: UndoConflict) -> Response:
 def _invalid_change(error: InvalidChange) -> Response:
     return ApiError(422, str(error), [{"field": error.field or "body", "reason": str(error)}]
                     ).response()
+
+
+@bp.errorhandler(LimitExceeded)
+def _over_limit(error: LimitExceeded) -> Response:
+    return ApiError(422, f"{error}; nothing was written", [
+        {"field": error.limit, "reason": str(error)}], error="over_limit").response()
 
 
 @bp.errorhandler(MovemapError)

@@ -12,6 +12,7 @@ import secrets
 import sys
 
 import click
+import numpy as np
 
 from graph.demo import DEMO_NAME
 from graph.errors import MovemapError, NotFound
@@ -102,16 +103,18 @@ def token_create(email: str) -> None:
         accounts.close()
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel before the first page needs it."""
     from graph.analysis import AnalysisOptions, analyse
     from graph.compact import CompactGraph
     from graph.demo import MIN_SIZE, demo_constituency
+    from graph.stores.arrays import key_positions
 
     _, people, relationships = demo_constituency(size=MIN_SIZE)
     graph = CompactGraph.from_records("warm-up", people, relationships)
     for hops in (1, 2):  # one hop and several take different kernels
         analyse(graph, AnalysisOptions(hops=hops))
+    key_positions(np.array([1, 1 << 40], dtype=np.int64))(np.array([1], dtype=np.int64))
 
 
 def _is_loopback(host: str) -> bool:
@@ -162,7 +165,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
         finally:
             accounts.close()
     with state.step("Preparing the analysis engine (compiled on first run, then cached)"):
-        _warm_up()
+        warm_up()
     app = create_app(Settings.from_env(**overrides))
     shown_host = "localhost" if host in {"127.0.0.1", "::1"} else host
     click.echo(f"movemap is running at http://{shown_host}:{port}/  (Ctrl+C to stop)")

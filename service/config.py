@@ -7,6 +7,7 @@
 | ``MOVEMAP_SECRET_KEY`` | generated once, kept in ``MOVEMAP_DATA_DIR`` | signs session cookies |
 | ``MOVEMAP_DATA_DIR`` | ``~/.local/share/movemap`` | where the generated secret lives |
 | ``MOVEMAP_COOKIE_SECURE`` | ``1`` | session cookie over HTTPS only (``0``: plain http) |
+| ``MOVEMAP_LIMIT_*`` | see ``graph.limits`` | how big lists, texts, maps and bodies may be |
 
 A secret is never given a usable default: when none is set, a random one is generated on first
 run and kept (mode 0600) outside the repository, so sessions survive a restart.
@@ -16,10 +17,11 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph.limits import LIMITS, Limits
 from graph.stores.base import redact_url, store_url_from_env
 
 __all__ = ["Settings", "accounts_url_from_env"]
@@ -68,6 +70,8 @@ class Settings:
     secret_key: str = field(repr=False)
     cookie_secure: bool = True
     analysis_cache_size: int = 8
+    limits: Limits = LIMITS
+    """How big anything may be (``graph.limits``: ``MOVEMAP_LIMIT_*``)."""
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -90,4 +94,5 @@ class Settings:
             "accounts_url": self.accounts_url,
             "secret_key": "***",
             "cookie_secure": self.cookie_secure,
+            "limits": asdict(self.limits),
         }

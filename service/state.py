@@ -119,7 +119,8 @@ def analysis_for(name: str, options: AnalysisOptions | None = None) -> CachedAna
 def use_cases(by: str, via: str) -> UseCases:
     """The use cases of this request's store, acting as ``by`` through ``via``; every change
     they commit drops the cached analysis of its map."""
-    return UseCases(get_store(), Actor(by, via), on_change=invalidate)
+    settings = cast(Settings, current_app.extensions["movemap.settings"])
+    return UseCases(get_store(), Actor(by, via), on_change=invalidate, limits=settings.limits)
 
 
 def invalidate(name: str) -> None:

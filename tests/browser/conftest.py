@@ -24,6 +24,7 @@ from graph.stores.base import open_store
 from graph.usecases import UseCases
 from service import Settings, create_app
 from service.accounts import AccountStore
+from service.cli_web import warm_up
 
 from .browsing import (
     AXE_JS,
@@ -87,6 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
             cases.import_records(name, people, relationships)
     finally:
         store.close()
+    warm_up()  # as `movemap serve` does: no page waits for the kernels to compile
     app = create_app(settings)
     accounts: AccountStore = app.extensions["movemap.accounts"]
     accounts.add_user(EMAIL, PASSWORD)

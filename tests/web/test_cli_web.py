@@ -166,7 +166,7 @@ def test_serve_demo_makes_the_map_and_an_owner_and_prints_how_to_sign_in(
 ) -> None:
     served: dict[str, object] = {}
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.update(app=app, **kw))
-    monkeypatch.setattr(service.cli_web, "_warm_up", lambda: None)
+    monkeypatch.setattr(service.cli_web, "warm_up", lambda: None)
     monkeypatch.setenv("MOVEMAP_SECRET_KEY", "s" * 48)
     cli = Cli(tmp_path)
     result = cli("serve", "--demo", "--port", "8123")
@@ -191,7 +191,7 @@ def test_serve_stops_at_once_when_the_store_cannot_be_opened(
 ) -> None:
     served: list[object] = []
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
-    monkeypatch.setattr(service.cli_web, "_warm_up", lambda: None)
+    monkeypatch.setattr(service.cli_web, "warm_up", lambda: None)
     monkeypatch.setenv("MOVEMAP_SECRET_KEY", "s" * 48)
     cli = Cli(tmp_path)
     for url, message in (("bolt://127.0.0.1:9", "cannot reach the Neo4j server"),

@@ -1,0 +1,93 @@
+"""How big anything may be: every list and text of a map, a request, a map, an account's maps.
+
+Every limit is a setting read once from the environment when movemap starts
+(``MOVEMAP_LIMIT_<NAME>``, e.g. ``MOVEMAP_LIMIT_SEGMENTS_PER_PERSON=200``), with a default
+that fits any real constituency with room to spare. Something over a limit is refused at once,
+with a message naming the limit and its setting, and nothing is written; so no request, however
+large, can make the analysis or a page run out of time or memory.
+
+| setting | default | what it bounds |
+| --- | --- | --- |
+| ``id_length`` | 200 | characters of a person's id |
+| ``text_length`` | 500 | characters of a name, organisation, description or segment |
+| ``segments_per_person`` | 100 | segments of one person |
+| ``expected_segments`` | 1,000 | expected segments of a map |
+| ``people_per_map`` | 250,000 | people in one map |
+| ``ties_per_map`` | 2,500,000 | ties in one map |
+| ``maps_per_account`` | 25 | maps one account may create (not enforced yet) |
+| ``body_bytes`` | 2 MiB | the body of an API request or a form |
+| ``upload_bytes`` | 256 MiB | the CSV files of one import |
+
+Example:
+    >>> LIMITS.segments_per_person
+    100
+    >>> Limits.from_env({"MOVEMAP_LIMIT_SEGMENTS_PER_PERSON": "7"}).segments_per_person
+    7
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+
+from graph.errors import MovemapError
+
+__all__ = ["LIMITS", "LimitExceeded", "Limits", "setting_name"]
+
+
+class LimitExceeded(MovemapError):
+    """Something is over one of the ``Limits``; nothing was written."""
+
+    def __init__(self, limit: str, value: int, message: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.value = value
+
+
+def setting_name(limit: str) -> str:
+    """The environment variable of a limit: ``MOVEMAP_LIMIT_PEOPLE_PER_MAP``."""
+    return f"MOVEMAP_LIMIT_{limit.upper()}"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The limits in force (see the module notes for each)."""
+
+    id_length: int = 200
+    text_length: int = 500
+    segments_per_person: int = 100
+    expected_segments: int = 1000
+    people_per_map: int = 250_000
+    ties_per_map: int = 2_500_000
+    maps_per_account: int = 25
+    body_bytes: int = 2 * 1024 * 1024
+    upload_bytes: int = 256 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The defaults with each ``MOVEMAP_LIMIT_<NAME>`` set in ``environ`` applied; a value
+        that is not a whole number above zero is refused (``ValueError`` naming it)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, int] = {}
+        for f in fields(cls):
+            text = env.get(setting_name(f.name), "").strip().replace("_", "")
+            if not text:
+                continue
+            if not text.isdigit() or int(text) < 1:
+                raise ValueError(f"{setting_name(f.name)} must be a whole number above 0, "
+                                 f"got {text!r}")
+            values[f.name] = int(text)
+        return replace(cls(), **values)
+
+    def check(self, limit: str, value: int, what: str) -> None:
+        """``LimitExceeded`` when ``value`` is over ``limit``, in words: ``what`` says what
+        was counted ("people in the map")."""
+        allowed = getattr(self, limit)
+        if value > allowed:
+            raise LimitExceeded(limit, value, (
+                f"{what}: {value:,} is over the limit of {allowed:,} ({setting_name(limit)})"))
+
+
+LIMITS = Limits.from_env()
+"""The limits of this process, read from the environment when movemap starts."""
