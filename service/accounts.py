@@ -28,6 +28,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from graph.errors import MovemapError, NotFound, StoreError
+from graph.stores.private import private_file
 
 __all__ = ["ROLES", "AccountStore", "User", "accounts_path_from_url"]
 
@@ -99,9 +100,12 @@ class AccountStore:
         if path != ":memory:" and not Path(path).parent.exists():
             raise StoreError(f"cannot open the accounts store: folder {Path(path).parent} does "
                              "not exist")
+        if path != ":memory:":
+            private_file(path)  # it holds password hashes: its owner alone may read it
         try:
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:

@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -53,6 +52,7 @@ from graph.usecases import (
 )
 from service.auth import accounts, current_account, requires_role
 from service.state import analysis_for, get_store, use_cases
+from service.uploads import unnamed_copies
 
 __all__ = ["ApiError", "bp", "init_api", "problems_from"]
 
@@ -829,14 +829,10 @@ def import_files(name: str) -> ResponseReturnValue:
             raise ApiError(400, "the field 'on' must be a date written YYYY-MM-DD",
                            [{"field": "on", "reason": "must be a date written YYYY-MM-DD"}])
     warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
-        shown: dict[str, str] = {}
-        paths = []
-        for upload, default in ((people, "people.csv"), (relationships, "relationships.csv")):
-            path = Path(folder) / default
-            upload.save(os.fspath(path))
-            shown[os.fspath(path)] = _safe_name(upload.filename, default)
-            paths.append(path)
+    with unnamed_copies([(people.stream, "people.csv"),
+                         (relationships.stream, "relationships.csv")]) as paths:
+        shown = {os.fspath(path): _safe_name(upload.filename, path.name)
+                 for path, upload in zip(paths, (people, relationships), strict=True)}
         account = current_account()
         assert account is not None
         try:

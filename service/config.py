@@ -23,6 +23,7 @@ from typing import Any
 
 from graph.limits import LIMITS, Limits
 from graph.stores.base import redact_url, store_url_from_env
+from graph.stores.private import private_folder
 
 __all__ = ["Settings", "accounts_url_from_env"]
 
@@ -53,7 +54,7 @@ def _stored_secret(folder: Path) -> str:
     path = folder / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     secret = secrets.token_urlsafe(48)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as f:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -92,6 +91,7 @@ from service.page_forms import (
     relationship_from_form,
 )
 from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
+from service.uploads import unnamed_copies
 
 __all__ = ["PLOTLY_JS", "PageData", "bp"]
 
@@ -722,18 +722,14 @@ def import_files(name: str) -> ResponseReturnValue:
         flash("Nothing was imported: choose both files.", "error")
         return _people_page(name, import_form=form, status=400)
     warnings: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="movemap-import-") as folder:
-        paths: list[Path] = []
+    fields = ((form.people, "people.csv"), (form.relationships, "relationships.csv"))
+    given = [Path(field.data.filename or default).name or default for field, default in fields]
+    with unnamed_copies([(field.data.stream, secure_filename(file_name) or default)
+                         for (field, default), file_name in zip(fields, given, strict=True)]
+                        ) as paths:
         shown: dict[str, str] = {}  # temporary path -> the name the user uploaded
-        for field, default in ((form.people, "people.csv"),
-                               (form.relationships, "relationships.csv")):
-            sub = Path(folder) / field.name
-            sub.mkdir()
-            uploaded = Path(field.data.filename or default).name or default
-            path = sub / (secure_filename(uploaded) or default)
-            field.data.save(path)
-            paths.append(path)
-            shown.update({str(path): uploaded, path.name: uploaded})
+        for path, file_name in zip(paths, given, strict=True):
+            shown.update({str(path): file_name, path.name: file_name})
         account = current_account()
         assert account is not None
         try:

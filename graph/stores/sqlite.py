@@ -37,6 +37,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
@@ -98,6 +99,7 @@ from graph.stores.base import (
     PeopleBatch,
     TiesBatch,
 )
+from graph.stores.private import private_file
 from graph.timeline import history_seed
 
 __all__ = ["BATCH_SIZE", "MIGRATIONS", "SCHEMA_VERSION", "SQLiteStore"]
@@ -718,6 +720,7 @@ class SQLiteStore:
         path = _parse_url(url)
         self.path = path if path == ":memory:" else str(Path(path).absolute())
         self._depth = 0
+        self._erased = False  # people were deleted in this transaction (see ``transaction``)
         self._touched: set[str] = set()
         """Constituencies the open transaction may have written (``_bump_revision``)."""
         self._conn = self._connect()
@@ -738,6 +741,8 @@ class SQLiteStore:
                 )
             if Path(self.path).is_dir():
                 raise StoreError(f"cannot open the store {self.url!r}: it is a folder, not a file")
+            with contextlib.suppress(OSError):  # a missing folder or no access: connect says
+                private_file(self.path)
         try:
             # isolation_level=None: we issue BEGIN/COMMIT ourselves (see ``transaction``).
             conn = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
@@ -745,6 +750,7 @@ class SQLiteStore:
             raise StoreError(f"cannot open the store {self.url!r}: {exc}") from exc
         try:
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten with zeros
             conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: big imports touch many pages
             conn.execute("PRAGMA temp_store = FILE")
             if self.path != ":memory:":
@@ -851,6 +857,7 @@ class SQLiteStore:
         changes_before = conn.total_changes
         if depth == 0:
             self._touched = set()
+            self._erased = False
         self._depth += 1
         try:
             yield
@@ -874,6 +881,11 @@ class SQLiteStore:
             if depth == 0 and conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise StoreError(self._describe(exc)) from exc
+        if depth == 0 and self._erased:
+            self._erased = False
+            with contextlib.suppress(sqlite3.Error):  # a reader holding the WAL: done later
+                # the WAL still holds the deleted rows' pages: copy them back and empty it
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _bump_revision(self) -> None:
         """Count a committed write: the store's revision goes up by one, and every
@@ -984,6 +996,7 @@ class SQLiteStore:
         with self.transaction():
             cid = self._constituency_id(name)
             # its people, expected segments and ties go by cascade
+            self._erased = True
             self._conn.execute("DELETE FROM constituencies WHERE id = ?", (cid,))
 
     @_guard
@@ -1052,6 +1065,7 @@ class SQLiteStore:
 
     def _delete_people(self, pks: Sequence[int]) -> None:
         """Remove people by key (the caller removes their ties)."""
+        self._erased = True
         for batch in _batches(pks):
             self._conn.executemany("DELETE FROM people WHERE pk = ?", [(pk,) for pk in batch])
 
@@ -1152,6 +1166,7 @@ class SQLiteStore:
                 np.concatenate([incoming, np.full(outgoing.shape[0], pk, dtype=np.int64)]),
                 np.concatenate([np.full(incoming.shape[0], pk, dtype=np.int64), outgoing]),
             )
+            self._erased = True
             self._conn.execute("DELETE FROM people WHERE pk = ?", (pk,))
 
     # -- relationships -----------------------------------------------------------------------
