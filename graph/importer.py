@@ -58,6 +58,7 @@ import io
 import operator
 import os
 import re
+import unicodedata
 import warnings
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import suppress
@@ -76,6 +77,7 @@ from graph.compact import NO_DATE, date_to_day
 from graph.errors import ImportFailed, Problem, StoreError
 from graph.limits import LIMITS, setting_name
 from graph.model import (
+    HIDDEN,
     MAX_ID_LENGTH,
     MAX_TEXT_LENGTH,
     MAX_TRUST,
@@ -429,7 +431,9 @@ class _Table:
                 line, None, f"the row has {len(cells)} fields; the header has {self.width}"
             )
             return None
-        return {name: cells[pos].strip() for name, pos in self.index.items()}
+        # NFC: one spelling of each text, so two spellings of one id are one id
+        return {name: unicodedata.normalize("NFC", cells[pos].strip())
+                for name, pos in self.index.items()}
 
 
 class _Restart(Exception):
@@ -636,7 +640,8 @@ class _PeopleChecker:
         table = self.table
         if "id" in table.index and table.index["id"] < len(cells):
             # even on a row too broken to read, its id keeps ties to it from looking dangling
-            self.ids.setdefault(cells[table.index["id"]].strip(), line)
+            self.ids.setdefault(unicodedata.normalize("NFC", cells[table.index["id"]].strip()),
+                                line)
         row = table.cells(line, cells)
         if row is None:
             return None
@@ -835,7 +840,9 @@ PEOPLE_BATCH = 20_000
 TIES_BATCH = 50_000
 _SMALL = 8  # a failing batch this small is checked record by record
 _BAD: Any = object()  # a cell the exact reader would report
-_CONTROL = re.compile(r"[\x00-\x1f]")
+_CONTROL = re.compile(f"{HIDDEN.pattern}|[\\t\\n\\r]")
+"""What the model refuses in an id or a name (``graph.model.clean_text``): the fast path
+leaves any batch that has one to the exact checks, which name the cell."""
 _MEMO_LIMIT = 100_000
 _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 
@@ -903,12 +910,16 @@ def _good_ids(ids: Sequence[str]) -> bool:
         "" not in ids
         and max(map(len, ids), default=0) <= MAX_ID_LENGTH
         and _CONTROL.search("".join(ids)) is None
+        and unicodedata.is_normalized("NFC", "".join(ids))
     )
 
 
 def _texts(column: Sequence[str]) -> list[str] | None:
     """Stripped free-text cells, or ``None`` when one is longer than the model allows."""
     texts = list(map(str.strip, column))
+    joined = "".join(texts)
+    if _CONTROL.search(joined) or not unicodedata.is_normalized("NFC", joined):
+        return None  # the exact checks normalise it or name the hidden character
     return texts if max(map(len, texts), default=0) <= MAX_TEXT_LENGTH else None
 
 

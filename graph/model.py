@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
@@ -116,13 +117,48 @@ _SEGMENT_RE = re.compile(r"\s*:\s*")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
 
 
+HIDDEN = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+"""Characters a reader cannot see or that change how text around them is shown: control
+characters (tab and newline aside), zero-width characters, bidirectional overrides and
+isolates, the byte-order mark. ``p0001`` and ``p0001`` followed by a zero-width space would
+otherwise look like one person."""
+_LINE_BREAKS = re.compile("[\t\n\r]+")
+
+
+def clean_text(value: str, what: str, *, lines: bool = False) -> str:
+    """``value`` in Unicode NFC (so one word is stored one way), or ``ValueError`` naming the
+    first hidden character (``HIDDEN``). Line breaks and tabs become one space, unless
+    ``lines`` keeps them (as newlines and tabs).
+
+    Example:
+        >>> clean_text("Cafe\u0301", "name") == "Café"
+        True
+        >>> clean_text("ana\u202e", "name")  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        ValueError: name has a hidden character at position 4: U+202E RIGHT-TO-LEFT ...
+    """
+    text = unicodedata.normalize("NFC", value)
+    text = (text.replace("\r\n", "\n").replace("\r", "\n") if lines
+            else _LINE_BREAKS.sub(" ", text))
+    found = HIDDEN.search(text)
+    if found:
+        ch = found.group()
+        label = unicodedata.name(ch, "a control character")
+        raise ValueError(f"{what} has a hidden character at position {found.start() + 1}: "
+                         f"U+{ord(ch):04X} {label}; remove it")
+    return text
+
+
 def normalise_segment(value: str) -> str:
     """Tidy a segment such as ``" locality : Barrow "`` into ``"locality:Barrow"``.
 
     A segment is a place, community or service the constituency should include; the part before
     the colon is its kind (``locality``, ``community``, ``service``…), free text is allowed.
     """
-    text = " ".join(value.split())
+    text = " ".join(clean_text(value, "a segment").split())
     if not text:
         raise ValueError("a segment cannot be empty")
     if len(text) > MAX_TEXT_LENGTH:
@@ -131,13 +167,11 @@ def normalise_segment(value: str) -> str:
 
 
 def _check_id(value: str, what: str) -> str:
-    text = value.strip()
+    text = clean_text(value.strip(), what)
     if not text:
         raise ValueError(f"{what} is required")
     if len(text) > MAX_ID_LENGTH:
         raise ValueError(f"{what} is at most {MAX_ID_LENGTH} characters")
-    if any(ord(ch) < 32 for ch in text):
-        raise ValueError(f"{what} cannot contain control characters")
     return text
 
 
@@ -173,6 +207,11 @@ class Person(_Model):
     @classmethod
     def _valid_id(cls, value: Any) -> Any:
         return _check_id(value, "id") if isinstance(value, str) else value
+
+    @field_validator("name", "organisation", mode="before")
+    @classmethod
+    def _visible_text(cls, value: Any, info: Any) -> Any:
+        return clean_text(value, info.field_name) if isinstance(value, str) else value
 
     @field_validator("other_groups", mode="before")
     @classmethod
@@ -278,6 +317,11 @@ class Constituency(_Model):
                 "digits, spaces, '.', '_' or '-'"
             )
         return value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _visible_description(cls, value: Any) -> Any:
+        return clean_text(value, "description", lines=True) if isinstance(value, str) else value
 
     @field_validator("expected_segments", mode="before")
     @classmethod

@@ -40,6 +40,7 @@ from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_
 from graph.usecases import UseCases, changes_between, map_as_of
 from service.history_report import format_changes, format_history
 from service.report import format_report
+from service.terminal import echo
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
 
@@ -79,7 +80,7 @@ class _Movemap(click.Group):
         except ImportFailed as exc:
             count = len(exc.problems)
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                echo(str(problem), err=True)
             _fail(
                 f"import failed: {count} problem{'s' if count != 1 else ''}; "
                 "nothing was written",
@@ -108,7 +109,7 @@ class _Movemap(click.Group):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"movemap: {message}", err=True)
+    echo(f"movemap: {message}", err=True)
     sys.exit(code)
 
 
@@ -159,17 +160,17 @@ class _State:
         started = time.perf_counter()
         step = _Step()
         if self.progress:
-            click.echo(f"{text}…", err=True, nl=False)
+            echo(f"{text}…", err=True, nl=False)
         try:
             yield step
         except BaseException:
             if self.progress:
-                click.echo("", err=True)
+                echo("", err=True)
             raise
         if self.progress:
             elapsed = time.perf_counter() - started
             done = f" {step.result}" if step.result else " done"
-            click.echo(f"{done} ({elapsed:.1f} s)", err=True)
+            echo(f"{done} ({elapsed:.1f} s)", err=True)
 
 
 @dataclass
@@ -351,23 +352,23 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
             on_warning=warnings.append)
         step.result = "done"
     for warning in warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     rows = [
         ("people", summary.people_added, summary.people_updated, summary.people_unchanged),
         ("relationships", summary.relationships_added, summary.relationships_updated,
          summary.relationships_unchanged),
     ]
-    click.echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}"
+    echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}"
                + (f" as the map on {on.isoformat()}" if on else "") + ":")
     for label, added, updated, unchanged in rows:
-        click.echo(f"  {label + ':':<15}{added:>7,} added  {updated:>7,} updated  "
+        echo(f"  {label + ':':<15}{added:>7,} added  {updated:>7,} updated  "
                    f"{unchanged:>7,} unchanged")
     if change_set is None:
-        click.echo("Nothing changed: the store already held exactly these rows.")
+        echo("Nothing changed: the store already held exactly these rows.")
     else:
-        click.echo(f"Recorded as change set {change_set} (undo with "
+        echo(f"Recorded as change set {change_set} (undo with "
                    f"{state.hint(f'undo {_quote(name)} {change_set}')}).")
-    click.echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
+    echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
 
 
 @main.command("expect")
@@ -390,9 +391,9 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
     except ValueError as exc:  # a segment the model refuses
         raise click.BadParameter(str(exc).splitlines()[-1], param_hint="SEGMENTS") from None
     expected = state.store().get_constituency(name).expected_segments
-    click.echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
+    echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
     for segment in expected:
-        click.echo(f"  {segment}")
+        echo(f"  {segment}")
 
 
 @main.command("analyse")
@@ -435,9 +436,9 @@ def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int,
     with state.step("Analysing"):
         analysis = analyse(graph, options)
     if as_json:
-        click.echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
+        echo(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
-        click.echo(format_report(analysis, graph), nl=False)
+        echo(format_report(analysis, graph), nl=False)
 
 
 @main.command("demo")
@@ -458,10 +459,10 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
     """
     state = _state(ctx)
     made = make_demo(state, name, seed=seed, size=size, replace=replace)
-    click.echo(made)
-    click.echo("Next:")
-    click.echo(f"  {state.hint(f'analyse {_quote(name)}')}           a readable report")
-    click.echo(f"  {state.hint(f'analyse {_quote(name)} --json')}    the same as JSON")
+    echo(made)
+    echo("Next:")
+    echo(f"  {state.hint(f'analyse {_quote(name)}')}           a readable report")
+    echo(f"  {state.hint(f'analyse {_quote(name)} --json')}    the same as JSON")
 
 
 def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) -> str:
@@ -537,12 +538,12 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     with state.step("Comparing"):
         found = changes_between(store, name, since, until or date.today())
     if as_json:
-        click.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
         return
     cases = state.cases()
     names = {p.id: p.name for day in (found.since, found.until)
              for p in cases.people_as_of(name, day)}
-    click.echo(format_changes(found, names), nl=False)
+    echo(format_changes(found, names), nl=False)
 
 
 @main.command("history")
@@ -562,9 +563,9 @@ def history_command(ctx: click.Context, name: str, person: str | None, limit: in
     """Every change to NAME, newest first: who, when, through what and what changed."""
     found = _state(ctx).cases().history(name, person=person, limit=limit, before=before)
     if as_json:
-        click.echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))
+        echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))
         return
-    click.echo(format_history(found), nl=False)
+    echo(format_history(found), nl=False)
 
 
 @main.command("undo")
@@ -580,9 +581,9 @@ def undo_command(ctx: click.Context, name: str, change_set_id: int) -> None:
     state = _state(ctx)
     saved = state.cases().undo(name, change_set_id)
     if saved.change_set is None:
-        click.echo(f"Change set {change_set_id} changes nothing any more; nothing to undo.")
+        echo(f"Change set {change_set_id} changes nothing any more; nothing to undo.")
         return
-    click.echo(f"Undid change set {change_set_id} of {name!r} as change set "
+    echo(f"Undid change set {change_set_id} of {name!r} as change set "
                f"{saved.change_set} (undo that with "
                f"{state.hint(f'undo {_quote(name)} {saved.change_set}')}).")
 
@@ -594,8 +595,8 @@ def list_command(ctx: click.Context) -> None:
     state = _state(ctx)
     summaries = state.store().list_constituencies()
     if not summaries:
-        click.echo(f"No constituencies yet in {redact_url(state.store_url)}.")
-        click.echo(f"Try: {state.hint('demo')}")
+        echo(f"No constituencies yet in {redact_url(state.store_url)}.")
+        echo(f"Try: {state.hint('demo')}")
         return
     rows = [("name", "people", "relationships", "expected segments", "description")]
     for s in summaries:
@@ -606,7 +607,7 @@ def list_command(ctx: click.Context) -> None:
     for row in rows:
         cells = [row[0].ljust(widths[0]), *(row[c].rjust(widths[c]) for c in (1, 2, 3)),
                  row[4]]
-        click.echo("  ".join(cells).rstrip())
+        echo("  ".join(cells).rstrip())
 
 
 @main.command("copy")
@@ -645,7 +646,7 @@ def copy_command(ctx: click.Context, source_url: str, target_url: str, names: tu
             with state.step(f"Copying from {source.url} to {target.url}"):
                 copied = copy_constituencies(
                     source, target, names, replace=replace,
-                    on_progress=(lambda text: click.echo(f"  {text}", err=True))
+                    on_progress=(lambda text: echo(f"  {text}", err=True))
                     if state.progress else None,
                 )
         finally:
@@ -653,10 +654,10 @@ def copy_command(ctx: click.Context, source_url: str, target_url: str, names: tu
     finally:
         source.close()
     if not copied:
-        click.echo(f"{source.url} has no constituencies; nothing to copy.")
+        echo(f"{source.url} has no constituencies; nothing to copy.")
         return
     for s in copied:
-        click.echo(
+        echo(
             f"Copied {s.name!r}: {_count(s.people, 'person', 'people')}, "
             f"{_count(s.relationships, 'relationship')}, "
             f"{_count(s.expected_segments, 'expected segment')} (counts verified)."

@@ -19,6 +19,7 @@ from graph.errors import MovemapError, NotFound
 from service.accounts import ROLES, AccountStore, accounts_path_from_url
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
+from service.terminal import echo
 
 __all__ = ["DEMO_EMAIL"]
 
@@ -55,7 +56,7 @@ def user_add(email: str, password_stdin: bool) -> None:
         accounts.add_user(email, password)
     finally:
         accounts.close()
-    click.echo(f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY viewer")
+    echo(f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY viewer")
 
 
 @user_group.command("list")
@@ -66,7 +67,7 @@ def user_list() -> None:
         for email in accounts.emails():
             roles = accounts.user_by_email(email).roles
             shown = ", ".join(f"{name} ({role})" for name, role in sorted(roles.items()))
-            click.echo(f"{email}  {shown or 'no constituencies'}")
+            echo(f"{email}  {shown or 'no constituencies'}")
     finally:
         accounts.close()
 
@@ -84,7 +85,7 @@ def grant_command(ctx: click.Context, email: str, constituency: str, role: str) 
         accounts.grant(email, constituency, role)
     finally:
         accounts.close()
-    click.echo(f"{email} is now {role} of {constituency}.")
+    echo(f"{email} is now {role} of {constituency}.")
 
 
 @main.group("token")
@@ -98,7 +99,7 @@ def token_create(email: str) -> None:
     """Create an API token for EMAIL and print only the token (it is not shown again)."""
     accounts = _accounts()
     try:
-        click.echo(accounts.create_token(email))
+        echo(accounts.create_token(email))
     finally:
         accounts.close()
 
@@ -153,7 +154,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
         try:
             state.store().get_constituency(DEMO_NAME)
         except NotFound:
-            click.echo(make_demo(state, DEMO_NAME, seed=7, size=800, replace=False))
+            echo(make_demo(state, DEMO_NAME, seed=7, size=800, replace=False))
         password = secrets.token_urlsafe(12)
         accounts = _accounts()
         try:
@@ -168,8 +169,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
         warm_up()
     app = create_app(Settings.from_env(**overrides))
     shown_host = "localhost" if host in {"127.0.0.1", "::1"} else host
-    click.echo(f"movemap is running at http://{shown_host}:{port}/  (Ctrl+C to stop)")
+    echo(f"movemap is running at http://{shown_host}:{port}/  (Ctrl+C to stop)")
     if password:
-        click.echo(f"Sign in as {DEMO_EMAIL} with the password {password}")
+        echo(f"Sign in as {DEMO_EMAIL} with the password {password}")
     sys.stdout.flush()
     waitress.serve(app, host=host, port=port, threads=threads, ident="movemap")

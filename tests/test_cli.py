@@ -437,3 +437,29 @@ def test_installed_console_script_end_to_end(tmp_path: Path) -> None:
     moved = sh("--store", other, "demo", "--size", "200")
     assert f"movemap --store {other} analyse demo" in moved.stdout
     assert (tmp_path / "other.db").exists()
+
+
+def test_escape_sequences_in_a_stored_name_never_reach_the_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A name written before names were checked (here: straight into the file) is shown with
+    its hidden characters as codes, in every text the command line prints."""
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    monkeypatch.setenv("MOVEMAP_STORE", f"sqlite:///{path}")
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE_CSV)
+    ties = tmp_path / "relationships.csv"
+    ties.write_text(RELATIONSHIPS_CSV)
+    run("import", "bay", str(people), str(ties))
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE people SET name = ? WHERE id = 'p1'", ("Ann\x1b]0;owned\x07\x1b[2J",))
+    conn.commit()
+    conn.close()
+    for args in (("analyse", "bay"), ("analyse", "bay", "--details"), ("gaps", "bay")):
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+        for text in (result.output, result.stderr):
+            assert "\x1b" not in text and "\x07" not in text, args
+    shown = CliRunner().invoke(main, ["analyse", "bay", "--details"]).output
+    assert "\\u001b" in shown or "Ann" not in shown

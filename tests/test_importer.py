@@ -764,3 +764,13 @@ def test_import_reports_progress_for_each_file(tmp_path: Path, store: GraphStore
     seen: list[tuple[int, str]] = []
     import_csv(store, "bay", p, r, on_progress=lambda done, path: seen.append((done, path)))
     assert seen == [(2, p), (4, p), (5, p), (2, r), (3, r)]
+
+
+def test_a_look_alike_id_in_a_file_is_refused_or_merged_with_its_twin(tmp_path: Path) -> None:
+    """A zero-width space is named with its row; two spellings of one id are one duplicate."""
+    problems, p, _ = problems_of(
+        tmp_path, people_file("p0001,Ann,people,,,,,,,,,", "p0001\u200b,Ann,people,,,,,,,,,",
+                              "Caf\u00e9,Cy,people,,,,,,,,,", "Cafe\u0301,Cy,people,,,,,,,,,"))
+    assert [(x.line, x.column) for x in problems] == [(3, "id"), (5, "id")]
+    assert "U+200B ZERO WIDTH SPACE" in problems[0].reason
+    assert "more than once" in problems[1].reason or "duplicate" in problems[1].reason.lower()

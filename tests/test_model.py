@@ -265,3 +265,40 @@ def test_sorted_unique_equals_numpy_unique() -> None:
     values = np.random.default_rng(3).integers(-50, 50, 1000)
     assert sorted_unique(values).tolist() == np.unique(values).tolist()
     assert sorted_unique(np.zeros(0, dtype=np.int32)).tolist() == []
+
+
+# -- clean input: nothing hidden, one spelling per id ----------------------------------------
+
+HIDDEN_CHARACTERS = ["\u200b", "\u200d", "\u202e", "\u2066", "\ufeff", "\x00", "\x1b", "\x7f",
+                     "\x85", "\u00ad"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN_CHARACTERS)
+def test_ids_names_and_segments_with_a_hidden_character_are_refused_naming_it(
+    hidden: str,
+) -> None:
+    import unicodedata
+
+    for values in ({"id": f"p00{hidden}01"}, {"id": "p1", "name": f"Ann{hidden} Shaw"},
+                   {"id": "p1", "organisation": f"Bay{hidden}"},
+                   {"id": "p1", "segments": [f"locality:{hidden}Barrow"]}):
+        with pytest.raises(ValidationError, match=f"U\\+{ord(hidden):04X}"):
+            Person(group="people", **values)
+    with pytest.raises(ValidationError, match="hidden character"):
+        Relationship(source=f"a{hidden}z", target="b")
+    with pytest.raises(ValidationError, match="hidden character"):
+        Constituency(name="bay", description=f"our {hidden}map")
+    assert unicodedata.category(hidden) in {"Cc", "Cf"}
+
+
+def test_ids_are_stored_in_one_unicode_spelling_so_look_alikes_are_one_person() -> None:
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    assert composed != decomposed
+    assert Person(id=decomposed, group="people").id == composed
+    assert Relationship(source=decomposed, target="x").source == composed
+
+
+def test_line_breaks_in_a_name_become_spaces_and_a_description_keeps_them() -> None:
+    assert Person(id="p1", group="people", name="Ann\r\nShaw\tJones").name == "Ann Shaw Jones"
+    assert Constituency(name="bay", description="one\r\ntwo\tthree").description == (
+        "one\ntwo\tthree")
