@@ -73,6 +73,11 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        from flask import request
+
+        if request.endpoint != "static":  # pages and answers may hold personal data
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")
         return response
 
     @app.errorhandler(CSRFError)

@@ -71,3 +71,19 @@ def test_health_needs_no_sign_in_and_pages_send_security_headers(client: FlaskCl
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_and_answers_with_personal_data_are_never_cached(web: Web,
+                                                               client: FlaskClient) -> None:
+    sign_in(client, web.emails["viewer"])
+    for path in (f"/c/{MAP}/", f"/c/{MAP}/people", "/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+    for path in (f"/api/v1/constituencies/{MAP}/people", f"/api/v1/constituencies/{MAP}/gaps",
+                 "/api/v1/constituencies/nowhere"):
+        response = client.get(path, headers=bearer(web.tokens["viewer"]))
+        assert response.headers["Cache-Control"] == "no-store", path
+    static = client.get("/static/movemap.css")
+    assert static.status_code == 200  # the app's own files may be cached: they hold no data
+    assert static.headers.get("Cache-Control") != "no-store"
