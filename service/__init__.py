@@ -106,7 +106,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        return _error(error.code or 500, error.description or error.name)
+        body, status = _error(error.code or 500, error.description or error.name)
+        allowed = [v for k, v in error.get_headers() if k.lower() == "allow"]
+        return body, status, {"Allow": allowed[0]} if allowed else {}
 
     check_routes(app)
     return app

@@ -87,3 +87,13 @@ def test_pages_and_answers_with_personal_data_are_never_cached(web: Web,
     static = client.get("/static/movemap.css")
     assert static.status_code == 200  # the app's own files may be cached: they hold no data
     assert static.headers.get("Cache-Control") != "no-store"
+
+
+def test_a_method_not_allowed_says_which_are(web: Web, client: FlaskClient) -> None:
+    for path, headers in ((f"/api/v1/constituencies/{MAP}/gaps", bearer(web.tokens["owner"])),
+                          (f"/api/v1/constituencies/{MAP}/analysis",
+                           bearer(web.tokens["viewer"]))):
+        response = client.delete(path, headers=headers)
+        assert response.status_code == 405, path
+        allowed = {m.strip() for m in response.headers["Allow"].split(",")}
+        assert "GET" in allowed and "DELETE" not in allowed, path
