@@ -9,6 +9,7 @@ forgets it (see ``check_routes``).
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -32,7 +33,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from dashboards.words import plural
 from service.accounts import ROLES, AccountStore, User
+from service.throttle import Throttle
 
 __all__ = [
     "PUBLIC_ENDPOINTS",
@@ -129,8 +132,13 @@ def _gate() -> ResponseReturnValue | None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _unauthorised("use 'Authorization: Bearer <token>'")
+        address = request.remote_addr or "unknown"
+        wait = _throttle().retry_after("bad_token", address)
+        if wait is not None:
+            return _too_many(wait, "too many bad API tokens from this address")
         account = accounts().user_for_token(token.strip())
         if account is None:
+            _throttle().failed("bad_token", address)
             return _unauthorised("the token is not valid")
         g.token_account = account
         g.csrf_exempt = True
@@ -146,6 +154,24 @@ def _gate() -> ResponseReturnValue | None:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _throttle() -> Throttle:
+    return cast(Throttle, current_app.extensions["movemap.throttle"])
+
+
+def _too_many(wait: int, reason: str) -> ResponseReturnValue:
+    minutes = max(1, math.ceil(wait / 60))
+    message = f"{reason}; try again in {plural(minutes, 'minute')}"
+    if _wants_json():
+        response = jsonify({"error": "too_many_requests", "message": message})
+    else:
+        response = current_app.make_response(
+            (render_template("error.html", status=429, message=message[0].upper()
+                             + message[1:] + "."), 429))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 def _unauthorised(reason: str) -> ResponseReturnValue:
     response = jsonify({"error": "unauthorised", "message": reason})
     response.status_code = 401
@@ -156,6 +182,7 @@ def _unauthorised(reason: str) -> ResponseReturnValue:
 def init_auth(app: Flask, account_store: AccountStore) -> None:
     """Wire Flask-Login, the request gate and the sign-in blueprint into ``app``."""
     app.extensions["movemap.accounts"] = account_store
+    app.extensions["movemap.throttle"] = Throttle.from_env()
     manager = LoginManager()
     manager.login_view = "auth.login"
     manager.session_protection = "strong"
@@ -189,10 +216,19 @@ def _safe_next(target: str | None) -> str:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
+        email = (form.email.data or "").strip().lower()
+        address = request.remote_addr or "unknown"
+        throttle = _throttle()
+        waits = [w for w in (throttle.retry_after("sign_in_account", email),
+                             throttle.retry_after("sign_in_address", address)) if w]
+        if waits:
+            return _too_many(max(waits), "too many failed sign-ins")
         account = accounts().authenticate(form.email.data or "", form.password.data or "")
         if account is not None:
             login_user(SessionUser(account))
             return redirect(_safe_next(request.args.get("next")))
+        throttle.failed("sign_in_account", email)
+        throttle.failed("sign_in_address", address)
         flash("That email and password do not match an account.", "error")
     status = 400 if request.method == "POST" else 200
     return render_template("login.html", form=form), status

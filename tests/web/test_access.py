@@ -129,6 +129,11 @@ def test_only_sign_in_health_and_static_are_public(web: Web) -> None:
 
 
 def test_every_route_refuses_requests_without_credentials(web: Web, client: FlaskClient) -> None:
+    from service.throttle import Throttle
+
+    # one bad token per route: more than the rate limit allows (tests/web/test_rate_limits.py)
+    web.app.extensions["movemap.throttle"] = Throttle.from_env(
+        {"MOVEMAP_RATE_BAD_TOKEN": "10000 per minute"})
     values = arguments(web)
     checked = 0
     for route in routes(web.app):
