@@ -21,7 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -30,14 +30,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
-__all__ = ["ROLES", "AccountStore", "User", "accounts_path_from_url"]
+__all__ = ["ROLES", "AccountStore", "TokenInfo", "User", "accounts_path_from_url"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
@@ -57,7 +57,24 @@ CREATE TABLE IF NOT EXISTS tokens (
     user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     created TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
 """
+_COLUMNS = (  # version 2: accounts can be disabled; tokens expire and show when last used
+    ("users", "disabled", "INTEGER NOT NULL DEFAULT 0"),
+    ("tokens", "expires", "TEXT"),
+    ("tokens", "last_used", "TEXT"),
+)
+TOKEN_DAYS = 90
+"""Days an API token lasts by default (``MOVEMAP_TOKEN_DAYS``)."""
+SESSION_IDLE_MINUTES = 120
+"""A session ends after this long without a request (``MOVEMAP_SESSION_IDLE_MINUTES``)."""
+SESSION_HOURS = 12
+"""A session ends this long after signing in, however busy (``MOVEMAP_SESSION_HOURS``)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,17 @@ class User:
         """Whether this user's role in ``constituency`` is at least ``needed``."""
         role = self.roles.get(constituency)
         return role is not None and ROLES.index(role) >= ROLES.index(needed)
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What is shown of an API token: never the token itself."""
+
+    id: int
+    email: str
+    created: str
+    expires: str | None
+    last_used: str | None
 
 
 def accounts_path_from_url(url: str) -> str:
@@ -107,13 +135,17 @@ class AccountStore:
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA secure_delete = ON")
             self._db.executescript(_SCHEMA)
+            for table, column, declaration in _COLUMNS:
+                have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the accounts store {path!r}: {exc}") from exc
-        if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (_SCHEMA_VERSION,))
-        elif int(row[0]) > _SCHEMA_VERSION:
+        if row is not None and int(row[0]) > _SCHEMA_VERSION:
             raise StoreError("the accounts store was written by a newer movemap; upgrade movemap")
+        self._db.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (str(_SCHEMA_VERSION),))
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()
 
@@ -158,10 +190,31 @@ class AccountStore:
             user_id = self._user_id(email)
             db.execute("UPDATE users SET password_hash = ? WHERE id = ?",
                        (self._hasher.hash(password), user_id))
+            self._end_access(db, user_id)
 
     def delete_user(self, email: str) -> None:
+        """Remove the account with its roles, sessions and tokens."""
         with self._write() as db:
             db.execute("DELETE FROM users WHERE id = ?", (self._user_id(email),))
+
+    def set_disabled(self, email: str, disabled: bool) -> None:
+        """Disable an account (it cannot sign in, its sessions and tokens end) or enable it
+        again (it signs in anew; its tokens stay ended)."""
+        with self._write() as db:
+            user_id = self._user_id(email)
+            db.execute("UPDATE users SET disabled = ? WHERE id = ?", (int(disabled), user_id))
+            if disabled:
+                self._end_access(db, user_id)
+
+    def is_disabled(self, email: str) -> bool:
+        row = self._db.execute("SELECT disabled FROM users WHERE id = ?",
+                               (self._user_id(email),)).fetchone()
+        return bool(row[0])
+
+    @staticmethod
+    def _end_access(db: sqlite3.Connection, user_id: int) -> None:
+        db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        db.execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
 
     def emails(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT email FROM users ORDER BY email")]
@@ -169,14 +222,15 @@ class AccountStore:
     def authenticate(self, email: str, password: str) -> User | None:
         """The user when the password is right; ``None`` otherwise (same answer, same work)."""
         row = self._db.execute(
-            "SELECT id, email, password_hash FROM users WHERE email = ?", (email.strip(),)
+            "SELECT id, email, password_hash, disabled FROM users WHERE email = ?",
+            (email.strip(),)
         ).fetchone()
         stored = row[2] if row else self._dummy_hash()
         try:
             self._hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
-        if row is None:
+        if row is None or row[3]:
             return None
         if self._hasher.check_needs_rehash(stored):
             with self._write() as db:
@@ -185,7 +239,9 @@ class AccountStore:
         return self.user(int(row[0]))
 
     def user(self, user_id: int) -> User | None:
-        row = self._db.execute("SELECT id, email FROM users WHERE id = ?", (user_id,)).fetchone()
+        """The account, with its roles; ``None`` when removed or disabled."""
+        row = self._db.execute("SELECT id, email FROM users WHERE id = ? AND disabled = 0",
+                               (user_id,)).fetchone()
         if row is None:
             return None
         roles = dict(self._db.execute(
@@ -194,9 +250,49 @@ class AccountStore:
         return User(id=int(row[0]), email=row[1], roles=roles)
 
     def user_by_email(self, email: str) -> User:
-        user = self.user(self._user_id(email))
-        assert user is not None
+        user_id = self._user_id(email)
+        user = self.user(user_id)
+        if user is None:  # disabled: the roles are still theirs
+            roles = dict(self._db.execute(
+                "SELECT constituency, role FROM grants WHERE user_id = ?", (user_id,)))
+            row = self._db.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
+            return User(id=user_id, email=row[0], roles=roles)
         return user
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    def start_session(self, user_id: int) -> str:
+        """A new session of a signed-in account; its id goes in the (signed) cookie."""
+        session_id = secrets.token_urlsafe(24)
+        now = _now()
+        with self._write() as db:
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?, ?)",
+                       (session_id, user_id, now, now))
+        return session_id
+
+    def session_user(self, session_id: str, *, idle_minutes: int = SESSION_IDLE_MINUTES,
+                     hours: int = SESSION_HOURS) -> User | None:
+        """The account of a live session (and the session kept alive), or ``None`` when it
+        ended: signed out, idle too long, too old, or its account disabled or removed."""
+        row = self._db.execute("SELECT user_id, created, last_seen FROM sessions WHERE id = ?",
+                               (session_id,)).fetchone()
+        if row is None:
+            return None
+        now = datetime.now(UTC)
+        created, seen = datetime.fromisoformat(row[1]), datetime.fromisoformat(row[2])
+        user = self.user(int(row[0]))
+        if (user is None or now - seen > timedelta(minutes=idle_minutes)
+                or now - created > timedelta(hours=hours)):
+            self.end_session(session_id)
+            return None
+        if now - seen > timedelta(seconds=30):  # not a write per request
+            with self._write() as db:
+                db.execute("UPDATE sessions SET last_seen = ? WHERE id = ?", (_now(), session_id))
+        return user
+
+    def end_session(self, session_id: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 
     # -- grants ------------------------------------------------------------------------------
 
@@ -230,19 +326,48 @@ class AccountStore:
 
     # -- tokens ------------------------------------------------------------------------------
 
-    def create_token(self, email: str) -> str:
-        """A new API token for ``email``; only its digest is kept, so show it once."""
+    def create_token(self, email: str, days: int = TOKEN_DAYS) -> str:
+        """A new API token for ``email``, valid ``days``; only its digest is kept, so show it
+        once."""
         token = "mm_" + secrets.token_urlsafe(32)
+        expires = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
         with self._write() as db:
-            db.execute("INSERT INTO tokens VALUES (?, ?, ?)",
-                       (_digest(token), self._user_id(email), _now()))
+            db.execute("INSERT INTO tokens (digest, user_id, created, expires) "
+                       "VALUES (?, ?, ?, ?)", (_digest(token), self._user_id(email), _now(),
+                                               expires))
         return token
 
     def user_for_token(self, token: str) -> User | None:
+        """The account of a token that has not expired (its last use noted), else ``None``."""
         row = self._db.execute(
-            "SELECT user_id FROM tokens WHERE digest = ?", (_digest(token),)
+            "SELECT rowid, user_id, expires, last_used FROM tokens WHERE digest = ?",
+            (_digest(token),)
         ).fetchone()
-        return None if row is None else self.user(int(row[0]))
+        if row is None:
+            return None
+        now = datetime.now(UTC)
+        if row[2] is None or datetime.fromisoformat(row[2]) <= now:
+            return None  # tokens from before expiry dates count as expired: make a new one
+        if row[3] is None or now - datetime.fromisoformat(row[3]) > timedelta(minutes=1):
+            with self._write() as db:
+                db.execute("UPDATE tokens SET last_used = ? WHERE rowid = ?", (_now(), row[0]))
+        return self.user(int(row[1]))
+
+    def tokens(self, email: str | None = None) -> list[TokenInfo]:
+        """Every token (of ``email``), oldest first; never the token itself."""
+        where, params = ("WHERE users.email = ?", (email.strip(),)) if email else ("", ())
+        if email:
+            self._user_id(email)
+        rows = self._db.execute(
+            "SELECT tokens.rowid, users.email, tokens.created, tokens.expires, tokens.last_used "
+            f"FROM tokens JOIN users ON users.id = tokens.user_id {where} ORDER BY tokens.rowid",
+            params).fetchall()
+        return [TokenInfo(int(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+
+    def revoke_token(self, token_id: int) -> None:
+        with self._write() as db:
+            if not db.execute("DELETE FROM tokens WHERE rowid = ?", (token_id,)).rowcount:
+                raise NotFound(f"there is no token {token_id}; 'movemap token list' shows them")
 
     def revoke_tokens(self, email: str) -> int:
         with self._write() as db:

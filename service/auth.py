@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -34,7 +35,13 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from dashboards.words import plural
-from service.accounts import ROLES, AccountStore, User
+from service.accounts import (
+    ROLES,
+    SESSION_HOURS,
+    SESSION_IDLE_MINUTES,
+    AccountStore,
+    User,
+)
 from service.throttle import Throttle
 
 __all__ = [
@@ -57,11 +64,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class SessionUser(UserMixin):
-    """Flask-Login's view of an account."""
+    """Flask-Login's view of an account signed in through one server-side session: the cookie
+    carries only the session's id, so signing out, a password change or disabling the account
+    ends it for every copy of the cookie."""
 
-    def __init__(self, account: User) -> None:
+    def __init__(self, account: User, session_id: str) -> None:
         self.account = account
-        self.id = str(account.id)
+        self.id = session_id
 
 
 def accounts() -> AccountStore:
@@ -179,18 +188,30 @@ def _unauthorised(reason: str) -> ResponseReturnValue:
     return response
 
 
+def _whole(variable: str, default: int) -> int:
+    """A whole number above 0 from the environment (``ValueError`` naming it), or ``default``."""
+    text = os.environ.get(variable, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{variable} must be a whole number above 0, got {text!r}")
+    return int(text)
+
+
 def init_auth(app: Flask, account_store: AccountStore) -> None:
     """Wire Flask-Login, the request gate and the sign-in blueprint into ``app``."""
     app.extensions["movemap.accounts"] = account_store
     app.extensions["movemap.throttle"] = Throttle.from_env()
+    idle = _whole("MOVEMAP_SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES)
+    hours = _whole("MOVEMAP_SESSION_HOURS", SESSION_HOURS)
     manager = LoginManager()
     manager.login_view = "auth.login"
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load_user(user_id: str) -> SessionUser | None:
-        account = account_store.user(int(user_id)) if user_id.isdigit() else None
-        return None if account is None else SessionUser(account)
+    def load_user(session_id: str) -> SessionUser | None:
+        account = account_store.session_user(session_id, idle_minutes=idle, hours=hours)
+        return None if account is None else SessionUser(account, session_id)
 
     manager.init_app(app)
     app.before_request(_gate)
@@ -225,7 +246,7 @@ def login() -> ResponseReturnValue:
             return _too_many(max(waits), "too many failed sign-ins")
         account = accounts().authenticate(form.email.data or "", form.password.data or "")
         if account is not None:
-            login_user(SessionUser(account))
+            login_user(SessionUser(account, accounts().start_session(account.id)))
             return redirect(_safe_next(request.args.get("next")))
         throttle.failed("sign_in_account", email)
         throttle.failed("sign_in_address", address)
@@ -236,6 +257,8 @@ def login() -> ResponseReturnValue:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> ResponseReturnValue:
+    if current_user.is_authenticated:
+        accounts().end_session(current_user.id)  # every copy of the cookie ends with it
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

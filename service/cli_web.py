@@ -10,13 +10,14 @@ import ipaddress
 import os
 import secrets
 import sys
+from collections.abc import Callable
 
 import click
 import numpy as np
 
 from graph.demo import DEMO_NAME
 from graph.errors import MovemapError, NotFound
-from service.accounts import ROLES, AccountStore, accounts_path_from_url
+from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from_url
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
 from service.terminal import echo
@@ -44,19 +45,20 @@ def user_group() -> None:
     """Accounts that can sign in to the dashboard and the API."""
 
 
+_PASSWORD_STDIN = click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the password from the first line of standard input instead of a prompt.")
+
+
 @user_group.command("add")
 @click.argument("email")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input instead of a prompt.")
+@_PASSWORD_STDIN
 def user_add(email: str, password_stdin: bool) -> None:
     """Add an account (the password is asked for, never given as an argument)."""
     password = _read_password(password_stdin)
-    accounts = _accounts()
-    try:
-        accounts.add_user(email, password)
-    finally:
-        accounts.close()
-    echo(f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY viewer")
+    _account_change(email, lambda a: a.add_user(email, password),
+                    f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY "
+                    "viewer")
 
 
 @user_group.command("list")
@@ -70,6 +72,63 @@ def user_list() -> None:
             echo(f"{email}  {shown or 'no constituencies'}")
     finally:
         accounts.close()
+
+
+def _account_change(email: str, change: Callable[[AccountStore], None], said: str) -> None:
+    accounts = _accounts()
+    try:
+        change(accounts)
+    finally:
+        accounts.close()
+    echo(said)
+
+
+@user_group.command("disable")
+@click.argument("email")
+def user_disable(email: str) -> None:
+    """Stop EMAIL signing in; their open sessions and API tokens end at once."""
+    _account_change(email, lambda a: a.set_disabled(email, True),
+                    f"{email} is disabled: signed out everywhere, every token revoked.")
+
+
+@user_group.command("enable")
+@click.argument("email")
+def user_enable(email: str) -> None:
+    """Let a disabled EMAIL sign in again (their old tokens stay revoked)."""
+    _account_change(email, lambda a: a.set_disabled(email, False),
+                    f"{email} may sign in again.")
+
+
+@user_group.command("remove")
+@click.argument("email")
+def user_remove(email: str) -> None:
+    """Remove EMAIL with their roles, sessions and tokens."""
+    _account_change(email, lambda a: a.delete_user(email), f"{email} is removed.")
+
+
+@user_group.command("passwd")
+@click.argument("email")
+@_PASSWORD_STDIN
+def user_passwd(email: str, password_stdin: bool) -> None:
+    """Set a new password for EMAIL; their sessions and API tokens end at once."""
+    password = _read_password(password_stdin)
+    _account_change(email, lambda a: a.set_password(email, password),
+                    f"The password of {email} is changed: signed out everywhere, every "
+                    "token revoked.")
+
+
+@main.command("revoke")
+@click.argument("email")
+@click.argument("constituency", callback=_name_argument)
+def revoke_command(email: str, constituency: str) -> None:
+    """Take away EMAIL's role in CONSTITUENCY, from their next request on."""
+    def change(accounts: AccountStore) -> None:
+        if accounts.role_for(email, constituency) is None:
+            accounts.user_by_email(email)  # NotFound for an unknown email
+            raise MovemapError(f"{email} has no role in {constituency}")
+        accounts.revoke(email, constituency)
+
+    _account_change(email, change, f"{email} has no role in {constituency} any more.")
 
 
 @main.command("grant")
@@ -95,13 +154,52 @@ def token_group() -> None:
 
 @token_group.command("create")
 @click.argument("email")
-def token_create(email: str) -> None:
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="How long it lasts (default: MOVEMAP_TOKEN_DAYS, else 90).")
+def token_create(email: str, days: int | None) -> None:
     """Create an API token for EMAIL and print only the token (it is not shown again)."""
     accounts = _accounts()
     try:
-        echo(accounts.create_token(email))
+        echo(accounts.create_token(email, days or _token_days()))
     finally:
         accounts.close()
+
+
+def _token_days() -> int:
+    text = os.environ.get("MOVEMAP_TOKEN_DAYS", "").strip()
+    if not text:
+        return TOKEN_DAYS
+    if not text.isdigit() or int(text) < 1:
+        raise MovemapError(f"MOVEMAP_TOKEN_DAYS must be a whole number above 0, got {text!r}")
+    return int(text)
+
+
+@token_group.command("list")
+@click.argument("email", required=False)
+def token_list(email: str | None) -> None:
+    """The API tokens (of EMAIL): id, account, created, expires, last used; never the token."""
+    accounts = _accounts()
+    try:
+        found = accounts.tokens(email)
+    finally:
+        accounts.close()
+    if not found:
+        echo("No tokens.")
+    for t in found:
+        echo(f"{t.id:>5}  {t.email}  created {t.created}  expires {t.expires or 'expired'}  "
+             f"last used {t.last_used or 'never'}")
+
+
+@token_group.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke token TOKEN_ID (see 'movemap token list'); it stops working at once."""
+    accounts = _accounts()
+    try:
+        accounts.revoke_token(token_id)
+    finally:
+        accounts.close()
+    echo(f"Token {token_id} is revoked.")
 
 
 def warm_up() -> None:
