@@ -451,8 +451,13 @@ def test_load_graph_of_an_empty_constituency(store: GraphStore) -> None:
 
 
 def test_load_graph_orders_ids_as_python_sorts_them(store: GraphStore) -> None:
-    ids = ["b", "B", "ä", "a", "Z", "10", "9", "z-1", "z_1", "日本", "😀", "a b", "é", "e\u0301"]
-    store.import_records("ids", [Person(id=i, group="people") for i in ids], [])
+    import unicodedata
+
+    # "é" typed as one character and as e + combining accent is one id (stored as NFC)
+    given = ["b", "B", "ä", "a", "Z", "10", "9", "z-1", "z_1", "日本", "😀", "a b", "é", "e\u0301"]
+    store.import_records("ids", [Person(id=i, group="people") for i in given], [])
+    ids = list(dict.fromkeys(unicodedata.normalize("NFC", i) for i in given))
+    assert len(ids) == len(given) - 1
     assert store.load_graph("ids").ids == sorted(ids)
     assert [p.id for p in store.iter_people("ids")] == sorted(ids)
 
