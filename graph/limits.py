@@ -33,7 +33,7 @@ from dataclasses import dataclass, fields, replace
 
 from graph.errors import MovemapError
 
-__all__ = ["LIMITS", "LimitExceeded", "Limits", "setting_name"]
+__all__ = ["LIMITS", "LimitExceeded", "Limits", "setting_name", "whole_setting"]
 
 
 class LimitExceeded(MovemapError):
@@ -43,6 +43,24 @@ class LimitExceeded(MovemapError):
         super().__init__(message)
         self.limit = limit
         self.value = value
+
+
+def whole_setting(variable: str, default: int,
+                  environ: Mapping[str, str] | None = None) -> int:
+    """A whole number above 0 from the environment (``1_000`` allowed), else ``default``;
+    ``ValueError`` naming the variable for anything else.
+
+    Example:
+        >>> whole_setting("MOVEMAP_TOKEN_DAYS", 90, {"MOVEMAP_TOKEN_DAYS": "30"})
+        30
+    """
+    env = os.environ if environ is None else environ
+    text = env.get(variable, "").strip().replace("_", "")
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{variable} must be a whole number above 0, got {text!r}")
+    return int(text)
 
 
 def setting_name(limit: str) -> str:
@@ -68,17 +86,10 @@ class Limits:
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Limits:
         """The defaults with each ``MOVEMAP_LIMIT_<NAME>`` set in ``environ`` applied; a value
         that is not a whole number above zero is refused (``ValueError`` naming it)."""
-        env = os.environ if environ is None else environ
-        values: dict[str, int] = {}
-        for f in fields(cls):
-            text = env.get(setting_name(f.name), "").strip().replace("_", "")
-            if not text:
-                continue
-            if not text.isdigit() or int(text) < 1:
-                raise ValueError(f"{setting_name(f.name)} must be a whole number above 0, "
-                                 f"got {text!r}")
-            values[f.name] = int(text)
-        return replace(cls(), **values)
+        defaults = cls()
+        return replace(defaults, **{
+            f.name: whole_setting(setting_name(f.name), getattr(defaults, f.name), environ)
+            for f in fields(cls)})
 
     def check(self, limit: str, value: int, what: str) -> None:
         """``LimitExceeded`` when ``value`` is over ``limit``, in words: ``what`` says what

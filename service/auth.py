@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from dashboards.words import plural
+from graph.limits import whole_setting
 from service.accounts import (
     ROLES,
     SESSION_HOURS,
@@ -188,22 +188,12 @@ def _unauthorised(reason: str) -> ResponseReturnValue:
     return response
 
 
-def _whole(variable: str, default: int) -> int:
-    """A whole number above 0 from the environment (``ValueError`` naming it), or ``default``."""
-    text = os.environ.get(variable, "").strip()
-    if not text:
-        return default
-    if not text.isdigit() or int(text) < 1:
-        raise ValueError(f"{variable} must be a whole number above 0, got {text!r}")
-    return int(text)
-
-
 def init_auth(app: Flask, account_store: AccountStore) -> None:
     """Wire Flask-Login, the request gate and the sign-in blueprint into ``app``."""
     app.extensions["movemap.accounts"] = account_store
     app.extensions["movemap.throttle"] = Throttle.from_env()
-    idle = _whole("MOVEMAP_SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES)
-    hours = _whole("MOVEMAP_SESSION_HOURS", SESSION_HOURS)
+    idle = whole_setting("MOVEMAP_SESSION_IDLE_MINUTES", SESSION_IDLE_MINUTES)
+    hours = whole_setting("MOVEMAP_SESSION_HOURS", SESSION_HOURS)
     manager = LoginManager()
     manager.login_view = "auth.login"
     manager.session_protection = "strong"

@@ -17,6 +17,7 @@ import numpy as np
 
 from graph.demo import DEMO_NAME
 from graph.errors import MovemapError, NotFound
+from graph.limits import whole_setting
 from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from_url
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
@@ -166,12 +167,10 @@ def token_create(email: str, days: int | None) -> None:
 
 
 def _token_days() -> int:
-    text = os.environ.get("MOVEMAP_TOKEN_DAYS", "").strip()
-    if not text:
-        return TOKEN_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise MovemapError(f"MOVEMAP_TOKEN_DAYS must be a whole number above 0, got {text!r}")
-    return int(text)
+    try:
+        return whole_setting("MOVEMAP_TOKEN_DAYS", TOKEN_DAYS)
+    except ValueError as exc:
+        raise MovemapError(str(exc)) from None
 
 
 @token_group.command("list")
