@@ -17,7 +17,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from graph.limits import LIMITS, setting_name
 
@@ -110,21 +110,62 @@ MAX_POWER = 3
 MAX_ID_LENGTH = LIMITS.id_length
 MAX_TEXT_LENGTH = LIMITS.text_length
 
-Strength = Annotated[int, Field(ge=0, le=MAX_TRUST)]
-Power = Annotated[int, Field(ge=0, le=MAX_POWER)]
+def _integral(value: Any) -> Any:
+    """``3.0`` is the whole number 3 (as JSON Schema reads it); anything else is left to the
+    type's own check, so ``"3"`` stays text where a number is strict."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """A day written ``YYYY-MM-DD`` (or a ``date``): never a number taken for a timestamp, nor a
+    date and time."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("must be a date written YYYY-MM-DD") from None
+
+
+Day = Annotated[date, BeforeValidator(_iso_day), Field(json_schema_extra={
+    "pattern": r"^(?!0000)[0-9]{4}-[0-9]{2}-[0-9]{2}$"})]
+"""A calendar day, written ``YYYY-MM-DD`` in text."""
+
+Strength = Annotated[int, Field(ge=0, le=MAX_TRUST), BeforeValidator(_integral)]
+Power = Annotated[int, Field(ge=0, le=MAX_POWER), BeforeValidator(_integral)]
 
 _SEGMENT_RE = re.compile(r"\s*:\s*")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}$")
 
 
-HIDDEN = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]")
+_HIDDEN_CLASS = (r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e"
+                 r"\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb")
+HIDDEN = re.compile(f"[{_HIDDEN_CLASS}\r]")
 """Characters a reader cannot see or that change how text around them is shown: control
 characters (tab and newline aside), zero-width characters, bidirectional overrides and
 isolates, the byte-order mark. ``p0001`` and ``p0001`` followed by a zero-width space would
 otherwise look like one person."""
 _LINE_BREAKS = re.compile("[\t\n\r]+")
+
+VISIBLE_TEXT = f"^[^{_HIDDEN_CLASS}]*$"
+"""``HIDDEN`` as a JSON Schema pattern (tab and line breaks allowed: they become spaces or
+stay line breaks), written so that both Python and JavaScript regular expressions read it."""
+ID_TEXT = f"^[^{_HIDDEN_CLASS}]*[^\\s{_HIDDEN_CLASS}][^{_HIDDEN_CLASS}]*$"
+"""A pattern for ids and segments: visible text with at least one character that is not a
+space."""
+
+
+def _documented(pattern: str, **extra: Any) -> dict[str, Any]:
+    """What the JSON Schema (and so the OpenAPI document) says of a text field beyond its type:
+    the validators here check it, with a message in plain words."""
+    return {"pattern": pattern, **extra}
 
 
 def clean_text(value: str, what: str, *, lines: bool = False) -> str:
@@ -166,6 +207,11 @@ def normalise_segment(value: str) -> str:
     return _SEGMENT_RE.sub(":", text, count=1)
 
 
+Segment = Annotated[str, Field(json_schema_extra=_documented(ID_TEXT,
+                                                            maxLength=MAX_TEXT_LENGTH))]
+"""A segment as JSON Schema describes it; ``normalise_segment`` checks and tidies it."""
+
+
 def _check_id(value: str, what: str) -> str:
     text = clean_text(value.strip(), what)
     if not text:
@@ -187,19 +233,23 @@ class _Model(BaseModel):
 class Person(_Model):
     """One member (or expected member) of a constituency."""
 
-    id: str
-    name: str = Field(default="", max_length=MAX_TEXT_LENGTH)
+    id: str = Field(json_schema_extra=_documented(ID_TEXT, maxLength=MAX_ID_LENGTH))
+    name: str = Field(default="", max_length=MAX_TEXT_LENGTH,
+                      json_schema_extra=_documented(VISIBLE_TEXT))
     group: Group
-    other_groups: tuple[Group, ...] = ()
-    organisation: str = Field(default="", max_length=MAX_TEXT_LENGTH)
-    segments: tuple[str, ...] = ()
+    other_groups: tuple[Group, ...] = Field(default=(), json_schema_extra={
+        "maxItems": 2 * len(Group)})
+    organisation: str = Field(default="", max_length=MAX_TEXT_LENGTH,
+                              json_schema_extra=_documented(VISIBLE_TEXT))
+    segments: tuple[Segment, ...] = Field(default=(), json_schema_extra={
+        "maxItems": LIMITS.segments_per_person})
     formal_power: Power = 0
     informal_power: Power = 0
     lived_experience: bool = False
     engagement: Engagement = Engagement.UNENGAGED
     role: Role | None = None
-    joined: date | None = None
-    left: date | None = None
+    joined: Day | None = None
+    left: Day | None = None
     """The day they left the constituency (kept in the history; the current map leaves them
     out from that day)."""
 
@@ -216,8 +266,10 @@ class Person(_Model):
     @field_validator("other_groups", mode="before")
     @classmethod
     def _few_groups(cls, value: Any) -> Any:
-        if isinstance(value, (list, tuple)) and len(value) > 2 * len(GROUPS):
-            raise ValueError(f"other_groups lists at most the {len(GROUPS)} groups")
+        if isinstance(value, (list, tuple)):
+            if len(value) > 2 * len(GROUPS):
+                raise ValueError(f"other_groups lists at most the {len(GROUPS)} groups")
+            return tuple(value)
         return value
 
     @field_validator("segments", mode="before")
@@ -269,14 +321,14 @@ class Relationship(_Model):
     ``recruited`` means the source brought the target into the movement.
     """
 
-    source: str
-    target: str
+    source: str = Field(json_schema_extra=_documented(ID_TEXT, maxLength=MAX_ID_LENGTH))
+    target: str = Field(json_schema_extra=_documented(ID_TEXT, maxLength=MAX_ID_LENGTH))
     relational: Strength = 0
     functional: Strength = 0
     flow_of_value: Strength = 0
     recruited: bool = False
-    since: date | None = None
-    until: date | None = None
+    since: Day | None = None
+    until: Day | None = None
     """The day the tie ended (kept in the history; the current map leaves it out from then)."""
 
     @field_validator("source", "target", mode="before")
@@ -304,9 +356,12 @@ class Relationship(_Model):
 class Constituency(_Model):
     """A named map; one store holds many."""
 
-    name: str
-    description: str = Field(default="", max_length=MAX_TEXT_LENGTH)
-    expected_segments: tuple[str, ...] = ()
+    name: str = Field(json_schema_extra=_documented(
+        r"^\s*[A-Za-z0-9][A-Za-z0-9 _.\-]{0,99}\s*$"))
+    description: str = Field(default="", max_length=MAX_TEXT_LENGTH,
+                             json_schema_extra=_documented(VISIBLE_TEXT))
+    expected_segments: tuple[Segment, ...] = Field(default=(), json_schema_extra={
+        "maxItems": LIMITS.expected_segments})
 
     @field_validator("name")
     @classmethod
@@ -329,7 +384,9 @@ class Constituency(_Model):
         if isinstance(value, (list, tuple)):
             _check_count(len(value), LIMITS.expected_segments, "expected_segments",
                          "expected segments of a map")
-            return tuple(dict.fromkeys(normalise_segment(str(v)) for v in value))
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("each expected segment must be text")
+            return tuple(dict.fromkeys(normalise_segment(v) for v in value))
         return value
 
 

@@ -777,14 +777,22 @@ class UseCases:
             name, person=person, limit=limit, before=before, max_changes=max_changes)]
 
     def change_set(self, name: str, change_set_id: int) -> ChangeSet:
-        return _change_set(self.store.get_change_set(name, change_set_id))
+        return _change_set(self._stored_change_set(name, change_set_id))
+
+    def _stored_change_set(self, name: str, change_set_id: int) -> ChangeSetRecord:
+        """The change set from the store; an id no store can hold (above 2**63 - 1, or below
+        1) is not found, rather than an overflow inside the store."""
+        if not 1 <= change_set_id < 2**63:
+            self.store.get_constituency(name)  # an unknown map says so first
+            raise NotFound(f"there is no change set {change_set_id} in constituency {name!r}")
+        return self.store.get_change_set(name, change_set_id)
 
     def undo(self, name: str, change_set_id: int) -> Saved:
         """Reverse a change set with a new one; ``UndoConflict`` (nothing changed) when a later
         change touched the same fields of the same person, tie or map."""
         with self.store.transaction():
             self.store.lock(name)
-            target = self.store.get_change_set(name, change_set_id)
+            target = self._stored_change_set(name, change_set_id)
             keys = [c.key for c in target.changes]
             current = self._records(name, keys)
             changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {}

@@ -20,6 +20,7 @@ from graph.limits import LimitExceeded, setting_name
 from service.accounts import AccountStore, accounts_path_from_url
 from service.auth import check_routes, init_auth, public
 from service.config import Settings
+from service.notices import init_notices
 from service.state import init_state
 
 __all__ = ["Settings", "create_app"]
@@ -51,6 +52,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.extensions["movemap.settings"] = settings
     # the gate first: a request without credentials is refused (401 or sign-in) before CSRF
     init_auth(app, AccountStore(accounts_path_from_url(settings.accounts_url)))
+    init_notices(app)
     csrf = CSRFProtect()
     csrf.init_app(app)
     init_state(app, settings)

@@ -30,14 +30,14 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
-__all__ = ["ROLES", "AccountStore", "TokenInfo", "User", "accounts_path_from_url"]
+__all__ = ["ROLES", "AccountInfo", "AccountStore", "TokenInfo", "User", "accounts_path_from_url"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
@@ -63,12 +63,28 @@ CREATE TABLE IF NOT EXISTS sessions (
     created TEXT NOT NULL,
     last_seen TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS notices (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS notices_by_session ON notices (session_id);
 """
+MAX_NOTICES = 20
+"""Messages kept for a session's next page; older ones give way (a page shows a few)."""
 _COLUMNS = (  # version 2: accounts can be disabled; tokens expire and show when last used
     ("users", "disabled", "INTEGER NOT NULL DEFAULT 0"),
     ("tokens", "expires", "TEXT"),
     ("tokens", "last_used", "TEXT"),
+    # version 3: administrators, and the right to create maps
+    ("users", "admin", "INTEGER NOT NULL DEFAULT 0"),
+    ("users", "may_create", "INTEGER NOT NULL DEFAULT 0"),
 )
+_ON_NEW_COLUMN = {  # what an older store's accounts had, so an upgrade takes nothing away
+    "may_create": "UPDATE users SET may_create = 1 WHERE id IN "
+                  "(SELECT user_id FROM grants WHERE role = 'owner')",
+}
 TOKEN_DAYS = 90
 """Days an API token lasts by default (``MOVEMAP_TOKEN_DAYS``)."""
 SESSION_IDLE_MINUTES = 120
@@ -84,6 +100,10 @@ class User:
     id: int
     email: str
     roles: dict[str, str]
+    admin: bool = False
+    """An administrator manages every account and every map's roles (not the maps' data)."""
+    may_create: bool = False
+    """Given the right to create maps (by an administrator, an owner or the command line)."""
 
     def role_in(self, constituency: str) -> str | None:
         return self.roles.get(constituency)
@@ -92,6 +112,19 @@ class User:
         """Whether this user's role in ``constituency`` is at least ``needed``."""
         role = self.roles.get(constituency)
         return role is not None and ROLES.index(role) >= ROLES.index(needed)
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """An account as an administrator sees it."""
+
+    email: str
+    created: str
+    disabled: bool
+    admin: bool
+    may_create: bool
+    owns: int
+    """How many maps it owns."""
 
 
 @dataclass(frozen=True)
@@ -139,6 +172,8 @@ class AccountStore:
                 have = {r[1] for r in self._db.execute(f"PRAGMA table_info({table})")}
                 if column not in have:
                     self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+                    if column in _ON_NEW_COLUMN:
+                        self._db.execute(_ON_NEW_COLUMN[column])
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the accounts store {path!r}: {exc}") from exc
@@ -240,14 +275,15 @@ class AccountStore:
 
     def user(self, user_id: int) -> User | None:
         """The account, with its roles; ``None`` when removed or disabled."""
-        row = self._db.execute("SELECT id, email FROM users WHERE id = ? AND disabled = 0",
-                               (user_id,)).fetchone()
+        row = self._db.execute("SELECT id, email, admin, may_create FROM users WHERE id = ? "
+                               "AND disabled = 0", (user_id,)).fetchone()
         if row is None:
             return None
         roles = dict(self._db.execute(
             "SELECT constituency, role FROM grants WHERE user_id = ?", (user_id,)
         ).fetchall())
-        return User(id=int(row[0]), email=row[1], roles=roles)
+        return User(id=int(row[0]), email=row[1], roles=roles, admin=bool(row[2]),
+                    may_create=bool(row[3]))
 
     def user_by_email(self, email: str) -> User:
         user_id = self._user_id(email)
@@ -255,9 +291,37 @@ class AccountStore:
         if user is None:  # disabled: the roles are still theirs
             roles = dict(self._db.execute(
                 "SELECT constituency, role FROM grants WHERE user_id = ?", (user_id,)))
-            row = self._db.execute("SELECT email FROM users WHERE id = ?", (user_id,)).fetchone()
-            return User(id=user_id, email=row[0], roles=roles)
+            row = self._db.execute("SELECT email, admin, may_create FROM users WHERE id = ?",
+                                   (user_id,)).fetchone()
+            return User(id=user_id, email=row[0], roles=roles, admin=bool(row[1]),
+                        may_create=bool(row[2]))
         return user
+
+    def set_rights(self, email: str, *, admin: bool | None = None,
+                   may_create: bool | None = None) -> None:
+        """Make ``email`` an administrator (or not), and give (or take) the right to create
+        maps; ``None`` leaves a right as it is."""
+        with self._write() as db:
+            user_id = self._user_id(email)
+            if admin is not None:
+                db.execute("UPDATE users SET admin = ? WHERE id = ?", (int(admin), user_id))
+            if may_create is not None:
+                db.execute("UPDATE users SET may_create = ? WHERE id = ?",
+                           (int(may_create), user_id))
+
+    def accounts(self) -> list[AccountInfo]:
+        """Every account, by email: what an administrator sees (never a password)."""
+        rows = self._db.execute(
+            "SELECT email, created, disabled, admin, may_create, (SELECT count(*) FROM grants g "
+            "WHERE g.user_id = u.id AND g.role = 'owner') FROM users u ORDER BY email")
+        return [AccountInfo(email=r[0], created=r[1], disabled=bool(r[2]), admin=bool(r[3]),
+                            may_create=bool(r[4]), owns=int(r[5])) for r in rows]
+
+    def grants_in(self, constituency: str) -> dict[str, str]:
+        """Who has which role in ``constituency``: ``{email: role}``, by email."""
+        return dict(self._db.execute(
+            "SELECT u.email, g.role FROM grants g JOIN users u ON u.id = g.user_id "
+            "WHERE g.constituency = ? ORDER BY u.email", (constituency,)).fetchall())
 
     # -- sessions ----------------------------------------------------------------------------
 
@@ -293,6 +357,30 @@ class AccountStore:
     def end_session(self, session_id: str) -> None:
         with self._write() as db:
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    # -- notices: a page's messages for the next page, kept here rather than in the cookie ----
+
+    def add_notice(self, session_id: str, category: str, message: str) -> None:
+        """Keep ``message`` for the session's next page (it may name people, so it stays on
+        the server; the cookie holds only the session's id)."""
+        with self._write() as db:
+            db.execute("INSERT INTO notices (session_id, category, message) VALUES (?, ?, ?)",
+                       (session_id, category, message))
+            db.execute("DELETE FROM notices WHERE session_id = ? AND seq NOT IN (SELECT seq "
+                       "FROM notices WHERE session_id = ? ORDER BY seq DESC LIMIT ?)",
+                       (session_id, session_id, MAX_NOTICES))
+
+    def take_notices(self, session_id: str) -> list[tuple[str, str]]:
+        """The session's messages, oldest first, as ``(category, message)``; each is shown
+        once."""
+        if self._db.execute("SELECT 1 FROM notices WHERE session_id = ? LIMIT 1",
+                            (session_id,)).fetchone() is None:
+            return []
+        with self._write() as db:
+            rows = db.execute("SELECT category, message FROM notices WHERE session_id = ? "
+                              "ORDER BY seq", (session_id,)).fetchall()
+            db.execute("DELETE FROM notices WHERE session_id = ?", (session_id,))
+        return [(str(c), str(m)) for c, m in rows]
 
     # -- grants ------------------------------------------------------------------------------
 

@@ -19,12 +19,12 @@ Example:
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import math
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
@@ -36,11 +36,9 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import FileStorage
 
 from graph.analysis import Analysis, AnalysisOptions
-from graph.analysis.gaps import GAP_KINDS
-from graph.analysis.result import SEVERITIES
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
 from graph.limits import LimitExceeded
-from graph.model import MAX_TRUST, Constituency, Person, Relationship, TrustType
+from graph.model import Constituency, Person, Relationship
 from graph.stores.base import ConstituencySummary, GraphStore
 from graph.usecases import (
     InvalidChange,
@@ -50,7 +48,24 @@ from graph.usecases import (
     UseCases,
     changes_between,
 )
+from service.access import check_may_create
+from service.api_requests import (
+    AnalysisQuery,
+    ChangesQuery,
+    GapsQuery,
+    HistoryQuery,
+    ImportForm,
+    PeopleQuery,
+    QueryProblem,
+    RemovalQuery,
+    TiesQuery,
+    ViewQuery,
+    WriteQuery,
+    if_match_version,
+    read_query,
+)
 from service.auth import accounts, current_account, requires_role
+from service.problems import problems_from
 from service.state import analysis_for, get_store, use_cases
 from service.uploads import unnamed_copies
 
@@ -60,10 +75,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 CHANGES_DAYS = 30
 """``/changes`` without ``since`` looks back this many days."""
-DEFAULT_LIMIT = 100
-MAX_LIMIT = 1000
-MAX_HOPS = 20
 _M = TypeVar("_M", bound=BaseModel)
+_Q = TypeVar("_Q", bound=BaseModel)
 
 
 class ApiError(Exception):
@@ -90,6 +103,8 @@ _ERRORS = {400: "bad_request", 404: "not_found", 409: "conflict", 422: "invalid"
 
 def init_api(app: Flask) -> None:
     """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
+    from service import api_access  # noqa: F401  # its routes join this blueprint
+
     app.register_blueprint(bp)
     csrf = app.extensions.get("csrf")
     if isinstance(csrf, CSRFProtect):
@@ -225,67 +240,10 @@ def json_object() -> dict[str, Any]:
     return body
 
 
-_REASONS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "missing": lambda c: "is required",
-    "string_type": lambda c: "must be text",
-    "string_too_short": lambda c: "cannot be empty",
-    "string_too_long": lambda c: f"must be at most {c.get('max_length')} characters",
-    "string_pattern_mismatch": lambda c: "is not written the expected way",
-    "int_type": lambda c: "must be a whole number",
-    "int_parsing": lambda c: "must be a whole number",
-    "int_parsing_size": lambda c: "must be a whole number of a sensible size",
-    "int_from_float": lambda c: "must be a whole number",
-    "float_type": lambda c: "must be a number",
-    "float_parsing": lambda c: "must be a number",
-    "finite_number": lambda c: "must be a finite number",
-    "greater_than_equal": lambda c: f"must be at least {c.get('ge')}",
-    "greater_than": lambda c: f"must be more than {c.get('gt')}",
-    "less_than_equal": lambda c: f"must be at most {c.get('le')}",
-    "less_than": lambda c: f"must be less than {c.get('lt')}",
-    "bool_type": lambda c: "must be true or false",
-    "bool_parsing": lambda c: "must be true or false",
-    "date_type": lambda c: "must be a date written YYYY-MM-DD",
-    "date_parsing": lambda c: "must be a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": lambda c: "must be a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": lambda c: "must be a date without a time",
-    "tuple_type": lambda c: "must be a list",
-    "list_type": lambda c: "must be a list",
-    "iterable_type": lambda c: "must be a list",
-    "dict_type": lambda c: "must be a JSON object",
-    "model_type": lambda c: "must be a JSON object",
-    "model_attributes_type": lambda c: "must be a JSON object",
-    "enum": lambda c: f"must be one of {c.get('expected')}",
-    "literal_error": lambda c: f"must be one of {c.get('expected')}",
-    "value_error": lambda c: str(c.get("error", "is not valid")),
-    "assertion_error": lambda c: str(c.get("error", "is not valid")),
-}
-
-
-def problems_from(error: ValidationError, fields: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """pydantic's errors as ``{"field", "reason"}`` in plain words (no pydantic wording).
-
-    ``fields`` are the known field names, named when a body has one that is not known.
-    """
-    known = ", ".join(fields)
-    problems: list[dict[str, Any]] = []
-    for item in error.errors(include_url=False, include_input=False):
-        kind = item["type"]
-        ctx = dict(item.get("ctx") or {})
-        if kind == "extra_forbidden":
-            reason = "is not a known field" + (f" (known: {known})" if known else "")
-        else:
-            explain = _REASONS.get(kind)
-            reason = explain(ctx) if explain else "is not valid"
-        field = "".join(f"[{part}]" if isinstance(part, int) else f".{part}"
-                        for part in item["loc"]).lstrip(".") or "body"
-        problems.append({"field": field, "reason": reason})
-    return problems
-
-
 def validated(model: type[_M], data: dict[str, Any]) -> _M:
     """``model`` built from ``data``, or a 422 listing every problem."""
-    try:
-        return model.model_validate(data)
+    try:  # strictly, as JSON: "3" is not a number, "yes" not a boolean, 5 not a date
+        return model.model_validate_json(json.dumps(data), strict=True)
     except ValidationError as exc:
         raise ApiError(422, f"the {model.__name__.lower()} is not valid",
                        problems_from(exc, model.model_fields)) from None
@@ -294,26 +252,13 @@ def validated(model: type[_M], data: dict[str, Any]) -> _M:
                        [{"field": "body", "reason": str(exc) or "is not valid"}]) from None
 
 
-def _bad_query(field: str, reason: str) -> NoReturn:
-    raise ApiError(400, f"the query parameter '{field}' is not valid: {reason}",
-                   [{"field": field, "reason": reason}])
-
-
-def _query_int(field: str, default: int, low: int, high: int) -> int:
-    text = request.args.get(field, "").strip()
-    if not text:
-        return default
-    if not re.fullmatch(r"[0-9]{1,9}", text):
-        _bad_query(field, f"must be a whole number from {low} to {high}")
-    value = int(text)
-    if not low <= value <= high:
-        _bad_query(field, f"must be a whole number from {low} to {high}")
-    return value
-
-
-def _paging() -> tuple[int, int]:
-    return (_query_int("limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-            _query_int("offset", 0, 0, 10**9))
+def _query(model: type[_Q]) -> _Q:
+    """The query string read as ``model`` (``service.api_requests``), or a 400 naming each
+    parameter that does not fit."""
+    try:
+        return read_query(model, request.args)
+    except QueryProblem as exc:
+        raise ApiError(400, str(exc), exc.problems) from None
 
 
 def _page(items: Iterator[Any], limit: int, offset: int, show: Callable[[Any], dict[str, Any]],
@@ -355,28 +300,17 @@ def _etag(version: int | None) -> dict[str, str]:
 
 def _if_match() -> int | None:
     """The version the caller saw (``If-Match: "12"``), or ``None`` when not sent."""
-    text = request.headers.get("If-Match", "").strip()
-    if not text or text == "*":
-        return None
-    match = re.fullmatch(r'(?:W/)?"?([0-9]{1,18})"?', text)
-    if match is None:
+    try:
+        return if_match_version(request.headers.get("If-Match"))
+    except ValueError:
         raise ApiError(400, "the If-Match header must be the ETag of an earlier answer, e.g. "
-                       '"12"', [{"field": "If-Match", "reason": "is not an ETag movemap gave"}])
-    return int(match.group(1))
+                       '"12"', [{"field": "If-Match", "reason": "is not an ETag movemap gave"}]
+                       ) from None
 
 
 def _on() -> date | None:
     """``?on=YYYY-MM-DD``: the day a change is valid from (default today)."""
-    return _date_query("on")
-
-
-def _removal() -> Removal:
-    text = request.args.get("reason", "").strip().lower() or Removal.LEFT.value
-    try:
-        return Removal(text)
-    except ValueError:
-        _bad_query("reason", "must be left (kept in the history) or mistake (entered by "
-                   "mistake: removed with its history, can be undone)")
+    return _query(WriteQuery).on
 
 
 def _summary(name: str) -> ConstituencySummary | None:
@@ -419,6 +353,7 @@ def create_constituency() -> ResponseReturnValue:
     account = current_account()
     assert account is not None  # the gate lets nobody else in
     constituency = validated(Constituency, json_object())
+    check_may_create(account, accounts(), current_app.extensions["movemap.settings"])
     store = _store()
     try:
         store.get_constituency(constituency.name)
@@ -456,7 +391,7 @@ def update_constituency(name: str) -> ResponseReturnValue:
             {"field": key, "reason": "cannot be changed here; change "
              + " or ".join(_CONSTITUENCY_EDITABLE)} for key in unknown
         ])
-    merged = validated(Constituency, {**current.model_dump(), **body})
+    merged = validated(Constituency, {**current.model_dump(mode="json"), **body})
     cases = _cases()
     with store.transaction():
         if merged.description != current.description:
@@ -486,9 +421,9 @@ def _person_json(person: Person) -> dict[str, Any]:
 @requires_role("viewer")
 def list_people(name: str) -> ResponseReturnValue:
     """People by ascending id; ``q`` finds a piece of text in the id or the name."""
-    limit, offset = _paging()
-    query = request.args.get("q", "").strip().casefold()
-    as_of = _as_of()
+    asked = _query(PeopleQuery)
+    limit, offset, as_of = asked.limit, asked.offset, asked.as_of
+    query = asked.q.strip().casefold()
     people: Iterator[Person] = (_store().iter_people(name) if as_of is None
                                 else _cases().people_as_of(name, as_of))
     if as_of is not None and not query:
@@ -532,7 +467,7 @@ def _person_answer(cases: UseCases, name: str, person_id: str, version: int | No
 @requires_role("viewer")
 def get_person(name: str, person_id: str) -> ResponseReturnValue:
     """A person (as of ``as_of``, default today) with their version as ``ETag``."""
-    person, version = _cases().person(name, person_id, as_of=_as_of())
+    person, version = _cases().person(name, person_id, as_of=_query(ViewQuery).as_of)
     return _json(_person_json(person), headers=_etag(version))
 
 
@@ -565,7 +500,7 @@ def update_person(name: str, person_id: str) -> ResponseReturnValue:
     cases = _cases()
     current, version = cases.person(name, person_id)
     _same_id(body, "id", person_id)
-    person = validated(Person, {**current.model_dump(), **body})
+    person = validated(Person, {**current.model_dump(mode="json"), **body})
     expected = _if_match()
     saved = cases.save_person(name, person, on=_on(),
                               if_version=version if expected is None else expected)
@@ -577,7 +512,9 @@ def update_person(name: str, person_id: str) -> ResponseReturnValue:
 def delete_person(name: str, person_id: str) -> ResponseReturnValue:
     """Remove a person from the map: ``reason=left`` (the default: they left on ``on``, kept
     in the history) or ``reason=mistake`` (entered by mistake: their record and ties go)."""
-    _cases().remove_person(name, person_id, _removal(), on=_on(), if_version=_if_match())
+    asked = _query(RemovalQuery)
+    _cases().remove_person(name, person_id, Removal(asked.reason), on=asked.on,
+                           if_version=_if_match())
     return _no_content()
 
 
@@ -605,9 +542,9 @@ def _check_people_exist(store: GraphStore, name: str, relationship: Relationship
 @requires_role("viewer")
 def list_relationships(name: str) -> ResponseReturnValue:
     """Relationships by ascending (source, target); ``person`` keeps those they are part of."""
-    limit, offset = _paging()
+    asked = _query(TiesQuery)
+    limit, offset, person = asked.limit, asked.offset, asked.person
     store = _store()
-    person = request.args.get("person")
     if person is not None:  # 404 for an unknown person; reads only their ties
         return _json(_page(iter(store.relationships_of(name, person)), limit, offset,
                            _relationship_json))
@@ -651,7 +588,7 @@ def _tie_answer(cases: UseCases, name: str, source: str, target: str, version: i
 @requires_role("viewer")
 def get_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
     """A tie (as of ``as_of``, default today) with its version as ``ETag``."""
-    tie, version = _cases().tie(name, source, target, as_of=_as_of())
+    tie, version = _cases().tie(name, source, target, as_of=_query(ViewQuery).as_of)
     return _json(_relationship_json(tie), headers=_etag(version))
 
 
@@ -674,79 +611,29 @@ def replace_relationship(name: str, source: str, target: str) -> ResponseReturnV
 def delete_relationship(name: str, source: str, target: str) -> ResponseReturnValue:
     """End a tie: ``reason=left`` (the default: it ended on ``on``, kept in the history) or
     ``reason=mistake`` (entered by mistake: removed with its history)."""
-    _cases().remove_tie(name, source, target, _removal(), on=_on(), if_version=_if_match())
+    asked = _query(RemovalQuery)
+    _cases().remove_tie(name, source, target, Removal(asked.reason), on=asked.on,
+                        if_version=_if_match())
     return _no_content()
 
 
 # -- analysis and gaps -----------------------------------------------------------------------
 
 
-def _share(field: str) -> float | None:
-    text = request.args.get(field, "").strip()
-    if not text:
-        return None
-    try:
-        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-    except ValueError:
-        _bad_query(field, "must be a share such as 0.03 or 3%")
-    if not (math.isfinite(value) and 0 < value <= 1):
-        _bad_query(field, "must be above 0 and at most 1 (100%)")
-    return value
-
-
-def _min_trust() -> dict[str, int]:
-    kinds = ", ".join(t.value for t in TrustType)
-    minimum: dict[str, int] = {}
-    for raw in request.args.getlist("min_trust"):
-        for item in filter(None, (part.strip() for part in raw.split(","))):
-            trust, sep, level = item.partition(":" if ":" in item else "=")
-            trust = trust.strip().lower().replace("-", "_").replace(" ", "_")
-            if not sep:
-                _bad_query("min_trust", f"{item!r} is not TYPE:LEVEL, e.g. flow_of_value:1")
-            if trust not in {t.value for t in TrustType}:
-                _bad_query("min_trust", f"has an unknown trust type {trust!r}; use {kinds}")
-            if not re.fullmatch(r"[0-9]", level.strip()) or int(level) > MAX_TRUST:
-                _bad_query("min_trust", f"level of {trust} must be a whole number 0–{MAX_TRUST}")
-            minimum[trust] = int(level)
-    return minimum
-
-
-def _date_query(field: str) -> date | None:
-    text = request.args.get(field, "").strip()
-    if not text:
-        return None
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        _bad_query(field, "must be a date written YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        _bad_query(field, "must be a real date written YYYY-MM-DD")
-
-
-def _as_of() -> date | None:
-    """``?as_of=YYYY-MM-DD``: the map as it stood at the end of that day."""
-    return _date_query("as_of")
-
-
-ANALYSIS_QUERY = ("hops", "min_trust", "target_core", "target_reach", "as_of")
-
-
 def analysis_options() -> AnalysisOptions | None:
     """The analysis options of the query, or ``None`` for the defaults (the cached analysis)."""
-    if not any(request.args.get(key, "").strip() for key in ANALYSIS_QUERY):
+    query = _query(AnalysisQuery)
+    if query == AnalysisQuery.model_validate({}):
         return None
-    hops = _query_int("hops", 1, 1, MAX_HOPS)
-    min_trust = _min_trust()
-    target_core, target_reach, as_of = _share("target_core"), _share("target_reach"), _as_of()
     try:
         return AnalysisOptions(
-            hops=hops,
-            min_trust=min_trust,
-            target_core_share=0.03 if target_core is None else target_core,
-            target_reach=0.9 if target_reach is None else target_reach,
-            as_of=as_of or date.today(),
+            hops=query.hops,
+            min_trust=query.min_trust,
+            target_core_share=0.03 if query.target_core is None else query.target_core,
+            target_reach=0.9 if query.target_reach is None else query.target_reach,
+            as_of=query.as_of or date.today(),
         )
-    except ValueError as exc:  # defensive: the checks above should catch everything
+    except ValueError as exc:  # defensive: the model should catch everything
         raise ApiError(400, str(exc)) from None
 
 
@@ -762,28 +649,15 @@ def get_analysis(name: str) -> ResponseReturnValue:
     return _json(_analysis(name).to_dict())
 
 
-def _choices(field: str, allowed: Iterable[str]) -> set[str] | None:
-    values = {v.strip() for raw in request.args.getlist(field) for v in raw.split(",")} - {""}
-    if not values:
-        return None
-    allowed = tuple(allowed)
-    wrong = sorted(values - set(allowed))
-    if wrong:
-        _bad_query(field, f"has unknown values {', '.join(map(repr, wrong))}; use "
-                   f"{', '.join(allowed)}")
-    return values
-
-
 @bp.get("/constituencies/<name>/gaps")
 @requires_role("viewer")
 def list_gaps(name: str) -> ResponseReturnValue:
     """The gaps, most serious first; ``severity`` and ``kind`` keep only those given."""
-    severities = _choices("severity", SEVERITIES)
-    kinds = _choices("kind", GAP_KINDS)
+    query = _query(GapsQuery)
     gaps = [
         gap.to_dict() for gap in _analysis(name).gaps
-        if (severities is None or gap.severity in severities)
-        and (kinds is None or gap.kind in kinds)
+        if (not query.severity or gap.severity in query.severity)
+        and (not query.kind or gap.kind in query.kind)
     ]
     return _json({"constituency": name, "gaps": gaps, "total": len(gaps)})
 
@@ -791,16 +665,17 @@ def list_gaps(name: str) -> ResponseReturnValue:
 # -- import ----------------------------------------------------------------------------------
 
 
-_YES = {"1", "yes", "true", "on", "y"}
-_NO = {"", "0", "no", "false", "off", "n"}
-
-
 def _upload(field: str) -> FileStorage:
+    """The uploaded file ``field``, or the field's text when it was sent as a plain form field
+    (the OpenAPI document describes both as the file's text)."""
     upload = request.files.get(field)
-    if upload is None or not upload.filename:
-        raise ApiError(400, "send both files as multipart/form-data fields 'people' and "
-                       "'relationships'", [{"field": field, "reason": "no file was sent"}])
-    return upload
+    if upload is not None and upload.filename:
+        return upload
+    text = request.form.get(field)
+    if text is not None:
+        return FileStorage(io.BytesIO(text.encode("utf-8")), filename=f"{field}.csv")
+    raise ApiError(400, "send both files as multipart/form-data fields 'people' and "
+                   "'relationships'", [{"field": field, "reason": "no file was sent"}])
 
 
 @bp.post("/constituencies/<name>/import")
@@ -811,23 +686,13 @@ def import_files(name: str) -> ResponseReturnValue:
         raise ApiError(400, "send the files as multipart/form-data with fields 'people' and "
                        "'relationships'")
     people, relationships = _upload("people"), _upload("relationships")
-    replace_text = request.form.get("replace", "").strip().lower()
-    if replace_text not in _YES | _NO:
-        raise ApiError(400, "the field 'replace' must be yes or no",
-                       [{"field": "replace", "reason": "must be yes or no"}])
+    try:
+        form = read_query(ImportForm, request.form)
+    except QueryProblem as exc:
+        raise ApiError(400, str(exc).replace("query parameter", "field"), exc.problems) from None
+    on = form.on
     store = _store()
     store.get_constituency(name)
-    on_text = request.form.get("on", "").strip()
-    on: date | None = None
-    if on_text:
-        try:
-            on = date.fromisoformat(on_text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}",
-                                                                on_text) else None
-        except ValueError:
-            on = None
-        if on is None:
-            raise ApiError(400, "the field 'on' must be a date written YYYY-MM-DD",
-                           [{"field": "on", "reason": "must be a date written YYYY-MM-DD"}])
     warnings: list[str] = []
     with unnamed_copies([(people.stream, "people.csv"),
                          (relationships.stream, "relationships.csv")]) as paths:
@@ -839,7 +704,7 @@ def import_files(name: str) -> ResponseReturnValue:
             summary, change_set = use_cases(
                 account.email, f"api import {shown[os.fspath(paths[0])]} "
                 f"{shown[os.fspath(paths[1])]}").import_files(
-                name, paths[0], paths[1], on=on, replace=replace_text in _YES,
+                name, paths[0], paths[1], on=on, replace=form.replacing,
                 on_warning=warnings.append)
         except ImportFailed as failed:
             problems = [{**p.to_dict(), "file": shown.get(p.file, p.file)}
@@ -880,11 +745,10 @@ def _hide_paths(text: str, shown: dict[str, str]) -> str:
 @requires_role("viewer")
 def list_history(name: str) -> ResponseReturnValue:
     """Change sets, newest first (``person``: only those about them; ``before``: page back)."""
-    limit = _query_int("limit", 50, 1, 500)
-    before_text = request.args.get("before", "").strip()
-    before = _query_int("before", 0, 1, 10**15) if before_text else None
-    person = request.args.get("person") or None
-    found = _cases().history(name, person=person, limit=limit, before=before)
+    asked = _query(HistoryQuery)
+    limit = asked.limit
+    found = _cases().history(name, person=asked.person or None, limit=limit,
+                             before=asked.before)
     return _json({"items": [c.to_dict() for c in found], "limit": limit,
                   "next_before": found[-1].id if len(found) == limit else None})
 
@@ -913,8 +777,9 @@ def undo_change_set(name: str, change_set_id: int) -> ResponseReturnValue:
 def get_changes(name: str) -> ResponseReturnValue:
     """What changed between ``since`` (default 30 days before ``until``) and ``until``
     (default today), as ``movemap changes``."""
-    until = _date_query("until") or date.today()
-    since = _date_query("since") or until - timedelta(days=CHANGES_DAYS)
+    asked = _query(ChangesQuery)
+    until = asked.until or date.today()
+    since = asked.since or until - timedelta(days=CHANGES_DAYS)
     return _json(changes_between(_store(), name, since, until).to_dict())
 
 

@@ -51,26 +51,63 @@ _PASSWORD_STDIN = click.option(
     help="Read the password from the first line of standard input instead of a prompt.")
 
 
+_ADMIN = click.option("--admin/--no-admin", default=None,
+                      help="An administrator manages every account and every map's roles "
+                           "(through the API), not the maps' data.")
+_CREATE_MAPS = click.option("--create-maps/--no-create-maps", default=None,
+                            help="May create maps of their own (MOVEMAP_WHO_MAY_CREATE=granted, "
+                                 "the default, lets only such accounts).")
+
+
 @user_group.command("add")
 @click.argument("email")
 @_PASSWORD_STDIN
-def user_add(email: str, password_stdin: bool) -> None:
+@_ADMIN
+@_CREATE_MAPS
+def user_add(email: str, password_stdin: bool, admin: bool | None,
+             create_maps: bool | None) -> None:
     """Add an account (the password is asked for, never given as an argument)."""
     password = _read_password(password_stdin)
-    _account_change(email, lambda a: a.add_user(email, password),
-                    f"Added {email}. Give them a role with: movemap grant {email} CONSTITUENCY "
-                    "viewer")
+
+    def change(accounts: AccountStore) -> None:
+        accounts.add_user(email, password)
+        accounts.set_rights(email, admin=admin, may_create=create_maps)
+
+    _account_change(email, change, f"Added {email}. Give them a role with: movemap grant "
+                    f"{email} CONSTITUENCY viewer")
+
+
+@user_group.command("rights")
+@click.argument("email")
+@_ADMIN
+@_CREATE_MAPS
+def user_rights(email: str, admin: bool | None, create_maps: bool | None) -> None:
+    """Make EMAIL an administrator (or not) and let them create maps (or not)."""
+    accounts = _accounts()
+    try:
+        accounts.set_rights(email, admin=admin, may_create=create_maps)
+        user = accounts.user_by_email(email)
+    finally:
+        accounts.close()
+    echo(f"{email}: {_rights(user.admin, user.may_create)}.")
+
+
+def _rights(admin: bool, may_create: bool) -> str:
+    return ", ".join([*(["administrator"] if admin else []),
+                      "may create maps" if may_create or admin else "may not create maps"])
 
 
 @user_group.command("list")
 def user_list() -> None:
-    """The accounts and their roles."""
+    """The accounts, their rights and their roles."""
     accounts = _accounts()
     try:
-        for email in accounts.emails():
-            roles = accounts.user_by_email(email).roles
-            shown = ", ".join(f"{name} ({role})" for name, role in sorted(roles.items()))
-            echo(f"{email}  {shown or 'no constituencies'}")
+        for info in accounts.accounts():
+            user = accounts.user_by_email(info.email)
+            shown = ", ".join(f"{name} ({role})" for name, role in sorted(user.roles.items()))
+            state = "  DISABLED" if info.disabled else ""
+            echo(f"{info.email}  {shown or 'no constituencies'}  "
+                 f"[{_rights(info.admin, info.may_create)}]{state}")
     finally:
         accounts.close()
 
@@ -260,6 +297,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: 
             else:
                 accounts.add_user(DEMO_EMAIL, password)
             accounts.grant(DEMO_EMAIL, DEMO_NAME, "owner")
+            accounts.set_rights(DEMO_EMAIL, may_create=True)  # to try making a map
         finally:
             accounts.close()
     with state.step("Preparing the analysis engine (compiled on first run, then cached)"):

@@ -8,6 +8,10 @@
 | ``MOVEMAP_DATA_DIR`` | ``~/.local/share/movemap`` | where the generated secret lives |
 | ``MOVEMAP_COOKIE_SECURE`` | ``1`` | session cookie over HTTPS only (``0``: plain http) |
 | ``MOVEMAP_LIMIT_*`` | see ``graph.limits`` | how big lists, texts, maps and bodies may be |
+| ``MOVEMAP_WHO_MAY_CREATE`` | ``granted`` | who may create maps: ``granted`` or ``everyone`` |
+
+``granted`` lets only accounts given the right create maps: by an administrator, by an owner of
+a map they work on, or with ``movemap user rights EMAIL --create-maps``.
 
 A secret is never given a usable default: when none is set, a random one is generated on first
 run and kept (mode 0600) outside the repository, so sessions survive a restart.
@@ -28,6 +32,7 @@ from graph.stores.private import private_folder
 __all__ = ["Settings", "accounts_url_from_env"]
 
 DEFAULT_ACCOUNTS_URL = "sqlite:///movemap-accounts.db"
+WHO_MAY_CREATE = ("granted", "everyone")
 
 
 def accounts_url_from_env() -> str:
@@ -73,6 +78,13 @@ class Settings:
     analysis_cache_size: int = 8
     limits: Limits = LIMITS
     """How big anything may be (``graph.limits``: ``MOVEMAP_LIMIT_*``)."""
+    who_may_create: str = "granted"
+    """``granted``: only accounts given the right create maps; ``everyone``: any account."""
+
+    def __post_init__(self) -> None:
+        if self.who_may_create not in WHO_MAY_CREATE:
+            raise ValueError(f"MOVEMAP_WHO_MAY_CREATE must be {' or '.join(WHO_MAY_CREATE)}, "
+                             f"not {self.who_may_create!r}")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Settings:
@@ -80,6 +92,8 @@ class Settings:
             "store_url": store_url_from_env(),
             "accounts_url": accounts_url_from_env(),
             "cookie_secure": _flag(os.environ.get("MOVEMAP_COOKIE_SECURE"), True),
+            "who_may_create": (os.environ.get("MOVEMAP_WHO_MAY_CREATE", "").strip().lower()
+                               or "granted"),
         }
         values.update(overrides)
         if "secret_key" not in values:
@@ -96,4 +110,5 @@ class Settings:
             "secret_key": "***",
             "cookie_secure": self.cookie_secure,
             "limits": asdict(self.limits),
+            "who_may_create": self.who_may_create,
         }

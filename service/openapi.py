@@ -16,12 +16,30 @@ import copy
 from importlib import metadata
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
 from graph.model import Constituency, Person, Relationship
-from service.api import DEFAULT_LIMIT, MAX_HOPS, MAX_LIMIT
+from service.api_requests import (
+    IF_MATCH_PATTERN,
+    MAX_CHANGE_SET,
+    MAX_LIMIT,
+    AccountChanges,
+    AnalysisQuery,
+    ChangesQuery,
+    GapsQuery,
+    HistoryQuery,
+    ImportForm,
+    PeopleQuery,
+    RemovalQuery,
+    RoleChange,
+    TiesQuery,
+    TokensQuery,
+    ViewQuery,
+    WriteQuery,
+)
 
 __all__ = ["build_document"]
 
@@ -36,7 +54,8 @@ def _ref(name: str) -> Schema:
 
 def _model_schemas() -> dict[str, Schema]:
     _, top = models_json_schema(
-        [(Person, "validation"), (Relationship, "validation"), (Constituency, "validation")],
+        [(model, "validation") for model in (Person, Relationship, Constituency, RoleChange,
+                                             AccountChanges)],
         ref_template=_REF,
     )
     schemas: dict[str, Schema] = dict(top["$defs"])
@@ -70,6 +89,21 @@ def _schemas() -> dict[str, Schema]:
             "properties": {"field": {"type": "string", "description": "e.g. group, segments[0]"},
                            "reason": {"type": "string"}},
         },
+        "LaterChange": {
+            "type": "object", "required": ["change_set", "by", "via", "recorded_at", "summary"],
+            "description": "in a 409 for a stale If-Match: a change made since that version",
+            "properties": {"change_set": {"type": "integer"}, "by": {"type": "string"},
+                           "via": {"type": "string"},
+                           "recorded_at": {"type": "string", "format": "date-time"},
+                           "summary": {"type": "string"}},
+        },
+        "NotInMapToday": {
+            "type": "object", "required": ["in_map_today"],
+            "description": "saved, but not in today's map: it starts on a day still to come "
+                           "or has already ended",
+            "properties": {"id": {"type": "string"}, "source": {"type": "string"},
+                           "target": {"type": "string"}, "in_map_today": {"const": False}},
+        },
         "ImportProblem": {
             "type": "object", "required": ["file", "line", "column", "reason"],
             "properties": {"file": {"type": "string"},
@@ -83,7 +117,7 @@ def _schemas() -> dict[str, Schema]:
                 "error": {"type": "string", "examples": ["invalid", "not_found"]},
                 "message": {"type": "string"},
                 "problems": {"type": "array", "items": {"anyOf": [
-                    _ref("Problem"), _ref("ImportProblem")]}},
+                    _ref("Problem"), _ref("ImportProblem"), _ref("LaterChange")]}},
             },
         },
         "ConstituencyView": {
@@ -193,21 +227,65 @@ def _schemas() -> dict[str, Schema]:
                 "gaps_closed": {"type": "array", "items": _ref("Gap")},
             },
         },
-        "ImportFiles": {
-            "type": "object", "required": ["people", "relationships"],
-            "properties": {
-                "people": {"type": "string", "contentMediaType": "text/csv",
-                           "description": "people.csv (columns as for 'movemap import')"},
-                "relationships": {"type": "string", "contentMediaType": "text/csv",
-                                  "description": "relationships.csv"},
-                "replace": {"type": "string", "enum": ["yes", "no"],
-                            "description": "yes: the map then holds exactly these files"},
-                "on": {"type": "string", "format": "date",
-                       "description": "the files are the map as it stood on this date"},
-            },
-        },
+        "ImportFiles": _import_files_schema(),
+        **_access_schemas(),
     })
     return schemas
+
+
+def _access_schemas() -> dict[str, Schema]:
+    count = {"type": "integer", "minimum": 0}
+    role = {"enum": ["viewer", "editor", "owner"]}
+    return {
+        "RoleGrant": {"type": "object", "required": ["email", "role"],
+                      "properties": {"email": {"type": "string"}, "role": role}},
+        "RoleList": {"type": "object", "required": ["constituency", "items", "total"],
+                     "properties": {"constituency": {"type": "string"},
+                                    "items": {"type": "array", "items": _ref("RoleGrant")},
+                                    "total": count}},
+        "Account": {
+            "type": "object",
+            "required": ["email", "created", "disabled", "admin", "may_create_maps", "owns"],
+            "properties": {
+                "email": {"type": "string"}, "created": {"type": "string"},
+                "disabled": {"type": "boolean"}, "admin": {"type": "boolean"},
+                "may_create_maps": {"type": "boolean"},
+                "owns": {**count, "description": "how many maps it owns"},
+                "roles": {"type": "object", "additionalProperties": role,
+                          "description": "its role per map (only the maps you may manage)"},
+            },
+        },
+        "AccountList": {"type": "object", "required": ["items", "total"],
+                        "properties": {"items": {"type": "array", "items": _ref("Account")},
+                                       "total": count}},
+        "Token": {"type": "object", "required": ["id", "email", "created", "expires",
+                                                 "last_used"],
+                  "description": "an API token as shown: never the token itself",
+                  "properties": {"id": {"type": "integer"}, "email": {"type": "string"},
+                                 "created": {"type": "string"},
+                                 "expires": {"type": ["string", "null"]},
+                                 "last_used": {"type": ["string", "null"]}}},
+        "TokenList": {"type": "object", "required": ["items", "total"],
+                      "properties": {"items": {"type": "array", "items": _ref("Token")},
+                                     "total": count}},
+    }
+
+
+def _import_files_schema() -> Schema:
+    """The import form: the two files, and ``ImportForm``'s fields as the model writes them."""
+    form = {parameter["name"]: {**parameter["schema"], "description": parameter["description"]}
+            for parameter in query_parameters(ImportForm)}
+    return {
+        "type": "object", "required": ["people", "relationships"],
+        "properties": {
+            "people": {"type": "string", "contentMediaType": "text/csv",
+                       "description": "people.csv (columns as for 'movemap import'): a file, "
+                                      "or its text as a plain field"},
+            "relationships": {"type": "string", "contentMediaType": "text/csv",
+                              "description": "relationships.csv: a file, or its text"},
+            **form,
+        },
+    }
 
 
 def _page_schema(item: str) -> Schema:
@@ -256,71 +334,52 @@ def _analysis_schema() -> Schema:
     }
 
 
+def query_parameters(model: type[BaseModel]) -> list[Schema]:
+    """The query parameters of ``model`` (``service.api_requests``): each field's schema as
+    pydantic writes it, with ``null`` left out (a query cannot send it) and lists marked with
+    how they travel (repeated, or separated by commas)."""
+    properties = model.model_json_schema(ref_template=_REF)["properties"]
+    parameters = []
+    for name, field in properties.items():
+        schema = {k: v for k, v in field.items() if k not in ("title", "description")}
+        choices = schema.pop("anyOf", None)
+        if choices is not None:  # X | None: the parameter is X, or left out
+            (only,) = [c for c in choices if c.get("type") != "null"]
+            schema = {**only, **schema}
+        if schema.get("default", 0) is None:
+            del schema["default"]
+        parameter: Schema = {"name": name, "in": "query", "required": False,
+                             "description": field.get("description", "")}
+        if "x-style" in schema:
+            parameter["style"] = schema.pop("x-style")
+            parameter["explode"] = schema.pop("x-explode")
+        parameter["schema"] = schema
+        parameters.append(parameter)
+    return parameters
+
+
 def _parameters() -> dict[str, Schema]:
     def path(name: str, description: str) -> Schema:
         return {"name": name, "in": "path", "required": True, "description": description,
                 "schema": {"type": "string"}}
-
-    def query(name: str, description: str, schema: Schema, **extra: Any) -> Schema:
-        return {"name": name, "in": "query", "required": False, "description": description,
-                "schema": schema, **extra}
 
     return {
         "name": path("name", "the constituency"),
         "person_id": path("person_id", "a person's id"),
         "source": path("source", "the id of the tie's source"),
         "target": path("target", "the id of the tie's target"),
-        "limit": query("limit", "at most this many items", {
-            "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT}),
-        "offset": query("offset", "skip this many items first", {
-            "type": "integer", "minimum": 0, "default": 0}),
-        "q": query("q", "only people whose id or name contains this text (any case)",
-                   {"type": "string"}),
-        "person": query("person", "only ties this person is part of (404 if unknown)",
-                        {"type": "string"}),
-        "hops": query("hops", "reach counts people within this many ties of the core",
-                      {"type": "integer", "minimum": 1, "maximum": MAX_HOPS, "default": 1}),
-        "min_trust": query(
-            "min_trust", "TYPE:LEVEL (or TYPE=LEVEL), e.g. flow_of_value:1: only ties with at "
-            "least this trust count; repeat or separate with commas",
-            {"type": "array", "items": {"type": "string",
-                                        "pattern": r"^(relational|functional|flow_of_value)"
-                                                   r"[:=][0-3]$"}},
-            style="form", explode=True),
-        "target_core": query("target_core", "the core's target share, e.g. 0.03 or 3%",
-                             {"type": "string", "default": "0.03"}),
-        "target_reach": query("target_reach", "the reach target, e.g. 0.9 or 90%",
-                              {"type": "string", "default": "0.9"}),
-        "as_of": query("as_of", "the map as it stood at the end of this date (people who had "
-                       "joined and not left, ties not ended, each as they were then); years "
-                       "of engagement count up to it (default today)",
-                       {"type": "string", "format": "date"}),
-        "on": query("on", "the day this change is true from (default today; an earlier day "
-                    "records a late correction)", {"type": "string", "format": "date"}),
-        "reason": query("reason", "left: they left (the tie ended) on 'on', kept in the "
-                        "history; mistake: entered by mistake, removed with its history "
-                        "(undoable)", {"type": "string", "enum": ["left", "mistake"],
-                                       "default": "left"}),
         "if_match": {"name": "If-Match", "in": "header", "required": False,
                      "description": "the ETag of the version you saw: a later change answers "
-                     "409 instead of being overwritten", "schema": {"type": "string"}},
+                     "409 instead of being overwritten",
+                     "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
+        "email": path("email", "an account's email"),
+        "token_id": {"name": "token_id", "in": "path", "required": True,
+                     "description": "a token's id (from GET /api/v1/tokens)",
+                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
         "change_set_id": {"name": "change_set_id", "in": "path", "required": True,
-                          "description": "a change set's id", "schema": {"type": "integer",
-                                                                        "minimum": 1}},
-        "history_person": query("person", "only change sets about this person or their ties",
-                                {"type": "string"}),
-        "history_limit": query("limit", "at most this many change sets", {
-            "type": "integer", "minimum": 1, "maximum": 500, "default": 50}),
-        "before": query("before", "only change sets older than this id (to page back)",
-                        {"type": "integer", "minimum": 1}),
-        "since": query("since", "compare the map at the end of this date (default 30 days "
-                       "before until)…", {"type": "string", "format": "date"}),
-        "until": query("until", "…with the map at the end of this one (default today)",
-                       {"type": "string", "format": "date"}),
-        "severity": query("severity", "only gaps of these severities (comma-separated)",
-                          {"type": "string", "examples": ["high,medium"]}),
-        "kind": query("kind", "only gaps of these kinds (comma-separated)",
-                      {"type": "string", "examples": ["segment_missing"]}),
+                          "description": "a change set's id",
+                          "schema": {"type": "integer", "minimum": 1,
+                                     "maximum": MAX_CHANGE_SET}},
     }
 
 
@@ -340,7 +399,17 @@ _RESPONSES: dict[str, Schema] = {
                            "version in If-Match is not the latest (the answer names who "
                            "changed it since), or an undo meets a later change.",
             "content": {"application/json": {"schema": _ref("Error")}}},
-    "422": {"description": "Readable but not valid: each problem with its field and reason.",
+    "413": {"description": "The body is larger than the limit (MOVEMAP_LIMIT_BODY_BYTES, or "
+                           "MOVEMAP_LIMIT_UPLOAD_BYTES for an import); nothing was read.",
+            "content": {"application/json": {"schema": _ref("Error")}}},
+    "422": {"description": "Readable but not valid: each problem with its field and reason; "
+                           "also rules a schema cannot state (a person who left before they "
+                           "joined, a day still to come, a tie to someone not in the map, the "
+                           "rows of an import, a limit of the map).",
+            "content": {"application/json": {"schema": _ref("Error")}}},
+    "429": {"description": "Too many failed attempts: wait the seconds in Retry-After.",
+            "headers": {"Retry-After": {"description": "seconds to wait",
+                                        "schema": {"type": "integer", "minimum": 1}}},
             "content": {"application/json": {"schema": _ref("Error")}}},
 }
 
@@ -350,7 +419,8 @@ def _json_content(schema: Schema) -> Schema:
 
 
 def _op(operation_id: str, summary: str, role: str | None, *, params: tuple[str, ...] = (),
-        body: Schema | None = None, ok: tuple[str, str, Schema | None] = ("200", "OK", None),
+        query: type[BaseModel] | None = None, body: Schema | None = None,
+        ok: tuple[str, str, Schema | None] = ("200", "OK", None),
         extra: tuple[str, ...] = (), upsert: bool = False) -> Schema:
     """One operation; ``role`` is the least role it needs (``None``: any signed-in account)."""
     code, description, schema = ok
@@ -360,18 +430,23 @@ def _op(operation_id: str, summary: str, role: str | None, *, params: tuple[str,
     if upsert:
         responses["200"] = {"description": "Replaced an existing one.",
                             "content": _json_content(schema or {})}
-    errors = {"401", "405", *extra}
+    errors = {"401", "405", "429", *extra}
     if role is not None:
         errors |= {"403", "404"}
     if body is not None:
+        errors |= {"400", "413", "422"}
+    if query is not None:
         errors |= {"400", "422"}
     for error in sorted(errors):
         responses[error] = {"$ref": f"#/components/responses/{error}"}
     needs = f"Needs the {role} role in the constituency." if role else "Any signed-in account."
     operation: Schema = {"operationId": operation_id, "summary": summary,
                          "description": needs, "responses": responses}
-    if params:
-        operation["parameters"] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    parameters: list[Schema] = [{"$ref": f"#/components/parameters/{p}"} for p in params]
+    if query is not None:
+        parameters += query_parameters(query)
+    if parameters:
+        operation["parameters"] = parameters
     if body is not None:
         operation["requestBody"] = {"required": True, "content": body}
     return operation
@@ -380,11 +455,12 @@ def _op(operation_id: str, summary: str, role: str | None, *, params: tuple[str,
 def _paths() -> dict[str, Schema]:
     c = f"{PREFIX}/constituencies"
     person_body = _json_content(_ref("Person"))
+    saved_person = {"anyOf": [_ref("Person"), _ref("NotInMapToday")]}
+    saved_tie = {"anyOf": [_ref("Relationship"), _ref("NotInMapToday")]}
     changes = _json_content(_ref("PersonChanges"))
     tie_body = _json_content(_ref("Relationship"))
     tie_changes = _json_content(_ref("RelationshipChanges"))
     n, pid, ends = ("name",), ("name", "person_id"), ("name", "source", "target")
-    analysis_params = ("hops", "min_trust", "target_core", "target_reach", "as_of")
     return {
         f"{PREFIX}/openapi.json": {"get": _op(
             "openapi", "This document", None, ok=("200", "The OpenAPI document", None))},
@@ -407,53 +483,53 @@ def _paths() -> dict[str, Schema]:
         },
         f"{c}/{{name}}/people": {
             "get": _op("listPeople", "People, by id", "viewer",
-                       params=(*n, "limit", "offset", "q", "as_of"),
+                       params=n, query=PeopleQuery,
                        ok=("200", "A page of people", _ref("PersonPage")), extra=("400",)),
             "post": _op("createPerson", "Add a person (or replace the one with that id)",
-                        "editor", params=(*n, "on", "if_match"), body=person_body,
-                        ok=("201", "Added", _ref("Person")), upsert=True, extra=("409",)),
+                        "editor", params=(*n, "if_match"), query=WriteQuery, body=person_body,
+                        ok=("201", "Added", saved_person), upsert=True, extra=("409",)),
         },
         f"{c}/{{name}}/people/{{person_id}}": {
             "get": _op("getPerson", "A person (with their version as ETag)", "viewer",
-                       params=(*pid, "as_of"), ok=("200", "The person", _ref("Person")),
+                       params=pid, query=ViewQuery, ok=("200", "The person", _ref("Person")),
                        extra=("400",)),
             "put": _op("replacePerson", "Replace every field of a person", "editor",
-                       params=(*pid, "on", "if_match"), body=changes,
-                       ok=("200", "The person", _ref("Person")), extra=("409",)),
+                       params=(*pid, "if_match"), query=WriteQuery, body=changes,
+                       ok=("200", "The person", saved_person), extra=("409",)),
             "patch": _op("updatePerson", "Change some fields of a person", "editor",
-                         params=(*pid, "on", "if_match"), body=changes,
-                         ok=("200", "The person", _ref("Person")), extra=("409",)),
+                         params=(*pid, "if_match"), query=WriteQuery, body=changes,
+                         ok=("200", "The person", saved_person), extra=("409",)),
             "delete": _op("deletePerson", "A person left (or was entered by mistake)",
-                          "editor", params=(*pid, "reason", "on", "if_match"),
+                          "editor", params=(*pid, "if_match"), query=RemovalQuery,
                           ok=("204", "Removed from the map", None), extra=("400", "409")),
         },
         f"{c}/{{name}}/relationships": {
             "get": _op("listRelationships", "Recorded ties, by source and target", "viewer",
-                       params=(*n, "limit", "offset", "person"),
+                       params=n, query=TiesQuery,
                        ok=("200", "A page of ties", _ref("RelationshipPage")), extra=("400",)),
             "post": _op("createRelationship", "Record a tie (or replace the same one)",
-                        "editor", params=(*n, "on", "if_match"), body=tie_body,
-                        ok=("201", "Recorded", _ref("Relationship")), upsert=True,
+                        "editor", params=(*n, "if_match"), query=WriteQuery, body=tie_body,
+                        ok=("201", "Recorded", saved_tie), upsert=True,
                         extra=("409",)),
         },
         f"{c}/{{name}}/relationships/{{source}}/{{target}}": {
             "get": _op("getRelationship", "A recorded tie (with its version as ETag)",
-                       "viewer", params=(*ends, "as_of"),
+                       "viewer", params=ends, query=ViewQuery,
                        ok=("200", "The tie", _ref("Relationship")), extra=("400",)),
             "put": _op("replaceRelationship", "Replace a tie's trust, recruited and since",
-                       "editor", params=(*ends, "on", "if_match"), body=tie_changes,
-                       ok=("200", "The tie", _ref("Relationship")), extra=("409",)),
+                       "editor", params=(*ends, "if_match"), query=WriteQuery, body=tie_changes,
+                       ok=("200", "The tie", saved_tie), extra=("409",)),
             "delete": _op("deleteRelationship", "A tie ended (or was entered by mistake)",
-                          "editor", params=(*ends, "reason", "on", "if_match"),
+                          "editor", params=(*ends, "if_match"), query=RemovalQuery,
                           ok=("204", "Removed from the map", None), extra=("400", "409")),
         },
         f"{c}/{{name}}/analysis": {"get": _op(
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",
-            params=(*n, *analysis_params), ok=("200", "The analysis", _ref("Analysis")),
+            params=n, query=AnalysisQuery, ok=("200", "The analysis", _ref("Analysis")),
             extra=("400",))},
         f"{c}/{{name}}/gaps": {"get": _op(
             "listGaps", "Gaps and missing voices, most serious first", "viewer",
-            params=(*n, "severity", "kind"), ok=("200", "The gaps", _ref("GapList")),
+            params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
             extra=("400",))},
         f"{c}/{{name}}/import": {"post": _op(
             "importFiles", "Import people.csv and relationships.csv, all or nothing", "editor",
@@ -461,7 +537,7 @@ def _paths() -> dict[str, Schema]:
             ok=("200", "What changed", _ref("ImportResult")))},
         f"{c}/{{name}}/history": {"get": _op(
             "listHistory", "Change sets, newest first: who, when, through what, what changed",
-            "viewer", params=(*n, "history_person", "history_limit", "before"),
+            "viewer", params=n, query=HistoryQuery,
             ok=("200", "A page of change sets", _ref("ChangeSetPage")), extra=("400",))},
         f"{c}/{{name}}/history/{{change_set_id}}": {"get": _op(
             "getChangeSet", "One change set with every change", "viewer",
@@ -470,10 +546,52 @@ def _paths() -> dict[str, Schema]:
             "undoChangeSet", "Undo a change set with a new one that reverses it", "editor",
             params=(*n, "change_set_id"), ok=("201", "The undo", _ref("UndoResult")),
             extra=("409",))},
+        **_access_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
-            params=(*n, "since", "until"), ok=("200", "The changes", _ref("MapChanges")),
+            params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+    }
+
+
+def _access_paths(c: str) -> dict[str, Schema]:
+    n, role = ("name",), ("name", "email")
+    manager = "owner (or an administrator)"
+    return {
+        f"{c}/{{name}}/roles": {"get": _op(
+            "listRoles", "Who has which role in the map", manager, params=n,
+            ok=("200", "The roles, by email", _ref("RoleList")))},
+        f"{c}/{{name}}/roles/{{email}}": {
+            "put": _op("setRole", "Give an account a role in the map", manager, params=role,
+                       body=_json_content(_ref("RoleChange")),
+                       ok=("200", "The role given", _ref("RoleGrant")), extra=("409",)),
+            "delete": _op("revokeRole", "Take away an account's role in the map", manager,
+                          params=role, ok=("204", "Taken away", None), extra=("409",)),
+        },
+        f"{PREFIX}/accounts": {"get": _op(
+            "listAccounts", "Accounts: all to an administrator; otherwise yourself and the "
+            "people of the maps you own", None,
+            ok=("200", "The accounts", _ref("AccountList")))},
+        f"{PREFIX}/accounts/{{email}}": {
+            "get": _op("getAccount", "An account with its rights and roles", None,
+                       params=("email",), ok=("200", "The account", _ref("Account")),
+                       extra=("404",)),
+            "patch": _op("updateAccount", "Disable or enable an account, make it an "
+                         "administrator, or let it create maps", None, params=("email",),
+                         body=_json_content(_ref("AccountChanges")),
+                         ok=("200", "The account", _ref("Account")),
+                         extra=("403", "404", "409")),
+            "delete": _op("removeAccount", "Remove an account with its roles, sessions and "
+                          "tokens (administrators)", None, params=("email",),
+                          ok=("204", "Removed", None), extra=("403", "404", "409")),
+        },
+        f"{PREFIX}/tokens": {"get": _op(
+            "listTokens", "Your API tokens (an administrator: everyone's)", None,
+            query=TokensQuery, ok=("200", "The tokens", _ref("TokenList")),
+            extra=("403",))},
+        f"{PREFIX}/tokens/{{token_id}}": {"delete": _op(
+            "revokeToken", "Revoke a token at once: your own, or any (administrators)", None,
+            params=("token_id",), ok=("204", "Revoked", None), extra=("404",))},
     }
 
 

@@ -34,7 +34,6 @@ from flask import (
     Flask,
     abort,
     current_app,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -79,6 +78,7 @@ from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
 from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases, changes_between
 from service.auth import current_account, public, requires_role
+from service.notices import notify
 from service.page_forms import (
     DeleteForm,
     ImportForm,
@@ -467,7 +467,7 @@ def network(name: str) -> ResponseReturnValue:
     graph = data.graph
     filters, ignored = _network_filters()
     if filters.segment and filters.segment not in graph.segment_names:
-        flash(f"Nobody in the map is in {segment_label(filters.segment)}.", "info")
+        notify(f"Nobody in the map is in {segment_label(filters.segment)}.", "info")
     person_id = request.args.get("person", "").strip()
     steps = _int_arg("steps", 1, 1, 3)
     selected: dict[str, Any] | None = None
@@ -475,7 +475,7 @@ def network(name: str) -> ResponseReturnValue:
     if person_id:
         node = data.node(person_id)
         if node is None:
-            flash(f"There is nobody with the id {person_id!r} in this map.", "error")
+            notify(f"There is nobody with the id {person_id!r} in this map.", "error")
         else:
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
@@ -682,7 +682,7 @@ def _version(text: str | None) -> int | None:
 
 def _stale(exc: StaleVersion) -> None:
     """Say who changed what since the page was opened (nothing was saved)."""
-    flash(f"Nothing was saved: {exc} Your changes are still in the form below; check them "
+    notify(f"Nothing was saved: {exc} Your changes are still in the form below; check them "
           "against the page as it is now and save again.", "error")
 
 
@@ -690,7 +690,7 @@ def _after_write(name: str, before: Analysis, what: str) -> None:
     """Drop the cached analysis, analyse again (the next page needs it) and say what changed."""
     invalidate(name)
     after = analysis_for(name).analysis
-    flash(f"{what} {_reach_change(before, after)}", "success")
+    notify(f"{what} {_reach_change(before, after)}", "success")
 
 
 @bp.post("/c/<name>/people")
@@ -709,7 +709,7 @@ def add_person(name: str) -> ResponseReturnValue:
                 _cases().save_person(name, person, on=form.on.data)
                 _after_write(name, data.analysis, f"Added {person.name or person.id}.")
                 return redirect(url_for("pages.person", name=name, person_id=person.id))
-    flash("The person was not added: see what is wrong next to the fields.", "error")
+    notify("The person was not added: see what is wrong next to the fields.", "error")
     return _people_page(name, person_form=form, status=400)
 
 
@@ -719,7 +719,7 @@ def import_files(name: str) -> ResponseReturnValue:
     data = page_data(name)
     form = ImportForm()
     if not form.validate_on_submit():
-        flash("Nothing was imported: choose both files.", "error")
+        notify("Nothing was imported: choose both files.", "error")
         return _people_page(name, import_form=form, status=400)
     warnings: list[str] = []
     fields = ((form.people, "people.csv"), (form.relationships, "relationships.csv"))
@@ -740,23 +740,23 @@ def import_files(name: str) -> ResponseReturnValue:
                 on_warning=warnings.append)
         except ImportFailed as exc:
             problems = [replace(p, file=shown.get(p.file, p.file)) for p in exc.problems]
-            flash(f"Nothing was imported: the files have "
+            notify(f"Nothing was imported: the files have "
                   f"{plural(len(problems), 'problem')}, listed below by line.", "error")
             return _people_page(name, import_form=form, problems=problems, status=400)
         except MovemapError as exc:
-            flash(f"Nothing was imported: {exc}", "error")
+            notify(f"Nothing was imported: {exc}", "error")
             return _people_page(name, import_form=form, status=400)
     for warning in warnings[:20]:
         for temporary, uploaded in shown.items():
             warning = warning.replace(temporary, uploaded)
-        flash(warning, "info")
+        notify(warning, "info")
     if summary.changed:
         _after_write(name, data.analysis, (
             f"Imported: {summary.people_added:,} people added, {summary.people_updated:,} "
             f"updated; {summary.relationships_added:,} ties added, "
             f"{summary.relationships_updated:,} updated."))
     else:
-        flash("Imported: nothing changed, the map already holds these files.", "success")
+        notify("Imported: nothing changed, the map already holds these files.", "success")
     return redirect(url_for("pages.people", name=name))
 
 
@@ -848,7 +848,7 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
     if request.form.get("action") == "delete":
         delete_form = DeleteForm()
         if not delete_form.validate_on_submit():
-            flash("The person was not removed: tick the box to confirm.", "error")
+            notify("The person was not removed: tick the box to confirm.", "error")
             return _person_page(name, person_id, delete_form=delete_form, status=400)
         how = Removal(delete_form.reason.data or "left")
         try:
@@ -859,7 +859,7 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
             return _person_page(name, person_id, status=409)
         except MovemapError as exc:
             delete_form.on.errors = [*delete_form.on.errors, str(exc)]
-            flash(f"{data.name_of(person_id)} was not removed: {exc}", "error")
+            notify(f"{data.name_of(person_id)} was not removed: {exc}", "error")
             return _person_page(name, person_id, delete_form=delete_form, status=400)
         _after_write(name, data.analysis,
                      f"{data.name_of(person_id)} left the map (kept in the history)."
@@ -884,7 +884,7 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
                 _after_write(name, data.analysis, f"Saved {changed.name or changed.id}."
                              if saved.change_set else "Nothing changed.")
                 return redirect(url_for("pages.person", name=name, person_id=person_id))
-    flash("The changes were not saved: see what is wrong next to the fields.", "error")
+    notify("The changes were not saved: see what is wrong next to the fields.", "error")
     return _person_page(name, person_id, edit_form=form, status=400)
 
 
@@ -946,7 +946,7 @@ def save_tie(name: str) -> ResponseReturnValue:
                                                       max_changes=0) if c.id > seen]
                     who = "; ".join(f"{c.by} ({c.recorded_at:%Y-%m-%d %H:%M} UTC): "
                                     f"{c.summary}" for c in later[:3]) or "it was removed"
-                    flash(f"Nothing was saved: the tie was changed after you opened it: {who}. "
+                    notify(f"Nothing was saved: the tie was changed after you opened it: {who}. "
                           "Check it as it is now and save again.", "error")
                     return _person_page(name, person_id, tie_form=form, status=409)
                 # the tie is one between two people: the direction says who recruited whom
@@ -961,7 +961,7 @@ def save_tie(name: str) -> ResponseReturnValue:
             _after_write(name, data.analysis, f"Saved the tie between "
                          f"{data.name_of(person_id)} and {data.name_of(other)}.")
             return redirect(url_for("pages.person", name=name, person_id=person_id))
-    flash("The tie was not saved: see what is wrong next to the fields.", "error")
+    notify("The tie was not saved: see what is wrong next to the fields.", "error")
     return _person_page(name, person_id, tie_form=form, status=400)
 
 
@@ -1015,12 +1015,12 @@ def undo(name: str, change_set_id: int) -> ResponseReturnValue:
     try:
         saved = _cases().undo(name, change_set_id)
     except UndoConflict as exc:
-        flash(f"Nothing was undone: {exc}", "error")
+        notify(f"Nothing was undone: {exc}", "error")
     except NotFound:
         abort(404, f"There is no change {change_set_id} in this map.")
     else:
         if saved.change_set is None:
-            flash(f"Change {change_set_id} changes nothing any more; nothing to undo.", "info")
+            notify(f"Change {change_set_id} changes nothing any more; nothing to undo.", "info")
         else:
             _after_write(name, data.analysis, f"Undid change {change_set_id} (as change "
                          f"{saved.change_set}, which can itself be undone).")

@@ -37,6 +37,8 @@ def web(tmp_path: Path) -> Iterator[Web]:
         accounts.add_user(email, PASSWORD)
         if role != "outsider":
             accounts.grant(email, MAP, role)
+        if role == "owner":
+            accounts.set_rights(email, may_create=True)
         emails[role] = email
         tokens[role] = accounts.create_token(email)
     yield Web(app, accounts, tokens, emails)

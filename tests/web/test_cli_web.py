@@ -97,7 +97,7 @@ def test_grant_gives_a_role_shown_by_user_list(cli: Cli) -> None:
     cli("user", "add", "lead@example.org", "--password-stdin", input=PASSWORD)
     result = cli("grant", "lead@example.org", "bay", "editor")
     assert result.exit_code == 0 and "lead@example.org is now editor of bay" in result.output
-    assert cli("user", "list").output == "lead@example.org  bay (editor)\n"
+    assert cli("user", "list").output == "lead@example.org  bay (editor)  [may not create maps]\n"
     cli("grant", "lead@example.org", "bay", "viewer")
     assert "bay (viewer)" in cli("user", "list").output
 
@@ -115,7 +115,8 @@ def test_grant_refuses_unknown_users_maps_and_roles(cli: Cli) -> None:
     assert "'admin' is not one of 'viewer', 'editor', 'owner'" in result.stderr
     result = cli("grant", "lead@example.org", "no/slashes", "viewer")
     assert result.exit_code == EXIT_USAGE and "not a valid name" in result.stderr
-    assert cli("user", "list").output == "lead@example.org  no constituencies\n"
+    assert cli("user", "list").output == (
+        "lead@example.org  no constituencies  [may not create maps]\n")
 
 
 def test_token_create_prints_only_a_token_that_works_against_the_app(cli: Cli) -> None:

@@ -391,6 +391,21 @@ def test_editing_and_removing_a_person(editor: FlaskClient, web: Web) -> None:
     assert editor.get(f"/c/{MAP}/people/{pid}").status_code == 404
 
 
+def test_messages_that_name_people_stay_on_the_server_not_in_the_cookie(
+        editor: FlaskClient, web: Web) -> None:
+    pid = isolated(web)
+    token = csrf_token(editor, f"/c/{MAP}/people/{pid}")
+    response = editor.post(f"/c/{MAP}/people/{pid}", data=person_form(
+        token, action="save", name="Grace Quillfeather", group="people"))
+    assert response.status_code == 302
+    cookie = editor.get_cookie("session")
+    assert cookie is not None
+    serializer = web.app.session_interface.get_signing_serializer(web.app)  # type: ignore[attr-defined]
+    assert "Quillfeather" not in json.dumps(serializer.loads(cookie.value))
+    assert "Saved Grace Quillfeather." in text(editor.get(response.headers["Location"]))
+    assert "Saved Grace Quillfeather." not in text(editor.get(response.headers["Location"]))
+
+
 def field_error(html: str, field_id: str) -> str:
     """The error shown next to a field, which the field names in aria-describedby."""
     page = Page(html)
