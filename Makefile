@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history install
+.PHONY: demo report test bench bench-stores bench-history bench-limits install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -41,3 +41,10 @@ bench-history:
 	scripts/bootstrap bench
 	scripts/install-java
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.history $(ARGS)
+
+# The analysis, the pages and the API on a map with every record at its limits (against the same
+# map with plain records) and on a map at its size limits (250,000 people, 2.5M ties); prints the
+# table and writes bench/results/limits.json.
+bench-limits:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.limits $(ARGS)

@@ -32,6 +32,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from scipy.spatial import cKDTree
 
 from graph.compact import CompactGraph
 
@@ -93,7 +94,7 @@ def compute_layout(graph: CompactGraph, *, seed: int = 1,
                    force_limit: int = FORCE_LIMIT) -> Layout:
     """The layout of ``graph``: ``force`` up to ``force_limit`` people, else ``segments``."""
     home, names = _homes(graph)
-    incidence, _ = segment_incidence(graph)
+    incidence = _layout_incidence(graph, home, len(names))
     sizes = _home_sizes(home, len(names))
     seg_pos = _segment_positions(segment_ties(graph, incidence), sizes, seed)
     pos = _people_around(graph, home, seg_pos, sizes)
@@ -143,6 +144,21 @@ def _homes(graph: CompactGraph) -> tuple[I64, list[str]]:
     if not has.all():
         names.append(NO_SEGMENT)
     return home, names
+
+
+SEGMENT_PAIRS_LIMIT = 5_000_000
+"""Weighing segments by every pair of segments a tie joins costs, per tie, the product of its
+two people's segment counts; past this many pairs (a map of people with dozens of segments
+each) the layout weighs segments by the ties between people's home segments alone."""
+
+
+def _layout_incidence(graph: CompactGraph, home: I64, k: int) -> sparse.csr_matrix:
+    counts = np.maximum(np.diff(graph.segment_indptr), 1)
+    pairs = int((counts[graph.edge_u] * counts[graph.edge_v]).sum()) if graph.n else 0
+    if pairs <= SEGMENT_PAIRS_LIMIT:
+        return segment_incidence(graph)[0]
+    return sparse.csr_matrix((np.ones(graph.n, dtype=np.int64),
+                              (np.arange(graph.n, dtype=np.int64), home)), shape=(graph.n, k))
 
 
 def _home_sizes(home: I64, k: int) -> I64:
@@ -234,13 +250,21 @@ def subset_positions(graph: CompactGraph, layout: Layout, nodes: npt.NDArray[np.
     return x, y
 
 
+SPRING_SEGMENTS = 400
+"""At most this many segments (the largest) are laid out by springs, which cost the square of
+their number; any others, small ones of a map with thousands, go round them on a spiral."""
+
+
 def _segment_positions(weights: sparse.csr_matrix, sizes: I64, seed: int) -> F64:
-    """Segments laid out by springs weighted by the ties between them, spaced by their size."""
+    """Segments laid out by springs weighted by the ties between them, spaced by their size;
+    past ``SPRING_SEGMENTS``, the smaller ones on a spiral around the rest."""
     k = weights.shape[0]
     if k == 0:
         return np.zeros((0, 2))
     if k == 1:
         return np.zeros((1, 2))
+    if k > SPRING_SEGMENTS:
+        return _large_segment_positions(weights, sizes, seed)
     off = weights.tocoo()
     mask = off.row != off.col
     strength = np.log1p(off.data[mask].astype(np.float64))
@@ -259,16 +283,32 @@ def _segment_positions(weights: sparse.csr_matrix, sizes: I64, seed: int) -> F64
     return pos * (spacing / max(nearest, 1e-6))
 
 
+def _large_segment_positions(weights: sparse.csr_matrix, sizes: I64, seed: int) -> F64:
+    order = np.lexsort((np.arange(sizes.size), -sizes))
+    big, rest = order[:SPRING_SEGMENTS], order[SPRING_SEGMENTS:]
+    pos = np.empty((sizes.size, 2))
+    pos[big] = _segment_positions(weights[big][:, big], sizes[big], seed)
+    spacing = 2.2 * float(_disc_radius(sizes[rest]).max())
+    inner = float(np.sqrt((pos[big] ** 2).sum(axis=1)).max()) + spacing
+    # a sunflower spiral from the rim outwards, largest first, one disc apart
+    rank = np.arange(rest.size, dtype=np.float64)
+    radius = np.sqrt(inner * inner + rank * spacing * spacing * 1.3)
+    theta = rank * math.pi * (3 - math.sqrt(5))
+    pos[rest, 0] = radius * np.cos(theta)
+    pos[rest, 1] = radius * np.sin(theta)
+    return pos
+
+
 def _disc_radius(sizes: I64) -> F64:
     return np.sqrt(np.maximum(sizes, 1).astype(np.float64)) * 0.5
 
 
 def _nearest_distance(pos: F64) -> float:
+    """The median distance from a segment to its nearest other (a k-d tree: no k² table)."""
     if pos.shape[0] < 2:
         return 1.0
-    d = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2))
-    np.fill_diagonal(d, np.inf)
-    return float(np.median(d.min(axis=1)))
+    distances, _ = cKDTree(pos).query(pos, k=2)
+    return float(np.median(distances[:, 1]))
 
 
 def _people_around(graph: CompactGraph, home: I64, seg_pos: F64, sizes: I64) -> F64:

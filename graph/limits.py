@@ -12,9 +12,10 @@ large, can make the analysis or a page run out of time or memory.
 | ``text_length`` | 500 | characters of a name, organisation, description or segment |
 | ``segments_per_person`` | 100 | segments of one person |
 | ``expected_segments`` | 1,000 | expected segments of a map |
+| ``segments_per_map`` | 5,000 | distinct segments the people of one map hold |
 | ``people_per_map`` | 250,000 | people in one map |
 | ``ties_per_map`` | 2,500,000 | ties in one map |
-| ``maps_per_account`` | 25 | maps one account may create (not enforced yet) |
+| ``maps_per_account`` | 25 | maps one account owns (and so may have created) |
 | ``body_bytes`` | 2 MiB | the body of an API request or a form |
 | ``upload_bytes`` | 256 MiB | the CSV files of one import |
 
@@ -76,6 +77,7 @@ class Limits:
     text_length: int = 500
     segments_per_person: int = 100
     expected_segments: int = 1000
+    segments_per_map: int = 5_000
     people_per_map: int = 250_000
     ties_per_map: int = 2_500_000
     maps_per_account: int = 25

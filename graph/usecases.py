@@ -336,7 +336,24 @@ class UseCases:
                                  summary or _describe(real), undoes)
         change_set = self.store.append_change_set(name, header, stored)
         self._project(name, {k: after for k, (_b, after) in real.items()}, after_state)
+        if self._adds_segments(real):  # counted as written: the transaction undoes it if over
+            self.limits.check("segments_per_map", self.store.segment_count(name),
+                              "distinct segments among the people of the map")
         return change_set
+
+    def _adds_segments(self, real: Mapping[Key, tuple[Timeline | None, Timeline | None]]
+                       ) -> bool:
+        """Whether a person now holds a segment they did not hold before the change."""
+        day = self.today
+        for (kind, _a, _b), (before, after) in real.items():
+            if kind != "person" or after is None or not after.present_at(day):
+                continue
+            now = set(after.value_at("segments", day) or ())
+            then = (set(before.value_at("segments", day) or ())
+                    if before is not None and before.present_at(day) else set())
+            if now - then:
+                return True
+        return False
 
     def _check_size(self, name: str,
                     real: Mapping[Key, tuple[Timeline | None, Timeline | None]]) -> None:

@@ -97,7 +97,7 @@ class ApiError(Exception):
         return _json(body, self.status)
 
 
-_ERRORS = {400: "bad_request", 404: "not_found", 409: "conflict", 422: "invalid",
+_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict", 422: "invalid",
            503: "unavailable"}
 
 
@@ -652,14 +652,17 @@ def get_analysis(name: str) -> ResponseReturnValue:
 @bp.get("/constituencies/<name>/gaps")
 @requires_role("viewer")
 def list_gaps(name: str) -> ResponseReturnValue:
-    """The gaps, most serious first; ``severity`` and ``kind`` keep only those given."""
+    """The gaps, most serious first; ``severity`` and ``kind`` keep only those given; a page
+    of ``limit`` from ``offset``, with ``total`` the count of all that match."""
     query = _query(GapsQuery)
     gaps = [
-        gap.to_dict() for gap in _analysis(name).gaps
+        gap for gap in _analysis(name).gaps
         if (not query.severity or gap.severity in query.severity)
         and (not query.kind or gap.kind in query.kind)
     ]
-    return _json({"constituency": name, "gaps": gaps, "total": len(gaps)})
+    page = [gap.to_dict() for gap in gaps[query.offset:query.offset + query.limit]]
+    return _json({"constituency": name, "gaps": page, "total": len(gaps),
+                  "limit": query.limit, "offset": query.offset})
 
 
 # -- import ----------------------------------------------------------------------------------

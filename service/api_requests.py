@@ -126,8 +126,9 @@ MinTrust = Annotated[dict[str, int], BeforeValidator(_min_trust), WithJsonSchema
 def _comma_list(value: Any) -> Any:
     """``["high,medium", "low"]`` (repeated, or separated by commas) as one list."""
     if isinstance(value, list):
-        # "a,,b" or "," keep their empty parts, which no choice matches: refused, not ignored
-        return [part for raw in value if isinstance(raw, str) and raw for part in raw.split(",")]
+        # "", "a,,b" or "," keep their empty parts, which no choice matches: refused, not
+        # ignored (leave the parameter out for every gap)
+        return [part for raw in value if isinstance(raw, str) for part in raw.split(",")]
     return value
 
 
@@ -187,13 +188,13 @@ class AnalysisQuery(ViewQuery):
         "the reach target, e.g. 0.9 or 90% (default 90%)"))
 
 
-class GapsQuery(_Query):
+class GapsQuery(PageQuery):
     severity: Annotated[list[_Severity], BeforeValidator(_comma_list)] = Field(
         default_factory=list, description="only gaps of these severities (comma-separated)",
-        json_schema_extra={"x-style": "form", "x-explode": False})
+        json_schema_extra={"x-style": "form", "x-explode": False, "minItems": 1})
     kind: Annotated[list[_GapKind], BeforeValidator(_comma_list)] = Field(
         default_factory=list, description="only gaps of these kinds (comma-separated)",
-        json_schema_extra={"x-style": "form", "x-explode": False})
+        json_schema_extra={"x-style": "form", "x-explode": False, "minItems": 1})
 
 
 class HistoryQuery(_Query):

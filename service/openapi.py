@@ -149,9 +149,12 @@ def _schemas() -> dict[str, Schema]:
             },
         },
         "GapList": {
-            "type": "object", "required": ["constituency", "gaps", "total"],
+            "type": "object", "required": ["constituency", "gaps", "total", "limit", "offset"],
             "properties": {"constituency": {"type": "string"},
-                           "gaps": {"type": "array", "items": _ref("Gap")}, "total": count},
+                           "gaps": {"type": "array", "items": _ref("Gap")},
+                           "total": {**count, "description": "how many match, in all pages"},
+                           "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                           "offset": count},
         },
         "Analysis": _analysis_schema(),
         "ImportCounts": {
@@ -389,7 +392,8 @@ _RESPONSES: dict[str, Schema] = {
                                "schema": _ref("Error")}}},
     "401": {"description": "No valid API token or session.",
             "content": {"application/json": {"schema": _ref("Error")}}},
-    "403": {"description": "Your role in this constituency does not allow this.",
+    "403": {"description": "Your role in this constituency (or your account's rights) does "
+                           "not allow this.",
             "content": {"application/json": {"schema": _ref("Error")}}},
     "404": {"description": "No such constituency (or not one you may see), person or tie.",
             "content": {"application/json": {"schema": _ref("Error")}}},
@@ -469,7 +473,8 @@ def _paths() -> dict[str, Schema]:
                        ok=("200", "Their counts and your role", _ref("ConstituencyList"))),
             "post": _op("createConstituency", "Create a constituency; you become its owner",
                         None, body=_json_content(_ref("Constituency")),
-                        ok=("201", "Created", _ref("ConstituencyView")), extra=("409",)),
+                        ok=("201", "Created", _ref("ConstituencyView")),
+                        extra=("403", "409")),
         },
         f"{c}/{{name}}": {
             "get": _op("getConstituency", "A constituency with its counts", "viewer", params=n,

@@ -534,16 +534,42 @@ def network_person(name: str) -> ResponseReturnValue:
 # -- gaps --------------------------------------------------------------------------------------
 
 
+PAGE_GAPS_PER_KIND = 25
+"""The gaps page shows at most this many gaps of one kind (the most serious first) and says how
+many more there are; the API pages through all of them. A map at its limits can hold thousands
+of one kind, and a page of all of them would be too large to read or to send."""
+PAGE_SEGMENT_ROWS = 200
+"""At most this many rows in the gaps page's table of segments: expected ones first, then the
+least reached."""
+
+
+def _shown_gaps(ordered: list[Gap]) -> tuple[list[Gap], dict[str, int]]:
+    """The gaps the page lists (``PAGE_GAPS_PER_KIND`` of each kind) and how many of each kind
+    it leaves out."""
+    shown: list[Gap] = []
+    seen: dict[str, int] = {}
+    for gap in ordered:
+        seen[gap.kind] = seen.get(gap.kind, 0) + 1
+        if seen[gap.kind] <= PAGE_GAPS_PER_KIND:
+            shown.append(gap)
+    return shown, {k: n - PAGE_GAPS_PER_KIND for k, n in seen.items() if n > PAGE_GAPS_PER_KIND}
+
+
 @bp.route("/c/<name>/gaps")
 @requires_role("viewer")
 def gaps(name: str) -> ResponseReturnValue:
     data = page_data(name)
     a = data.analysis
     ordered = _sorted_gaps(a.gaps)
+    shown, more = _shown_gaps(ordered)
     spofs = [{"id": g.subject, "name": data.name_of(g.subject),
               "cut_off": g.evidence.get("cut_off", 0), "in_core": g.evidence.get("in_core"),
               "message": g.message}
-             for g in ordered if g.kind == "single_point_of_failure"]
+             for g in shown if g.kind == "single_point_of_failure"]
+    segment_rows = sorted(data.segments, key=lambda r: (not r.expected, r.share or 0))
+    segments_left = max(0, len(segment_rows) - PAGE_SEGMENT_ROWS)
+    kept = {id(r) for r in segment_rows[:PAGE_SEGMENT_ROWS]}
+    segment_rows = [r for r in data.segments if id(r) in kept]  # in the table's own order
     counts = {s: sum(1 for g in a.gaps if g.severity == s) for s in SEVERITY_ORDER}
     people = a.groups.get("people", 0)
     givers = a.groups.get("givers_of_service", 0)
@@ -555,8 +581,10 @@ def gaps(name: str) -> ResponseReturnValue:
                                     lambda: figures.segment_reach_figure(data.segments)),
     }
     return render_template(
-        "gaps.html", name=name, a=a, gaps=ordered, spofs=spofs, counts=counts, charts=charts,
-        segments=data.segments, people=people, givers=givers, active="gaps",
+        "gaps.html", name=name, a=a, gaps=shown, all_gaps=len(ordered), more=more,
+        per_kind=PAGE_GAPS_PER_KIND, spofs=spofs, counts=counts, charts=charts,
+        segments=segment_rows,
+        segments_left=segments_left, people=people, givers=givers, active="gaps",
         ratio_limit=a.options.givers_to_people_max_ratio, tie_counts=data.tie_counts,
         group_pairs=[(x, y) for x in GROUPS for y in GROUPS if x.index <= y.index],
         trust_types=TRUST_TYPES)

@@ -431,3 +431,23 @@ def test_an_empty_map_still_draws_every_figure() -> None:
                 figures.role_matrix(analysis), view.figure, segments.figure):
         json.loads(fig.to_json())
         assert fig.layout.title.text
+
+
+def test_thousands_of_segments_are_laid_out_apart_the_largest_by_springs_inside() -> None:
+    from scipy import sparse
+
+    from dashboards.layout import SPRING_SEGMENTS, _segment_positions
+
+    rng = np.random.default_rng(3)
+    k = SPRING_SEGMENTS + 600
+    rows, cols = rng.integers(0, k, 4000), rng.integers(0, k, 4000)
+    weights = sparse.csr_matrix((np.ones(4000, dtype=np.int64), (rows, cols)), shape=(k, k))
+    weights = (weights + weights.T).tocsr()
+    sizes = rng.integers(1, 50, k).astype(np.int64)
+    pos = _segment_positions(weights, sizes, seed=1)
+    assert pos.shape == (k, 2) and np.isfinite(pos).all()
+    assert len({(round(x, 6), round(y, 6)) for x, y in pos}) == k  # no two in one place
+    order = np.lexsort((np.arange(k), -sizes))
+    radius = np.sqrt((pos ** 2).sum(axis=1))
+    assert radius[order[:SPRING_SEGMENTS]].max() < radius[order[SPRING_SEGMENTS:]].min()
+    assert np.array_equal(pos, _segment_positions(weights, sizes, seed=1))  # reproducible

@@ -106,6 +106,30 @@ def test_a_map_at_its_tie_limit_refuses_one_more(small: UseCases) -> None:
     assert len(list(small.store.iter_relationships("bay"))) == 2
 
 
+def test_a_map_at_its_segment_limit_refuses_a_new_segment_and_writes_nothing(
+        tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
+    maps = UseCases(store, Actor("lead", "test"), today=TODAY,
+                    limits=Limits(segments_per_map=3))
+    maps.create_constituency(Constituency(name="bay"))
+    maps.save_person("bay", Person(id="a", group="people", segments=["locality:A", "service:x"]))
+    maps.save_person("bay", Person(id="b", group="people", segments=["locality:B", "service:x"]))
+    count = len(maps.history("bay"))
+    with pytest.raises(LimitExceeded, match=r"distinct segments among the people of the map: 4 "
+                       r"is over the limit of 3 \(MOVEMAP_LIMIT_SEGMENTS_PER_MAP\)"):
+        maps.save_person("bay", Person(id="c", group="people", segments=["locality:C"]))
+    with pytest.raises(LimitExceeded, match="MOVEMAP_LIMIT_SEGMENTS_PER_MAP"):
+        maps.import_records("bay", [Person(id="a", group="people",
+                                           segments=["locality:A", "locality:D"])], [])
+    assert len(maps.history("bay")) == count
+    assert store.person_ids("bay") == {"a", "b"} and store.segment_count("bay") == 3
+    assert store.get_person("bay", "a").segments == ("locality:A", "service:x")
+    maps.save_person("bay", Person(id="c", group="people", segments=["service:x"]))  # known
+    maps.save_person("bay", Person(id="b", group="people", segments=["locality:C"]))  # a swap
+    assert store.segment_count("bay") == 3
+    store.close()
+
+
 def test_an_import_over_the_limit_into_a_new_map_leaves_no_map(tmp_path: Path) -> None:
     store = open_store(f"sqlite:///{tmp_path / 'm.db'}")
     try:

@@ -125,6 +125,17 @@ def test_list_constituencies_counts_people_ties_and_expected_segments(store: Gra
     )
 
 
+def test_segment_count_is_the_distinct_segments_people_hold_in_that_map(
+        store: GraphStore) -> None:
+    store.import_records("bay", sample_people(), sample_relationships())
+    expected = {s for p in sample_people() for s in p.segments}
+    assert len(expected) > 1 and store.segment_count("bay") == len(expected)
+    store.create_constituency(Constituency(name="other"))
+    assert store.segment_count("other") == 0
+    store.add_expected_segments("other", ["locality:Nowhere"])  # expected ones do not count
+    assert store.segment_count("other") == 0
+
+
 def test_creating_an_existing_constituency_is_refused_unless_exist_ok(store: GraphStore) -> None:
     store.create_constituency(Constituency(name="bay", description="first"))
     with pytest.raises(StoreError, match="already exists"):
@@ -164,6 +175,7 @@ UNKNOWN_CONSTITUENCY_CALLS: dict[str, Callable[[GraphStore], object]] = {
     "iter_people": lambda s: list(s.iter_people("nope")),
     "iter_relationships": lambda s: list(s.iter_relationships("nope")),
     "person_ids": lambda s: s.person_ids("nope"),
+    "segment_count": lambda s: s.segment_count("nope"),
     "delete_person": lambda s: s.delete_person("nope", "p"),
     "delete_relationship": lambda s: s.delete_relationship("nope", "a", "b"),
     "load_graph": lambda s: s.load_graph("nope"),

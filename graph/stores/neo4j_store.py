@@ -818,6 +818,14 @@ class Neo4jStore:
         self._require(name)
         return set(self._id_keys(name))
 
+    @_guard
+    def segment_count(self, name: str) -> int:
+        self._require(name)
+        records = self._read(
+            "MATCH (p:Person {constituency: $name}) UNWIND coalesce(p.segments, []) AS s "
+            "RETURN count(DISTINCT s) AS n", name=name)
+        return int(records[0]["n"]) if records else 0
+
     def _id_keys(self, name: str) -> dict[str, int]:
         """id → key of every person of the constituency."""
         records = self._read(

@@ -1137,6 +1137,14 @@ class SQLiteStore:
             raise StoreError(self._describe(exc)) from exc
 
     @_guard
+    def segment_count(self, name: str) -> int:
+        cid = self._constituency_id(name)
+        row = self._conn.execute(
+            "SELECT count(DISTINCT j.value) FROM people p, json_each(p.segments) j "
+            "WHERE p.constituency_id = ?", (cid,)).fetchone()
+        return int(row[0])
+
+    @_guard
     def person_ids(self, name: str) -> set[str]:
         cid = self._constituency_id(name)
         return {

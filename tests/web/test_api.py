@@ -408,7 +408,11 @@ def test_analysis_refuses_bad_options_with_400_naming_the_option(api: Api, query
 def test_gaps_are_those_of_the_analysis_and_can_be_filtered(api: Api) -> None:
     gaps = expected_analysis(api)["gaps"]
     body = api.get(f"{BAY}/gaps").json
-    assert body == {"constituency": MAP, "gaps": gaps, "total": len(gaps)}
+    assert body == {"constituency": MAP, "gaps": gaps, "total": len(gaps), "limit": 100,
+                    "offset": 0}
+    assert len(gaps) > 3
+    paged = api.get(f"{BAY}/gaps?limit=2&offset=1").json
+    assert paged["gaps"] == gaps[1:3] and paged["total"] == len(gaps)
     high = api.get(f"{BAY}/gaps?severity=high").json["gaps"]
     assert high == [g for g in gaps if g["severity"] == "high"]
     kinds = api.get(f"{BAY}/gaps?kind=segment_missing,group_imbalance&severity=high,medium")
@@ -416,7 +420,8 @@ def test_gaps_are_those_of_the_analysis_and_can_be_filtered(api: Api) -> None:
         g for g in gaps if g["kind"] in {"segment_missing", "group_imbalance"}
         and g["severity"] in {"high", "medium"}]
     assert any(g["kind"] == "segment_missing" for g in kinds.json["gaps"])
-    for query in ("severity=urgent", "kind=everything", "kind=segment_missing,nope"):
+    for query in ("severity=urgent", "kind=everything", "kind=segment_missing,nope", "kind=",
+                  "severity=high,"):
         response = api.get(f"{BAY}/gaps?{query}")
         assert response.status_code == 400 and set(problems(response)) == {query.split("=")[0]}
 
