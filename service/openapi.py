@@ -318,7 +318,12 @@ def _analysis_schema() -> Schema:
             "core": {"type": "object", "required": ["members", "share", "reach",
                                                     "reach_by_group"],
                      "properties": {"members": ids, "share": share, "reach": share,
-                                    "reach_by_group": {"type": "object"}}},
+                                    "reach_by_group": {"type": "object"},
+                                    "reach_by_steps": {
+                                        "type": "object",
+                                        "description": "the reach curve: the share of the "
+                                        "people outside the core within 1, 2 and 3 ties of it",
+                                        "properties": {k: share for k in ("1", "2", "3")}}}},
             "recommended_core": {"type": "object", "required": ["members", "reach", "added"],
                                  "properties": {"members": ids, "reach": share,
                                                 "added": {"type": "array", "items": addition}}},

@@ -119,6 +119,12 @@ def _the_core(analysis: Analysis) -> list[str]:
         f" of everyone else ({core.reached:,} of {core.outside:,}); the target is "
         f"{_pct(options.target_reach)}{'' if meets else ', so the core needs to reach further'}."
     ))
+    if core.reach_by_steps:
+        curve = ", ".join(f"{_pct(share, below=options.target_reach)} within {k} "
+                          f"{'tie' if k == '1' else 'ties'}"
+                          for k, share in core.reach_by_steps.items())
+        lines.append(_wrap(f"How far its conversations go: {curve}. The 90% counts the "
+                           "conversations people have, which reach further than direct ties."))
     lines += ["", "Reach of each group (people outside the core):", ""]
     rows = [["group", "reached", "of", "share"]]
     for g in GROUPS:

@@ -144,6 +144,24 @@ def test_core_reach_matches_networkx(name: str, core_name: str, hops: int) -> No
 
 
 @pytest.mark.parametrize(("name", "core_name"), CASES)
+@pytest.mark.parametrize("hops", [1, 5])
+def test_the_reach_curve_is_the_share_within_1_2_and_3_steps_by_networkx(
+        name: str, core_name: str, hops: int) -> None:
+    G, core, groups, graph = _build(name, core_name)
+    curve = core_reach(graph, graph.core_mask, hops).reach_by_steps
+    outside = set(G.nodes) - core
+    distance = nx.multi_source_dijkstra_path_length(G, core) if core else {}
+    want = {str(k): (len({v for v in outside if distance.get(v, k + 1) <= k}) / len(outside)
+                     if outside else 1.0) for k in (1, 2, 3)}
+    assert curve.keys() == want.keys()
+    for k, share in want.items():
+        assert curve[k] == pytest.approx(share), k
+    assert curve["1"] <= curve["2"] <= curve["3"]
+    if hops == 1:  # the headline is the first point of the curve
+        assert core_reach(graph, graph.core_mask, 1).reach == curve["1"]
+
+
+@pytest.mark.parametrize(("name", "core_name"), CASES)
 @greedy_modes([1, 2, 3])
 @pytest.mark.parametrize("share", [0.03, 0.1, 0.3])
 @pytest.mark.usefixtures("greedy_mode")

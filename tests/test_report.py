@@ -156,6 +156,18 @@ def test_report_core_section_compares_with_the_targets_in_plain_words() -> None:
     assert "system leaders 0 1 0%" in body
 
 
+def test_report_gives_the_reach_curve_beside_the_headline() -> None:
+    import dataclasses
+
+    analysis = _analysis()
+    core = dataclasses.replace(analysis.core, reach_by_steps={"1": 3 / 9, "2": 7 / 9, "3": 8 / 9})
+    body = _flat(_section(format_report(dataclasses.replace(analysis, core=core), _graph()),
+                          "The engaged core"))
+    assert ("How far its conversations go: 33% within 1 tie, 78% within 2 ties, 89% within 3 "
+            "ties.") in body
+    assert "How far" not in _flat(format_report(analysis, _graph()))  # no curve, no line
+
+
 def test_report_never_rounds_a_missed_target_up_to_it() -> None:
     core = _analysis().core
     just_below = CoreReach(**{**core.__dict__, "reach": 0.8996})

@@ -115,6 +115,39 @@ def _within_hops(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) 
     return reached
 
 
+@compiled
+def _hop_distances(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) -> IntArray:
+    n = indptr.shape[0] - 1
+    distance = np.full(n, -1, dtype=np.int64)
+    queue = np.empty(n, dtype=np.int64)
+    tail = 0
+    for v in range(n):
+        if sources[v]:
+            distance[v] = 0
+            queue[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        v = queue[head]
+        head += 1
+        if distance[v] >= hops:
+            continue
+        for slot in range(indptr[v], indptr[v + 1]):
+            w = indices[slot]
+            if distance[w] < 0:
+                distance[w] = distance[v] + 1
+                queue[tail] = w
+                tail += 1
+    return distance
+
+
+def hop_distances_csr(indptr: IntArray, indices: I32, sources: BoolArray,
+                      hops: int) -> IntArray:
+    """Each node's distance from the nearest source, up to ``hops`` (-1: farther, or never
+    reached): one breadth-first search. O(nodes + slots)."""
+    return _hop_distances(_i64(indptr), _i32(indices), _bool(sources), int(hops))
+
+
 def within_hops_csr(indptr: IntArray, indices: I32, sources: BoolArray, hops: int) -> BoolArray:
     """The nodes at distance at most ``hops`` from a source (the sources included): a
     breadth-first search level by level, each node entering the queue once. O(nodes + slots)."""
@@ -941,6 +974,7 @@ def warm_up() -> None:
     core = np.array([True, False, False])
     component_labels_csr(indptr, indices)
     within_hops_csr(indptr, indices, core, 1)
+    hop_distances_csr(indptr, indices, core, 3)
     neighbour_sums_csr(indptr, indices, np.ones(3, dtype=np.int64))
     unique_reach_csr(indptr, indices, core, 2)
     spof_cut_off_csr(indptr, indices, core)

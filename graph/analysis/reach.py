@@ -45,6 +45,7 @@ from graph.analysis.kernels import (
     ball_cover,
     ball_cover_exact,
     greedy_closed_cover,
+    hop_distances_csr,
     neighbour_sums_csr,
     within_hops_csr,
 )
@@ -54,6 +55,7 @@ from graph.compact import CompactGraph
 from graph.model import GROUPS
 
 __all__ = [
+    "REACH_STEPS",
     "core_reach",
     "core_size_target",
     "greedy_plans",
@@ -65,6 +67,9 @@ __all__ = [
 
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+
+REACH_STEPS = 3
+"""``CoreReach.reach_by_steps`` gives the reach within 1, 2, … this many ties of the core."""
 
 # Up to this many hops the greedy's first gain estimates are walk counts (h sparse products);
 # beyond it, the number of unreached people in the candidate's component.
@@ -105,7 +110,12 @@ def core_reach(graph: CompactGraph, core: BoolArray, hops: int) -> CoreReach:
     core = check_mask(graph, core)
     n = graph.n
     outside_mask = ~core
-    reached_mask = outside_mask & within_hops(graph, core, hops)
+    if hops < 0:
+        raise ValueError("hops cannot be negative")
+    farthest = max(hops, REACH_STEPS)
+    distance = hop_distances_csr(graph.indptr, graph.indices, core, farthest)
+    reached_mask = outside_mask & (distance >= 0) & (distance <= hops)
+    outside_distance = distance[outside_mask]
     outside = int(np.count_nonzero(outside_mask))
     reached = int(np.count_nonzero(reached_mask))
     groups = len(GROUPS)
@@ -125,6 +135,11 @@ def core_reach(graph: CompactGraph, core: BoolArray, hops: int) -> CoreReach:
         },
         reached_by_group={g.value: int(reached_by[g.index]) for g in GROUPS},
         outside_by_group={g.value: int(outside_by[g.index]) for g in GROUPS},
+        reach_by_steps={
+            str(k): _share(int(np.count_nonzero((outside_distance >= 1)
+                                                & (outside_distance <= k))), outside, n)
+            for k in range(1, REACH_STEPS + 1)
+        },
     )
 
 

@@ -62,6 +62,9 @@ class CoreReach:
     reach_by_group: dict[str, float | None]
     reached_by_group: dict[str, int]
     outside_by_group: dict[str, int]
+    reach_by_steps: dict[str, float] = field(default_factory=dict)
+    """The reach curve: ``{"1": share, "2": share, "3": share}`` of the people outside the core
+    within 1, 2 and 3 ties of it (``REACH_STEPS``), whatever ``hops`` the headline uses."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -74,6 +77,7 @@ class CoreReach:
             "reach_by_group": self.reach_by_group,
             "reached_by_group": self.reached_by_group,
             "outside_by_group": self.outside_by_group,
+            "reach_by_steps": self.reach_by_steps,
         }
 
 

@@ -211,6 +211,21 @@ def test_overview_names_the_targets_the_gaps_and_whom_to_engage_next(
         assert words in html
 
 
+def test_overview_shows_the_reach_curve_with_the_analysis_numbers_and_what_it_means(
+    viewer: FlaskClient, web: Web
+) -> None:
+    token = web.tokens["viewer"]
+    curve = web.app.test_client().get(f"/api/v1/constituencies/{MAP}/analysis", headers={
+        "Authorization": f"Bearer {token}"}).json["core"]["reach_by_steps"]
+    assert list(curve) == ["1", "2", "3"] and curve["1"] <= curve["2"] <= curve["3"]
+    html = viewer.get(f"/c/{MAP}/").get_data(as_text=True)
+    row = re.search(r"People outside the core reached</th>(.*?)</tr>", html)
+    assert row is not None
+    assert re.findall(r">(\d+%)</td>", row.group(1)) == [
+        f"{share * 100:.0f}%" for share in curve.values()]
+    assert "counts the conversations people have" in text(viewer.get(f"/c/{MAP}/"))
+
+
 def test_gaps_page_shows_every_gap_segments_matrix_and_single_points_of_failure(
     viewer: FlaskClient
 ) -> None:
