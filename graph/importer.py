@@ -89,6 +89,7 @@ from graph.model import (
     check_constituency_name,
     normalise_segment,
 )
+from graph.spelling import ENGAGEMENT_CHOICES, GROUP_CHOICES, ROLE_CHOICES, Choices, UnknownChoice
 from graph.stores.base import BulkImport, GraphStore, ImportSummary, PeopleBatch, TiesBatch
 
 __all__ = [
@@ -124,11 +125,14 @@ _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3, **dict.fromkeys(_YES, 1),
            **dict.fromkeys(_NO, 0)}
-_ROLE_ALIASES = {"mobilizer": "mobiliser", "organizer": "organiser"}
 _WHOLE = re.compile(r"^\d+(?:\.0*)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _CSV_UTF8_HINT = "save it from your spreadsheet as 'CSV UTF-8'"
+_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip), .xls
+_WORKBOOK_HINT = ("this is an Excel workbook, not a CSV file; movemap reads CSV files: in Excel "
+                  "choose File › Save As, then 'CSV UTF-8 (comma delimited)', for each sheet, "
+                  "and import those")
 
 
 @dataclass
@@ -202,13 +206,21 @@ class _Table:
     def _open(self) -> BinaryIO | None:
         """The file opened for reading, or ``None`` (and a problem) when it cannot be."""
         try:
-            return open(self.path, "rb")  # noqa: SIM115 - the callers close it
+            handle = open(self.path, "rb")  # noqa: SIM115 - the callers close it
         except FileNotFoundError:
             self.problem(None, None, "the file does not exist")
         except IsADirectoryError:
             self.problem(None, None, "this is a folder, not a CSV file")
         except OSError as exc:
             self.problem(None, None, f"the file cannot be read ({exc.strerror or exc})")
+        else:
+            start = handle.read(8)
+            handle.seek(0)
+            if start.startswith(_WORKBOOK_MAGIC):
+                handle.close()
+                self.problem(None, None, _WORKBOOK_HINT)
+                return None
+            return handle
         return None
 
     def _empty(self) -> None:
@@ -475,18 +487,20 @@ def _csv_reason(exc: csv.Error) -> str:
 # -- reading cells ---------------------------------------------------------------------------
 
 
-def _enum(value: str, enum: type[_E], what: str, aliases: dict[str, str] | None = None) -> _E:
-    code = _code(value)
-    code = (aliases or {}).get(code, code)
+def _enum(value: str, enum: type[_E], choices: Choices) -> _E:
+    """A choice as people type it (``graph.spelling``): code name or label, any case, accents
+    or not; an unknown one lists the choices and, for a near miss, the one it is closest to."""
     try:
-        return enum(code)
-    except ValueError:
+        return enum(choices.read(value))
+    except UnknownChoice as exc:
         expected = ", ".join(e.value for e in enum)
-        raise _CellError(f"unknown {what} {value!r}; expected one of {expected}") from None
+        hint = "" if exc.suggestion is None else str(exc)[str(exc).index("; did you mean"):]
+        raise _CellError(f"unknown {choices.what} {value!r}; expected one of {expected}"
+                         f"{hint}") from None
 
 
 def _group(value: str) -> Group:
-    return _enum(value, Group, "group")
+    return _enum(value, Group, GROUP_CHOICES)
 
 
 def _groups(value: str) -> tuple[Group, ...]:
@@ -543,18 +557,18 @@ def _date(value: str) -> date:
 
 
 def _engagement(value: str) -> Engagement:
-    return _enum(value, Engagement, "engagement")
+    return _enum(value, Engagement, ENGAGEMENT_CHOICES)
 
 
 def _role(value: str) -> Role | None:
     if _code(value) == "none":
         return None
-    code = _code(value)
     try:
-        return Role(_ROLE_ALIASES.get(code, code))
-    except ValueError:
+        return Role(ROLE_CHOICES.read(value))
+    except UnknownChoice as exc:
+        hint = "" if exc.suggestion is None else str(exc)[str(exc).index("; did you mean"):]
         raise _CellError(
-            f"unknown role {value!r}; expected lone_wolf, mobiliser, organiser or blank"
+            f"unknown role {value!r}; expected lone_wolf, mobiliser, organiser or blank{hint}"
         ) from None
 
 
@@ -719,6 +733,15 @@ class _RelationshipChecker:
         return None
 
 
+def _check_someone(table: _Table, ids: Mapping[str, int], problems: list[Problem]) -> None:
+    """A people file with a header and nobody under it is a problem, not an empty map: it is
+    almost always the wrong file, or one saved before the rows were filled in."""
+    if table.readable and not ids and not problems:
+        table.problem(None, None, "the file has its header but nobody under it; add a row for "
+                      "each person (a map is emptied by removing its people, never by an empty "
+                      "file)")
+
+
 def read_people(path: PathLike) -> ParsedPeople:
     """Read ``people.csv``: every valid person, and every problem of every row."""
     result = ParsedPeople(path=os.fspath(path))
@@ -730,6 +753,7 @@ def read_people(path: PathLike) -> ParsedPeople:
             result.people.append(person)
     result.ids.pop("", None)
     result.ids_complete = table.readable and "id" in table.index
+    _check_someone(table, result.ids, result.problems)
     return result
 
 
@@ -1296,6 +1320,7 @@ def _stream_people(
             checker.row(line, cells)
     result.ids.pop("", None)
     result.ids_complete = table.readable and "id" in table.index
+    _check_someone(table, result.ids, result.problems)
     return result
 
 

@@ -15,7 +15,7 @@ import graph.importer as importer
 from graph.compact import CompactGraph
 from graph.errors import ImportFailed, NotFound, Problem, StoreError
 from graph.importer import import_csv, load_csv_pair, read_people, read_relationships
-from graph.model import Person, Relationship
+from graph.model import Group, Person, Relationship
 from graph.stores.base import GraphStore
 
 DATA = Path(__file__).parent / "data"
@@ -155,6 +155,39 @@ def test_yes_no_columns_accept_the_usual_spellings(tmp_path: Path) -> None:
     p = write(tmp_path, "people.csv", "id,group,lived_experience\n"
               + "\n".join(f"p{i},people,{v}" for i, v in enumerate(values)) + "\n")
     assert [x.lived_experience for x in read_people(p).people] == [True] * 4 + [False] * 5
+
+
+def test_choices_accept_the_labels_the_product_shows_in_any_case_and_accent(
+        tmp_path: Path) -> None:
+    rows = [("The people", "", "Aware", "Lone wolf"),
+            ("Givers of Service", "the People;SYSTEM LEADERS", "CONTRIBUTING", "lone-wolf"),
+            ("system leaders", "", "Léading", "Organizer"),
+            ("givers-of-service", "", "supporting", "Mobiliser")]
+    p = write(tmp_path, "people.csv", people_file(*(
+        f"p{i},N{i},{g},{o},,,,,,{e},{r}," for i, (g, o, e, r) in enumerate(rows))))
+    people = read_people(p).people
+    assert [x.group.value for x in people] == ["people", "givers_of_service", "system_leaders",
+                                               "givers_of_service"]
+    assert people[1].other_groups == (Group.PEOPLE, Group.SYSTEM_LEADERS)
+    assert [x.engagement.value for x in people] == ["aware", "contributing", "leading",
+                                                    "supporting"]
+    assert [x.role.value if x.role else None for x in people] == [
+        "lone_wolf", "lone_wolf", "organiser", "mobiliser"]
+
+
+@pytest.mark.parametrize(("column", "cell", "meant"), [
+    ("group", "Givers of servise", "'Givers of service' (givers_of_service)"),
+    ("group", "Sytem leaders", "'System leaders' (system_leaders)"),
+    ("engagement", "contributng", "'Contributing' (contributing)"),
+    ("role", "organisr", "'Organiser' (organiser)"),
+])
+def test_a_near_miss_names_the_choice_it_is_closest_to(
+        tmp_path: Path, column: str, cell: str, meant: str) -> None:
+    values = {"group": "people", "engagement": "", "role": "", column: cell}
+    problems, p, _ = problems_of(tmp_path, people_file(
+        f"p1,Ann,{values['group']},,,,,,,{values['engagement']},{values['role']},"))
+    assert len(problems) == 1 and problems[0].column == column and problems[0].line == 2
+    assert problems[0].reason.endswith(f"; did you mean {meant}?"), problems[0].reason
 
 
 # -- one test per problem --------------------------------------------------------------------
