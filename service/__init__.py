@@ -65,6 +65,9 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from service.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
+    from service.pages_settings import bp as settings_bp
+
+    app.register_blueprint(settings_bp)
     from service.api import init_api
 
     init_api(app)
