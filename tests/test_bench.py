@@ -123,3 +123,15 @@ def test_sizes_default_to_ten_thousand_to_a_million() -> None:
     assert parse_args(["--sizes", "100_000,10000"]).sizes == [10_000, 100_000]
     with pytest.raises(SystemExit):
         parse_args(["--sizes", "many"])
+
+
+def test_readiness_bench_times_every_phase_and_writes_json(tmp_path: Path) -> None:
+    from bench.readiness import main as readiness
+
+    out = tmp_path / "readiness.json"
+    assert readiness(["--people", "2000", "--steps", "1,2", "--reps", "1", "--out",
+                      str(out)]) == 0
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert [r["steps"] for r in rows] == [1, 2]
+    assert all(set(r["seconds"]) == {"plans", "plans + why", "ready plans", "analyse()",
+                                     "analyse() with readiness"} for r in rows)
