@@ -74,6 +74,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from graph.compact import NO_DATE, date_to_day
+from graph.dates import UnreadableDay, read_day
 from graph.errors import ImportFailed, Problem, StoreError
 from graph.limits import LIMITS, setting_name
 from graph.model import (
@@ -126,7 +127,6 @@ _NO = frozenset({"no", "n", "false", "0"})
 _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3, **dict.fromkeys(_YES, 1),
            **dict.fromkeys(_NO, 0)}
 _WHOLE = re.compile(r"^\d+(?:\.0*)?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _CSV_UTF8_HINT = "save it from your spreadsheet as 'CSV UTF-8'"
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip), .xls
@@ -543,17 +543,16 @@ def _strength(value: str) -> int:
 
 
 def _date(value: str) -> date:
-    if _ISO_DATE.match(value):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if day > date.today():
-                raise _CellError(f"the date {value} has not come yet; movemap records what "
-                                 "has happened, so give today or an earlier day")
-            return day
-    raise _CellError(f"bad date {value!r}; expected YYYY-MM-DD")
+    """A date cell: ``YYYY-MM-DD``, ``DD/MM/YYYY`` (UK order) or ``3 April 2025``
+    (``graph.dates``); not after today."""
+    try:
+        day = read_day(value)
+    except UnreadableDay as exc:
+        raise _CellError(str(exc)) from None
+    if day > date.today():
+        raise _CellError(f"the date {value} has not come yet; movemap records what "
+                         "has happened, so give today or an earlier day")
+    return day
 
 
 def _engagement(value: str) -> Engagement:

@@ -371,6 +371,31 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
     echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
 
 
+@main.command("template")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True,
+              help="The folder to write people.csv and relationships.csv into.")
+@click.option("--force", is_flag=True, help="Replace files of the same names.")
+def template_command(folder: Path, force: bool) -> None:
+    """Write people.csv and relationships.csv to fill in: every column, with example rows.
+
+    The files import as they are ('movemap import NAME people.csv relationships.csv'); replace
+    the example rows with your own people and ties.
+    """
+    from graph.csv_templates import write_templates
+
+    try:
+        paths = write_templates(folder, overwrite=force)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} already exists; use --force to replace it") from None
+    except OSError as exc:
+        raise click.FileError(str(folder), hint=exc.strerror or str(exc)) from None
+    for path in paths:
+        echo(f"Wrote {path}")
+    echo("Fill them in (one row per person, one per tie), then "
+         "'movemap import NAME people.csv relationships.csv'.")
+
+
 @main.command("expect")
 @click.argument("name", callback=_name_argument)
 @click.argument("segments", nargs=-1, required=True)

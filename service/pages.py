@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -789,6 +790,19 @@ def import_files(name: str) -> ResponseReturnValue:
 
 
 # -- one person: details, edit, remove, ties ---------------------------------------------------
+
+
+@bp.get("/csv-templates/<file_name>")
+def csv_template(file_name: str) -> ResponseReturnValue:
+    """``people.csv`` or ``relationships.csv`` to fill in, with an example row
+    (the same files as ``movemap template``)."""
+    from graph.csv_templates import TEMPLATES
+
+    text = TEMPLATES.get(file_name)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{file_name}"'})
 
 
 def _ties_of(data: PageData, node: int) -> list[dict[str, Any]]:

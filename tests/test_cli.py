@@ -215,6 +215,23 @@ def test_help_shows_the_store_default() -> None:
 # -- import and expect -----------------------------------------------------------------------
 
 
+def test_template_writes_two_files_that_import_as_they_are(
+        store_env: str, tmp_path: Path) -> None:
+    folder = tmp_path / "new map"
+    written = run("template", "-o", str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["people.csv", "relationships.csv"]
+    assert str(folder / "people.csv") in written.stdout
+    run("import", "bay", str(folder / "people.csv"), str(folder / "relationships.csv"))
+    data = analyse_json("bay")
+    assert (data["size"], data["ties"]) == (2, 1)
+    (folder / "people.csv").write_text("mine", encoding="utf-8")
+    refused = run("template", "-o", str(folder), code=EXIT_USAGE)
+    assert "already exists; use --force" in one_line_error(refused)
+    assert (folder / "people.csv").read_text(encoding="utf-8") == "mine"
+    run("template", "-o", str(folder), "--force")
+    assert (folder / "people.csv").read_text(encoding="utf-8").startswith("id,name,group")
+
+
 def test_import_then_reimport_changes_nothing(store_env: str, tmp_path: Path) -> None:
     people, relationships = write_csvs(tmp_path / "in")
     first = run("import", "riverside", people, relationships)
