@@ -58,6 +58,7 @@ from graph.history import (
 )
 from graph.limits import LIMITS, Limits
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
 from graph.timeline import (
@@ -477,10 +478,29 @@ class UseCases:
         Constituency(name=name, description=description)  # validates
         return self._map_change(name, {"description": description}, if_version)
 
+    def held_segments(self, name: str) -> list[str]:
+        """The segments people in the map hold today."""
+        return list(self.store.load_graph(name).segment_names)
+
+    def read_segments(self, name: str, segments: Sequence[str]) -> list[tuple[str, str]]:
+        """Each segment as written (tidied) and as the segment of the map it means (``Barrow`` →
+        ``locality:Barrow``, see ``graph.segments``); ``InvalidChange`` when one could mean
+        several."""
+        matcher = SegmentMatcher(self.held_segments(name))
+        read: list[tuple[str, str]] = []
+        for segment in segments:
+            written = normalise_segment(str(segment))
+            try:
+                read.append((written, matcher.resolve(written)))
+            except AmbiguousSegment as exc:
+                raise InvalidChange(str(exc), "expected_segments") from None
+        return read
+
     def set_expected_segments(self, name: str, segments: Sequence[str], *,
                               replace: bool = True, if_version: int | None = None) -> Saved:
-        """Expected places, communities and services: replace the list, or add to it."""
-        cleaned = tuple(dict.fromkeys(normalise_segment(str(s)) for s in segments))
+        """Expected places, communities and services: replace the list, or add to it. Each is
+        read as the segment of the map it means (``read_segments``)."""
+        cleaned = tuple(dict.fromkeys(meant for _, meant in self.read_segments(name, segments)))
         if not replace:
             current = self.store.get_constituency(name).expected_segments
             cleaned = tuple(dict.fromkeys((*current, *cleaned)))
@@ -771,10 +791,14 @@ class UseCases:
         from graph.importer import load_csv_pair  # the readers; the import core is here
 
         known: set[str] = set()
-        if not replace and any(c.name == name for c in self.store.list_constituencies()):
-            known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
-                name, "person"))}
-        people, ties, warnings = load_csv_pair(people_path, relationships_path, known)
+        segments: list[str] = []
+        if any(c.name == name for c in self.store.list_constituencies()):
+            segments = self.held_segments(name)
+            if not replace:
+                known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
+                    name, "person"))}
+        people, ties, warnings = load_csv_pair(people_path, relationships_path, known,
+                                               segments)
         if on_warning is not None:
             for warning in warnings:
                 on_warning(warning)

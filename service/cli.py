@@ -407,14 +407,20 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
     """Say which SEGMENTS (places, communities, services) should be in NAME.
 
     A segment is written KIND:VALUE, e.g. locality:Barrow, community:Deaf or
-    service:maternity. The analysis flags an expected segment with nobody in the map, or with
-    people the engaged core does not reach.
+    service:maternity. One written without its kind (Barrow), or in another case or without
+    accents, is read as the segment people in the map have (locality:Barrow); when it could be
+    several, the command says which. The analysis flags an expected segment with nobody in the
+    map, or with people the engaged core does not reach.
     """
     state = _state(ctx)
     try:
+        read = state.cases().read_segments(name, list(segments))
         state.cases().set_expected_segments(name, list(segments), replace=replace)
     except ValueError as exc:  # a segment the model refuses
         raise click.BadParameter(str(exc).splitlines()[-1], param_hint="SEGMENTS") from None
+    for written, meant in read:
+        if written != meant:
+            echo(f"{written!r} is read as {meant!r}, the segment people in the map have.")
     expected = state.store().get_constituency(name).expected_segments
     echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
     for segment in expected:

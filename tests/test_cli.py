@@ -329,6 +329,32 @@ def test_expect_adds_then_replaces_segments(store_env: str, tmp_path: Path) -> N
                for g in gaps)
 
 
+def test_expect_reads_a_segment_as_the_one_people_in_the_map_have(
+        store_env: str, tmp_path: Path) -> None:
+    run("import", "riverside", *write_csvs(tmp_path))
+    result = run("expect", "riverside", "Barrow", "KENDAL", "community:deaf", "Millom")
+    assert result.stdout.splitlines() == [
+        "'Barrow' is read as 'locality:Barrow', the segment people in the map have.",
+        "'KENDAL' is read as 'locality:Kendal', the segment people in the map have.",
+        "'community:deaf' is read as 'community:Deaf', the segment people in the map have.",
+        "'riverside' expects 4 segments:", "  locality:Barrow", "  locality:Kendal",
+        "  community:Deaf", "  Millom",
+    ]
+    gaps = analyse_json("riverside")["gaps"]
+    assert [g["subject"] for g in gaps if g["kind"].startswith("segment_m")] == ["Millom"]
+
+
+def test_expect_of_a_segment_that_could_be_several_says_so_and_changes_nothing(
+        store_env: str, tmp_path: Path) -> None:
+    people = PEOPLE_CSV.replace("p4,Dan Lee,people,,,locality:Kendal,",
+                                "p4,Dan Lee,people,,,service:Kendal,")
+    run("import", "riverside", *write_csvs(tmp_path, people))
+    result = run("expect", "riverside", "locality:Barrow", "Kendal", code=EXIT_ERROR)
+    assert "'Kendal' could be 'locality:Kendal' or 'service:Kendal'" in one_line_error(result)
+    after = run("expect", "riverside", "Millom")  # locality:Barrow was not added
+    assert after.stdout.splitlines() == ["'riverside' expects 1 segment:", "  Millom"]
+
+
 def test_expect_needs_a_segment(store_env: str) -> None:
     result = run("expect", "riverside", code=EXIT_USAGE)
     assert "SEGMENTS" in one_line_error(result)

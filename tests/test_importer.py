@@ -190,6 +190,34 @@ def test_a_near_miss_names_the_choice_it_is_closest_to(
     assert problems[0].reason.endswith(f"; did you mean {meant}?"), problems[0].reason
 
 
+def test_segments_are_read_as_the_segments_of_the_map_and_file_they_match(
+        tmp_path: Path) -> None:
+    p = write(tmp_path, "people.csv", people_file(
+        "p1,Ann,people,,,locality:Barrow,,,,,,",
+        "p2,Ben,people,,,barrow;Maternity;Locality: bárrow,,,,,,",
+        "p3,Cy,people,,,Millom;COMMUNITY:deaf,,,,,,",
+    ))
+    parsed = read_people(p, known_segments=["service:maternity", "community:Deaf"])
+    assert parsed.problems == []
+    assert [x.segments for x in parsed.people] == [
+        ("locality:Barrow",),
+        ("locality:Barrow", "service:maternity"),  # one Barrow, however written
+        ("Millom", "community:Deaf"),
+    ]
+
+
+def test_a_segment_without_a_kind_that_could_be_several_is_a_problem_of_its_row(
+        tmp_path: Path) -> None:
+    problems, p, _ = problems_of(tmp_path, people_file(
+        "p1,Ann,people,,,service:Barrow,,,,,,",
+        "p2,Ben,people,,,Barrow,,,,,,",
+        "p3,Cy,people,,,locality:Barrow,,,,,,",
+    ))
+    assert problems == [Problem(
+        p, 3, "segments", "the segment 'Barrow' could be 'locality:Barrow' or "
+        "'service:Barrow'; write the one you mean with its kind")]
+
+
 # -- one test per problem --------------------------------------------------------------------
 
 

@@ -43,6 +43,7 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Group
+from graph.segments import HeldSegments
 from graph.wording import count as _count
 from graph.wording import in_conversation as _in_conversation
 from graph.wording import people as _people
@@ -55,6 +56,7 @@ GAP_KINDS: tuple[str, ...] = (
     "group_missing",
     "group_imbalance",
     "segment_missing",
+    "segment_misspelt",
     "segment_unreached",
     "no_formal_power",
     "no_informal_power",
@@ -265,22 +267,45 @@ def _group_imbalance(graph: CompactGraph, options: AnalysisOptions) -> list[Gap]
 
 
 def _segment_missing(graph: CompactGraph) -> list[Gap]:
-    """An expected segment with nobody in it (the expected order); high."""
+    """An expected segment with nobody in it (the expected order): a missing voice, high; or,
+    when it is close to a segment people do have (``graph.segments``), a likely misspelling,
+    low, never a missing voice."""
     present = set(graph.segment_names)
-    return [
-        Gap(
-            kind="segment_missing",
-            severity="high",
+    missing = [segment for segment in graph.expected_segments if segment not in present]
+    if not missing:
+        return []
+    held = HeldSegments(graph.segment_names)
+    counts = np.bincount(graph.segment_indices, minlength=len(graph.segment_names))
+    index = {segment: s for s, segment in enumerate(graph.segment_names)}
+    gaps: list[Gap] = []
+    for segment in missing:
+        meant = held.likely_meant(segment)
+        if meant is None:
+            gaps.append(Gap(
+                kind="segment_missing",
+                severity="high",
+                subject=segment,
+                message=(
+                    f"Nobody in the map is from {_segment_words(segment)}, a voice you "
+                    "expected to be part of the movement. Find and invite people from there."
+                ),
+                evidence={"segment": segment, "people": 0, "expected": True},
+            ))
+            continue
+        size = int(counts[index[meant]])
+        gaps.append(Gap(
+            kind="segment_misspelt",
+            severity="low",
             subject=segment,
             message=(
-                f"Nobody in the map is from {_segment_words(segment)}, a voice you expected to "
-                "be part of the movement. Find and invite people from there."
+                f"You expect people from {_segment_words(segment)}, but nobody has that "
+                f"segment, while {_people(size)} {'is' if size == 1 else 'are'} from "
+                f"{_segment_words(meant)}. It is most likely the same voice written another "
+                f"way: change the expected segment to '{meant}' so the map checks it."
             ),
-            evidence={"segment": segment, "people": 0, "expected": True},
-        )
-        for segment in graph.expected_segments
-        if segment not in present
-    ]
+            evidence={"segment": segment, "likely": meant, "people": size, "expected": True},
+        ))
+    return gaps
 
 
 def _segment_unreached(
