@@ -57,6 +57,7 @@ from graph.history import (
     tie_key,
 )
 from graph.limits import LIMITS, Limits
+from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
 from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
@@ -88,6 +89,7 @@ __all__ = [
     "UseCases",
     "changes_between",
     "map_as_of",
+    "map_settings",
 ]
 
 _UNDATED_FIELDS = frozenset({"name"})
@@ -507,6 +509,26 @@ class UseCases:
         Constituency(name=name, expected_segments=cleaned)  # validates
         return self._map_change(name, {"expected_segments": cleaned}, if_version)
 
+    def settings(self, name: str) -> tuple[MapSettings, int | None]:
+        """The map's settings (``graph.map_settings``) with the version of the map's record
+        (send it back as ``if_version`` so that a change made since is not overwritten)."""
+        self.store.get_constituency(name)  # an unknown map says so
+        record = self._records(name, [MAP_KEY]).get(MAP_KEY)
+        return _settings_of(record), None if record is None else record.version
+
+    def set_settings(self, name: str, settings: MapSettings, *,
+                     if_version: int | None = None) -> Saved:
+        """Change the map's settings: one change set naming the settings that changed (none
+        when nothing did), undoable like any other change of the map."""
+        current, version = self.settings(name)
+        new, old = settings.stored(), current.stored()
+        changed = {k: v for k, v in new.items() if v != old[k]}
+        if not changed:
+            self._check_version(name, MAP_KEY, self._records(name, [MAP_KEY]).get(MAP_KEY),
+                                if_version)
+            return Saved(None, version)
+        return self._map_change(name, changed, if_version)
+
     # -- people --------------------------------------------------------------------------------
 
     def _person_after(self, before: Timeline | None, person: Person, on: date | None
@@ -888,6 +910,20 @@ def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
                          or ())
     return versions.map_of_day(
         name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
+
+
+def _settings_of(record: TimelineRecord | None) -> MapSettings:
+    if record is None:
+        return MapSettings()
+    timeline = Timeline.from_json(record.timeline)
+    return MapSettings.from_stored({k: timeline.value_at(k, None) for k in SETTING_FIELDS
+                                    if k in timeline.fields})
+
+
+def map_settings(store: GraphStore, name: str) -> MapSettings:
+    """The settings of map ``name`` as stored with it (defaults for those never set)."""
+    store.get_constituency(name)
+    return _settings_of(store.timeline_records(name, [MAP_KEY]).get(MAP_KEY))
 
 
 def changes_between(store: GraphStore, name: str, since: date, until: date,

@@ -13,7 +13,7 @@ import numpy as np
 
 from graph.analysis.gaps import find_gaps
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.reach import core_reach, greedy_plans
+from graph.analysis.reach import core_reach, greedy_plans, ready_plans
 from graph.analysis.result import Analysis, gc_paused
 from graph.analysis.roles import infer_roles
 from graph.compact import CompactGraph
@@ -47,4 +47,5 @@ def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
         roles=roles,
         gaps=find_gaps(graph, options, reach=reach, roles=roles, channels=channels),
         options=options,
+        ready=ready_plans(channels, core, options),
     )

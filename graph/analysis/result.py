@@ -15,6 +15,7 @@ __all__ = [
     "Analysis",
     "CoreReach",
     "Gap",
+    "ReadyPlans",
     "RecommendedCore",
     "RoleInference",
     "SEVERITIES",
@@ -83,13 +84,21 @@ class CoreReach:
 
 @dataclass(frozen=True)
 class Addition:
-    """A person added to the core by the greedy selection and how many people they bring."""
+    """A person added to the core by the greedy selection and how many people they bring.
+
+    ``gain`` counts the people not reached before who are reached once they are engaged
+    (themselves included when not reached yet); ``brings_by_group`` splits it by primary group
+    (why they were chosen); ``engagement`` is where they stand on the ladder now.
+    """
 
     id: str
     gain: int
+    engagement: str = ""
+    brings_by_group: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "gain": self.gain}
+        return {"id": self.id, "gain": self.gain, "engagement": self.engagement,
+                "brings_by_group": self.brings_by_group}
 
 
 @dataclass(frozen=True)
@@ -119,7 +128,9 @@ class TargetPlan:
     """How many greedy additions the current core needs before its reach meets the target.
 
     ``members`` is the whole core that meets it (current core, then additions in order);
-    ``additions`` == len(added); ``reach`` is that core's reach.
+    ``additions`` == len(added); ``reach`` is that core's reach. ``meets_target`` is false
+    only when the candidates ran out first (the ready plan, among few ready people): then
+    ``added`` is every candidate, in the order chosen.
     """
 
     additions: int
@@ -127,6 +138,7 @@ class TargetPlan:
     added: list[Addition]
     reach: float
     target: float
+    meets_target: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +147,30 @@ class TargetPlan:
             "added": [a.to_dict() for a in self.added],
             "reach": self.reach,
             "target": self.target,
+            "meets_target": self.meets_target,
+        }
+
+
+@dataclass(frozen=True)
+class ReadyPlans:
+    """Whom to engage next among the ready only: people outside the core at or above
+    ``min_engagement`` (the map's readiness setting). The same greedy as the plans from
+    anyone, with fewer candidates: ``recommended_core`` may add fewer people than the target
+    size asks (``recommended_core.size`` says how many the core would then have), and
+    ``to_reach_target`` may not meet the target (``meets_target``)."""
+
+    min_engagement: str
+    candidates: int
+    """How many people outside the core are ready."""
+    recommended_core: RecommendedCore
+    to_reach_target: TargetPlan
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_engagement": self.min_engagement,
+            "candidates": self.candidates,
+            "recommended_core": self.recommended_core.to_dict(),
+            "to_reach_target": self.to_reach_target.to_dict(),
         }
 
 
@@ -195,6 +231,8 @@ class Analysis:
     roles: list[RoleInference]
     gaps: list[Gap]
     options: AnalysisOptions
+    ready: ReadyPlans | None = None
+    """The plans among the ready only (``options.min_engagement``); ``None`` when anyone."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``movemap analyse NAME --json`` and of the API."""
@@ -209,4 +247,5 @@ class Analysis:
             "roles": [r.to_dict() for r in self.roles],
             "gaps": [g.to_dict() for g in self.gaps],
             "options": self.options.to_dict(),
+            "ready": None if self.ready is None else self.ready.to_dict(),
         }
