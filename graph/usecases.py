@@ -462,6 +462,27 @@ class UseCases:
         if self.on_change is not None:
             self.on_change(name)
 
+    def rename_constituency(self, name: str, new_name: str) -> Saved:
+        """Give a map a new name, keeping its people, ties and whole history; the rename is
+        recorded as a change set of its own (it changes no person, tie or field, so undoing
+        it changes nothing: rename it back instead). Both names' caches are dropped."""
+        checked = Constituency(name=new_name).name  # validates
+        if checked == name:
+            raise InvalidChange(f"the map is already called {name!r}", "name")
+        with self.store.transaction():
+            self.store.lock(name)
+            if any(c.name == checked for c in self.store.list_constituencies()):
+                raise InvalidChange(f"a map named {checked!r} already exists; choose another "
+                                    "name", "name")
+            self.store.rename_constituency(name, checked)
+            header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
+                                     f"renamed the map {name} to {checked}", None)
+            change_set = self.store.append_change_set(checked, header, [])
+        if self.on_change is not None:
+            self.on_change(name)
+            self.on_change(checked)
+        return Saved(change_set, None)
+
     def _map_change(self, name: str, values: Mapping[str, Any],
                     if_version: int | None = None) -> Saved:
         with self.store.transaction():

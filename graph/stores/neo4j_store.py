@@ -682,6 +682,29 @@ class Neo4jStore:
             )
 
     @_guard
+    def rename_constituency(self, name: str, new_name: str) -> None:
+        """Give the map ``name`` the name ``new_name``: every node that names it (people,
+        history, as-of index) is renamed in the same transaction. Its revision moves above
+        any the new name (or the old) ever had, so no cache mistakes it for another map."""
+        checked = Constituency(name=new_name)
+        with self.transaction():
+            self._require(name)
+            if self._read("MATCH (c:Constituency {name: $name}) RETURN 1", name=checked.name):
+                raise StoreError(f"a constituency named {checked.name!r} already exists")
+            self._write(
+                name,
+                "MATCH (c:Constituency {name: $name}) "
+                "MERGE (m:MovemapSchema {id: 'movemap'}) "
+                "ON CREATE SET m.version = $version, m.revision = 0 "
+                "SET m.revision = CASE WHEN c.revision > m.revision THEN c.revision "
+                "ELSE m.revision END + 1 "
+                "SET c.name = $new_name, c.revision = m.revision",
+                name=name, new_name=checked.name, version=SCHEMA_VERSION)
+            for label in ("Person", "Timeline", "ChangeSet", "Change", "Versions"):
+                self._write(checked.name, f"MATCH (n:{label} {{constituency: $name}}) "
+                            "SET n.constituency = $new_name", name=name, new_name=checked.name)
+
+    @_guard
     def set_expected_segments(self, name: str, segments: Sequence[str]) -> None:
         """Replace the expected segments (normalised, duplicates dropped, order kept)."""
         cleaned = _cleaned_segments(segments)
