@@ -122,7 +122,8 @@ def test_pages_print_on_a4_without_menus_or_forms(
         page.emulate_media(media="print")
         hidden = page.evaluate("""() => ['header.top', 'nav.pages', 'footer.foot', 'form',
                                           'button'].map((s) => Array.from(
-            document.querySelectorAll(s)).every((el) => getComputedStyle(el).display === 'none'))""")
+            document.querySelectorAll(s)).every(
+                (el) => getComputedStyle(el).display === 'none'))""")
         assert all(hidden), f"{path}: menus, forms or buttons would print: {hidden}"
         assert sideways(page)["overflow"] <= 1
         pdf = page.pdf(format="A4", print_background=False)
