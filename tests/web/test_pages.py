@@ -527,6 +527,21 @@ def test_the_import_form_offers_templates_that_import_as_they_are(
     assert {"p1", "p2"} <= set(people_in_store(web))
 
 
+def test_an_excel_workbook_uploaded_as_csv_says_how_to_save_it_as_csv(
+        editor: FlaskClient, web: Web) -> None:
+    before = len(people_in_store(web))
+    token = csrf_token(editor, f"/c/{MAP}/people")
+    response = editor.post(f"/c/{MAP}/import", data={
+        "import-csrf_token": token,
+        "import-people": (io.BytesIO(b"PK\x03\x04" + bytes(200)), "people.xlsx"),
+        "import-relationships": (io.BytesIO(TIES_CSV.encode()), "relationships.csv"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = text(response)
+    assert "Excel workbook" in html and "CSV UTF-8" in html
+    assert len(people_in_store(web)) == before
+
+
 def test_csv_import_needs_both_files(editor: FlaskClient) -> None:
     token = csrf_token(editor, f"/c/{MAP}/people")
     response = editor.post(f"/c/{MAP}/import", data={"import-csrf_token": token},
