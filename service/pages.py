@@ -70,7 +70,7 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
-from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis import Analysis
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
@@ -91,7 +91,14 @@ from service.page_forms import (
     person_to_form,
     relationship_from_form,
 )
-from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
+from service.state import (
+    CachedAnalysis,
+    analysis_for,
+    get_store,
+    invalidate,
+    options_for,
+    use_cases,
+)
 from service.uploads import unnamed_copies
 
 __all__ = ["PLOTLY_JS", "PageData", "bp"]
@@ -287,7 +294,7 @@ def page_data(name: str) -> PageData:
     that day) and what the pages derive from it; 404 when absent."""
     day = page_as_of()
     try:
-        cached = analysis_for(name, None if day is None else AnalysisOptions(as_of=day))
+        cached = analysis_for(name, None if day is None else options_for(name, as_of=day))
     except NotFound:
         abort(404, f"There is no constituency called {name!r} in the store yet.")
     state = _state()

@@ -506,3 +506,60 @@ def test_escape_sequences_in_a_stored_name_never_reach_the_terminal(
             assert "\x1b" not in text and "\x07" not in text, args
     shown = CliRunner().invoke(main, ["analyse", "bay", "--details"]).output
     assert "\\u001b" in shown or "Ann" not in shown
+
+
+# -- the map's settings and readiness -------------------------------------------------------
+
+
+def _set_settings(url: str, **values: Any) -> None:
+    from graph.history import Actor
+    from graph.map_settings import MapSettings
+    from graph.stores.base import open_store
+    from graph.usecases import UseCases
+
+    store = open_store(url)
+    try:
+        UseCases(store, Actor("lead@example.org", "test")).set_settings(
+            "demo", MapSettings(**values))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_uses_the_maps_settings_and_options_override_them(store_env: str) -> None:
+    run("demo", "--size", "200")
+    _set_settings(store_env, steps=2, target_reach=0.8, min_engagement="contributing")
+    data = analyse_json("demo")
+    options = data["options"]
+    assert (options["hops"], options["target_reach"], options["min_engagement"]) == (
+        2, 0.8, "contributing")
+    assert data["core"]["reach"] == data["core"]["reach_by_steps"]["2"]
+    assert data["ready"]["min_engagement"] == "contributing"
+    overridden = analyse_json("demo", "--hops", "1", "--target-reach", "90%",
+                              "--min-engagement", "anyone")
+    assert (overridden["options"]["hops"], overridden["options"]["target_reach"]) == (1, 0.9)
+    assert overridden["ready"] is None
+    assert "planned among people contributing or above" in run("analyse", "demo").output
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_min_engagement_reads_labels_and_lists_the_ready(store_env: str) -> None:
+    run("demo", "--size", "200")
+    data = analyse_json("demo", "--min-engagement", "Supporting")
+    ready = data["ready"]
+    assert ready["min_engagement"] == "supporting"
+    levels = {"supporting", "contributing", "leading"}
+    for plan in (ready["recommended_core"], ready["to_reach_target"]):
+        assert all(a["engagement"] in levels for a in plan["added"])
+        assert all(sum(a["brings_by_group"].values()) == a["gain"] for a in plan["added"])
+    report = run("analyse", "demo", "--min-engagement", "supporting").output
+    assert "Among the ready only (supporting or above)" in report
+    first = ready["to_reach_target"]["added"][0]["id"]
+    assert f"({first})" in report.split("Among the ready only")[1]
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_min_engagement_suggests_the_closest_level(store_env: str) -> None:
+    run("demo", "--size", "200")
+    result = run("analyse", "demo", "--min-engagement", "contributng", code=EXIT_USAGE)
+    assert "did you mean 'Contributing' (contributing)?" in result.output
