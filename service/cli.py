@@ -1,4 +1,5 @@
-"""The ``movemap`` command line: import, expect, analyse, demo, list and copy constituencies.
+"""The ``movemap`` command line: import, expect, analyse, demo, list, delete and copy
+constituencies.
 
 Every error a user can cause ends the command with a one-line message on stderr and a non-zero
 exit status, never a traceback: movemap's own errors (``MovemapError``) and bad options exit 1
@@ -651,6 +652,33 @@ def undo_command(ctx: click.Context, name: str, change_set_id: int) -> None:
     echo(f"Undid change set {change_set_id} of {name!r} as change set "
                f"{saved.change_set} (undo that with "
                f"{state.hint(f'undo {_quote(name)} {saved.change_set}')}).")
+
+
+@main.command("delete")
+@click.argument("name", callback=_name_argument)
+@click.option("--yes", is_flag=True, help="Delete without asking first (for scripts).")
+@click.pass_context
+def delete_command(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete NAME with everyone in it, its whole history and every role anyone had in it.
+
+    Asks first, unless --yes; nothing of the map is kept, so copy it first if in doubt
+    ('movemap copy').
+    """
+    state = _state(ctx)
+    summary = next((s for s in state.store().list_constituencies() if s.name == name), None)
+    if summary is None:
+        raise NotFound(f"there is no constituency named {name!r}; "
+                       f"'{state.hint('list')}' shows them")
+    if not yes:
+        asked = (f"Delete {name!r} with {_count(summary.people, 'person', 'people')}, "
+                 f"{_count(summary.relationships, 'tie')} and its whole history?")
+        if not click.confirm(asked, default=False, err=True):
+            raise MovemapError("nothing was deleted")
+    state.cases("cli delete").delete_constituency(name)
+    from service.cli_web import forget_roles
+
+    forget_roles(name)
+    echo(f"Deleted {name!r} with its history and every role in it.")
 
 
 @main.command("list")
