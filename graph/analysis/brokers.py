@@ -53,9 +53,9 @@ F64 = npt.NDArray[np.float64]
 
 BROKER_SOURCES = 32
 """Shortest paths are counted from at least this many people (everyone on smaller maps)."""
-SEARCH_BUDGET = 20_000_000
+SEARCH_BUDGET = 10_000_000
 """Steps (people + 2 × ties per breadth-first search) the sources may cost in all, when that
-affords more than ``BROKER_SOURCES``: everyone on a map of 1,000 people and 10,000 ties."""
+affords more than ``BROKER_SOURCES``: everyone on a map of 800 people and 3,000 ties."""
 LISTED_BROKERS = 10
 """The analysis lists this many brokers, the highest betweenness first."""
 SEED = 1
