@@ -70,6 +70,7 @@ def format_report(analysis: Analysis, graph: CompactGraph) -> str:
     parts += _section("The engaged core", _the_core(analysis))
     parts += _section("Whom to engage next", _engage_next(analysis, graph))
     parts += _section("Roles", _roles(analysis, graph))
+    parts += _section("Clusters and brokers", _clusters(analysis, graph))
     parts += _section("Gaps and missing voices", _gaps(analysis))
     return "\n".join(parts).rstrip() + "\n"
 
@@ -415,6 +416,47 @@ def _gaps(analysis: Analysis) -> list[str]:
 
 
 # -- plain words and layout -------------------------------------------------------------------
+
+
+def _clusters(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The largest clusters (people, groups, core, share reached) and the strongest brokers."""
+    clusters = analysis.clusters
+    if not clusters.listed:
+        return [_wrap("No cluster of at least "
+                      f"{_people(max(clusters.min_size, 1))} was found in the map.")]
+    lines = [_wrap(
+        f"{_count(clusters.large, 'cluster')} of {clusters.min_size} or more people whose ties "
+        "are mostly with each other (found by the Leiden method, the same every run)"
+        + (f"; {_people(clusters.small_people)} are in smaller ones or on their own"
+           if clusters.small_people else "") + "."), ""]
+    rows = [["cluster", "people", "groups (people/givers/leaders)", "core", "reached",
+             "mostly"]]
+    for c in clusters.listed[:MAX_LISTED]:
+        where = c.segment["segment"] if c.segment and c.segment["share"] >= 0.5 else ""
+        rows.append([
+            str(c.id), f"{c.size:,}", "/".join(f"{c.groups.get(g.value, 0):,}" for g in GROUPS),
+            f"{c.core_size:,}", "everyone in the core" if c.reach is None else _pct(c.reach),
+            _segment_words(where) if where else "-",
+        ])
+    lines += _table(rows, right=(0, 1, 3, 4))
+    more = clusters.large - min(len(clusters.listed), MAX_LISTED)
+    if more > 0:
+        lines.append(f"  … and {_count(more, 'more cluster')} (the JSON lists "
+                     f"{len(clusters.listed)}).")
+    brokers = analysis.brokers
+    if brokers.listed:
+        how = ("every shortest chain of ties counted" if brokers.exact else
+               f"estimated from the chains out of {_people(brokers.sources)}")
+        lines += ["", _wrap(f"Brokers: people whose ties bridge clusters or groups, by the share "
+                            f"of shortest chains between two others through them ({how})."), ""]
+        rows = [["person", "betweenness", "bridges clusters", "and groups"]]
+        for b in brokers.listed[:MAX_LISTED]:
+            node = graph.index_of(b.id)
+            rows.append([_person(graph, node), f"{b.score:.3f}",
+                         ", ".join(str(c) for c in b.clusters),
+                         ", ".join(Group(g).label for g in b.groups)])
+        lines += _table(rows, right=(1,))
+    return lines
 
 
 def _section(title: str, body: list[str]) -> list[str]:

@@ -827,7 +827,18 @@ def _planted_maps() -> list[CompactGraph]:
         _power_gap_map(("people", "system_leaders"), 4, 0),
         _chain([("k", "a"), ("k", "b")], core=["k"]),
         build(*balanced()[:2], ["Barrow"]),
+        _untouched_cluster_map(),
     ]
+
+
+def _untouched_cluster_map() -> CompactGraph:
+    """Two tight circles of six joined through two go-betweens; the core is in the first."""
+    people: People = {f"{c}{i}": {"group": "people"} for c in "ab" for i in range(6)}
+    people["a0"]["engagement"] = "leading"
+    people |= {"m1": {"group": "people"}, "m2": {"group": "people"}}
+    ties = [(f"{c}{i}", f"{c}{j}", {}) for c in "ab" for i in range(6) for j in range(i + 1, 6)]
+    ties += [("a5", "m1", {}), ("m1", "m2", {}), ("m2", "b0", {})]
+    return build(people, ties)
 
 
 def test_every_kind_fires_somewhere_in_plain_words_ordered_by_severity_then_kind() -> None:

@@ -6,7 +6,8 @@ group, a segment, a person's id…), a ``message`` for a change lead (no code na
 and ``evidence`` (the numbers behind it, plain JSON values).
 
 Which graph: gaps about reach and connection (``segment_unreached``,
-``single_point_of_failure``, ``unreached_component``, ``core_centralised``, and
+``single_point_of_failure``, ``unreached_component``, ``cluster_unreached``,
+``core_centralised``, and
 ``group_unreached`` through the ``reach`` it is given) use the
 conversation channels (``graph.channels(options.min_trust)``, the graph the reach is measured
 on); gaps that count ties between groups (``groups_unconnected``, ``flow_of_value_gap``) use
@@ -37,10 +38,11 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from graph.analysis.clusters import find_clusters
 from graph.analysis.connectivity import spof_cut_off_and_components, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
+from graph.analysis.result import SEVERITIES, Clusters, CoreReach, Gap, RoleInference, gc_paused
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Group
 from graph.segments import HeldSegments
@@ -67,6 +69,7 @@ GAP_KINDS: tuple[str, ...] = (
     "flow_of_value_gap",
     "single_point_of_failure",
     "unreached_component",
+    "cluster_unreached",
     "core_centralised",
     "lone_wolf_at_risk",
     "group_unreached",
@@ -111,6 +114,7 @@ def find_gaps(
     reach: CoreReach,
     roles: list[RoleInference],
     channels: CompactGraph | None = None,
+    clusters: Clusters | None = None,
 ) -> list[Gap]:
     """Every gap in the constituency, most severe first.
 
@@ -120,11 +124,14 @@ def find_gaps(
         reach: the current core's reach, as computed on ``graph.channels(options.min_trust)``.
         roles: the role inferences of ``infer_roles(graph, options)``.
         channels: ``graph.channels(options.min_trust)`` when the caller has it already.
+        clusters: the clusters of the channels (``find_clusters``) when the caller has them.
     """
     if channels is None:
         channels = graph.channels(options.min_trust)
+    if clusters is None:
+        clusters = find_clusters(channels, graph.core_mask, options.hops)
     with gc_paused():
-        return _find_gaps(graph, channels, options, reach, roles)
+        return _find_gaps(graph, channels, options, reach, roles, clusters)
 
 
 def _find_gaps(
@@ -133,6 +140,7 @@ def _find_gaps(
     options: AnalysisOptions,
     reach: CoreReach,
     roles: list[RoleInference],
+    clusters: Clusters,
 ) -> list[Gap]:
     core = graph.core_mask
     pairs = _pair_ties(graph)
@@ -149,6 +157,7 @@ def _find_gaps(
         *_flow_of_value_gaps(pairs, options),
         *_single_points_of_failure(graph, cut, core, options),
         *_unreached_components(graph, channels, components, core, options),
+        *_clusters_unreached(graph, channels, components, clusters, core, options),
         *_core_centralised(graph, channels, core, reach, options),
         *_lone_wolves(graph, roles, options),
         *_group_unreached(reach, options),
@@ -682,6 +691,71 @@ def _unreached_components(
                     "size": 1,
                     "count": count,
                     "people": [graph.ids[v] for v in alone[:SAMPLE_IDS].tolist()],
+                    **totals,
+                },
+            )
+        )
+    return gaps
+
+
+def _clusters_unreached(
+    graph: CompactGraph,
+    channels: CompactGraph,
+    components: tuple[IntArray, int],
+    clusters: Clusters,
+    core: BoolArray,
+    options: AnalysisOptions,
+) -> list[Gap]:
+    """Clusters the engaged core does not touch, though they are connected to it.
+
+    A cluster (``graph.analysis.clusters``) of at least ``clusters.min_size`` people with no
+    core member in it and nobody in it within ``hops`` ties of the core. Clusters in a part of
+    the map with no core member at all are left to ``unreached_component``, which already
+    names that whole part. The ``max_component_gaps`` largest, largest first (ties: the lower
+    cluster number), subject ``cluster N``; high from ten people or 5% of everyone, else
+    medium. ``total_clusters`` and ``total_people`` count every such cluster.
+    """
+    labels = clusters.labels
+    if labels.size != graph.n or graph.n == 0 or clusters.count == 0:
+        return []
+    parts, part_count = components
+    count = clusters.count
+    sizes = np.bincount(labels, minlength=count)
+    reached = within_hops(channels, core, options.hops)
+    touched = np.bincount(labels, weights=reached, minlength=count) > 0
+    part_has_core = np.bincount(parts, weights=core, minlength=part_count) > 0
+    # a cluster is connected, so it lies in one part of the map: the part of any of its people
+    any_member = np.zeros(count, dtype=np.int64)
+    any_member[labels] = np.arange(graph.n)
+    hit = np.flatnonzero(~touched & (sizes >= clusters.min_size) & part_has_core[parts[any_member]])
+    if hit.size == 0:
+        return []
+    totals = {"total_clusters": int(hit.size), "total_people": int(sizes[hit].sum())}
+    gaps = []
+    for c in hit[: max(options.max_component_gaps, 0)].tolist():  # numbered largest first
+        members = np.flatnonzero(labels == c)
+        size = int(members.size)
+        sample = members[:SAMPLE_IDS].tolist()
+        groups = np.bincount(graph.group[members].astype(np.int64), minlength=len(GROUPS))
+        gaps.append(
+            Gap(
+                kind="cluster_unreached",
+                severity="high" if _large(size, graph.n) else "medium",
+                subject=f"cluster {c + 1}",
+                message=(
+                    f"Cluster {c + 1}: {size} people, including "
+                    f"{_names(graph, sample[:3], 'and')}, are tied mostly to each other, and "
+                    f"nobody in the engaged core is among them or "
+                    f"{_in_conversation(options.hops)} any of them. They are connected to the "
+                    "rest of the map, so the movement can reach them: engage one of them, or "
+                    "someone they are tied to."
+                ),
+                evidence={
+                    "cluster": c + 1,
+                    "size": size,
+                    "groups": {g.value: int(groups[g.index]) for g in GROUPS},
+                    "people": [graph.ids[v] for v in sample],
+                    "min_size": clusters.min_size,
                     **totals,
                 },
             )
