@@ -47,6 +47,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
 from dashboards import figures
+from dashboards.gap_cards import gap_cards
 from dashboards.layout import Layout, compute_layout
 from dashboards.network import (
     VIEWS,
@@ -59,7 +60,6 @@ from dashboards.network import (
 )
 from dashboards.words import (
     engagement_label,
-    evidence_items,
     group_label,
     percent,
     plural,
@@ -70,6 +70,7 @@ from dashboards.words import (
     trust_label,
 )
 from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis.connectivity import spof_cut_off_and_components
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
@@ -110,6 +111,8 @@ HISTORY_PAGE = 30
 CHANGES_DAYS = 90
 CHANGES_LISTED = 40
 HISTORY_CHANGES = 12
+OVERVIEW_GAP_KINDS = 5
+"""The overview shows the most serious this many kinds of gap, one line each."""
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
@@ -160,6 +163,19 @@ class PageData:
         g = self.graph
         return [f"{pid}\t{name}\t{org}".casefold()
                 for pid, name, org in zip(g.ids, g.names, g.organisations, strict=True)]
+
+    @cached_property
+    def small_cut_offs(self) -> list[tuple[int, int]]:
+        """(person, how many) for everyone whose departure would cut someone off from the core,
+        but fewer people than the map reports as a gap (``spof_min_cut_off``); most first."""
+        options = self.analysis.options
+        core = self.graph.core_mask
+        if self.graph.n == 0 or not core.any():
+            return []
+        cut, _ = spof_cut_off_and_components(self.graph.channels(options.min_trust), core)
+        hit = np.flatnonzero((cut >= 1) & (cut < options.spof_min_cut_off))
+        order = hit[np.lexsort((hit, -cut[hit]))]
+        return [(int(v), int(cut[v])) for v in order.tolist()]
 
     @cached_property
     def roles_by_id(self) -> dict[str, RoleInference]:
@@ -323,7 +339,6 @@ def _template_helpers() -> dict[str, Any]:
         "engagement_label": engagement_label,
         "trust_label": trust_label,
         "figure_json": figure_json,
-        "evidence_items": evidence_items,
         "may_edit": _may_edit,
         "as_of": page_as_of(),
     }
@@ -426,7 +441,7 @@ def overview(name: str) -> ResponseReturnValue:
             if node is not None else "",
         })
     to_target = a.to_reach_target
-    serious = _sorted_gaps(a.gaps)[:5]
+    serious = gap_cards(a.gaps, data.name_of, limit=0)[:OVERVIEW_GAP_KINDS]
     charts = {
         "core-targets": data.chart("core-targets", lambda: figures.core_targets(a)),
         "group-sizes": data.chart("group-sizes", lambda: figures.group_sizes(a)),
@@ -562,10 +577,18 @@ def gaps(name: str) -> ResponseReturnValue:
     a = data.analysis
     ordered = _sorted_gaps(a.gaps)
     shown, more = _shown_gaps(ordered)
+    cards = gap_cards(a.gaps, data.name_of, limit=PAGE_GAPS_PER_KIND)
     spofs = [{"id": g.subject, "name": data.name_of(g.subject),
               "cut_off": g.evidence.get("cut_off", 0), "in_core": g.evidence.get("in_core"),
               "message": g.message}
              for g in shown if g.kind == "single_point_of_failure"]
+    small = data.small_cut_offs
+    graph = data.graph
+    small_cut_offs = {
+        "count": len(small), "cut_off": sum(k for _, k in small),
+        "people": [{"id": graph.ids[v], "name": graph.names[v] or graph.ids[v], "cut_off": k}
+                   for v, k in small[:NEIGHBOURS_LISTED]],
+    }
     segment_rows = sorted(data.segments, key=lambda r: (not r.expected, r.share or 0))
     segments_left = max(0, len(segment_rows) - PAGE_SEGMENT_ROWS)
     kept = {id(r) for r in segment_rows[:PAGE_SEGMENT_ROWS]}
@@ -581,9 +604,10 @@ def gaps(name: str) -> ResponseReturnValue:
                                     lambda: figures.segment_reach_figure(data.segments)),
     }
     return render_template(
-        "gaps.html", name=name, a=a, gaps=shown, all_gaps=len(ordered), more=more,
-        per_kind=PAGE_GAPS_PER_KIND, spofs=spofs, counts=counts, charts=charts,
-        segments=segment_rows,
+        "gaps.html", name=name, a=a, cards=cards, all_gaps=len(ordered), more=more,
+        per_kind=PAGE_GAPS_PER_KIND, spofs=spofs, small_cut_offs=small_cut_offs,
+        spof_min=a.options.spof_min_cut_off, core_size=int(graph.core_mask.sum()),
+        counts=counts, charts=charts, segments=segment_rows,
         segments_left=segments_left, people=people, givers=givers, active="gaps",
         ratio_limit=a.options.givers_to_people_max_ratio, tie_counts=data.tie_counts,
         group_pairs=[(x, y) for x in GROUPS for y in GROUPS if x.index <= y.index],
