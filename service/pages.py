@@ -91,6 +91,15 @@ from service.page_forms import (
     person_to_form,
     relationship_from_form,
 )
+from service.people_list import SORTS, PeopleFilters, read_filters, select
+from service.person_search import (
+    DEFAULT_RESULTS,
+    MAX_PICKED,
+    MAX_QUERY,
+    MAX_RESULTS,
+    PersonNotFound,
+    SearchIndex,
+)
 from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
 from service.uploads import unnamed_copies
 
@@ -159,10 +168,9 @@ class PageData:
         return figures.segment_reach(self.graph, self.reached)
 
     @cached_property
-    def search_text(self) -> list[str]:
-        g = self.graph
-        return [f"{pid}\t{name}\t{org}".casefold()
-                for pid, name, org in zip(g.ids, g.names, g.organisations, strict=True)]
+    def people_index(self) -> SearchIndex:
+        """Everyone's folded name, organisation and id: the people search and name picking."""
+        return SearchIndex(self.graph)
 
     @cached_property
     def small_cut_offs(self) -> list[tuple[int, int]]:
@@ -176,6 +184,15 @@ class PageData:
         hit = np.flatnonzero((cut >= 1) & (cut < options.spof_min_cut_off))
         order = hit[np.lexsort((hit, -cut[hit]))]
         return [(int(v), int(cut[v])) for v in order.tolist()]
+
+    @cached_property
+    def suggested_roles(self) -> npt.NDArray[np.int8]:
+        """Each person's suggested role as an index in ``Role`` (-1: none, or not engaged)."""
+        suggested = np.full(self.graph.n, -1, dtype=np.int8)
+        for r in self.analysis.roles:
+            if r.inferred is not None:
+                suggested[self.graph.index_of(r.id)] = _ROLES.index(Role(r.inferred))
+        return suggested
 
     @cached_property
     def roles_by_id(self) -> dict[str, RoleInference]:
@@ -483,15 +500,18 @@ def network(name: str) -> ResponseReturnValue:
     filters, ignored = _network_filters()
     if filters.segment and filters.segment not in graph.segment_names:
         notify(f"Nobody in the map is in {segment_label(filters.segment)}.", "info")
-    person_id = request.args.get("person", "").strip()
+    person_id = request.args.get("person", "").strip()[:MAX_PICKED]
     steps = _int_arg("steps", 1, 1, 3)
     selected: dict[str, Any] | None = None
     highlight = None
     if person_id:
-        node = data.node(person_id)
-        if node is None:
-            notify(f"There is nobody with the id {person_id!r} in this map.", "error")
-        else:
+        try:  # an id, or a name only one person has
+            node: int | None = data.people_index.resolve(person_id)
+        except PersonNotFound as exc:
+            node = None
+            notify(str(exc), "error")
+        if node is not None:
+            person_id = graph.ids[node]
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
@@ -502,7 +522,7 @@ def network(name: str) -> ResponseReturnValue:
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
         selected=selected, person_id=person_id, steps=steps, active="network",
         groups=GROUPS, trust_types=TRUST_TYPES, engagements=list(Engagement),
-        segments=graph.segment_names)
+        segments=graph.segment_names, picker=_picker(name, "network-people"))
 
 
 def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
@@ -661,11 +681,25 @@ def roles(name: str) -> ResponseReturnValue:
 # -- people: list, search, add, import ---------------------------------------------------------
 
 
-def _search(data: PageData, query: str) -> list[int]:
-    if not query:
-        return list(range(data.graph.n))
-    needle = query.casefold()
-    return [i for i, text in enumerate(data.search_text) if needle in text]
+def _picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
+    """The attributes that make a text input pick a person as you type (``movemap.js`` fills
+    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id)."""
+    return {"list": datalist, "autocomplete": "off", "data-person-value": value,
+            "data-person-search": url_for("pages.person_search", name=name)}
+
+
+@bp.get("/c/<name>/person-search")
+@requires_role("viewer")
+def person_search(name: str) -> ResponseReturnValue:
+    """JSON for the search as you type: ``q`` (at most ``MAX_QUERY`` characters) and ``limit``
+    (1 to ``MAX_RESULTS``); each match with the organisation and id that tell it apart."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_QUERY:
+        return jsonify({"error": "too_long",
+                        "message": f"Search with at most {MAX_QUERY} characters."}), 400
+    found = page_data(name).people_index.find(
+        query, _int_arg("limit", DEFAULT_RESULTS, 1, MAX_RESULTS))
+    return jsonify({"query": query, "people": [m.to_dict() for m in found]})
 
 
 def _people_page(name: str, *, person_form: PersonForm | None = None,
@@ -673,19 +707,26 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
                  problems: list[Problem] | None = None, status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
     graph = data.graph
-    query = request.args.get("q", "").strip()[:200]
-    found = _search(data, query)
-    pager = _pager(len(found), PAGE_SIZE)
+    filters, ignored = read_filters(request.args, graph.segment_names)
+    if ignored:
+        notify(f"Ignored what the list cannot use: {', '.join(ignored)}.", "info")
+    index = data.people_index
+    found = select(graph, filters, text=index.text, names=index.names,
+                   suggested=data.suggested_roles, reached=data.reached)
+    pager = _pager(int(found.size), PAGE_SIZE)
     rows = []
     degree = graph.indptr[1:] - graph.indptr[:-1]
-    for i in found[pager.start:pager.start + pager.size]:
+    for i in found[pager.start:pager.start + pager.size].tolist():
         role = int(graph.declared_role[i])
+        suggested = int(data.suggested_roles[i])
         rows.append({
             "id": graph.ids[i], "name": graph.names[i], "group": group_label(int(graph.group[i])),
             "engagement": engagement_label(int(graph.engagement[i])),
             "role": None if role < 0 else role_label(_ROLES[role].value),
+            "suggested": None if suggested < 0 else role_label(_ROLES[suggested].value),
             "segments": [segment_label(s) for s in graph.segments_of(i)],
             "ties": int(degree[i]), "in_core": bool(graph.core_mask[i]),
+            "reached": bool(data.reached[i]),
         })
     if person_form is None:
         person_form = PersonForm(formdata=None)
@@ -693,9 +734,25 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
         import_form = ImportForm(formdata=None)
     shown_problems = (problems or [])[:MAX_PROBLEMS_SHOWN]
     return render_template(
-        "people.html", name=name, data=data, rows=rows, query=query, pager=pager,
+        "people.html", name=name, data=data, rows=rows, query=filters.q, pager=pager,
+        filters=filters, sorts=SORTS, **_people_choices(graph, filters),
+        picker=_picker(name, "search-people", "name"),
         person_form=person_form, import_form=import_form, problems=shown_problems,
         problems_total=len(problems or []), active="people"), status
+
+
+def _people_choices(graph: CompactGraph, filters: PeopleFilters) -> dict[str, list[Any]]:
+    """The (value, words) options of the people list's filters; the segments are the first
+    ``PAGE_SEGMENT_ROWS`` of the map, and the chosen one."""
+    segments = list(graph.segment_names[:PAGE_SEGMENT_ROWS])
+    if filters.segment and filters.segment not in segments:
+        segments.append(filters.segment)
+    return {
+        "group_options": [(g.value, group_label(g.value)) for g in GROUPS],
+        "segment_options": [(s, segment_label(s)) for s in segments],
+        "engagement_options": [(e.value, engagement_label(e.value)) for e in Engagement],
+        "role_options": [*((r.value, role_label(r.value)) for r in _ROLES), ("none", "none")],
+    }
 
 
 def _exists(store: GraphStore, name: str, person_id: str) -> bool:
@@ -866,6 +923,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
             tie_form.version.data = str(_pair_version(_cases(), name, person_id, other) or "")
+    tie_form.other.render_kw = _picker(name, "tie-people")
     rings: list[dict[str, Any]] = []
     if node is not None:
         around = neighbourhood(data.graph, node, 3)
@@ -983,7 +1041,11 @@ def save_tie(name: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, f"There is nobody with the id {person_id!r} in this map.")
     if form.validate_on_submit():
-        tie = relationship_from_form(form)
+        try:  # the other person by id, or by a name only they have
+            form.other.data = data.graph.ids[data.people_index.resolve(form.other.data or "")]
+        except PersonNotFound as exc:
+            form.other.errors = [*form.other.errors, str(exc)]
+        tie = None if form.other.errors else relationship_from_form(form)
         other = (form.other.data or "").strip()
         if tie is not None and not _exists(store, name, other):
             form.other.errors = [*form.other.errors,
