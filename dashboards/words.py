@@ -22,7 +22,6 @@ from graph.wording import count, segment_words, share_text
 __all__ = [
     "RoleCheck",
     "engagement_label",
-    "evidence_items",
     "group_label",
     "percent",
     "plural",
@@ -155,39 +154,3 @@ def role_summary(declared: str | None, inferred: str | None) -> str:
     if declared == inferred:
         return f"Declared {role_label(declared)}, and the map agrees."
     return f"Declared {role_label(declared)}, but the map suggests {role_label(inferred)}."
-
-
-_EVIDENCE_SKIP = {"thresholds", "matches"}
-
-
-def evidence_items(evidence: Mapping[str, Any], limit: int = 12) -> list[tuple[str, str]]:
-    """A gap's or role's evidence as (label, value) pairs of plain text, in a stable order."""
-    items: list[tuple[str, str]] = []
-    for key, value in evidence.items():
-        if key in _EVIDENCE_SKIP:
-            continue
-        items.append((key.replace("_", " "), _format_value(key, value, limit)))
-    return items
-
-
-def _format_value(key: str, value: Any, limit: int) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if any(word in key for word in ("share", "reach", "target", "threshold", "ratio")):
-            return percent(value, 1) if value <= 1 else f"{value:.2f}"
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, (list, tuple)):
-        shown = ", ".join(str(v) for v in value[:limit])
-        more = len(value) - limit
-        return shown + (f" … and {more} more" if more > 0 else "") if value else "none"
-    if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_format_value(k, v, limit)}"
-                         for k, v in value.items())
-    if isinstance(value, str) and ":" in value and key == "segment":
-        return segment_label(value)
-    return str(value)

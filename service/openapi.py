@@ -154,7 +154,23 @@ def _schemas() -> dict[str, Schema]:
                            "gaps": {"type": "array", "items": _ref("Gap")},
                            "total": {**count, "description": "how many match, in all pages"},
                            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-                           "offset": count},
+                           "offset": count,
+                           "kinds": {"type": "array", "items": _ref("GapKind"),
+                                     "description": "every gap that matches, grouped by "
+                                     "kind, most serious first"}},
+        },
+        "GapKind": {
+            "type": "object",
+            "required": ["kind", "title", "severity", "count", "summary", "what_to_do",
+                         "subjects"],
+            "properties": {
+                "kind": {"type": "string"}, "title": {"type": "string"},
+                "severity": {"enum": list(SEVERITIES)}, "count": count,
+                "summary": {"type": "string", "description": "one line naming what or whom"},
+                "what_to_do": {"type": "string"},
+                "subjects": {"type": "array", "items": {"type": "string"}, "maxItems": 10,
+                             "description": "the first subjects of the kind's gaps"},
+            },
         },
         "Analysis": _analysis_schema(),
         "ImportCounts": {

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.analysis.reach import within_hops
 from graph.analysis.result import (
-    SEVERITIES,
     Addition,
     Analysis,
     ReadyPlans,
@@ -71,7 +71,7 @@ def format_report(analysis: Analysis, graph: CompactGraph) -> str:
     parts += _section("Whom to engage next", _engage_next(analysis, graph))
     parts += _section("Roles", _roles(analysis, graph))
     parts += _section("Clusters and brokers", _clusters(analysis, graph))
-    parts += _section("Gaps and missing voices", _gaps(analysis))
+    parts += _section("Gaps and missing voices", _gaps(analysis, graph))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -387,32 +387,35 @@ def _why(role: RoleInference, analysis: Analysis) -> str:
     return text
 
 
-def _gaps(analysis: Analysis) -> list[str]:
+def _gaps(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The gaps grouped by kind (one block per kind, most serious first): the kind's title, one
+    summary line naming whom or what it is about, each finding, and what to do."""
     if not analysis.gaps:
         return [_wrap("No gaps found: every group, expected segment and part of the map is "
                       "reached, with power and lived experience in the core.")]
+    groups = group_gaps(analysis.gaps, name_lookup(graph))
     lines = [_wrap(
-        f"{_count(len(analysis.gaps), 'gap')} found, most serious first:"
+        f"{_count(len(analysis.gaps), 'gap')} of {_count(len(groups), 'kind')} found, most "
+        "serious first:"
     )]
-    for severity in SEVERITIES:
-        found = [g for g in analysis.gaps if g.severity == severity]
-        if not found:
-            continue
-        lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(found)})"]
-        shown_of_kind: dict[str, int] = {}
-        for gap in found:
-            shown = shown_of_kind.get(gap.kind, 0)
-            shown_of_kind[gap.kind] = shown + 1
-            if shown < MAX_LISTED:
-                lines.append(textwrap.fill(
-                    gap.message, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
-                    break_on_hyphens=False,
-                ))
-        for kind, count in shown_of_kind.items():
-            if count > MAX_LISTED:
-                lines.append(f"  … and {count - MAX_LISTED:,} more like these "
-                             f"({kind.replace('_', ' ')}; see --json for all).")
+    for group in groups:
+        count = f" ({group.count:,})" if group.count > 1 else ""
+        lines += ["", f"{_SEVERITY_TITLES[group.severity]}: {group.title}{count}"]
+        if group.count > 1:
+            lines.append(_indent(group.summary, "  "))
+        for gap in group.gaps[:MAX_LISTED]:
+            lines.append(_indent(gap.message, "  - ", "    "))
+        if group.count > MAX_LISTED:
+            lines.append(f"  … and {group.count - MAX_LISTED:,} more like these "
+                         f"({group.title.lower()}; see --json for all).")
+        lines.append(_indent(f"What to do: {group.todo}", "  "))
     return lines
+
+
+def _indent(text: str, first: str, rest: str | None = None) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=first,
+                         subsequent_indent=first if rest is None else rest,
+                         break_on_hyphens=False)
 
 
 # -- plain words and layout -------------------------------------------------------------------

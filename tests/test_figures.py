@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards import figures
+from dashboards.gap_cards import evidence_lines
 from dashboards.layout import FORCE_LIMIT, NO_SEGMENT, compute_layout, segment_incidence
 from dashboards.network import (
     GL_THRESHOLD,
@@ -31,7 +32,6 @@ from dashboards.network import (
 )
 from dashboards.palette import GROUP_COLOURS, GROUP_SYMBOLS, OKABE_ITO, ROLE_SYMBOLS
 from dashboards.words import (
-    evidence_items,
     group_label,
     percent,
     role_checks,
@@ -250,10 +250,12 @@ def test_role_reasons_are_plain_words_with_the_numbers(demo: tuple) -> None:
 
 
 def test_evidence_is_shown_in_words() -> None:
-    items = dict(evidence_items({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
-                                 "in_core": False, "segment": "community:Deaf"}))
-    assert items == {"share": "25.0%", "cut off": "1,200", "ids": "a, b", "in core": "no",
-                     "segment": "Deaf (community)"}
+    lines = evidence_lines({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
+                            "in_core": False, "segment": "community:Deaf"}, str.upper)
+    assert [(e.label, e.text, e.people) for e in lines] == [
+        ("Share", "25%", ()), ("People cut off without them", "1,200", ()),
+        ("Some of them", "", (("a", "A"), ("b", "B"))), ("In the engaged core", "no", ()),
+        ("Segment", "Deaf (community)", ())]
     assert percent(None) == "–"
 
 

@@ -42,9 +42,17 @@ from graph.analysis.clusters import find_clusters
 from graph.analysis.connectivity import spof_cut_off_and_components, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, Clusters, CoreReach, Gap, RoleInference, gc_paused
+from graph.analysis.result import (
+    SEVERITIES,
+    Clusters,
+    CoreReach,
+    Gap,
+    RoleInference,
+    Severity,
+    gc_paused,
+)
 from graph.compact import CompactGraph
-from graph.model import GROUPS, Group
+from graph.model import GROUPS, Group, Role
 from graph.segments import HeldSegments
 from graph.wording import count as _count
 from graph.wording import in_conversation as _in_conversation
@@ -822,8 +830,14 @@ def _lone_wolves(
 
     Everyone inferred ``lone_wolf``, and everyone declared a lone wolf who has at most
     ``lone_wolf_max_engaged_ties`` ties to other engaged people (however long they have been
-    engaged). High when they have no tie to another engaged person, else medium.
+    engaged). High when they have no tie to another engaged person; low when one of those ties
+    is to an organiser (declared or suggested), who is there to grow and support leaders, so the
+    message names the organiser and says why the person is still at risk: everything rests on
+    that one tie; else medium. ``evidence.engaged_contacts`` lists the engaged people they are
+    tied to and ``evidence.organisers`` those of them who are organisers.
     """
+    organisers = {r.id for r in roles if Role.ORGANISER.value in (r.declared, r.inferred)}
+    engaged = graph.engaged_mask
     gaps = []
     for role in sorted(roles, key=lambda r: r.id):
         ev = role.evidence
@@ -836,22 +850,41 @@ def _lone_wolves(
             continue
         node = _node(graph, role.id)
         name = _name(graph, node)
+        around = graph.indices[graph.indptr[node]:graph.indptr[node + 1]]
+        contacts = sorted({int(v) for v in around[engaged[around]].tolist() if v != node})
+        contact_ids = [graph.ids[v] for v in contacts]
+        backers = [v for v in contacts if graph.ids[v] in organisers]
         years = ev.get("years_engaged")
         ties_words = "no ties" if engaged_ties == 0 else _count(engaged_ties, "tie")
         if years is not None:
             text = f"{name} has been engaged for {_years(years)} with {ties_words}"
         else:
             text = f"{name} has {ties_words}"
+        if backers:
+            org = _names(graph, backers[:3], "and")
+            one = len(backers) == 1
+            who = "an organiser" if one else "organisers"
+            which = "" if engaged_ties <= len(backers) else f"{len(backers)} of them "
+            severity: Severity = "low"
+            message = (
+                f"{text} to other engaged people: {which}to {org}, {who}. That tie is real "
+                "support, yet they are still at risk of exhaustion because it rests on "
+                f"{'one person' if one else 'a few people'}: ask {org} to introduce {name} to "
+                "others in the movement and share the load."
+            )
+        else:
+            severity = "high" if engaged_ties == 0 else "medium"
+            message = (
+                f"{text} to other engaged people. Someone who pushes for change largely "
+                "alone is at risk of exhaustion: connect them with others in the movement "
+                "and share the load."
+            )
         gaps.append(
             Gap(
                 kind="lone_wolf_at_risk",
-                severity="high" if engaged_ties == 0 else "medium",
+                severity=severity,
                 subject=role.id,
-                message=(
-                    f"{text} to other engaged people. Someone who pushes for change largely "
-                    "alone is at risk of exhaustion: connect them with others in the movement "
-                    "and share the load."
-                ),
+                message=message,
                 evidence={
                     "name": graph.names[node],
                     "declared": role.declared,
@@ -861,6 +894,8 @@ def _lone_wolves(
                     "ties": ev.get("ties"),
                     "max_engaged_ties": options.lone_wolf_max_engaged_ties,
                     "min_years": options.lone_wolf_min_years,
+                    "engaged_contacts": contact_ids[:SAMPLE_IDS],
+                    "organisers": [graph.ids[v] for v in backers[:SAMPLE_IDS]],
                 },
             )
         )

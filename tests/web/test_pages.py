@@ -452,8 +452,8 @@ def test_form_errors_are_shown_next_to_the_field(editor: FlaskClient, web: Web) 
     assert len(people_in_store(web)) == before
 
     pid = isolated(web)
-    for other, words in (("nobody-here", "There is nobody with the id"),
-                         (pid, "cannot have a tie to themselves"), ("", "Give the id")):
+    for other, words in (("nobody-here", "There is nobody called or with the id"),
+                         (pid, "cannot have a tie to themselves"), ("", "Give the name or id")):
         response = editor.post(f"/c/{MAP}/ties", data=tie_form(token, pid, other))
         assert response.status_code == 400
         assert words in field_error(text(response), "tie-other")
