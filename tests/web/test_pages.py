@@ -15,9 +15,11 @@ from flask.testing import FlaskClient
 from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
 
 from graph.history import Actor
+from graph.map_settings import MapSettings
 from graph.model import Person, Relationship
 from graph.stores.base import open_store
 from graph.usecases import UseCases
+from graph.wording import share_text
 
 PAGES = {
     f"/c/{MAP}/": "overview",
@@ -221,9 +223,30 @@ def test_overview_shows_the_reach_curve_with_the_analysis_numbers_and_what_it_me
     html = viewer.get(f"/c/{MAP}/").get_data(as_text=True)
     row = re.search(r"People outside the core reached</th>(.*?)</tr>", html)
     assert row is not None
-    assert re.findall(r">(\d+%)</td>", row.group(1)) == [
-        f"{share * 100:.0f}%" for share in curve.values()]
+    assert re.findall(r">([\d.]+%)</td>", row.group(1)) == [
+        share_text(share, below=0.9) for share in curve.values()]
     assert "counts the conversations people have" in text(viewer.get(f"/c/{MAP}/"))
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+def test_the_headline_reach_counts_the_maps_steps_and_reads_as_in_the_curve_and_chart(
+    viewer: FlaskClient, web: Web, steps: int
+) -> None:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        UseCases(store, Actor("lead@example.org", "test")).set_settings(
+            MAP, MapSettings(steps=steps))
+    finally:
+        store.close()
+    html = text(viewer.get(f"/c/{MAP}/"))
+    headline = re.search(r"<dt>Core reach</dt><dd>([\d.]+%) <span class=\"muted\">\(within "
+                         r"(\d) tie", html)
+    assert headline is not None and int(headline.group(2)) == steps
+    current = re.search(r'<td class="current">([\d.]+%)</td>', html)
+    assert current is not None and current.group(1) == headline.group(1)
+    chart = json.loads(Page(html).blocks["core-targets-data"])
+    reach_bar = next(t for t in chart["data"] if t.get("y") == ["Reach"] and t["type"] == "bar")
+    assert reach_bar["text"] == [headline.group(1)]
 
 
 def test_gaps_page_shows_every_gap_segments_matrix_and_single_points_of_failure(
