@@ -35,10 +35,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_array
 
 from graph.analysis.connectivity import check_mask, component_labels
 from graph.analysis.kernels import (
@@ -53,6 +53,9 @@ from graph.analysis.options import AnalysisOptions
 from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
 from graph.compact import CompactGraph
 from graph.model import GROUPS
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 __all__ = [
     "REACH_STEPS",
@@ -400,6 +403,8 @@ class _BallGreedy:
         if unreached.size == 0:
             flags = (~self.reached).astype(np.int64)
             return flags + _neighbour_sums(graph, flags)
+        from scipy.sparse import csr_array  # only this several-step estimate needs scipy
+
         if self._closed_hops is None:
             # A + I: each row gets its own node in front (rows need not be sorted for products)
             n = graph.n
