@@ -61,7 +61,7 @@ def library_partition(G: nx.Graph, seed: int) -> set[frozenset[str]]:
     igraph.set_random_number_generator(random.Random(seed))
     try:
         found = g.community_leiden(objective_function="modularity", resolution=1.0, beta=0.01,
-                                   n_iterations=2)
+                                   n_iterations=1)
     finally:
         igraph.set_random_number_generator(random)
     return {frozenset(names[v] for v in part) for part in found}

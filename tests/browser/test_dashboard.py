@@ -413,7 +413,7 @@ def test_brokers_can_be_highlighted_and_the_clusters_read_beside_the_map(
     expect(page.get_by_role("heading", name="Clusters", exact=True)).to_be_visible()
     expect(page.locator("section[aria-labelledby=clusters-heading] tbody tr").first).to_be_visible()
     page.get_by_label("Highlight brokers").check()
-    page.get_by_role("button", name="Show").click()
+    page.get_by_role("form", name="Filters").get_by_role("button", name="Show").click()
     page.wait_for_url(re.compile(r"brokers=1"))
     wait_for_figures(page, "network")
     plot = page.locator("[data-figure][data-view]")
