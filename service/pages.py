@@ -167,6 +167,20 @@ class PageData:
         return [n for b in self.analysis.brokers.listed if (n := self.node(b.id)) is not None]
 
     @cached_property
+    def cluster_core(self) -> dict[int, list[tuple[str, str]]]:
+        """Per listed cluster, the first three core members as (name, link to their page):
+        built once per revision, so the network page does not build a hundred links a visit."""
+        return {c.id: [(self.name_of(m), url_for("pages.person", name=self.graph.name,
+                                                  person_id=m)) for m in c.core_members[:3]]
+                for c in self.analysis.clusters.listed}
+
+    @cached_property
+    def broker_links(self) -> list[str]:
+        """The link to each listed broker's page, in the order of the list."""
+        return [url_for("pages.person", name=self.graph.name, person_id=b.id)
+                for b in self.analysis.brokers.listed]
+
+    @cached_property
     def reached(self) -> BoolArray:
         """The core and everyone within the analysis' hops of it, over its channels."""
         options = self.analysis.options
