@@ -64,6 +64,7 @@ _LABELS = {
     "core_size": "People in the engaged core",
     "in_core": "In the engaged core",
     "in_constituency": "In the whole map",
+    "with_power": "People with it",
     "with_lived_experience": "In the core with lived experience",
     "ties": "Ties",
     "with_flow_of_value": "Ties with flow-of-value trust",

@@ -18,6 +18,7 @@ from typing import Any
 
 from graph.model import Engagement, Group, Role
 from graph.wording import count, segment_words, share_text
+from graph.wording import years as whole_years
 
 __all__ = [
     "RoleCheck",
@@ -114,9 +115,10 @@ def role_checks(evidence: Mapping[str, Any]) -> list[RoleCheck]:
         lone = "joined date unknown, so how long they have been engaged cannot be told"
     else:
         lone = (
-            f"engaged for {years:g} years (a lone wolf: {th.get('lone_wolf_min_years', 2):g} "
-            f"or more) with {plural(engaged_ties, 'tie')} to other engaged people "
-            f"(a lone wolf: at most {max_engaged})"
+            f"engaged for {whole_years(float(years))} (a lone wolf: "
+            f"{th.get('lone_wolf_min_years', 2):g} years or more) with "
+            f"{plural(engaged_ties, 'tie')} to other engaged people (a lone wolf: at most "
+            f"{max_engaged})"
         )
     checks.append(RoleCheck(Role.LONE_WOLF.value, Role.LONE_WOLF.value in matches, lone))
 

@@ -8,7 +8,7 @@ does not grow with the files; the first problem stops the writing (the transacti
 back) but not the reading, so that every problem is still reported. ``load_csv_pair`` reads the
 same files into model objects, with the same checks and the same wording.
 
-The files (header names as in the issue; the first line is the header; blank means default):
+The files (header names as in the README; the first line is the header; blank means default):
 
 * ``people.csv``: ``id`` (required, unique), ``name``, ``group`` (required), ``other_groups``,
   ``organisation``, ``segments``, ``formal_power``, ``informal_power``, ``lived_experience``,

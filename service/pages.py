@@ -759,7 +759,7 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
     if ignored:
         notify(f"Ignored what the list cannot use: {', '.join(ignored)}.", "info")
     index = data.people_index
-    found = select(graph, filters, text=index.text, names=index.names,
+    found = select(graph, filters, text=index.text, name_rank=index.name_rank,
                    suggested=data.suggested_roles, reached=data.reached)
     pager = _pager(int(found.size), PAGE_SIZE)
     rows = []

@@ -103,12 +103,12 @@ def read_filters(args: Mapping[str, str], segments: Sequence[str]
 
 
 def select(graph: CompactGraph, filters: PeopleFilters, *, text: Sequence[str],
-           names: Sequence[str], suggested: npt.NDArray[np.int8], reached: BoolArray
+           name_rank: IntArray, suggested: npt.NDArray[np.int8], reached: BoolArray
            ) -> IntArray:
     """The people ``filters`` keep, in its sort order.
 
-    ``text``: each person's folded name, organisation and id (the search); ``names``: their
-    folded names (the name order); ``suggested``: each person's suggested role as an index in
+    ``text``: each person's folded name, organisation and id (the search); ``name_rank``: each
+    person's place in name order; ``suggested``: each person's suggested role as an index in
     ``Role`` (-1 for none); ``reached``: in the core or reached by it.
     """
     keep = np.ones(graph.n, dtype=bool)
@@ -136,22 +136,21 @@ def select(graph: CompactGraph, filters: PeopleFilters, *, text: Sequence[str],
         keep[:] = False
         keep[found] = True
     chosen = np.flatnonzero(keep)
-    return chosen[_order(graph, chosen, filters.sort, names)]
+    return chosen[_order(graph, chosen, filters.sort, name_rank)]
 
 
 def _role_index(value: str) -> int:
     return -1 if value == "none" else _ROLES.index(value)
 
 
-def _order(graph: CompactGraph, chosen: IntArray, sort: str, names: Sequence[str]) -> IntArray:
+def _order(graph: CompactGraph, chosen: IntArray, sort: str, rank: IntArray) -> IntArray:
     """Positions in ``chosen`` in the order of ``sort``; ties by name, then id."""
     if chosen.size == 0:
         return np.zeros(0, dtype=np.int64)
     key = sort.lstrip("-")
     if key == "id":  # ids are in ascending order already
         return np.arange(chosen.size, dtype=np.int64)
-    name_rank = np.argsort(np.argsort(np.array([names[v] for v in chosen.tolist()]),
-                                      kind="stable"), kind="stable")
+    name_rank = rank[chosen]
     if key == "name":
         primary = name_rank
     elif key == "group":

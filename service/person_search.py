@@ -28,6 +28,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from graph.compact import CompactGraph
 from graph.errors import MovemapError
 from graph.model import GROUPS
@@ -81,6 +84,10 @@ class SearchIndex:
         self.text = [f"{n}\t{fold(org)}\t{fold(pid)}"
                      for n, org, pid in zip(self.names, graph.organisations, graph.ids,
                                             strict=True)]
+        # each person's place in name order (ids, already ascending, break ties)
+        order = sorted(range(graph.n), key=self.names.__getitem__)
+        self.name_rank: npt.NDArray[np.int64] = np.empty(graph.n, dtype=np.int64)
+        self.name_rank[order] = np.arange(graph.n, dtype=np.int64)
 
     def match(self, node: int) -> Match:
         g = self.graph

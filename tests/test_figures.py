@@ -243,7 +243,8 @@ def test_role_reasons_are_plain_words_with_the_numbers(demo: tuple) -> None:
     wolf = next(r for r in analysis.roles if r.inferred == "lone_wolf")
     checks = {c.role: c for c in role_checks(wolf.evidence)}
     assert checks["lone_wolf"].met
-    assert f"{wolf.evidence['years_engaged']:g} years" in checks["lone_wolf"].text
+    whole = int(wolf.evidence["years_engaged"])  # rounded down to whole years
+    assert f"engaged for {whole} years (a lone wolf: 2 years or more)" in checks["lone_wolf"].text
     assert "_" not in " ".join(c.text for c in checks.values())
     assert role_summary(None, "lone_wolf") == "No role declared; the map suggests lone wolf."
     assert role_summary("organiser", "organiser").endswith("the map agrees.")
