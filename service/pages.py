@@ -480,12 +480,12 @@ def home() -> ResponseReturnValue:
 def overview(name: str) -> ResponseReturnValue:
     data = page_data(name)
     a = data.analysis
-    next_people = _next_rows(data, a.recommended_core.added)
+    next_people = next_rows(data, a.recommended_core.added)
     to_target = a.to_reach_target
     ready = a.ready
     ready_rows = None if ready is None else {
-        "recommended": _next_rows(data, ready.recommended_core.added),
-        "to_target": _next_rows(data, ready.to_reach_target.added)}
+        "recommended": next_rows(data, ready.recommended_core.added),
+        "to_target": next_rows(data, ready.to_reach_target.added)}
     serious = gap_cards(a.gaps, data.name_of, limit=0)[:OVERVIEW_GAP_KINDS]
     charts = {
         "core-targets": data.chart("core-targets", lambda: figures.core_targets(a)),
@@ -495,10 +495,10 @@ def overview(name: str) -> ResponseReturnValue:
     return render_template(
         "overview.html", name=name, a=a, charts=charts, next_people=next_people,
         to_target=to_target, serious=serious, active="overview", ready=ready,
-        ready_rows=ready_rows, target_members=_next_rows(data, to_target.added))
+        ready_rows=ready_rows, target_members=next_rows(data, to_target.added))
 
 
-def _next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]:
+def next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]:
     """The first ``NEXT_LISTED`` people of a plan as the overview lists them: who, their group
     and engagement now, and whom they bring by group (why the greedy chose them)."""
     rows = []
