@@ -35,6 +35,11 @@ PAGES = [
     ("changes", f"/c/{MAP}/changes?since=2020-01-01", 0),
     ("history", f"/c/{MAP}/history", 0),
     ("summary", f"/c/{MAP}/summary", 0),
+    ("settings", f"/c/{MAP}/settings", 0),
+    ("colleagues", f"/c/{MAP}/colleagues", 0),
+    ("delete-map", f"/c/{MAP}/delete", 0),
+    ("new-map", "/maps/new", 0),
+    ("account", "/account", 0),
 ]
 
 _OVERFLOW_JS = """() => {
