@@ -59,6 +59,7 @@ from graph.history import (
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
 from graph.timeline import (
@@ -461,6 +462,27 @@ class UseCases:
         if self.on_change is not None:
             self.on_change(name)
 
+    def rename_constituency(self, name: str, new_name: str) -> Saved:
+        """Give a map a new name, keeping its people, ties and whole history; the rename is
+        recorded as a change set of its own (it changes no person, tie or field, so undoing
+        it changes nothing: rename it back instead). Both names' caches are dropped."""
+        checked = Constituency(name=new_name).name  # validates
+        if checked == name:
+            raise InvalidChange(f"the map is already called {name!r}", "name")
+        with self.store.transaction():
+            self.store.lock(name)
+            if any(c.name == checked for c in self.store.list_constituencies()):
+                raise InvalidChange(f"a map named {checked!r} already exists; choose another "
+                                    "name", "name")
+            self.store.rename_constituency(name, checked)
+            header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
+                                     f"renamed the map {name} to {checked}", None)
+            change_set = self.store.append_change_set(checked, header, [])
+        if self.on_change is not None:
+            self.on_change(name)
+            self.on_change(checked)
+        return Saved(change_set, None)
+
     def _map_change(self, name: str, values: Mapping[str, Any],
                     if_version: int | None = None) -> Saved:
         with self.store.transaction():
@@ -479,10 +501,29 @@ class UseCases:
         Constituency(name=name, description=description)  # validates
         return self._map_change(name, {"description": description}, if_version)
 
+    def held_segments(self, name: str) -> list[str]:
+        """The segments people in the map hold today."""
+        return list(self.store.load_graph(name).segment_names)
+
+    def read_segments(self, name: str, segments: Sequence[str]) -> list[tuple[str, str]]:
+        """Each segment as written (tidied) and as the segment of the map it means (``Barrow`` →
+        ``locality:Barrow``, see ``graph.segments``); ``InvalidChange`` when one could mean
+        several."""
+        matcher = SegmentMatcher(self.held_segments(name))
+        read: list[tuple[str, str]] = []
+        for segment in segments:
+            written = normalise_segment(str(segment))
+            try:
+                read.append((written, matcher.resolve(written)))
+            except AmbiguousSegment as exc:
+                raise InvalidChange(str(exc), "expected_segments") from None
+        return read
+
     def set_expected_segments(self, name: str, segments: Sequence[str], *,
                               replace: bool = True, if_version: int | None = None) -> Saved:
-        """Expected places, communities and services: replace the list, or add to it."""
-        cleaned = tuple(dict.fromkeys(normalise_segment(str(s)) for s in segments))
+        """Expected places, communities and services: replace the list, or add to it. Each is
+        read as the segment of the map it means (``read_segments``)."""
+        cleaned = tuple(dict.fromkeys(meant for _, meant in self.read_segments(name, segments)))
         if not replace:
             current = self.store.get_constituency(name).expected_segments
             cleaned = tuple(dict.fromkeys((*current, *cleaned)))
@@ -793,10 +834,14 @@ class UseCases:
         from graph.importer import load_csv_pair  # the readers; the import core is here
 
         known: set[str] = set()
-        if not replace and any(c.name == name for c in self.store.list_constituencies()):
-            known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
-                name, "person"))}
-        people, ties, warnings = load_csv_pair(people_path, relationships_path, known)
+        segments: list[str] = []
+        if any(c.name == name for c in self.store.list_constituencies()):
+            segments = self.held_segments(name)
+            if not replace:
+                known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
+                    name, "person"))}
+        people, ties, warnings = load_csv_pair(people_path, relationships_path, known,
+                                               segments)
         if on_warning is not None:
             for warning in warnings:
                 on_warning(warning)

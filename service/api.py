@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import FileStorage
 
 from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
 from graph.limits import LimitExceeded
 from graph.map_settings import MapSettings
@@ -697,14 +698,17 @@ def list_gaps(name: str) -> ResponseReturnValue:
     """The gaps, most serious first; ``severity`` and ``kind`` keep only those given; a page
     of ``limit`` from ``offset``, with ``total`` the count of all that match."""
     query = _query(GapsQuery)
+    _store().get_constituency(name)  # 404 before any work
+    cached = analysis_for(name, analysis_options(name))
     gaps = [
-        gap for gap in _analysis(name).gaps
+        gap for gap in cached.analysis.gaps
         if (not query.severity or gap.severity in query.severity)
         and (not query.kind or gap.kind in query.kind)
     ]
     page = [gap.to_dict() for gap in gaps[query.offset:query.offset + query.limit]]
+    kinds = [g.to_dict() for g in group_gaps(gaps, name_lookup(cached.graph))]
     return _json({"constituency": name, "gaps": page, "total": len(gaps),
-                  "limit": query.limit, "offset": query.offset})
+                  "limit": query.limit, "offset": query.offset, "kinds": kinds})
 
 
 # -- import ----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The ``movemap`` command line: import, expect, analyse, demo, list and copy constituencies.
+"""The ``movemap`` command line: import, expect, analyse, demo, list, delete and copy
+constituencies.
 
 Every error a user can cause ends the command with a one-line message on stderr and a non-zero
 exit status, never a traceback: movemap's own errors (``MovemapError``) and bad options exit 1
@@ -24,24 +25,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 from pydantic import ValidationError
 
-from graph.analysis import analyse
 from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
-from graph.demo_history import demo_history
 from graph.errors import ImportFailed, MovemapError, NotFound
 from graph.history import Actor
 from graph.model import MAX_TRUST, Constituency, TrustType
 from graph.spelling import ENGAGEMENT_CHOICES, UnknownChoice, fold
 from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
-from graph.usecases import UseCases, changes_between, map_as_of, map_settings
-from service.history_report import format_changes, format_history
-from service.report import format_report
 from service.terminal import echo
+
+if TYPE_CHECKING:
+    from graph.usecases import UseCases
+
+# Only what every command needs is imported above: the analysis (numpy, numba's kernels), the
+# reports and the web service are imported by the commands that use them, so 'movemap --help'
+# and 'movemap list' start in a fraction of a second (bench/startup.py measures it).
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
 
@@ -142,6 +145,8 @@ class _State:
 
     def cases(self, via: str = "cli") -> UseCases:
         """The use cases, acting as ``cli:USER`` (the login name running the command)."""
+        from graph.usecases import UseCases
+
         return UseCases(self.store(), Actor(f"cli:{_login()}", via))
 
     def close(self) -> None:
@@ -393,6 +398,31 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
     echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
 
 
+@main.command("template")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True,
+              help="The folder to write people.csv and relationships.csv into.")
+@click.option("--force", is_flag=True, help="Replace files of the same names.")
+def template_command(folder: Path, force: bool) -> None:
+    """Write people.csv and relationships.csv to fill in: every column, with example rows.
+
+    The files import as they are ('movemap import NAME people.csv relationships.csv'); replace
+    the example rows with your own people and ties.
+    """
+    from graph.csv_templates import write_templates
+
+    try:
+        paths = write_templates(folder, overwrite=force)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} already exists; use --force to replace it") from None
+    except OSError as exc:
+        raise click.FileError(str(folder), hint=exc.strerror or str(exc)) from None
+    for path in paths:
+        echo(f"Wrote {path}")
+    echo("Fill them in (one row per person, one per tie), then "
+         "'movemap import NAME people.csv relationships.csv'.")
+
+
 @main.command("expect")
 @click.argument("name", callback=_name_argument)
 @click.argument("segments", nargs=-1, required=True)
@@ -404,14 +434,20 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
     """Say which SEGMENTS (places, communities, services) should be in NAME.
 
     A segment is written KIND:VALUE, e.g. locality:Barrow, community:Deaf or
-    service:maternity. The analysis flags an expected segment with nobody in the map, or with
-    people the engaged core does not reach.
+    service:maternity. One written without its kind (Barrow), or in another case or without
+    accents, is read as the segment people in the map have (locality:Barrow); when it could be
+    several, the command says which. The analysis flags an expected segment with nobody in the
+    map, or with people the engaged core does not reach.
     """
     state = _state(ctx)
     try:
+        read = state.cases().read_segments(name, list(segments))
         state.cases().set_expected_segments(name, list(segments), replace=replace)
     except ValueError as exc:  # a segment the model refuses
         raise click.BadParameter(str(exc).splitlines()[-1], param_hint="SEGMENTS") from None
+    for written, meant in read:
+        if written != meant:
+            echo(f"{written!r} is read as {meant!r}, the segment people in the map have.")
     expected = state.store().get_constituency(name).expected_segments
     echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
     for segment in expected:
@@ -452,6 +488,10 @@ def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int | No
     Targets, steps and readiness come from the map's settings (the dashboard's Settings page
     or the API); the options here override them for this analysis only.
     """
+    from graph.analysis import analyse
+    from graph.usecases import map_as_of, map_settings
+    from service.report import format_report
+
     state = _state(ctx)
     store = state.store()
     given: dict[str, Any] = {"target_core_share": target_core, "target_reach": target_reach,
@@ -501,6 +541,8 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
 
 def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) -> str:
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
+    from graph.demo_history import demo_history
+
     store = state.store()
     exists = _exists(store, name)
     if exists and not replace:
@@ -567,6 +609,9 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     """What changed in NAME between two dates: who joined and left, who moved up or down the
     ladder, roles, ties formed and ended, trust, the core and its reach, gaps opened and
     closed."""
+    from graph.usecases import changes_between
+    from service.history_report import format_changes
+
     state = _state(ctx)
     store = state.store()
     with state.step("Comparing"):
@@ -595,6 +640,8 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
 def history_command(ctx: click.Context, name: str, person: str | None, limit: int,
                     before: int | None, as_json: bool) -> None:
     """Every change to NAME, newest first: who, when, through what and what changed."""
+    from service.history_report import format_history
+
     found = _state(ctx).cases().history(name, person=person, limit=limit, before=before)
     if as_json:
         echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))
@@ -620,6 +667,33 @@ def undo_command(ctx: click.Context, name: str, change_set_id: int) -> None:
     echo(f"Undid change set {change_set_id} of {name!r} as change set "
                f"{saved.change_set} (undo that with "
                f"{state.hint(f'undo {_quote(name)} {saved.change_set}')}).")
+
+
+@main.command("delete")
+@click.argument("name", callback=_name_argument)
+@click.option("--yes", is_flag=True, help="Delete without asking first (for scripts).")
+@click.pass_context
+def delete_command(ctx: click.Context, name: str, yes: bool) -> None:
+    """Delete NAME with everyone in it, its whole history and every role anyone had in it.
+
+    Asks first, unless --yes; nothing of the map is kept, so copy it first if in doubt
+    ('movemap copy').
+    """
+    state = _state(ctx)
+    summary = next((s for s in state.store().list_constituencies() if s.name == name), None)
+    if summary is None:
+        raise NotFound(f"there is no constituency named {name!r}; "
+                       f"'{state.hint('list')}' shows them")
+    if not yes:
+        asked = (f"Delete {name!r} with {_count(summary.people, 'person', 'people')}, "
+                 f"{_count(summary.relationships, 'tie')} and its whole history?")
+        if not click.confirm(asked, default=False, err=True):
+            raise MovemapError("nothing was deleted")
+    state.cases("cli delete").delete_constituency(name)
+    from service.cli_web import forget_roles
+
+    forget_roles(name)
+    echo(f"Deleted {name!r} with its history and every role in it.")
 
 
 @main.command("list")

@@ -17,9 +17,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.analysis.reach import within_hops
 from graph.analysis.result import (
-    SEVERITIES,
     Addition,
     Analysis,
     ReadyPlans,
@@ -27,7 +27,7 @@ from graph.analysis.result import (
     TargetPlan,
 )
 from graph.compact import CompactGraph
-from graph.model import GROUPS, Engagement, Role
+from graph.model import GROUPS, Engagement, Group, Role
 from graph.wording import count as _count
 from graph.wording import group_count
 from graph.wording import in_conversation as _conversation
@@ -71,7 +71,8 @@ def format_report(analysis: Analysis, graph: CompactGraph) -> str:
     parts += _section("The engaged core", _the_core(analysis))
     parts += _section("Whom to engage next", _engage_next(analysis, graph))
     parts += _section("Roles", _roles(analysis, graph))
-    parts += _section("Gaps and missing voices", _gaps(analysis))
+    parts += _section("Clusters and brokers", _clusters(analysis, graph))
+    parts += _section("Gaps and missing voices", _gaps(analysis, graph))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -387,35 +388,79 @@ def _why(role: RoleInference, analysis: Analysis) -> str:
     return text
 
 
-def _gaps(analysis: Analysis) -> list[str]:
+def _gaps(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The gaps grouped by kind (one block per kind, most serious first): the kind's title, one
+    summary line naming whom or what it is about, each finding, and what to do."""
     if not analysis.gaps:
         return [_wrap("No gaps found: every group, expected segment and part of the map is "
                       "reached, with power and lived experience in the core.")]
+    groups = group_gaps(analysis.gaps, name_lookup(graph))
     lines = [_wrap(
-        f"{_count(len(analysis.gaps), 'gap')} found, most serious first:"
+        f"{_count(len(analysis.gaps), 'gap')} of {_count(len(groups), 'kind')} found, most "
+        "serious first:"
     )]
-    for severity in SEVERITIES:
-        found = [g for g in analysis.gaps if g.severity == severity]
-        if not found:
-            continue
-        lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(found)})"]
-        shown_of_kind: dict[str, int] = {}
-        for gap in found:
-            shown = shown_of_kind.get(gap.kind, 0)
-            shown_of_kind[gap.kind] = shown + 1
-            if shown < MAX_LISTED:
-                lines.append(textwrap.fill(
-                    gap.message, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
-                    break_on_hyphens=False,
-                ))
-        for kind, count in shown_of_kind.items():
-            if count > MAX_LISTED:
-                lines.append(f"  … and {count - MAX_LISTED:,} more like these "
-                             f"({kind.replace('_', ' ')}; see --json for all).")
+    for group in groups:
+        count = f" ({group.count:,})" if group.count > 1 else ""
+        lines += ["", f"{_SEVERITY_TITLES[group.severity]}: {group.title}{count}"]
+        if group.count > 1:
+            lines.append(_indent(group.summary, "  "))
+        for gap in group.gaps[:MAX_LISTED]:
+            lines.append(_indent(gap.message, "  - ", "    "))
+        if group.count > MAX_LISTED:
+            lines.append(f"  … and {group.count - MAX_LISTED:,} more like these "
+                         f"({group.title.lower()}; see --json for all).")
+        lines.append(_indent(f"What to do: {group.todo}", "  "))
     return lines
 
 
+def _indent(text: str, first: str, rest: str | None = None) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=first,
+                         subsequent_indent=first if rest is None else rest,
+                         break_on_hyphens=False)
+
+
 # -- plain words and layout -------------------------------------------------------------------
+
+
+def _clusters(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The largest clusters (people, groups, core, share reached) and the strongest brokers."""
+    clusters = analysis.clusters
+    if not clusters.listed:
+        return [_wrap("No cluster of at least "
+                      f"{_people(max(clusters.min_size, 1))} was found in the map.")]
+    lines = [_wrap(
+        f"{_count(clusters.large, 'cluster')} of {clusters.min_size} or more people whose ties "
+        "are mostly with each other (found by the Leiden method, the same every run)"
+        + (f"; {_people(clusters.small_people)} are in smaller ones or on their own"
+           if clusters.small_people else "") + "."), ""]
+    rows = [["cluster", "people", "groups (people/givers/leaders)", "core", "reached",
+             "mostly"]]
+    for c in clusters.listed[:MAX_LISTED]:
+        where = c.segment["segment"] if c.segment and c.segment["share"] >= 0.5 else ""
+        rows.append([
+            str(c.id), f"{c.size:,}", "/".join(f"{c.groups.get(g.value, 0):,}" for g in GROUPS),
+            f"{c.core_size:,}", "everyone in the core" if c.reach is None else _pct(c.reach),
+            _segment_words(where) if where else "-",
+        ])
+    lines += _table(rows, right=(0, 1, 3, 4))
+    more = clusters.large - min(len(clusters.listed), MAX_LISTED)
+    if more > 0:
+        lines.append(f"  … and {_count(more, 'more cluster')} (the JSON lists "
+                     f"{len(clusters.listed)}).")
+    brokers = analysis.brokers
+    if brokers.listed:
+        how = ("every shortest chain of ties counted" if brokers.exact else
+               f"estimated from the chains out of {_people(brokers.sources)}")
+        lines += ["", _wrap(f"Brokers: people whose ties bridge clusters or groups, by the share "
+                            f"of shortest chains between two others through them ({how})."), ""]
+        rows = [["person", "betweenness", "bridges clusters", "and groups"]]
+        for b in brokers.listed[:MAX_LISTED]:
+            node = graph.index_of(b.id)
+            rows.append([_person(graph, node), f"{b.score:.3f}",
+                         ", ".join(str(c) for c in b.clusters),
+                         ", ".join(Group(g).label for g in b.groups)])
+        lines += _table(rows, right=(1,))
+    return lines
 
 
 def _section(title: str, body: list[str]) -> list[str]:

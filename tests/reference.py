@@ -1,6 +1,6 @@
 """Independent, deliberately plain networkx computations of the analysis definitions (tests only).
 
-Each function restates one definition of issue 2 / DOMAIN.md with networkx and Python sets,
+Each function restates one definition of docs/terms.md with networkx and Python sets,
 without calling the code under test, so the tests can cross-check the fast array code against
 it. Graphs here are ``nx.Graph`` objects whose nodes are person ids (strings); "ties broken by
 ascending id" is ``sorted`` order of those strings, as in ``CompactGraph``.

@@ -135,3 +135,17 @@ def test_readiness_bench_times_every_phase_and_writes_json(tmp_path: Path) -> No
     assert [r["steps"] for r in rows] == [1, 2]
     assert all(set(r["seconds"]) == {"plans", "plans + why", "ready plans", "analyse()",
                                      "analyse() with readiness"} for r in rows)
+
+
+def test_startup_benchmark_writes_every_figure_it_prints(tmp_path: Path) -> None:
+    from bench import startup
+
+    out = tmp_path / "startup.json"
+    assert startup.main(["--people", "300", "--reps", "1", "--json", str(out)]) == 0
+    found = json.loads(out.read_text())
+    for key in ("baseline_python_s", "help", "list", "analyse", "load_and_analyse"):
+        assert found[key]["median_s"] > 0, key
+    assert set(found["ratios_to_python"]) == {"help", "list", "analyse", "analyse_beyond"}
+    assert set(found["targets_met"]) == {"help", "list", "analyse_beyond"}
+    assert found["analyse_beyond_load_and_analysis_s"] == pytest.approx(
+        found["analyse"]["median_s"] - found["load_and_analyse"]["median_s"])

@@ -20,7 +20,6 @@ from click.testing import CliRunner, Result
 from stores import STORE_KINDS, store_url
 
 from graph.demo import demo_constituency
-from service import cli
 from service.cli import EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE, main
 
 CONTRACT = {
@@ -215,6 +214,23 @@ def test_help_shows_the_store_default() -> None:
 # -- import and expect -----------------------------------------------------------------------
 
 
+def test_template_writes_two_files_that_import_as_they_are(
+        store_env: str, tmp_path: Path) -> None:
+    folder = tmp_path / "new map"
+    written = run("template", "-o", str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["people.csv", "relationships.csv"]
+    assert str(folder / "people.csv") in written.stdout
+    run("import", "bay", str(folder / "people.csv"), str(folder / "relationships.csv"))
+    data = analyse_json("bay")
+    assert (data["size"], data["ties"]) == (2, 1)
+    (folder / "people.csv").write_text("mine", encoding="utf-8")
+    refused = run("template", "-o", str(folder), code=EXIT_USAGE)
+    assert "already exists; use --force" in one_line_error(refused)
+    assert (folder / "people.csv").read_text(encoding="utf-8") == "mine"
+    run("template", "-o", str(folder), "--force")
+    assert (folder / "people.csv").read_text(encoding="utf-8").startswith("id,name,group")
+
+
 def test_import_then_reimport_changes_nothing(store_env: str, tmp_path: Path) -> None:
     people, relationships = write_csvs(tmp_path / "in")
     first = run("import", "riverside", people, relationships)
@@ -312,6 +328,32 @@ def test_expect_adds_then_replaces_segments(store_env: str, tmp_path: Path) -> N
                for g in gaps)
 
 
+def test_expect_reads_a_segment_as_the_one_people_in_the_map_have(
+        store_env: str, tmp_path: Path) -> None:
+    run("import", "riverside", *write_csvs(tmp_path))
+    result = run("expect", "riverside", "Barrow", "KENDAL", "community:deaf", "Millom")
+    assert result.stdout.splitlines() == [
+        "'Barrow' is read as 'locality:Barrow', the segment people in the map have.",
+        "'KENDAL' is read as 'locality:Kendal', the segment people in the map have.",
+        "'community:deaf' is read as 'community:Deaf', the segment people in the map have.",
+        "'riverside' expects 4 segments:", "  locality:Barrow", "  locality:Kendal",
+        "  community:Deaf", "  Millom",
+    ]
+    gaps = analyse_json("riverside")["gaps"]
+    assert [g["subject"] for g in gaps if g["kind"].startswith("segment_m")] == ["Millom"]
+
+
+def test_expect_of_a_segment_that_could_be_several_says_so_and_changes_nothing(
+        store_env: str, tmp_path: Path) -> None:
+    people = PEOPLE_CSV.replace("p4,Dan Lee,people,,,locality:Kendal,",
+                                "p4,Dan Lee,people,,,service:Kendal,")
+    run("import", "riverside", *write_csvs(tmp_path, people))
+    result = run("expect", "riverside", "locality:Barrow", "Kendal", code=EXIT_ERROR)
+    assert "'Kendal' could be 'locality:Kendal' or 'service:Kendal'" in one_line_error(result)
+    after = run("expect", "riverside", "Millom")  # locality:Barrow was not added
+    assert after.stdout.splitlines() == ["'riverside' expects 1 segment:", "  Millom"]
+
+
 def test_expect_needs_a_segment(store_env: str) -> None:
     result = run("expect", "riverside", code=EXIT_USAGE)
     assert "SEGMENTS" in one_line_error(result)
@@ -388,7 +430,9 @@ def test_an_unexpected_error_is_an_internal_error_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the flux capacitor is empty")
 
-    monkeypatch.setattr(cli, "analyse", broken)
+    import graph.analysis
+
+    monkeypatch.setattr(graph.analysis, "analyse", broken)  # the command imports it when run
     message = one_line_error(run("analyse", "demo", code=EXIT_INTERNAL))
     assert "internal error: RuntimeError: the flux capacitor is empty" in message
     assert "MOVEMAP_DEBUG=1" in message

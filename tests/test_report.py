@@ -244,14 +244,29 @@ def test_report_compares_declared_and_suggested_roles() -> None:
     assert "Eve Nowak" not in body  # agrees (no role either way): nothing to discuss
 
 
-def test_report_groups_gaps_by_severity_most_serious_first() -> None:
+def test_report_groups_gaps_by_kind_most_serious_first() -> None:
     body = _section(format_report(_analysis(), _graph()), "Gaps and missing voices")
-    high, medium, low = (body.index(f"{title} (") for title in ("High", "Medium", "Low"))
-    assert high < medium < low
-    assert "High (2)" in body and "Medium (1)" in body and "Low (1)" in body
-    assert body.index("Millom") < body.index("Femi Okafor") < medium  # kept in given order
-    assert medium < body.index("Cara Smith") < low
-    assert low < body.index("not connected to anyone")
+    titles = [line for line in body.splitlines() if re.match(r"(High|Medium|Low): ", line)]
+    assert titles == [
+        "High: Expected voices with nobody in the map",
+        "High: Single points of failure",
+        "Medium: Lone wolves at risk of exhaustion",
+        "Low: Parts of the map the core cannot reach",
+    ]
+    assert "4 gaps of 4 kinds found" in body
+    assert body.index("Millom") < body.index("Femi Okafor") < body.index("Cara Smith")
+    assert body.index("Cara Smith") < body.index("not connected to anyone")
+    assert body.count("What to do:") == 4
+
+
+def test_report_puts_six_lone_wolves_under_one_title_with_their_names() -> None:
+    names = ["Ann", "Bea", "Cy", "Dot", "Eli", "Fay"]
+    wolves = [Gap("lone_wolf_at_risk", "medium", f"w{i}", f"{n} is alone.", {"name": n})
+              for i, n in enumerate(names)]
+    body = _section(format_report(_analysis(gaps=wolves), _graph()), "Gaps and missing voices")
+    assert body.count("Lone wolves at risk of exhaustion") == 1  # one title for all six
+    assert "Medium: Lone wolves at risk of exhaustion (6)" in body
+    assert "6 lone wolves at risk of exhaustion: Ann, Bea, Cy, Dot, Eli and Fay." in _flat(body)
 
 
 def test_report_has_no_code_names_and_no_colour() -> None:
@@ -323,10 +338,11 @@ def test_report_lists_at_most_a_page_of_gaps_of_one_kind() -> None:
         for i in range(MAX_LISTED + 5)
     ]
     body = _section(format_report(_analysis(gaps=many), _graph()), "Gaps and missing voices")
-    assert f"Medium ({MAX_LISTED + 5})" in body
+    assert f"Medium: Lone wolves at risk of exhaustion ({MAX_LISTED + 5})" in body
     assert f"Person number {MAX_LISTED - 1:03d}" in body
     assert f"Person number {MAX_LISTED:03d}" not in body
-    assert "… and 5 more like these (lone wolf at risk; see --json for all)." in body
+    assert ("… and 5 more like these (lone wolves at risk of exhaustion; see --json for all)."
+            in body)
 
 
 def test_report_does_not_repeat_an_id_used_as_the_name() -> None:
