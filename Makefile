@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-clusters install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -54,3 +54,10 @@ bench-clusters:
 bench-limits:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.limits $(ARGS)
+
+# How fast the command line starts: movemap --help, movemap list, and what movemap analyse of a
+# 100,000-person map spends beyond its load and analysis, against the interpreter starting
+# (python -c pass) in the same run; prints the table and writes bench/results/startup.json.
+bench-startup:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.startup $(ARGS)

@@ -11,6 +11,7 @@ import igraph
 import networkx as nx
 import numpy as np
 import pytest
+from test_gaps import check_plain
 
 from graph.analysis import analyse
 from graph.analysis.brokers import (
@@ -30,7 +31,6 @@ from graph.analysis.roles import infer_roles
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Person, Relationship
 from graph.synthetic import synthetic_constituency
-from tests.test_gaps import check_plain
 
 GROUP_NAMES = [g.value for g in GROUPS]
 

@@ -18,6 +18,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards import figures
+from dashboards.gap_cards import evidence_lines
 from dashboards.layout import FORCE_LIMIT, NO_SEGMENT, compute_layout, segment_incidence
 from dashboards.network import (
     GL_THRESHOLD,
@@ -31,7 +32,6 @@ from dashboards.network import (
 )
 from dashboards.palette import GROUP_COLOURS, GROUP_SYMBOLS, OKABE_ITO, ROLE_SYMBOLS
 from dashboards.words import (
-    evidence_items,
     group_label,
     percent,
     role_checks,
@@ -243,17 +243,20 @@ def test_role_reasons_are_plain_words_with_the_numbers(demo: tuple) -> None:
     wolf = next(r for r in analysis.roles if r.inferred == "lone_wolf")
     checks = {c.role: c for c in role_checks(wolf.evidence)}
     assert checks["lone_wolf"].met
-    assert f"{wolf.evidence['years_engaged']:g} years" in checks["lone_wolf"].text
+    whole = int(wolf.evidence["years_engaged"])  # rounded down to whole years
+    assert f"engaged for {whole} years (a lone wolf: 2 years or more)" in checks["lone_wolf"].text
     assert "_" not in " ".join(c.text for c in checks.values())
     assert role_summary(None, "lone_wolf") == "No role declared; the map suggests lone wolf."
     assert role_summary("organiser", "organiser").endswith("the map agrees.")
 
 
 def test_evidence_is_shown_in_words() -> None:
-    items = dict(evidence_items({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
-                                 "in_core": False, "segment": "community:Deaf"}))
-    assert items == {"share": "25.0%", "cut off": "1,200", "ids": "a, b", "in core": "no",
-                     "segment": "Deaf (community)"}
+    lines = evidence_lines({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
+                            "in_core": False, "segment": "community:Deaf"}, str.upper)
+    assert [(e.label, e.text, e.people) for e in lines] == [
+        ("Share", "25%", ()), ("People cut off without them", "1,200", ()),
+        ("Some of them", "", (("a", "A"), ("b", "B"))), ("In the engaged core", "no", ()),
+        ("Segment", "Deaf (community)", ())]
     assert percent(None) == "–"
 
 

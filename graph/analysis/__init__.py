@@ -19,7 +19,7 @@ from graph.analysis.brokers import broker_scores, find_brokers
 from graph.analysis.clusters import find_clusters
 from graph.analysis.gaps import find_gaps
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.reach import core_reach, greedy_plans, within_hops
+from graph.analysis.reach import core_reach, greedy_plans, ready_plans, within_hops
 from graph.analysis.result import Analysis, gc_paused
 from graph.analysis.roles import infer_roles
 from graph.compact import CompactGraph
@@ -65,6 +65,7 @@ def _analyse_with(graph: CompactGraph, options: AnalysisOptions, channels: Compa
         gaps=find_gaps(graph, options, reach=reach, roles=roles, channels=channels,
                        clusters=clusters),
         options=options,
+        ready=ready_plans(channels, core, options),
         clusters=clusters,
         brokers=find_brokers(channels, clusters.labels, scores=scores()),
     )

@@ -42,9 +42,18 @@ from graph.analysis.clusters import find_clusters
 from graph.analysis.connectivity import spof_cut_off_and_components, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, Clusters, CoreReach, Gap, RoleInference, gc_paused
+from graph.analysis.result import (
+    SEVERITIES,
+    Clusters,
+    CoreReach,
+    Gap,
+    RoleInference,
+    Severity,
+    gc_paused,
+)
 from graph.compact import CompactGraph
-from graph.model import GROUPS, Group
+from graph.model import GROUPS, Group, Role
+from graph.segments import HeldSegments
 from graph.wording import count as _count
 from graph.wording import in_conversation as _in_conversation
 from graph.wording import people as _people
@@ -57,6 +66,7 @@ GAP_KINDS: tuple[str, ...] = (
     "group_missing",
     "group_imbalance",
     "segment_missing",
+    "segment_misspelt",
     "segment_unreached",
     "no_formal_power",
     "no_informal_power",
@@ -274,22 +284,45 @@ def _group_imbalance(graph: CompactGraph, options: AnalysisOptions) -> list[Gap]
 
 
 def _segment_missing(graph: CompactGraph) -> list[Gap]:
-    """An expected segment with nobody in it (the expected order); high."""
+    """An expected segment with nobody in it (the expected order): a missing voice, high; or,
+    when it is close to a segment people do have (``graph.segments``), a likely misspelling,
+    low, never a missing voice."""
     present = set(graph.segment_names)
-    return [
-        Gap(
-            kind="segment_missing",
-            severity="high",
+    missing = [segment for segment in graph.expected_segments if segment not in present]
+    if not missing:
+        return []
+    held = HeldSegments(graph.segment_names)
+    counts = np.bincount(graph.segment_indices, minlength=len(graph.segment_names))
+    index = {segment: s for s, segment in enumerate(graph.segment_names)}
+    gaps: list[Gap] = []
+    for segment in missing:
+        meant = held.likely_meant(segment)
+        if meant is None:
+            gaps.append(Gap(
+                kind="segment_missing",
+                severity="high",
+                subject=segment,
+                message=(
+                    f"Nobody in the map is from {_segment_words(segment)}, a voice you "
+                    "expected to be part of the movement. Find and invite people from there."
+                ),
+                evidence={"segment": segment, "people": 0, "expected": True},
+            ))
+            continue
+        size = int(counts[index[meant]])
+        gaps.append(Gap(
+            kind="segment_misspelt",
+            severity="low",
             subject=segment,
             message=(
-                f"Nobody in the map is from {_segment_words(segment)}, a voice you expected to "
-                "be part of the movement. Find and invite people from there."
+                f"You expect people from {_segment_words(segment)}, but nobody has that "
+                f"segment, while {_people(size)} {'is' if size == 1 else 'are'} from "
+                f"{_segment_words(meant)}. It is most likely the same voice written another "
+                f"way: change the expected segment to '{meant}' so the map checks it."
             ),
-            evidence={"segment": segment, "people": 0, "expected": True},
-        )
-        for segment in graph.expected_segments
-        if segment not in present
-    ]
+            evidence={"segment": segment, "likely": meant, "people": size, "expected": True},
+        ))
+    return gaps
 
 
 def _segment_unreached(
@@ -797,8 +830,14 @@ def _lone_wolves(
 
     Everyone inferred ``lone_wolf``, and everyone declared a lone wolf who has at most
     ``lone_wolf_max_engaged_ties`` ties to other engaged people (however long they have been
-    engaged). High when they have no tie to another engaged person, else medium.
+    engaged). High when they have no tie to another engaged person; low when one of those ties
+    is to an organiser (declared or suggested), who is there to grow and support leaders, so the
+    message names the organiser and says why the person is still at risk: everything rests on
+    that one tie; else medium. ``evidence.engaged_contacts`` lists the engaged people they are
+    tied to and ``evidence.organisers`` those of them who are organisers.
     """
+    organisers = {r.id for r in roles if Role.ORGANISER.value in (r.declared, r.inferred)}
+    engaged = graph.engaged_mask
     gaps = []
     for role in sorted(roles, key=lambda r: r.id):
         ev = role.evidence
@@ -811,22 +850,41 @@ def _lone_wolves(
             continue
         node = _node(graph, role.id)
         name = _name(graph, node)
+        around = graph.indices[graph.indptr[node]:graph.indptr[node + 1]]
+        contacts = sorted({int(v) for v in around[engaged[around]].tolist() if v != node})
+        contact_ids = [graph.ids[v] for v in contacts]
+        backers = [v for v in contacts if graph.ids[v] in organisers]
         years = ev.get("years_engaged")
         ties_words = "no ties" if engaged_ties == 0 else _count(engaged_ties, "tie")
         if years is not None:
             text = f"{name} has been engaged for {_years(years)} with {ties_words}"
         else:
             text = f"{name} has {ties_words}"
+        if backers:
+            org = _names(graph, backers[:3], "and")
+            one = len(backers) == 1
+            who = "an organiser" if one else "organisers"
+            which = "" if engaged_ties <= len(backers) else f"{len(backers)} of them "
+            severity: Severity = "low"
+            message = (
+                f"{text} to other engaged people: {which}to {org}, {who}. That tie is real "
+                "support, yet they are still at risk of exhaustion because it rests on "
+                f"{'one person' if one else 'a few people'}: ask {org} to introduce {name} to "
+                "others in the movement and share the load."
+            )
+        else:
+            severity = "high" if engaged_ties == 0 else "medium"
+            message = (
+                f"{text} to other engaged people. Someone who pushes for change largely "
+                "alone is at risk of exhaustion: connect them with others in the movement "
+                "and share the load."
+            )
         gaps.append(
             Gap(
                 kind="lone_wolf_at_risk",
-                severity="high" if engaged_ties == 0 else "medium",
+                severity=severity,
                 subject=role.id,
-                message=(
-                    f"{text} to other engaged people. Someone who pushes for change largely "
-                    "alone is at risk of exhaustion: connect them with others in the movement "
-                    "and share the load."
-                ),
+                message=message,
                 evidence={
                     "name": graph.names[node],
                     "declared": role.declared,
@@ -836,6 +894,8 @@ def _lone_wolves(
                     "ties": ev.get("ties"),
                     "max_engaged_ties": options.lone_wolf_max_engaged_ties,
                     "min_years": options.lone_wolf_min_years,
+                    "engaged_contacts": contact_ids[:SAMPLE_IDS],
+                    "organisers": [graph.ids[v] for v in backers[:SAMPLE_IDS]],
                 },
             )
         )

@@ -22,6 +22,7 @@ __all__ = [
     "Clusters",
     "CoreReach",
     "Gap",
+    "ReadyPlans",
     "RecommendedCore",
     "RoleInference",
     "SEVERITIES",
@@ -90,13 +91,21 @@ class CoreReach:
 
 @dataclass(frozen=True)
 class Addition:
-    """A person added to the core by the greedy selection and how many people they bring."""
+    """A person added to the core by the greedy selection and how many people they bring.
+
+    ``gain`` counts the people not reached before who are reached once they are engaged
+    (themselves included when not reached yet); ``brings_by_group`` splits it by primary group
+    (why they were chosen); ``engagement`` is where they stand on the ladder now.
+    """
 
     id: str
     gain: int
+    engagement: str = ""
+    brings_by_group: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "gain": self.gain}
+        return {"id": self.id, "gain": self.gain, "engagement": self.engagement,
+                "brings_by_group": self.brings_by_group}
 
 
 @dataclass(frozen=True)
@@ -126,7 +135,9 @@ class TargetPlan:
     """How many greedy additions the current core needs before its reach meets the target.
 
     ``members`` is the whole core that meets it (current core, then additions in order);
-    ``additions`` == len(added); ``reach`` is that core's reach.
+    ``additions`` == len(added); ``reach`` is that core's reach. ``meets_target`` is false
+    only when the candidates ran out first (the ready plan, among few ready people): then
+    ``added`` is every candidate, in the order chosen.
     """
 
     additions: int
@@ -134,6 +145,7 @@ class TargetPlan:
     added: list[Addition]
     reach: float
     target: float
+    meets_target: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +154,30 @@ class TargetPlan:
             "added": [a.to_dict() for a in self.added],
             "reach": self.reach,
             "target": self.target,
+            "meets_target": self.meets_target,
+        }
+
+
+@dataclass(frozen=True)
+class ReadyPlans:
+    """Whom to engage next among the ready only: people outside the core at or above
+    ``min_engagement`` (the map's readiness setting). The same greedy as the plans from
+    anyone, with fewer candidates: ``recommended_core`` may add fewer people than the target
+    size asks (``recommended_core.size`` says how many the core would then have), and
+    ``to_reach_target`` may not meet the target (``meets_target``)."""
+
+    min_engagement: str
+    candidates: int
+    """How many people outside the core are ready."""
+    recommended_core: RecommendedCore
+    to_reach_target: TargetPlan
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_engagement": self.min_engagement,
+            "candidates": self.candidates,
+            "recommended_core": self.recommended_core.to_dict(),
+            "to_reach_target": self.to_reach_target.to_dict(),
         }
 
 
@@ -323,6 +359,8 @@ class Analysis:
     roles: list[RoleInference]
     gaps: list[Gap]
     options: AnalysisOptions
+    ready: ReadyPlans | None = None
+    """The plans among the ready only (``options.min_engagement``); ``None`` when anyone."""
     clusters: Clusters = field(default_factory=Clusters)
     brokers: Brokers = field(default_factory=Brokers)
 
@@ -339,6 +377,7 @@ class Analysis:
             "roles": [r.to_dict() for r in self.roles],
             "gaps": [g.to_dict() for g in self.gaps],
             "options": self.options.to_dict(),
+            "ready": None if self.ready is None else self.ready.to_dict(),
             "clusters": self.clusters.to_dict(),
             "brokers": self.brokers.to_dict(),
         }

@@ -10,15 +10,17 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
-
-from graph.compact import CompactGraph
 from graph.errors import StoreError
 from graph.history import ChangeSetHeader, ChangeSetRecord, Key, StoredChange, TimelineRecord
 from graph.model import Constituency, Person, Relationship
+
+if TYPE_CHECKING:  # only in annotations: opening a store need not import numpy
+    import numpy as np
+    import numpy.typing as npt
+
+    from graph.compact import CompactGraph
 
 __all__ = [
     "DEFAULT_STORE_URL",
@@ -206,6 +208,10 @@ class GraphStore(Protocol):
         self, constituency: Constituency, *, exist_ok: bool = False
     ) -> None: ...
     def delete_constituency(self, name: str) -> None: ...
+    def rename_constituency(self, name: str, new_name: str) -> None:
+        """Rename a map, keeping everything it holds and its history (``NotFound`` when
+        absent; ``StoreError`` when ``new_name`` is taken)."""
+        ...
     def set_expected_segments(self, name: str, segments: Sequence[str]) -> None: ...
     def set_description(self, name: str, description: str) -> None: ...
     def revision(self, name: str) -> int:

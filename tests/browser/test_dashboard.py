@@ -225,7 +225,7 @@ def test_adding_a_person_and_a_tie_changes_the_analysis(
     expect(page.get_by_role("status").first).to_contain_text("Added Bea Rowser")
 
     tie = page.locator("form", has=page.get_by_role("button", name="Save tie"))
-    tie.get_by_label("Other person's id").fill(lonely)
+    tie.get_by_label("Other person", exact=True).fill(lonely)
     tie.get_by_label("Relational trust").select_option("3")
     tie.get_by_label("Functional trust").select_option("2")
     tie.get_by_label("Flow-of-value trust").select_option("2")
