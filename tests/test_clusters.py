@@ -315,3 +315,15 @@ def test_the_benchmark_states_clusters_and_brokers_as_a_ratio_to_the_rest(tmp_pa
     out = tmp_path / "clusters.json"
     assert main(["--people", "300", "--reps", "1", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["people"] == 300
+
+
+def test_small_clusters_are_counted_and_the_listing_stops_at_its_limit() -> None:
+    # four groups of seven, a pair and three people alone
+    G = nx.disjoint_union_all([nx.complete_graph(7) for _ in range(4)]
+                              + [nx.path_graph(2), nx.empty_graph(3)])
+    graph = from_networkx(G)
+    result = find_clusters(graph, graph.core_mask, hops=1, min_size=5, listed=2)
+    assert result.count == 8 and result.large == 4
+    assert [c.id for c in result.listed] == [1, 2] and all(c.size == 7 for c in result.listed)
+    assert (result.small, result.small_people) == (4, 5)
+    assert all(c.reach == 0.0 and c.core_size == 0 for c in result.listed)

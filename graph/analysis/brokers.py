@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -62,8 +63,8 @@ LISTED_BROKERS = 10
 SEED = 1
 """The seed of the sample of sources on large maps."""
 _CHUNKS = 4
-"""Sources are split into this many fixed chunks, searched in parallel threads and summed in
-order: the same result whatever the number of processors."""
+"""Sources are split into this many fixed chunks, searched by as many threads as there are
+processors (at most this many) and summed in order: the same result on any machine."""
 
 
 @compiled
@@ -142,7 +143,7 @@ def betweenness_from(graph: CompactGraph, sources: IntArray) -> F64:
     if len(chunks) == 1:
         parts = [_betweenness(indptr, indices, chunks[0])]
     else:  # the kernel releases the GIL: threads search chunks of sources side by side
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
             parts = list(pool.map(lambda c: _betweenness(indptr, indices, c), chunks))
     total = np.sum(parts, axis=0)
     return total * (n / sources.size) / ((n - 1) * (n - 2))
