@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Engagement, Group, Role
-from graph.wording import count, segment_words
+from graph.wording import count, segment_words, share_text
 from graph.wording import years as whole_years
 
 __all__ = [
@@ -45,10 +45,14 @@ _TRUST_LABELS = {
 }
 
 
-def percent(value: float | None, digits: int = 0) -> str:
-    """``0.406`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``."""
+def percent(value: float | None, digits: int = 0, below: float | None = None) -> str:
+    """``0.406`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``. With ``below`` (a
+    target), the rounding of ``graph.wording.share_text``: a share just below its target
+    keeps a decimal, the same in the headline, the reach curve and the charts."""
     if value is None:
         return "–"
+    if below is not None:
+        return share_text(value, below=below)
     return f"{value * 100:.{digits}f}%"
 
 

@@ -65,6 +65,11 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from service.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
+    from service.pages_account import bp as account_bp
+    from service.pages_admin import bp as admin_bp
+
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(account_bp)
     from service.api import init_api
 
     init_api(app)

@@ -30,7 +30,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
-__all__ = ["ROLES", "AccountInfo", "AccountStore", "TokenInfo", "User", "accounts_path_from_url"]
+__all__ = ["ROLES", "AccountInfo", "AccountStore", "Invitation", "TokenInfo", "User",
+           "accounts_path_from_url"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
@@ -70,6 +71,17 @@ CREATE TABLE IF NOT EXISTS notices (
     message TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS notices_by_session ON notices (session_id);
+CREATE TABLE IF NOT EXISTS invitations (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL COLLATE NOCASE,
+    constituency TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'owner')),
+    invited_by TEXT NOT NULL,
+    created TEXT NOT NULL,
+    expires TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invitations_by_map ON invitations (constituency);
 """
 MAX_NOTICES = 20
 """Messages kept for a session's next page; older ones give way (a page shows a few)."""
@@ -91,6 +103,12 @@ SESSION_IDLE_MINUTES = 120
 """A session ends after this long without a request (``MOVEMAP_SESSION_IDLE_MINUTES``)."""
 SESSION_HOURS = 12
 """A session ends this long after signing in, however busy (``MOVEMAP_SESSION_HOURS``)."""
+INVITATION_HOURS = 72
+"""An invitation link works this long (``MOVEMAP_INVITATION_HOURS``), and once."""
+MAX_INVITATIONS = 100
+"""Invitations waiting to be accepted in one map; expired ones are cleared as new ones come."""
+MAX_TOKENS = 50
+"""API tokens one account holds at once (each is a key to everything the account sees)."""
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,19 @@ class TokenInfo:
     created: str
     expires: str | None
     last_used: str | None
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """An invitation to a map, as the map's owners see it: never the link's secret."""
+
+    id: int
+    email: str
+    constituency: str
+    role: str
+    invited_by: str
+    created: str
+    expires: str
 
 
 def accounts_path_from_url(url: str) -> str:
@@ -250,6 +281,11 @@ class AccountStore:
     def _end_access(db: sqlite3.Connection, user_id: int) -> None:
         db.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
         db.execute("DELETE FROM tokens WHERE user_id = ?", (user_id,))
+
+    def has_account(self, email: str) -> bool:
+        """Whether an account (enabled or not) has this email."""
+        return self._db.execute("SELECT 1 FROM users WHERE email = ?",
+                                (email.strip(),)).fetchone() is not None
 
     def emails(self) -> list[str]:
         return [r[0] for r in self._db.execute("SELECT email FROM users ORDER BY email")]
@@ -401,9 +437,10 @@ class AccountStore:
                        (self._user_id(email), constituency))
 
     def forget_constituency(self, constituency: str) -> None:
-        """Remove every grant on a constituency that no longer exists."""
+        """Remove every grant and invitation on a constituency that no longer exists."""
         with self._write() as db:
             db.execute("DELETE FROM grants WHERE constituency = ?", (constituency,))
+            db.execute("DELETE FROM invitations WHERE constituency = ?", (constituency,))
 
     def role_for(self, email: str, constituency: str) -> str | None:
         row = self._db.execute(
@@ -411,6 +448,93 @@ class AccountStore:
             "WHERE users.email = ? AND constituency = ?", (email.strip(), constituency)
         ).fetchone()
         return None if row is None else str(row[0])
+
+    def rename_constituency(self, constituency: str, new_name: str) -> None:
+        """Move every role and invitation of a renamed map to its new name."""
+        with self._write() as db:
+            db.execute("UPDATE grants SET constituency = ? WHERE constituency = ?",
+                       (new_name, constituency))
+            db.execute("UPDATE invitations SET constituency = ? WHERE constituency = ?",
+                       (new_name, constituency))
+
+    # -- invitations: a link that lets a colleague set a password and join a map -------------
+
+    def invite(self, email: str, constituency: str, role: str, invited_by: str, *,
+               hours: int = INVITATION_HOURS) -> str:
+        """An invitation for ``email`` to take ``role`` in ``constituency``; returns the secret
+        of its link (only its SHA-256 digest is kept, so show it once). A newer invitation of
+        the same email to the same map replaces the older one."""
+        email = email.strip()
+        if not _EMAIL_RE.match(email) or len(email) > 320:
+            raise MovemapError(f"{email!r} is not an email address")
+        if role not in ROLES:
+            raise MovemapError(f"unknown role {role!r}; use one of {', '.join(ROLES)}")
+        secret = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        expires = (now + timedelta(hours=hours)).isoformat(timespec="seconds")
+        with self._write() as db:
+            db.execute("DELETE FROM invitations WHERE expires <= ?", (_now(),))
+            db.execute("DELETE FROM invitations WHERE email = ? AND constituency = ?",
+                       (email, constituency))
+            waiting = db.execute("SELECT count(*) FROM invitations WHERE constituency = ?",
+                                 (constituency,)).fetchone()[0]
+            if waiting >= MAX_INVITATIONS:
+                raise MovemapError(f"{constituency} already has {MAX_INVITATIONS} invitations "
+                                   "waiting; withdraw some first")
+            db.execute("INSERT INTO invitations (digest, email, constituency, role, invited_by, "
+                       "created, expires) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       (_digest(secret), email, constituency, role, invited_by, _now(),
+                        expires))
+        return secret
+
+    def invitations(self, constituency: str) -> list[Invitation]:
+        """The invitations to ``constituency`` still waiting (not expired), oldest first."""
+        rows = self._db.execute(
+            "SELECT id, email, constituency, role, invited_by, created, expires FROM invitations "
+            "WHERE constituency = ? AND expires > ? ORDER BY id", (constituency, _now()))
+        return [Invitation(int(r[0]), *r[1:]) for r in rows]
+
+    def withdraw_invitation(self, invitation_id: int, constituency: str) -> None:
+        """The link of that invitation stops working at once."""
+        with self._write() as db:
+            if not db.execute("DELETE FROM invitations WHERE id = ? AND constituency = ?",
+                              (invitation_id, constituency)).rowcount:
+                raise NotFound(f"there is no invitation {invitation_id} to {constituency}")
+
+    def invitation(self, secret: str) -> Invitation | None:
+        """The waiting invitation whose link carries ``secret``; ``None`` when unknown, used,
+        withdrawn or expired."""
+        row = self._db.execute(
+            "SELECT id, email, constituency, role, invited_by, created, expires FROM invitations "
+            "WHERE digest = ? AND expires > ?", (_digest(secret), _now())).fetchone()
+        return None if row is None else Invitation(int(row[0]), *row[1:])
+
+    def accept_invitation(self, secret: str, password: str) -> User | None:
+        """Use an invitation once: a new account gets ``password``; an existing account must
+        give its own. Grants the role and returns the account, or ``None`` when the link no
+        longer works or the password of an existing account is wrong (nothing changes)."""
+        invitation = self.invitation(secret)
+        if invitation is None:
+            return None
+        exists = self.has_account(invitation.email)
+        if exists:
+            if self.authenticate(invitation.email, password) is None:
+                return None
+        else:
+            self._check_password(password)
+        hashed = None if exists else self._hasher.hash(password)
+        with self._write() as db:
+            if not db.execute("DELETE FROM invitations WHERE id = ? AND digest = ?",
+                              (invitation.id, _digest(secret))).rowcount:
+                return None  # used by someone else a moment ago
+            if hashed is not None:
+                db.execute("INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
+                           "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now()))
+            user_id = self._user_id(invitation.email)
+            db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
+                       "DO UPDATE SET role = excluded.role",
+                       (user_id, invitation.constituency, invitation.role))
+        return self.user(user_id)
 
     # -- tokens ------------------------------------------------------------------------------
 
@@ -420,6 +544,11 @@ class AccountStore:
         token = "mm_" + secrets.token_urlsafe(32)
         expires = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="seconds")
         with self._write() as db:
+            held = db.execute("SELECT count(*) FROM tokens WHERE user_id = ?",
+                              (self._user_id(email),)).fetchone()[0]
+            if held >= MAX_TOKENS:
+                raise MovemapError(f"an account holds at most {MAX_TOKENS} API tokens; revoke "
+                                   "some first")
             db.execute("INSERT INTO tokens (digest, user_id, created, expires) "
                        "VALUES (?, ?, ?, ?)", (_digest(token), self._user_id(email), _now(),
                                                expires))

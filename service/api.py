@@ -67,7 +67,7 @@ from service.api_requests import (
 )
 from service.auth import accounts, current_account, requires_role
 from service.problems import problems_from
-from service.state import analysis_for, get_store, use_cases
+from service.state import analysis_for, get_store, options_for, use_cases
 from service.uploads import unnamed_copies
 
 __all__ = ["ApiError", "bp", "init_api", "problems_from"]
@@ -621,26 +621,28 @@ def delete_relationship(name: str, source: str, target: str) -> ResponseReturnVa
 # -- analysis and gaps -----------------------------------------------------------------------
 
 
-def analysis_options() -> AnalysisOptions | None:
-    """The analysis options of the query, or ``None`` for the defaults (the cached analysis)."""
+def analysis_options(name: str) -> AnalysisOptions | None:
+    """The analysis options of the query over the map's settings, or ``None`` when the query
+    changes nothing (the cached analysis, with the map's settings)."""
     query = _query(AnalysisQuery)
     if query == AnalysisQuery.model_validate({}):
         return None
+    given: dict[str, Any] = {"hops": query.hops, "target_core_share": query.target_core,
+             "target_reach": query.target_reach}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if query.min_engagement is not None:
+        overrides["min_engagement"] = (None if query.min_engagement == "anyone"
+                                       else query.min_engagement)
     try:
-        return AnalysisOptions(
-            hops=query.hops,
-            min_trust=query.min_trust,
-            target_core_share=0.03 if query.target_core is None else query.target_core,
-            target_reach=0.9 if query.target_reach is None else query.target_reach,
-            as_of=query.as_of or date.today(),
-        )
+        return options_for(name, **overrides, min_trust=query.min_trust,
+                           as_of=query.as_of or date.today())
     except ValueError as exc:  # defensive: the model should catch everything
         raise ApiError(400, str(exc)) from None
 
 
 def _analysis(name: str) -> Analysis:
     _store().get_constituency(name)  # 404 before any work
-    return analysis_for(name, analysis_options()).analysis
+    return analysis_for(name, analysis_options(name)).analysis
 
 
 @bp.get("/constituencies/<name>/analysis")
@@ -657,7 +659,7 @@ def list_gaps(name: str) -> ResponseReturnValue:
     of ``limit`` from ``offset``, with ``total`` the count of all that match."""
     query = _query(GapsQuery)
     _store().get_constituency(name)  # 404 before any work
-    cached = analysis_for(name, analysis_options())
+    cached = analysis_for(name, analysis_options(name))
     gaps = [
         gap for gap in cached.analysis.gaps
         if (not query.severity or gap.severity in query.severity)

@@ -216,11 +216,7 @@ def list_tokens() -> ResponseReturnValue:
 
 
 def _known(email: str) -> bool:
-    try:
-        accounts().user_by_email(email)
-    except NotFound:
-        return False
-    return True
+    return accounts().has_account(email)
 
 
 @bp.delete("/tokens/<int:token_id>")

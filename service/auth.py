@@ -57,8 +57,9 @@ __all__ = [
 
 bp = Blueprint("auth", __name__)
 
-PUBLIC_ENDPOINTS = {"auth.login", "health", "static"}
-"""Endpoints reachable without signing in. Nothing else is."""
+PUBLIC_ENDPOINTS = {"auth.login", "admin.accept", "health", "static"}
+"""Endpoints reachable without signing in (``admin.accept``: an invitation link, which carries
+its own secret). Nothing else is."""
 
 F = TypeVar("F", bound=Callable[..., Any])
 

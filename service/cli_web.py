@@ -6,11 +6,14 @@ account commands each stay small.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import secrets
+import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 import numpy as np
@@ -30,6 +33,19 @@ DEMO_EMAIL = "demo@movemap.example"
 
 def _accounts() -> AccountStore:
     return AccountStore(accounts_path_from_url(accounts_url_from_env()))
+
+
+def forget_roles(constituency: str) -> None:
+    """Take away every role and invitation in a deleted map (when there is an accounts store:
+    a command line used without the web service has none, and none is made for it)."""
+    path = accounts_path_from_url(accounts_url_from_env())
+    if path == ":memory:" or not Path(path).exists():
+        return
+    accounts = AccountStore(path)
+    try:
+        accounts.forget_constituency(constituency)
+    finally:
+        accounts.close()
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -261,6 +277,42 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """``MovemapError`` saying which option to use when ``host:port`` cannot be listened on
+    (most often: something listens there already), with a port that is free to suggest."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise MovemapError(f"cannot listen on {host!r}: {exc.strerror}; give another address "
+                           "with --host") from None
+    family, kind, proto, _name, address = found[0]
+    error = _bind_error(family, kind, proto, address)
+    if error is None:
+        return
+    free = next((p for p in range(port + 1, min(port + 50, 65535) + 1)
+                 if _bind_error(family, kind, proto, (address[0], p, *address[2:])) is None),
+                None)
+    other = f", e.g. --port {free}" if free else ""
+    if error.errno == errno.EADDRINUSE:
+        raise MovemapError(f"port {port} on {host} is in use (another movemap or another "
+                           f"program listens there); pick another with --port{other}")
+    raise MovemapError(f"cannot listen on {host} port {port}: {error.strerror}; pick another "
+                       f"with --port{other}")
+
+
+def _bind_error(family: int, kind: int, proto: int, address: tuple[object, ...]
+                ) -> OSError | None:
+    """Why a server could not listen at ``address``, or ``None``. Bound the way the server
+    binds (address reuse on), so a port a stopped server left in TIME_WAIT counts as free."""
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            return exc
+    return None
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface; put HTTPS in front).")
@@ -271,6 +323,7 @@ def _is_loopback(host: str) -> bool:
 @click.pass_context
 def serve_command(ctx: click.Context, host: str, port: int, threads: int, demo: bool) -> None:
     """Run the dashboard and the API with a production WSGI server (waitress)."""
+    _check_port_free(host, port)  # before anything is opened, made or changed
     import waitress
 
     from service import create_app

@@ -354,6 +354,66 @@ def _analysis_schema() -> Schema:
                                "evidence": {"type": "object"}}}},
             "gaps": {"type": "array", "items": _ref("Gap")},
             "options": {"type": "object"},
+            "clusters": _clusters_schema(),
+            "brokers": _brokers_schema(),
+        },
+    }
+
+
+def _clusters_schema() -> Schema:
+    count = {"type": "integer", "minimum": 0}
+    cluster = {
+        "type": "object",
+        "required": ["id", "size", "groups", "core_members", "core_size", "reached", "outside",
+                     "reach", "segment", "people"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1, "description": "1 is the largest"},
+            "size": count, "core_size": count, "reached": count, "outside": count,
+            "groups": {"type": "object", "additionalProperties": count},
+            "core_members": {"type": "array", "items": {"type": "string"}},
+            "reach": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                      "description": "share of its people outside the core within the "
+                                     "analysis' hops of the core"},
+            "segment": {"type": ["object", "null"], "description": "the segment most of its "
+                        "people share, and that share",
+                        "properties": {"segment": {"type": "string"},
+                                       "share": {"type": "number"}}},
+            "people": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "Clusters: Leiden community detection (python-igraph, modularity, a "
+                       "fixed seed); the largest summarised.",
+        "required": ["method", "seed", "modularity", "count", "listed"],
+        "properties": {
+            "method": {"type": "string"}, "seed": {"type": "integer"},
+            "modularity": {"type": "number"}, "count": count, "min_size": count,
+            "large": count, "hops": count, "small": count, "small_people": count,
+            "listed": {"type": "array", "items": cluster},
+        },
+    }
+
+
+def _brokers_schema() -> Schema:
+    broker = {
+        "type": "object", "required": ["id", "name", "score", "clusters", "groups"],
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "score": {"type": "number", "minimum": 0, "description": "betweenness"},
+            "clusters": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            "groups": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "People whose ties bridge clusters or groups, highest betweenness first "
+                       "(exact, or estimated from a fixed sample of sources).",
+        "required": ["method", "exact", "sources", "listed"],
+        "properties": {
+            "method": {"type": "string"}, "exact": {"type": "boolean"},
+            "sources": {"type": "integer", "minimum": 0}, "seed": {"type": "integer"},
+            "listed": {"type": "array", "items": broker},
         },
     }
 

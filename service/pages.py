@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -69,7 +70,7 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
-from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis import Analysis
 from graph.analysis.connectivity import spof_cut_off_and_components
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Gap, RoleInference
@@ -100,7 +101,14 @@ from service.person_search import (
     PersonNotFound,
     SearchIndex,
 )
-from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
+from service.state import (
+    CachedAnalysis,
+    analysis_for,
+    get_store,
+    invalidate,
+    options_for,
+    use_cases,
+)
 from service.uploads import unnamed_copies
 
 __all__ = ["PLOTLY_JS", "PageData", "bp"]
@@ -150,7 +158,12 @@ class PageData:
     @property
     def layout(self) -> Layout:
         with self._lock:
-            return self._layouts.get(self.graph)
+            return self._layouts.get(self.graph, self.analysis.clusters.labels)
+
+    @cached_property
+    def brokers(self) -> list[int]:
+        """The nodes of the analysis' brokers, the strongest first."""
+        return [n for b in self.analysis.brokers.listed if (n := self.node(b.id)) is not None]
 
     @cached_property
     def reached(self) -> BoolArray:
@@ -257,17 +270,19 @@ class LayoutCache:
         self._lock = threading.Lock()
         self._by_graph: WeakKeyDictionary[CompactGraph, Layout] = WeakKeyDictionary()
 
-    def get(self, graph: CompactGraph) -> Layout:
+    def get(self, graph: CompactGraph, clusters: npt.NDArray[np.int64] | None = None) -> Layout:
+        """The layout of ``graph``, in the regions of ``clusters`` (a label per person) when
+        given."""
         layout = self._by_graph.get(graph)
         if layout is not None:
             return layout
-        key = _fingerprint(graph)
+        key = _fingerprint(graph, clusters)
         with self._lock:
             layout = self._entries.get(key)
             if layout is not None:
                 self._entries.move_to_end(key)
         if layout is None:
-            layout = compute_layout(graph)
+            layout = compute_layout(graph, clusters=clusters)
             with self._lock:
                 self._entries[key] = layout
                 while len(self._entries) > self.size:
@@ -276,8 +291,10 @@ class LayoutCache:
         return layout
 
 
-def _fingerprint(graph: CompactGraph) -> str:
+def _fingerprint(graph: CompactGraph, clusters: npt.NDArray[np.int64] | None = None) -> str:
     h = hashlib.blake2b(digest_size=20)
+    if clusters is not None:
+        h.update(np.ascontiguousarray(clusters).tobytes())
     h.update(graph.name.encode())
     h.update("\0".join(graph.ids).encode())
     h.update("\0".join(graph.segment_names).encode())
@@ -319,7 +336,7 @@ def page_data(name: str) -> PageData:
     that day) and what the pages derive from it; 404 when absent."""
     day = page_as_of()
     try:
-        cached = analysis_for(name, None if day is None else AnalysisOptions(as_of=day))
+        cached = analysis_for(name, None if day is None else options_for(name, as_of=day))
     except NotFound:
         abort(404, f"There is no constituency called {name!r} in the store yet.")
     state = _state()
@@ -488,7 +505,7 @@ def _network_filters() -> tuple[NetworkFilters, list[str]]:
     filters = NetworkFilters(
         trust=trust, min_strength=_int_arg("min_strength", 1, 1, 3), group=group,
         segment=segment, engagement=_int_arg("engagement", 0, 0, len(Engagement) - 1),
-        view=view)
+        view=view, brokers=args.get("brokers") == "1")
     return filters, ignored
 
 
@@ -516,13 +533,18 @@ def network(name: str) -> ResponseReturnValue:
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
     key = (filters, person_id if highlight is not None else "", steps)
-    view = data.network(key, lambda: network_view(graph, data.layout, filters,
-                                                  reached=data.reached, highlight=highlight))
+    view = data.network(key, lambda: network_view(
+        graph, data.layout, filters, reached=data.reached, highlight=highlight,
+        clusters=data.analysis.clusters, brokers=data.brokers))
+    query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "name"}
     return render_template(
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
         selected=selected, person_id=person_id, steps=steps, active="network",
         groups=GROUPS, trust_types=TRUST_TYPES, engagements=list(Engagement),
-        segments=graph.segment_names, picker=_picker(name, "network-people"))
+        segments=graph.segment_names, clusters=data.analysis.clusters,
+        brokers=data.analysis.brokers,
+        brokers_url=url_for("pages.network", name=name, **{**query, "brokers": "1"}),
+        picker=_picker(name, "network-people"))
 
 
 def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
@@ -870,6 +892,19 @@ def import_files(name: str) -> ResponseReturnValue:
 
 
 # -- one person: details, edit, remove, ties ---------------------------------------------------
+
+
+@bp.get("/csv-templates/<file_name>")
+def csv_template(file_name: str) -> ResponseReturnValue:
+    """``people.csv`` or ``relationships.csv`` to fill in, with an example row
+    (the same files as ``movemap template``)."""
+    from graph.csv_templates import TEMPLATES
+
+    text = TEMPLATES.get(file_name)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{file_name}"'})
 
 
 def _ties_of(data: PageData, node: int) -> list[dict[str, Any]]:

@@ -226,6 +226,38 @@ def test_segment_missing_fires_for_an_expected_segment_with_nobody() -> None:
     )
 
 
+@pytest.mark.parametrize(("expected", "meant"), [
+    ("Barrow", "locality:Barrow"),             # written without its kind
+    ("locality:barrow", "locality:Barrow"),    # another case
+    ("locality:Bärrow", "locality:Barrow"),    # an accent
+    ("locality:Barow", "locality:Barrow"),     # a letter off
+    ("Stroke", "service:Stroke"),
+    ("community:Barrow", "locality:Barrow"),   # the same value under another kind
+])
+def test_an_expected_segment_close_to_one_people_have_is_a_likely_misspelling_not_a_missing_voice(
+        expected: str, meant: str) -> None:
+    people, ties, segments = balanced()
+    gaps = gaps_of(build(people, ties, [*segments, expected]))
+    assert kind(gaps, "segment_missing") == []
+    (gap,) = kind(gaps, "segment_misspelt")
+    assert (gap.subject, gap.severity) == (expected, "low")
+    holders = sum(meant in p.get("segments", []) for p in people.values())
+    assert gap.evidence == {"segment": expected, "likely": meant, "people": holders,
+                            "expected": True}
+    assert f"'{meant}'" in gap.message and "most likely the same voice" in gap.message
+
+
+@pytest.mark.parametrize("expected", ["locality:Kendal", "locality:Barking", "Millom",
+                                      "service:Deafness"])
+def test_an_expected_segment_far_from_every_held_one_is_still_a_missing_voice(
+        expected: str) -> None:
+    people, ties, segments = balanced()
+    people["p03"]["segments"] = ["locality:Kent"]
+    gaps = gaps_of(build(people, ties, [*segments, expected]))
+    assert kind(gaps, "segment_misspelt") == []
+    assert [g.subject for g in kind(gaps, "segment_missing")] == [expected]
+
+
 def _with_remote_segment(hops_from_core: int, trust: int = 2) -> CompactGraph:
     """The balanced map plus two people of ``community:Roma``, the nearer ``hops_from_core``
     ties from the core (through a chain of new people), the other one tie further."""
@@ -834,7 +866,19 @@ def _planted_maps() -> list[CompactGraph]:
         build(no_leaders_no_power, [("pa", "pb", {}), ("ga", "gb", {})]),
         _power_gap_map(("people", "system_leaders"), 4, 0),
         _chain([("k", "a"), ("k", "b")], core=["k"]),
+        build(*balanced()[:2], ["Barrow"]),
+        _untouched_cluster_map(),
     ]
+
+
+def _untouched_cluster_map() -> CompactGraph:
+    """Two tight circles of six joined through two go-betweens; the core is in the first."""
+    people: People = {f"{c}{i}": {"group": "people"} for c in "ab" for i in range(6)}
+    people["a0"]["engagement"] = "leading"
+    people |= {"m1": {"group": "people"}, "m2": {"group": "people"}}
+    ties = [(f"{c}{i}", f"{c}{j}", {}) for c in "ab" for i in range(6) for j in range(i + 1, 6)]
+    ties += [("a5", "m1", {}), ("m1", "m2", {}), ("m2", "b0", {})]
+    return build(people, ties)
 
 
 def test_every_kind_fires_somewhere_in_plain_words_ordered_by_severity_then_kind() -> None:

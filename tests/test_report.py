@@ -191,10 +191,13 @@ def test_report_recommends_whom_to_engage_next_by_name_group_and_what_they_bring
         "person" in body
     # f is tied to g, h (people) and i (a giver) and is not reached: f brings 3 people and
     # 1 giver, and is the first tie into Barrow and the Deaf community
-    assert "1. Femi Okafor (f) the people 4 3 of the people, 1 giver" in body
+    assert "1. Femi Okafor (f) the people unengaged 4 3 of the people, 1 giver" in body
     assert "first tie into Deaf (community), Barrow (locality)" in body
     assert "With them the core would be in conversation with 88% of everyone else" in body
     assert "To reach 90%, the core needs 2 more people chosen the same way (4 people in all" in body
+    # and it names them, as the dashboard does
+    assert "these first: person group engagement brings who they bring 1. Femi Okafor" in body
+    assert "2. Jon Fell (j) system leaders unengaged 2 1 of the people, 1 leader" in body
 
 
 def test_report_lists_at_most_a_page_of_additions() -> None:
@@ -210,7 +213,7 @@ def test_report_shows_an_id_when_a_person_has_no_name() -> None:
     rec = RecommendedCore(members=["a", "b", "k"], reach=0.5, added=[Addition("k", 2)], size=3)
     body = _section(format_report(_analysis(recommended_core=rec), _graph()),
                     "Whom to engage next")
-    assert re.search(r"1\.\s+k\s+the people\s+2", body)
+    assert re.search(r"1\.\s+k\s+the people\s+unengaged\s+2", body)
     assert "()" not in body
 
 
@@ -317,8 +320,14 @@ def test_demo_report_carries_every_gap_message_and_the_headline(
 def test_demo_report_breaks_each_gain_down_by_group(demo_report: tuple[Analysis, str]) -> None:
     analysis, report = demo_report
     body = _section(report, "Whom to engage next")
+    lines = body.splitlines()
     for k, addition in enumerate(analysis.recommended_core.added[:MAX_LISTED], start=1):
-        line = next(line for line in body.splitlines() if line.lstrip().startswith(f"{k}. "))
+        at = next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"{k}. "))
+        line = lines[at]
+        for more in lines[at + 1:]:  # a long row goes on, wrapped, on the lines below
+            if not more.startswith("       "):
+                break
+            line += " " + more.strip()
         counts = [int(n) for n in re.findall(r"(\d+) (?:of the people|givers?|leaders?)", line)]
         assert sum(counts) == addition.gain, line
 

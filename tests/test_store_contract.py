@@ -20,9 +20,12 @@ from stores import sqlite_url
 import graph.stores.sqlite as sqlite_module
 from graph.compact import CompactGraph, date_to_day
 from graph.errors import NotFound, StoreError
+from graph.history import Actor
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from graph.stores.base import GraphStore, PeopleBatch, TiesBatch, open_store
 from graph.stores.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
+from graph.usecases import InvalidChange, StaleVersion, UseCases, map_settings
 
 # -- sample records --------------------------------------------------------------------------
 
@@ -164,9 +167,82 @@ def test_deleting_a_constituency_removes_its_people_and_ties(store: GraphStore) 
     assert list(store.iter_relationships("bay")) == []
 
 
+def test_renaming_a_constituency_keeps_its_people_ties_and_expected_segments(
+        store: GraphStore) -> None:
+    store.import_records("bay", sample_people(), sample_relationships())
+    store.add_expected_segments("bay", ["locality:Barrow"])
+    store.set_description("bay", "Morecambe Bay")
+    store.create_constituency(Constituency(name="other"))
+    before = store.load_graph("bay")
+    store.rename_constituency("bay", "Morecambe Bay 2")
+    assert [c.name for c in store.list_constituencies()] == ["Morecambe Bay 2", "other"]
+    assert store.get_constituency("Morecambe Bay 2") == Constituency(
+        name="Morecambe Bay 2", description="Morecambe Bay", expected_segments=("locality:Barrow",))
+    assert by_id(list(store.iter_people("Morecambe Bay 2"))) == by_id(sample_people())
+    assert by_key(list(store.iter_relationships("Morecambe Bay 2"))) == by_key(
+        sample_relationships())
+    after = store.load_graph("Morecambe Bay 2")
+    assert after.ids == before.ids and after.m == before.m
+    with pytest.raises(NotFound, match="no constituency named 'bay'"):
+        store.get_constituency("bay")
+    store.create_constituency(Constituency(name="bay"))  # the old name is free, and empty
+    assert store.person_ids("bay") == set()
+
+
+def test_renaming_onto_a_taken_or_invalid_name_is_refused_and_changes_nothing(
+        store: GraphStore) -> None:
+    store.import_records("bay", sample_people(), sample_relationships())
+    store.create_constituency(Constituency(name="kendal"))
+    kept = snapshot(store, "bay")
+    with pytest.raises(StoreError, match="'kendal' already exists"):
+        store.rename_constituency("bay", "kendal")
+    with pytest.raises(ValueError, match="constituency name"):
+        store.rename_constituency("bay", "/bad")
+    assert snapshot(store, "bay") == kept
+    assert store.person_ids("kendal") == set()
+
+
+def test_a_renamed_map_keeps_its_history_and_never_repeats_a_revision(
+        store: GraphStore) -> None:
+    cases = UseCases(store, Actor("lead@example.org", "test"), today=date(2025, 6, 1))
+    cases.create_constituency(Constituency(name="bay"))
+    cases.save_person("bay", Person(id="ana", group="people", engagement="aware"),
+                      on=date(2025, 1, 1))
+    cases.save_person("bay", Person(id="ana", group="people", engagement="leading"))
+    store.create_constituency(Constituency(name="kendal"))
+    seen = {store.revision("kendal"), store.revision("bay")}
+    store.delete_constituency("kendal")
+    seen.add(store.revision("kendal"))
+    history = [c.summary for c in cases.history("bay")]
+    cases.rename_constituency("bay", "kendal")
+    assert store.revision("kendal") not in seen
+    assert store.revision("bay") not in seen
+    after = [c.summary for c in cases.history("kendal")]
+    assert after == ["renamed the map bay to kendal", *history]
+    assert cases.person("kendal", "ana", as_of=date(2025, 3, 1))[0].engagement.value == "aware"
+    assert cases.graph_as_of("kendal", date(2025, 3, 1)).ids == ["ana"]
+    undone = cases.undo("kendal", cases.history("kendal")[1].id)  # an edit before the rename
+    assert undone.change_set is not None
+    assert store.get_person("kendal", "ana").engagement.value == "aware"
+    with pytest.raises(NotFound):
+        cases.history("bay")
+
+
+def test_renaming_through_the_use_cases_refuses_a_taken_name_with_the_field(
+        store: GraphStore) -> None:
+    cases = UseCases(store, Actor("lead@example.org", "test"))
+    cases.create_constituency(Constituency(name="bay"))
+    cases.create_constituency(Constituency(name="kendal"))
+    with pytest.raises(InvalidChange, match="'kendal' already exists") as caught:
+        cases.rename_constituency("bay", "kendal")
+    assert caught.value.field == "name"
+    assert len(cases.history("bay")) == 1
+
+
 UNKNOWN_CONSTITUENCY_CALLS: dict[str, Callable[[GraphStore], object]] = {
     "get_constituency": lambda s: s.get_constituency("nope"),
     "delete_constituency": lambda s: s.delete_constituency("nope"),
+    "rename_constituency": lambda s: s.rename_constituency("nope", "fresh"),
     "set_expected_segments": lambda s: s.set_expected_segments("nope", ["a:b"]),
     "add_expected_segments": lambda s: s.add_expected_segments("nope", ["a:b"]),
     "upsert_people": lambda s: s.upsert_people("nope", [Person(id="p", group="people")]),
@@ -1069,3 +1145,82 @@ def test_every_write_changes_the_revision_and_reads_do_not(store: GraphStore) ->
     store.upsert_people("x", [sample_people()[1]])  # identical: nothing written
     assert store.revision("x") == seen[-1]
     assert store.get_constituency("x").description == "a new description"
+
+
+# -- a map's settings, kept with the map (through the use cases) ------------------------------
+
+
+def _settings_cases(store: GraphStore) -> UseCases:
+    maps = UseCases(store, Actor("lead@example.org", "test"), today=date(2026, 6, 1))
+    maps.create_constituency(Constituency(name="bay", description="the bay",
+                                          expected_segments=("locality:Barrow",)))
+    return maps
+
+
+def test_a_new_map_has_the_default_settings(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    assert map_settings(store, "bay") == MapSettings()
+    assert maps.settings("bay")[0] == MapSettings()
+
+
+def test_map_settings_are_stored_with_the_map_recorded_and_undoable(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    wanted = MapSettings(target_core_share=0.05, target_reach=0.8, steps=2,
+                         min_engagement="supporting")
+    before = store.revision("bay")
+    saved = maps.set_settings("bay", wanted)
+    assert store.revision("bay") != before  # a cached analysis of the map is stale
+    assert map_settings(store, "bay") == wanted
+    assert maps.settings("bay") == (wanted, saved.version)
+    change = maps.history("bay")[0]
+    assert change.summary == "changed the map: min_engagement, steps, target_core_share, " \
+                             "target_reach"
+    assert {c.field for c in change.changes} == {"min_engagement", "steps",
+                                                 "target_core_share", "target_reach"}
+    constituency = store.get_constituency("bay")  # the rest of the map is untouched
+    assert (constituency.description, constituency.expected_segments) == (
+        "the bay", ("locality:Barrow",))
+    maps.set_expected_segments("bay", ["locality:Kendal"])
+    assert map_settings(store, "bay") == wanted  # and other map changes keep the settings
+    maps.undo("bay", change.id)
+    assert map_settings(store, "bay") == MapSettings()
+    assert store.get_constituency("bay").expected_segments == ("locality:Kendal",)
+
+
+def test_changing_one_setting_records_only_that_one(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    maps.set_settings("bay", MapSettings(steps=3))
+    maps.set_settings("bay", MapSettings(steps=3, min_engagement="leading"))
+    assert [c.summary for c in maps.history("bay")][:2] == [
+        "changed the map: min_engagement", "changed the map: steps"]
+    maps.set_settings("bay", MapSettings(steps=3))  # back to anyone
+    assert map_settings(store, "bay").min_engagement is None
+    assert map_settings(store, "bay").steps == 3
+
+
+def test_saving_the_same_settings_records_nothing(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    count = len(maps.history("bay"))
+    assert maps.set_settings("bay", MapSettings()).change_set is None
+    maps.set_settings("bay", MapSettings(target_reach=0.75))
+    assert maps.set_settings("bay", MapSettings(target_reach=0.75)).change_set is None
+    assert len(maps.history("bay")) == count + 1
+
+
+def test_settings_from_a_stale_version_are_refused_and_nothing_is_written(
+        store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    _, seen = maps.settings("bay")
+    assert seen is not None
+    maps.set_description("bay", "changed by someone else")
+    with pytest.raises(StaleVersion):
+        maps.set_settings("bay", MapSettings(steps=2), if_version=seen)
+    assert map_settings(store, "bay") == MapSettings()
+
+
+def test_settings_of_an_unknown_map_are_not_found(store: GraphStore) -> None:
+    maps = UseCases(store, Actor("lead@example.org", "test"))
+    with pytest.raises(NotFound):
+        maps.set_settings("nope", MapSettings(steps=2))
+    with pytest.raises(NotFound):
+        map_settings(store, "nope")

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from graph.analysis.brokers import find_brokers
+from graph.analysis.clusters import find_clusters
 from graph.analysis.gaps import find_gaps
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.reach import core_reach, greedy_plans
+from graph.analysis.reach import core_reach, greedy_plans, ready_plans, within_hops
 from graph.analysis.result import Analysis, gc_paused
 from graph.analysis.roles import infer_roles
 from graph.compact import CompactGraph
@@ -35,6 +37,8 @@ def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
     reach = core_reach(channels, core, options.hops)
     recommended, plan = greedy_plans(channels, core, options)
     roles = infer_roles(graph, options)
+    reached = within_hops(channels, core, options.hops)
+    clusters = find_clusters(channels, core, options.hops, reached=reached)
     counts = np.bincount(graph.group, minlength=len(GROUPS))
     return Analysis(
         constituency=graph.name,
@@ -45,6 +49,10 @@ def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
         recommended_core=recommended,
         to_reach_target=plan,
         roles=roles,
-        gaps=find_gaps(graph, options, reach=reach, roles=roles, channels=channels),
+        gaps=find_gaps(graph, options, reach=reach, roles=roles, channels=channels,
+                       clusters=clusters),
         options=options,
+        ready=ready_plans(channels, core, options),
+        clusters=clusters,
+        brokers=find_brokers(channels, clusters.labels),
     )

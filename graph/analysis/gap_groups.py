@@ -66,6 +66,11 @@ KIND_WORDS: dict[str, KindWords] = {
         "expected segments with nobody in the map",
         "Find and invite people from there, or correct the expected segment if it is "
         "misspelt."),
+    "segment_misspelt": KindWords(
+        "Expected voices that are probably misspelt", "expected segment that is probably "
+        "misspelt", "expected segments that are probably misspelt",
+        "Change the expected segment to the one people have, in the map's settings or with "
+        "movemap expect."),
     "segment_unreached": KindWords(
         "Segments the core does not reach", "segment the core does not reach",
         "segments the core does not reach",

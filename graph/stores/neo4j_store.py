@@ -112,6 +112,16 @@ SCHEMA_VERSION = 3
 """Version of the graph model this movemap writes (see the module notes): 2 adds the history
 (``Timeline``, ``ChangeSet`` and ``Change`` nodes), 3 its as-of index (``Versions`` nodes)."""
 
+_RETIRE_REVISION = (
+    "MATCH (c:Constituency {name: $name}) "
+    "MERGE (m:MovemapSchema {id: 'movemap'}) "
+    "ON CREATE SET m.version = $version, m.revision = 0 "
+    "SET m.revision = CASE WHEN c.revision > m.revision THEN c.revision "
+    "ELSE m.revision END + 1 "
+)
+"""The start of a query that takes the map ``$name`` (``c``) off its name: the schema node's
+revision (``m``) moves above the map's, so whatever takes the name next starts above it."""
+
 WRITE_BATCH = 20_000
 """Rows per ``UNWIND`` query."""
 
@@ -673,13 +683,27 @@ class Neo4jStore:
                             name=name)
             self._write(
                 name,
-                "MATCH (c:Constituency {name: $name}) "
-                "MERGE (m:MovemapSchema {id: 'movemap'}) "
-                "ON CREATE SET m.version = $version, m.revision = 0 "
-                "SET m.revision = CASE WHEN c.revision > m.revision THEN c.revision "
-                "ELSE m.revision END + 1 DELETE c",
+                _RETIRE_REVISION + "DELETE c",
                 name=name, version=SCHEMA_VERSION,
             )
+
+    @_guard
+    def rename_constituency(self, name: str, new_name: str) -> None:
+        """Give the map ``name`` the name ``new_name``: every node that names it (people,
+        history, as-of index) is renamed in the same transaction. Its revision moves above
+        any the new name (or the old) ever had, so no cache mistakes it for another map."""
+        checked = Constituency(name=new_name)
+        with self.transaction():
+            self._require(name)
+            if self._read("MATCH (c:Constituency {name: $name}) RETURN 1", name=checked.name):
+                raise StoreError(f"a constituency named {checked.name!r} already exists")
+            self._write(
+                name,
+                _RETIRE_REVISION + "SET c.name = $new_name, c.revision = m.revision",
+                name=name, new_name=checked.name, version=SCHEMA_VERSION)
+            for label in ("Person", "Timeline", "ChangeSet", "Change", "Versions"):
+                self._write(checked.name, f"MATCH (n:{label} {{constituency: $name}}) "
+                            "SET n.constituency = $new_name", name=name, new_name=checked.name)
 
     @_guard
     def set_expected_segments(self, name: str, segments: Sequence[str]) -> None:

@@ -1000,6 +1000,20 @@ class SQLiteStore:
             self._conn.execute("DELETE FROM constituencies WHERE id = ?", (cid,))
 
     @_guard
+    def rename_constituency(self, name: str, new_name: str) -> None:
+        """Give the map ``name`` the name ``new_name``: its people, ties, history and as-of
+        index stay with it (they hang on its row id, not its name)."""
+        checked = Constituency(name=new_name)
+        with self.transaction():
+            cid = self._constituency_id(name)
+            if self._conn.execute("SELECT 1 FROM constituencies WHERE name = ?",
+                                  (checked.name,)).fetchone() is not None:
+                raise StoreError(f"a constituency named {checked.name!r} already exists")
+            self._touched.add(checked.name)  # both names take the new revision
+            self._conn.execute("UPDATE constituencies SET name = ? WHERE id = ?",
+                               (checked.name, cid))
+
+    @_guard
     def set_expected_segments(self, name: str, segments: Sequence[str]) -> None:
         """Replace the expected segments (normalised, duplicates dropped, order kept)."""
         with self.transaction():

@@ -26,7 +26,7 @@ from graph.stores.base import open_store
 from service.accounts import ROLES
 from service.auth import PUBLIC_ENDPOINTS
 
-PUBLIC = {"auth.login", "health", "static"}
+PUBLIC = {"auth.login", "admin.accept", "health", "static"}
 ROLE_ACCOUNTS = ("owner", "editor", "viewer")
 UNKNOWN = "no-such-map"
 
@@ -72,7 +72,7 @@ def arguments(web: Web) -> dict[str, str]:
         store.close()
     return {"person_id": tie.source, "person": tie.source, "id": tie.source,
             "source": tie.source, "target": tie.target, "change_set_id": "1",
-            "email": "viewer@example.org", "token_id": "1"}
+            "email": "viewer@example.org", "token_id": "1", "invitation_id": "1"}
 
 
 def url(route: Route, name: str | None, values: dict[str, str]) -> str:
@@ -178,6 +178,8 @@ def test_reads_need_a_viewer_and_writes_an_editor_or_owner(web: Web) -> None:
         if route.method == "GET" and route.rule.rule.startswith("/api/") and \
                 route.rule.rule.endswith("/roles"):
             assert role == "owner", route  # who has access is the owners' business
+        elif route.method == "GET" and route.rule.rule.endswith(("/colleagues", "/delete")):
+            assert role == "owner", route  # the colleagues page; confirming a deletion
         elif route.method == "GET":
             assert role == "viewer", route
         else:

@@ -7,6 +7,7 @@ Each runs against a store and an accounts file in a fresh folder (``MOVEMAP_STOR
 from __future__ import annotations
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -201,3 +202,53 @@ def test_serve_stops_at_once_when_the_store_cannot_be_opened(
         assert result.exit_code == EXIT_ERROR, result.output
         assert message in result.stderr
     assert served == []
+
+
+def test_serve_on_a_busy_port_says_so_and_which_option_picks_another_changing_nothing(
+        cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    served: list[object] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **kw: served.append(app))
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("serve", "--demo", "--port", str(port))
+    assert result.exit_code == EXIT_ERROR
+    assert f"port {port} on 127.0.0.1 is in use" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
+    assert served == []
+    store = open_store(cli.store_url)
+    try:
+        assert [c.name for c in store.list_constituencies()] == ["bay"]  # no demo made
+    finally:
+        store.close()
+    assert not Path(accounts_path_from_url(cli.accounts_url)).exists()  # no demo account
+
+
+def test_delete_asks_first_and_takes_the_map_and_its_roles(cli: Cli) -> None:
+    assert cli("user", "add", "lead@example.org", "--password-stdin",
+               input=PASSWORD + "\n").exit_code == 0
+    assert cli("grant", "lead@example.org", "bay", "owner").exit_code == 0
+    kept = cli("delete", "bay", input="n\n")
+    assert kept.exit_code == EXIT_ERROR and "nothing was deleted" in kept.stderr
+    assert "Delete 'bay'" in kept.stderr
+    deleted = cli("delete", "bay", input="y\n")
+    assert deleted.exit_code == 0 and "Deleted 'bay'" in deleted.stdout
+    store = open_store(cli.store_url)
+    try:
+        assert store.list_constituencies() == []
+    finally:
+        store.close()
+    accounts = cli.accounts()
+    try:
+        assert accounts.grants_in("bay") == {}
+    finally:
+        accounts.close()
+
+
+def test_delete_with_yes_does_not_ask_and_an_unknown_map_is_a_plain_error(cli: Cli) -> None:
+    deleted = cli("delete", "bay", "--yes")
+    assert deleted.exit_code == 0 and "Delete 'bay'" not in deleted.output
+    missing = cli("delete", "bay", "--yes")
+    assert missing.exit_code == EXIT_ERROR
+    assert "no constituency named 'bay'" in missing.stderr

@@ -510,6 +510,38 @@ def test_csv_import_of_good_files_adds_them_and_says_so(editor: FlaskClient, web
     assert "nothing changed" in text(editor.get(again.headers["Location"]))
 
 
+def test_the_import_form_offers_templates_that_import_as_they_are(
+        editor: FlaskClient, web: Web) -> None:
+    page = text(editor.get(f"/c/{MAP}/people"))
+    links = re.findall(r'href="(/csv-templates/[^"]+)" download', page)
+    assert links == ["/csv-templates/people.csv", "/csv-templates/relationships.csv"]
+    files = [editor.get(link) for link in links]
+    assert all(f.status_code == 200 and f.mimetype == "text/csv" for f in files)
+    assert 'filename="people.csv"' in files[0].headers["Content-Disposition"]
+    assert web.app.test_client().get(links[0]).status_code == 302  # to the sign-in page
+    assert editor.get("/csv-templates/secrets.csv").status_code == 404
+    token = csrf_token(editor, f"/c/{MAP}/people")
+    response = upload(editor, token, *(f.get_data(as_text=True) for f in files))
+    assert response.status_code == 302
+    assert "Imported: 2 people added" in text(editor.get(response.headers["Location"]))
+    assert {"p1", "p2"} <= set(people_in_store(web))
+
+
+def test_an_excel_workbook_uploaded_as_csv_says_how_to_save_it_as_csv(
+        editor: FlaskClient, web: Web) -> None:
+    before = len(people_in_store(web))
+    token = csrf_token(editor, f"/c/{MAP}/people")
+    response = editor.post(f"/c/{MAP}/import", data={
+        "import-csrf_token": token,
+        "import-people": (io.BytesIO(b"PK\x03\x04" + bytes(200)), "people.xlsx"),
+        "import-relationships": (io.BytesIO(TIES_CSV.encode()), "relationships.csv"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = text(response)
+    assert "Excel workbook" in html and "CSV UTF-8" in html
+    assert len(people_in_store(web)) == before
+
+
 def test_csv_import_needs_both_files(editor: FlaskClient) -> None:
     token = csrf_token(editor, f"/c/{MAP}/people")
     response = editor.post(f"/c/{MAP}/import", data={"import-csrf_token": token},
