@@ -79,7 +79,13 @@ _LABELS = {
     "max_engaged_ties": "Counted as alone with at most",
     "min_years": "Counted as long engaged after",
     "engagement": "Engagement",
+    "likely": "Probably meant",
+    "cluster": "Cluster",
+    "groups": "By group",
+    "min_size": "Clusters counted from",
+    "total_clusters": "Clusters the core does not touch, in all",
 }
+_GROUPS = {"people", "givers_of_service", "system_leaders"}
 _SKIP = {"name", "thresholds", "matches", "candidate_power", "subject"}
 
 
@@ -221,6 +227,10 @@ def _label(key: str, evidence: Mapping[str, Any]) -> str:
     return key.replace("_", " ").capitalize()
 
 
+def _part_label(key: str, within: Mapping[str, Any]) -> str:
+    return group_label(key, title=False) if key in _GROUPS else _label(key, within).lower()
+
+
 def _value(key: str, value: Any) -> str:
     if key in {"declared", "inferred"}:
         return role_label(value)
@@ -240,8 +250,13 @@ def _value(key: str, value: Any) -> str:
         return f"{float(value):.1f} to 1".replace(".0 ", " ")
     if key == "group":
         return group_label(str(value))
-    if key == "segment":
+    if key in {"segment", "likely"}:
         return segment_words(str(value))
+    if key == "min_size":
+        return count(int(value), "person", "people")
+    if isinstance(value, Mapping):  # e.g. people by group: "the people 3, system leaders 1"
+        return ", ".join(f"{_part_label(k, value)} {_value(k, v)}"
+                         for k, v in value.items()) or "none"
     if key == "engagement":
         return engagement_label(str(value))
     if isinstance(value, float):
