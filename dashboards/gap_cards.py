@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dashboards.words import engagement_label, group_label, percent, role_label
@@ -29,7 +29,8 @@ from graph.analysis.gap_groups import PERSON_KINDS, GapGroup, group_gaps, subjec
 from graph.analysis.result import Gap
 from graph.wording import count, segment_words, years
 
-__all__ = ["Card", "EvidenceLine", "Finding", "Part", "gap_cards", "message_parts"]
+__all__ = ["Card", "EvidenceLine", "Finding", "Part", "findings_about", "gap_cards",
+           "message_parts", "people_in"]
 
 NameOf = Callable[[str], "str | None"]
 
@@ -141,7 +142,7 @@ def gap_cards(gaps: Sequence[Gap], name_of: NameOf, *, limit: int | None = None,
     cards = []
     for group in groups if groups is not None else group_gaps(gaps, name):
         shown = group.gaps if limit is None else group.gaps[:limit]
-        named = {pid: name(pid) for g in group.gaps[:6] for pid in _people_in(g)}
+        named = {pid: name(pid) for g in group.gaps[:6] for pid in people_in(g)}
         cards.append(Card(
             kind=group.kind, title=group.title, severity=group.severity, count=group.count,
             summary=message_parts(group.summary, named), todo=group.todo,
@@ -149,7 +150,23 @@ def gap_cards(gaps: Sequence[Gap], name_of: NameOf, *, limit: int | None = None,
     return cards
 
 
-def _people_in(gap: Gap) -> list[str]:
+def findings_about(gaps: Sequence[Gap], person_id: str, name_of: NameOf,
+                   limit: int = 20) -> list[Finding]:
+    """The gaps about one person, or naming them (as an organiser, a candidate, one of the
+    people cut off…), most serious first as given, at most ``limit``."""
+    def name(pid: str) -> str:
+        return name_of(pid) or pid
+
+    found = [g for g in gaps if g.subject == person_id or person_id in people_in(g)]
+    findings = []
+    for gap in found[:limit]:
+        finding = _finding(gap, name)
+        parts = tuple(Part(p.text) if p.person == person_id else p for p in finding.parts)
+        findings.append(replace(finding, parts=parts))  # no link to their own page
+    return findings
+
+
+def people_in(gap: Gap) -> list[str]:
     """The ids of everyone a gap is about or names in its evidence."""
     found = [gap.subject] if gap.kind in PERSON_KINDS else []
     for key in _PEOPLE_KEYS:
@@ -162,7 +179,7 @@ def _people_in(gap: Gap) -> list[str]:
 
 
 def _finding(gap: Gap, name: Callable[[str], str]) -> Finding:
-    named = {pid: name(pid) for pid in _people_in(gap)}
+    named = {pid: name(pid) for pid in people_in(gap)}
     person = (gap.subject, named[gap.subject]) if gap.kind in PERSON_KINDS else None
     return Finding(severity=gap.severity, subject=subject_words(gap, name),
                    parts=message_parts(gap.message, named),
