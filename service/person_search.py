@@ -153,14 +153,22 @@ class SearchIndex:
                              "id of the one you mean.")
 
 
-_SEPARATORS = re.compile(r"[\s\-_]+")
+_RUNS = re.compile(r"__+")
 _JOIN = "\x00"  # not a separator, never in a name: items cannot run into each other
 
 
 @functools.cache
-def _no_combining() -> dict[int, None]:
-    """A ``str.translate`` table that drops every combining mark (built once)."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+def _plain_table() -> dict[int, str | None]:
+    """A ``str.translate`` table that drops every combining mark and turns every space and
+    hyphen into ``_`` (what ``fold`` does with them), built once."""
+    table: dict[int, str | None] = {}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            table[cp] = None
+        elif ch.isspace() or ch == "-":
+            table[cp] = "_"
+    return table
 
 
 def fold_all(texts: Sequence[str]) -> list[str]:
@@ -170,8 +178,8 @@ def fold_all(texts: Sequence[str]) -> list[str]:
         return []
     whole = _JOIN.join(texts)
     if not whole.isascii():
-        whole = unicodedata.normalize("NFKD", whole).translate(_no_combining())
-    whole = _SEPARATORS.sub("_", whole.casefold())
+        whole = unicodedata.normalize("NFKD", whole)
+    whole = _RUNS.sub("_", whole.translate(_plain_table()).casefold())
     folded = []
     for item in whole.split(_JOIN):
         item = item.strip("_")
