@@ -18,16 +18,13 @@ Run:  .venv/bin/python -m bench.people_pages [--people 100000] [--reps 3]
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bench.common import ROOT, Timing, commit_info, machine_info, timed
+from bench.common import ROOT, Timing, one_map_main, timed
 from dashboards.gap_cards import gap_cards
 from graph.analysis import analyse
 from graph.analysis.connectivity import spof_cut_off_and_components
@@ -109,21 +106,7 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--ties-per-person", type=float, default=10)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=DEFAULT_JSON)
-    args = parser.parse_args(argv)
-    result = run(args.people, args.ties_per_person, args.reps, args.seed)
-    result["commit"] = commit_info()
-    result["machine"] = machine_info()
-    print(table(result))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwritten to {args.out}")
-    return 0
+    return one_map_main(argv, (__doc__ or "").splitlines()[0], DEFAULT_JSON, run, table)
 
 
 if __name__ == "__main__":
