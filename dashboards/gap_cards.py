@@ -87,6 +87,8 @@ _LABELS = {
     "total_clusters": "Clusters the core does not touch, in all",
 }
 _GROUPS = {"people", "givers_of_service", "system_leaders"}
+_THRESHOLDS = {"min_share", "max_share", "threshold", "target"}
+"""Evidence keys that are thresholds: said exactly (67.5%, not 68%), so the line is true."""
 _SKIP = {"name", "thresholds", "matches", "candidate_power", "subject"}
 
 
@@ -279,7 +281,8 @@ def _value(key: str, value: Any) -> str:
     if isinstance(value, float):
         if value > 1:
             return f"{value:,.1f}"
-        return percent(value, 1 if 0 < value < 0.01 else 0)
+        exact = key in _THRESHOLDS and round(value * 100, 1) != round(value * 100)
+        return percent(value, 1 if exact or 0 < value < 0.01 else 0)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, tuple)):

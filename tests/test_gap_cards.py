@@ -115,6 +115,10 @@ def test_evidence_reads_in_plain_words_with_years_rounded_and_thresholds_explain
     assert lines["Engaged people they are tied to"] == ("", (("o1", "Olu"),))
     assert lines["Share"][0] == "0.4%" and lines["Reached means"][0] == "a direct tie"
     assert "Organisers among them" not in lines  # nothing to say
+    threshold = {e.label: e.text for e in evidence_lines({"threshold": 0.675, "reach": 0.676,
+                                                          "target": 0.9}, str)}
+    assert threshold == {"A gap when reach is below": "67.5%", "Share reached": "68%",
+                         "Target reach": "90%"}
     assert "name" not in lines and "Name" not in lines
 
 
