@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-people-pages install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -42,12 +42,25 @@ bench-history:
 	scripts/install-java
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.history $(ARGS)
 
+# What clusters and brokers add to the analysis of a 100,000-person map (1,000,000 ties), as a
+# ratio to the rest of the analysis measured in the same run; writes bench/results/clusters.json.
+bench-clusters:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.clusters $(ARGS)
+
 # The analysis, the pages and the API on a map with every record at its limits (against the same
 # map with plain records) and on a map at its size limits (250,000 people, 2.5M ties); prints the
 # table and writes bench/results/limits.json.
 bench-limits:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.limits $(ARGS)
+
+# How fast the command line starts: movemap --help, movemap list, and what movemap analyse of a
+# 100,000-person map spends beyond its load and analysis, against the interpreter starting
+# (python -c pass) in the same run; prints the table and writes bench/results/startup.json.
+bench-startup:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.startup $(ARGS)
 
 # The search index, the gap cards and the people list on 100,000 people and a million ties, each
 # as a ratio of the analysis in the same run; writes bench/results/people_pages.json.

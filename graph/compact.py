@@ -15,16 +15,16 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
+import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import networkx as nx
-import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -38,7 +38,11 @@ from graph.model import (
     TrustType,
 )
 
-__all__ = ["NO_DATE", "CompactGraph", "compiled", "date_to_day", "day_to_date", "sorted_unique"]
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["NO_DATE", "CompactGraph", "compiled", "date_to_day", "day_to_date", "dispatcher",
+           "sorted_unique"]
 
 IntArray = npt.NDArray[np.int64]
 I32 = npt.NDArray[np.int32]
@@ -354,6 +358,8 @@ class CompactGraph:
         Node attributes are those of ``Person`` (enums as strings); edge attributes are the three
         trust strengths and ``since``; ``graph["recruitments"]`` lists (recruiter, recruit) ids.
         """
+        import networkx as nx  # only tests and exports need it: not imported to analyse
+
         g = nx.Graph(
             name=self.name,
             expected_segments=list(self.expected_segments),
@@ -395,19 +401,66 @@ def sorted_unique(values: npt.NDArray[np.integer[Any]]) -> IntArray:
 
 
 def compiled(func: F) -> F:
-    """``numba.njit(cache=True)``: compiled on first call, the machine code kept on disk.
+    """``numba.njit(cache=True)``, done when the function is first called: until then numba is
+    not even imported, so a command that runs no kernel starts without it (numba and its
+    compiler take longer to import than the rest of movemap).
 
-    The cache lives in ``__pycache__`` next to the source, or numba's user-wide cache directory
-    when that is read-only. Where no cache location can be written numba refuses ``cache=True``
-    when the function is defined; then it is compiled in every process instead (slower to
-    start, same results).
+    The machine code is kept on disk: in ``__pycache__`` next to the source, or numba's
+    user-wide cache directory when that is read-only. Where no cache location can be written
+    numba refuses ``cache=True``; then it is compiled in every process instead (slower to
+    start, same results). ``dispatcher(f)`` gives the compiled function itself.
     """
+    return cast(F, _Kernel(func))
+
+
+class _Kernel:
+    """A function compiled by numba on its first call (see ``compiled``).
+
+    A kernel that calls other kernels is compiled after them, and the module's names of the
+    kernels it calls are bound to their compiled functions first, since compiled code can only
+    call compiled code.
+    """
+
+    _lock = threading.RLock()
+
+    def __init__(self, func: Callable[..., Any]) -> None:
+        functools.update_wrapper(self, func)
+        self.py_func = func
+        self._compiled: Any = None
+
+    def __call__(self, *args: Any) -> Any:
+        return (self._compiled or self.compile())(*args)
+
+    def compile(self) -> Any:
+        """The numba dispatcher of this kernel, made (or loaded from the cache) once."""
+        with _Kernel._lock:
+            if self._compiled is None:
+                func = self.py_func
+                names = func.__globals__
+                for name in func.__code__.co_names:
+                    inner = names.get(name)
+                    if isinstance(inner, _Kernel):
+                        names[name] = inner.compile()
+                self._compiled = _njit(func)
+                if names.get(func.__name__) is self:
+                    names[func.__name__] = self._compiled
+            return self._compiled
+
+
+def dispatcher(kernel: Callable[..., Any]) -> Any:
+    """The numba dispatcher behind a ``compiled`` function (compiling it if need be)."""
+    return kernel.compile() if isinstance(kernel, _Kernel) else kernel
+
+
+def _njit(func: Callable[..., Any]) -> Any:
+    import numba
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", numba.NumbaWarning)
-            return cast(F, numba.njit(cache=True, nogil=True)(func))
+            return numba.njit(cache=True, nogil=True)(func)
     except (RuntimeError, OSError, numba.NumbaWarning):
-        return cast(F, numba.njit(cache=False, nogil=True)(func))
+        return numba.njit(cache=False, nogil=True)(func)
 
 
 @compiled

@@ -24,12 +24,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from graph.analysis.options import AnalysisOptions
 from graph.model import Engagement
+from graph.model import _integral as whole_number  # 3.0 is the whole number 3, as in JSON
 
 __all__ = ["MAX_STEPS", "SETTING_FIELDS", "MapSettings"]
 
@@ -38,8 +39,8 @@ MAX_STEPS = 3
 
 
 class MapSettings(BaseModel):
-    """The settings of one map; every field has a default, so ``MapSettings()`` is a map that
-    never changed them."""
+    """The settings of one map: targets, the steps its reach counts, and the readiness of
+    whom to engage next. Each has a default, which a map that never changed it has."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -49,7 +50,7 @@ class MapSettings(BaseModel):
     target_reach: float = Field(
         default=0.90, gt=0, le=1, allow_inf_nan=False,
         description="the share of everyone else the core should be in conversation with")
-    steps: int = Field(
+    steps: Annotated[int, BeforeValidator(whole_number)] = Field(
         default=1, ge=1, le=MAX_STEPS,
         description="reach counts people within this many ties of the core")
     min_engagement: Engagement | None = Field(

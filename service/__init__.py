@@ -10,18 +10,12 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, jsonify, render_template
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
-
-from graph.limits import LimitExceeded, setting_name
-from service.accounts import AccountStore, accounts_path_from_url
-from service.auth import check_routes, init_auth, public
 from service.config import Settings
-from service.notices import init_notices
-from service.state import init_state
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["Settings", "create_app"]
 
@@ -36,6 +30,17 @@ eval for some chart types; scripts still come from our origin only."""
 
 def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     """Build the Flask app. ``config`` overrides settings read from the environment."""
+    # imported here, not with the package: the command line starts without Flask
+    from flask import Flask, Response, jsonify
+    from flask_wtf.csrf import CSRFError, CSRFProtect
+    from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+    from graph.limits import LimitExceeded, setting_name
+    from service.accounts import AccountStore, accounts_path_from_url
+    from service.auth import check_routes, init_auth, public
+    from service.notices import init_notices
+    from service.state import init_state
+
     settings = config if isinstance(config, Settings) else Settings.from_env(**(config or {}))
     app = Flask(__name__)
     app.config.update(
@@ -67,9 +72,13 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     from service.pages_account import bp as account_bp
     from service.pages_admin import bp as admin_bp
+    from service.pages_settings import bp as settings_bp
+    from service.pages_summary import bp as summary_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(summary_bp)
     from service.api import init_api
 
     init_api(app)
@@ -134,7 +143,7 @@ def _size(n: int) -> str:
 
 
 def _error(status: int, message: str) -> Any:
-    from flask import request
+    from flask import jsonify, render_template, request
 
     if request.path.startswith("/api/"):
         return jsonify({"error": _ERROR_NAMES.get(status, "error"), "message": message}), status

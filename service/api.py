@@ -39,6 +39,7 @@ from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
 from graph.limits import LimitExceeded
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from graph.stores.base import ConstituencySummary, GraphStore
 from graph.usecases import (
@@ -409,6 +410,45 @@ def delete_constituency(name: str) -> ResponseReturnValue:
     _cases().delete_constituency(name)
     accounts().forget_constituency(name)
     return _no_content()
+
+
+# -- the map's settings ----------------------------------------------------------------------
+
+
+def _settings_answer(settings: MapSettings, version: int | None) -> Response:
+    return _json(settings.model_dump(mode="json"), headers=_etag(version))
+
+
+@bp.get("/constituencies/<name>/settings")
+@requires_role("viewer")
+def get_settings(name: str) -> ResponseReturnValue:
+    """The map's settings (targets, steps, readiness), with the map's version as ``ETag``."""
+    settings, version = _cases().settings(name)
+    return _settings_answer(settings, version)
+
+
+@bp.put("/constituencies/<name>/settings")
+@requires_role("editor")
+def replace_settings(name: str) -> ResponseReturnValue:
+    """Set every setting (those left out take their defaults)."""
+    settings = validated(MapSettings, json_object())
+    cases = _cases()
+    saved = cases.set_settings(name, settings, if_version=_if_match())
+    return _settings_answer(cases.settings(name)[0], saved.version)
+
+
+@bp.patch("/constituencies/<name>/settings")
+@requires_role("editor")
+def update_settings(name: str) -> ResponseReturnValue:
+    """Change only the settings given."""
+    body = json_object()
+    cases = _cases()
+    current, version = cases.settings(name)
+    settings = validated(MapSettings, {**current.model_dump(mode="json"), **body})
+    expected = _if_match()
+    saved = cases.set_settings(name, settings,
+                               if_version=version if expected is None else expected)
+    return _settings_answer(cases.settings(name)[0], saved.version)
 
 
 # -- people ----------------------------------------------------------------------------------

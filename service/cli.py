@@ -25,24 +25,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 from pydantic import ValidationError
 
-from graph.analysis import analyse
 from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
-from graph.demo_history import demo_history
 from graph.errors import ImportFailed, MovemapError, NotFound
 from graph.history import Actor
 from graph.model import MAX_TRUST, Constituency, TrustType
 from graph.spelling import ENGAGEMENT_CHOICES, UnknownChoice, fold
 from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
-from graph.usecases import UseCases, changes_between, map_as_of, map_settings
-from service.history_report import format_changes, format_history
-from service.report import format_report
 from service.terminal import echo
+
+if TYPE_CHECKING:
+    from graph.usecases import UseCases
+
+# Only what every command needs is imported above: the analysis (numpy, numba's kernels), the
+# reports and the web service are imported by the commands that use them, so 'movemap --help'
+# and 'movemap list' start in a fraction of a second (bench/startup.py measures it).
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
 
@@ -143,6 +145,8 @@ class _State:
 
     def cases(self, via: str = "cli") -> UseCases:
         """The use cases, acting as ``cli:USER`` (the login name running the command)."""
+        from graph.usecases import UseCases
+
         return UseCases(self.store(), Actor(f"cli:{_login()}", via))
 
     def close(self) -> None:
@@ -484,6 +488,10 @@ def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int | No
     Targets, steps and readiness come from the map's settings (the dashboard's Settings page
     or the API); the options here override them for this analysis only.
     """
+    from graph.analysis import analyse
+    from graph.usecases import map_as_of, map_settings
+    from service.report import format_report
+
     state = _state(ctx)
     store = state.store()
     given: dict[str, Any] = {"target_core_share": target_core, "target_reach": target_reach,
@@ -533,6 +541,8 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
 
 def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) -> str:
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
+    from graph.demo_history import demo_history
+
     store = state.store()
     exists = _exists(store, name)
     if exists and not replace:
@@ -599,6 +609,9 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     """What changed in NAME between two dates: who joined and left, who moved up or down the
     ladder, roles, ties formed and ended, trust, the core and its reach, gaps opened and
     closed."""
+    from graph.usecases import changes_between
+    from service.history_report import format_changes
+
     state = _state(ctx)
     store = state.store()
     with state.step("Comparing"):
@@ -627,6 +640,8 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
 def history_command(ctx: click.Context, name: str, person: str | None, limit: int,
                     before: int | None, as_json: bool) -> None:
     """Every change to NAME, newest first: who, when, through what and what changed."""
+    from service.history_report import format_history
+
     found = _state(ctx).cases().history(name, person=person, limit=limit, before=before)
     if as_json:
         echo(json.dumps([c.to_dict() for c in found], indent=2, ensure_ascii=False))

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
-import numpy as np
 
 from graph.demo import DEMO_NAME
 from graph.errors import MovemapError, NotFound
@@ -256,6 +255,8 @@ def token_revoke(token_id: int) -> None:
 
 def warm_up() -> None:
     """Compile (or load from numba's cache) every kernel before the first page needs it."""
+    import numpy as np
+
     from graph.analysis import AnalysisOptions, analyse
     from graph.compact import CompactGraph
     from graph.demo import MIN_SIZE, demo_constituency

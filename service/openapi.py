@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from service.api_requests import (
     IF_MATCH_PATTERN,
@@ -55,7 +56,7 @@ def _ref(name: str) -> Schema:
 def _model_schemas() -> dict[str, Schema]:
     _, top = models_json_schema(
         [(model, "validation") for model in (Person, Relationship, Constituency, RoleChange,
-                                             AccountChanges)],
+                                             AccountChanges, MapSettings)],
         ref_template=_REF,
     )
     schemas: dict[str, Schema] = dict(top["$defs"])
@@ -70,6 +71,11 @@ def _model_schemas() -> dict[str, Schema]:
         **copy.deepcopy(relationship), "title": "RelationshipChanges", "required": [],
         "description": "The trust strengths, recruited and since of a recorded tie; 'source' "
                        "and 'target', if given, must match the address.",
+    }
+    schemas["MapSettingsChanges"] = {
+        **copy.deepcopy(schemas["MapSettings"]), "title": "MapSettingsChanges",
+        "description": "Some of the map's settings; those left out keep their value (PATCH), "
+                       "or take their defaults (PUT).",
     }
     constituency = schemas["Constituency"]["properties"]
     schemas["ConstituencyChanges"] = {
@@ -608,6 +614,19 @@ def _paths() -> dict[str, Schema]:
             "delete": _op("deleteRelationship", "A tie ended (or was entered by mistake)",
                           "editor", params=(*ends, "if_match"), query=RemovalQuery,
                           ok=("204", "Removed from the map", None), extra=("400", "409")),
+        },
+        f"{c}/{{name}}/settings": {
+            "get": _op("getSettings", "The map's settings: targets, steps, readiness (with the "
+                       "map's version as ETag)", "viewer", params=n,
+                       ok=("200", "The settings", _ref("MapSettings"))),
+            "put": _op("replaceSettings", "Set every setting (those left out take defaults)",
+                       "editor", params=(*n, "if_match"),
+                       body=_json_content(_ref("MapSettingsChanges")),
+                       ok=("200", "The settings", _ref("MapSettings")), extra=("409",)),
+            "patch": _op("updateSettings", "Change some of the map's settings", "editor",
+                         params=(*n, "if_match"),
+                         body=_json_content(_ref("MapSettingsChanges")),
+                         ok=("200", "The settings", _ref("MapSettings")), extra=("409",)),
         },
         f"{c}/{{name}}/analysis": {"get": _op(
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",

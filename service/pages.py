@@ -17,7 +17,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -73,12 +73,13 @@ from dashboards.words import (
 from graph.analysis import Analysis
 from graph.analysis.connectivity import spof_cut_off_and_components
 from graph.analysis.reach import within_hops
-from graph.analysis.result import Gap, RoleInference
+from graph.analysis.result import Addition, Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
 from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases, changes_between
+from graph.wording import brought_words
 from service.auth import current_account, public, requires_role
 from service.notices import notify
 from service.page_forms import (
@@ -164,6 +165,20 @@ class PageData:
     def brokers(self) -> list[int]:
         """The nodes of the analysis' brokers, the strongest first."""
         return [n for b in self.analysis.brokers.listed if (n := self.node(b.id)) is not None]
+
+    @cached_property
+    def cluster_core(self) -> dict[int, list[tuple[str, str]]]:
+        """Per listed cluster, the first three core members as (name, link to their page):
+        built once per revision, so the network page does not build a hundred links a visit."""
+        return {c.id: [(self.name_of(m), url_for("pages.person", name=self.graph.name,
+                                                  person_id=m)) for m in c.core_members[:3]]
+                for c in self.analysis.clusters.listed}
+
+    @cached_property
+    def broker_links(self) -> list[str]:
+        """The link to each listed broker's page, in the order of the list."""
+        return [url_for("pages.person", name=self.graph.name, person_id=b.id)
+                for b in self.analysis.brokers.listed]
 
     @cached_property
     def reached(self) -> BoolArray:
@@ -465,16 +480,12 @@ def home() -> ResponseReturnValue:
 def overview(name: str) -> ResponseReturnValue:
     data = page_data(name)
     a = data.analysis
-    next_people = []
-    for addition in a.recommended_core.added[:NEXT_LISTED]:
-        node = data.node(addition.id)
-        next_people.append({
-            "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
-            "group": group_label(int(data.graph.group[node])) if node is not None else "",
-            "engagement": engagement_label(int(data.graph.engagement[node]))
-            if node is not None else "",
-        })
+    next_people = next_rows(data, a.recommended_core.added)
     to_target = a.to_reach_target
+    ready = a.ready
+    ready_rows = None if ready is None else {
+        "recommended": next_rows(data, ready.recommended_core.added),
+        "to_target": next_rows(data, ready.to_reach_target.added)}
     serious = gap_cards(a.gaps, data.name_of, limit=0)[:OVERVIEW_GAP_KINDS]
     charts = {
         "core-targets": data.chart("core-targets", lambda: figures.core_targets(a)),
@@ -483,9 +494,24 @@ def overview(name: str) -> ResponseReturnValue:
     }
     return render_template(
         "overview.html", name=name, a=a, charts=charts, next_people=next_people,
-        to_target=to_target, serious=serious, active="overview",
-        target_members=[{"id": x.id, "name": data.name_of(x.id), "gain": x.gain}
-                        for x in to_target.added[:20]])
+        to_target=to_target, serious=serious, active="overview", ready=ready,
+        ready_rows=ready_rows, target_members=next_rows(data, to_target.added))
+
+
+def next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]:
+    """The first ``NEXT_LISTED`` people of a plan as the overview lists them: who, their group
+    and engagement now, and whom they bring by group (why the greedy chose them)."""
+    rows = []
+    for addition in added[:NEXT_LISTED]:
+        node = data.node(addition.id)
+        rows.append({
+            "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
+            "group": group_label(int(data.graph.group[node])) if node is not None else "",
+            "engagement": engagement_label(addition.engagement) if addition.engagement
+            else "",
+            "brings": brought_words(addition.brings_by_group),
+        })
+    return rows
 
 
 # -- network -----------------------------------------------------------------------------------

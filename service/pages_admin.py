@@ -46,7 +46,7 @@ from service.notices import notify
 from service.state import get_store, use_cases
 from service.throttle import Throttle
 
-__all__ = ["bp", "manages_colleagues"]
+__all__ = ["bp", "manages_colleagues", "may_create_maps"]
 
 bp = Blueprint("admin", __name__)
 
@@ -152,6 +152,20 @@ def _invitation_hours() -> int:
 
 
 # -- a new map -------------------------------------------------------------------------------
+
+
+def may_create_maps() -> bool:
+    """Whether the signed-in account has the right to make maps (the home page offers it)."""
+    account = current_account()
+    if account is None:
+        return False
+    return _settings().who_may_create == "everyone" or account.may_create or account.admin
+
+
+@bp.app_context_processor
+def _template_globals() -> dict[str, Any]:
+    return {"may_create_maps": may_create_maps}
+
 
 
 @bp.route("/maps/new", methods=["GET", "POST"])

@@ -29,6 +29,7 @@ from graph.analysis.result import (
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Engagement, Group, Role
 from graph.wording import count as _count
+from graph.wording import group_count
 from graph.wording import in_conversation as _conversation
 from graph.wording import people as _people
 from graph.wording import segment_words as _segment_words
@@ -282,7 +283,7 @@ def _brings_by_group(
             continue
         counts = np.bincount(graph.group[new], minlength=len(GROUPS))
         text = ", ".join(
-            _short_label(g, int(counts[g.index])) for g in GROUPS if counts[g.index]
+            group_count(g.value, int(counts[g.index])) for g in GROUPS if counts[g.index]
         )
         first = []
         for s, m in enumerate(members):
@@ -492,14 +493,6 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=WIDTH, break_on_hyphens=False)
 
 
-
-
-def _short_label(group: Group, count: int) -> str:
-    """``3 givers``, ``1 leader``, ``2 of the people``: a count of one group, briefly."""
-    if group is Group.PEOPLE:
-        return f"{count:,} of the people"
-    noun = "giver" if group is Group.GIVERS_OF_SERVICE else "leader"
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def _person(graph: CompactGraph, node: int) -> str:

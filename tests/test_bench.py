@@ -123,3 +123,17 @@ def test_sizes_default_to_ten_thousand_to_a_million() -> None:
     assert parse_args(["--sizes", "100_000,10000"]).sizes == [10_000, 100_000]
     with pytest.raises(SystemExit):
         parse_args(["--sizes", "many"])
+
+
+def test_startup_benchmark_writes_every_figure_it_prints(tmp_path: Path) -> None:
+    from bench import startup
+
+    out = tmp_path / "startup.json"
+    assert startup.main(["--people", "300", "--reps", "1", "--json", str(out)]) == 0
+    found = json.loads(out.read_text())
+    for key in ("baseline_python_s", "help", "list", "analyse", "load_and_analyse"):
+        assert found[key]["median_s"] > 0, key
+    assert set(found["ratios_to_python"]) == {"help", "list", "analyse", "analyse_beyond"}
+    assert set(found["targets_met"]) == {"help", "list", "analyse_beyond"}
+    assert found["analyse_beyond_load_and_analysis_s"] == pytest.approx(
+        found["analyse"]["median_s"] - found["load_and_analyse"]["median_s"])

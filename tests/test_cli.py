@@ -20,7 +20,6 @@ from click.testing import CliRunner, Result
 from stores import STORE_KINDS, store_url
 
 from graph.demo import demo_constituency
-from service import cli
 from service.cli import EXIT_ERROR, EXIT_INTERNAL, EXIT_USAGE, main
 
 CONTRACT = {
@@ -431,7 +430,9 @@ def test_an_unexpected_error_is_an_internal_error_without_traceback(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("the flux capacitor is empty")
 
-    monkeypatch.setattr(cli, "analyse", broken)
+    import graph.analysis
+
+    monkeypatch.setattr(graph.analysis, "analyse", broken)  # the command imports it when run
     message = one_line_error(run("analyse", "demo", code=EXIT_INTERNAL))
     assert "internal error: RuntimeError: the flux capacitor is empty" in message
     assert "MOVEMAP_DEBUG=1" in message

@@ -459,12 +459,32 @@ def test_kernels_compile_without_an_on_disk_cache_where_none_is_writable(
             raise RuntimeError("cannot cache function: no locator available")
         return real_njit(**options)
 
-    monkeypatch.setattr(compact.numba, "njit", njit)
+    monkeypatch.setattr(numba, "njit", njit)
 
     def add_one(x: int) -> int:
         return x + 1
 
     kernel = compact.compiled(add_one)
     assert kernel(41) == 42
-    assert isinstance(kernel, numba.core.registry.CPUDispatcher)
-    assert kernel._cache.__class__.__name__ != "FunctionCache"  # NullCache: nothing on disk
+    made = compact.dispatcher(kernel)
+    assert isinstance(made, numba.core.registry.CPUDispatcher)
+    assert made._cache.__class__.__name__ != "FunctionCache"  # NullCache: nothing on disk
+
+
+def test_kernels_are_compiled_when_first_called_and_may_call_each_other() -> None:
+    import graph.compact as compact
+
+    def inner(x: int) -> int:
+        return x * 2
+
+    kernel = compact.compiled(inner)
+    assert not isinstance(kernel, numba_dispatcher_type())
+    assert kernel(21) == 42
+    assert isinstance(compact.dispatcher(kernel), numba_dispatcher_type())
+    assert compact.dispatcher(kernel) is compact.dispatcher(kernel)  # compiled once
+
+
+def numba_dispatcher_type() -> type:
+    import numba
+
+    return numba.core.registry.CPUDispatcher

@@ -9,9 +9,13 @@ Example:
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
-from graph.analysis.brokers import find_brokers
+import numpy as np
+import numpy.typing as npt
+
+from graph.analysis.brokers import broker_scores, find_brokers
 from graph.analysis.clusters import find_clusters
 from graph.analysis.gaps import find_gaps
 from graph.analysis.options import AnalysisOptions
@@ -33,6 +37,15 @@ def analyse(graph: CompactGraph, options: AnalysisOptions | None = None) -> Anal
 
 def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
     channels = graph.channels(options.min_trust)
+    # the brokers' searches run compiled without Python's lock: beside the rest, not after it
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scores = pool.submit(broker_scores, channels)
+        return _analyse_with(graph, options, channels, scores.result)
+
+
+def _analyse_with(graph: CompactGraph, options: AnalysisOptions, channels: CompactGraph,
+                  scores: Callable[[], tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]],
+                  ) -> Analysis:
     core = graph.core_mask
     reach = core_reach(channels, core, options.hops)
     recommended, plan = greedy_plans(channels, core, options)
@@ -54,5 +67,5 @@ def _analyse(graph: CompactGraph, options: AnalysisOptions) -> Analysis:
         options=options,
         ready=ready_plans(channels, core, options),
         clusters=clusters,
-        brokers=find_brokers(channels, clusters.labels),
+        brokers=find_brokers(channels, clusters.labels, scores=scores()),
     )

@@ -42,6 +42,7 @@ __all__ = [
     "SEED",
     "betweenness",
     "betweenness_from",
+    "broker_scores",
     "find_brokers",
     "sample_sources",
     "source_count",
@@ -155,6 +156,17 @@ def betweenness(graph: CompactGraph, sources: int | None = None, seed: int = SEE
     return betweenness_from(graph, sample_sources(graph.n, sources, seed))
 
 
+def broker_scores(graph: CompactGraph, sources: int | None = None,
+                  seed: int = SEED) -> tuple[F64, IntArray]:
+    """Everyone's betweenness and the sources it was counted from (``sources`` defaults to
+    ``source_count``). The searches run compiled without Python's lock, so the analysis runs
+    this beside its other parts (``find_brokers(..., scores=...)``)."""
+    if sources is None:
+        sources = source_count(graph.n, graph.m)
+    chosen = sample_sources(graph.n, sources, seed)
+    return betweenness_from(graph, chosen), chosen
+
+
 def find_brokers(
     graph: CompactGraph,
     labels: IntArray,
@@ -162,14 +174,13 @@ def find_brokers(
     sources: int | None = None,
     seed: int = SEED,
     listed: int = LISTED_BROKERS,
+    scores: tuple[F64, IntArray] | None = None,
 ) -> Brokers:
     """The ``listed`` people with the highest betweenness whose ties reach another cluster
     (``labels``: each person's cluster, 0 for cluster 1) or another primary group; ties by
-    ascending id. People with a betweenness of 0 bridge nothing and are never listed."""
-    if sources is None:
-        sources = source_count(graph.n, graph.m)
-    chosen = sample_sources(graph.n, sources, seed)
-    score = betweenness_from(graph, chosen)
+    ascending id. People with a betweenness of 0 bridge nothing and are never listed.
+    ``scores``: ``broker_scores(graph, sources, seed)`` when the caller has it already."""
+    score, chosen = scores if scores is not None else broker_scores(graph, sources, seed)
     owner = np.repeat(np.arange(graph.n, dtype=np.int64), np.diff(graph.indptr))
     other = graph.indices.astype(np.int64)
     crossing = (labels[owner] != labels[other]) | (graph.group[owner] != graph.group[other])

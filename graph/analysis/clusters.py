@@ -2,9 +2,11 @@
 
 A cluster is a community of the conversation channels found by the **Leiden** algorithm
 (Traag, van Eck and Waltman), optimising modularity, as implemented in C by python-igraph
-(``Graph.community_leiden``, ``objective_function="modularity"``, resolution 1, igraph's
-default of two iterations and ``beta`` 0.01), with igraph's random numbers drawn from
-``random.Random(SEED)`` so the same map always gives the same clusters. Why Leiden rather than
+(``Graph.community_leiden``, ``objective_function="modularity"``, resolution 1, ``beta``
+0.01, one iteration), with igraph's random numbers drawn from ``random.Random(SEED)`` so the
+same map always gives the same clusters. One iteration, not igraph's default of two: every
+iteration already leaves each cluster connected, and on a synthetic map of 100,000 people the
+second took a third of the time for a modularity 0.2% higher. Why Leiden rather than
 Louvain (igraph's ``community_multilevel``): Louvain can return a cluster whose people are not
 even connected to each other, which reads as nonsense on a map; Leiden guarantees connected
 clusters and is at least as fast. Both run in C, where networkx's Louvain runs in Python.
@@ -102,11 +104,11 @@ def _seeded(seed: int) -> Iterator[None]:
 
 
 def leiden(g: igraph.Graph, seed: int = SEED) -> list[int]:
-    """igraph's Leiden membership of ``g`` (modularity, resolution 1), seeded: a list with the
-    community of each node, numbered as igraph numbers them."""
+    """igraph's Leiden membership of ``g`` (modularity, resolution 1, one iteration), seeded:
+    a list with the community of each node, numbered as igraph numbers them."""
     with _seeded(seed):
         parts = g.community_leiden(objective_function="modularity", resolution=1.0,
-                                   beta=0.01, n_iterations=2)
+                                   beta=0.01, n_iterations=1)
     return list(parts.membership)
 
 

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.sparse import csr_array
 
 from graph.analysis.connectivity import check_mask, component_labels
 from graph.analysis.kernels import (
@@ -60,6 +60,9 @@ from graph.model import GROUPS, Engagement
 
 _ENGAGEMENT: tuple[str, ...] = tuple(e.value for e in Engagement)
 """Engagement code names by rank (``CompactGraph.engagement``)."""
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
 
 __all__ = [
     "REACH_STEPS",
@@ -469,6 +472,8 @@ class _BallGreedy:
         if unreached.size == 0:
             flags = (~self.reached).astype(np.int64)
             return flags + _neighbour_sums(graph, flags)
+        from scipy.sparse import csr_array  # only this several-step estimate needs scipy
+
         if self._closed_hops is None:
             # A + I: each row gets its own node in front (rows need not be sorted for products)
             n = graph.n

@@ -10,15 +10,17 @@ import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-import numpy as np
-import numpy.typing as npt
-
-from graph.compact import CompactGraph
 from graph.errors import StoreError
 from graph.history import ChangeSetHeader, ChangeSetRecord, Key, StoredChange, TimelineRecord
 from graph.model import Constituency, Person, Relationship
+
+if TYPE_CHECKING:  # only in annotations: opening a store need not import numpy
+    import numpy as np
+    import numpy.typing as npt
+
+    from graph.compact import CompactGraph
 
 __all__ = [
     "DEFAULT_STORE_URL",

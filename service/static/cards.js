@@ -1,4 +1,4 @@
-/* movemap: tables that read as cards on a narrow screen.
+/* movemap: tables that read as cards on a narrow screen, and buttons that print the page.
  *
  * On a phone a table of six columns cannot fit 360 px without scrolling sideways. Each cell of a
  * table with a header row gets data-label (its column's heading), and the table gets
@@ -47,6 +47,10 @@
   }
 
   labelAll(document);
+  /* a button that prints the page (the summary for a board paper) */
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
   /* tables drawn later (a person's neighbourhood on the network page) get the same */
   new MutationObserver(function (records) {
     records.forEach(function (record) {

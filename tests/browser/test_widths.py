@@ -4,6 +4,7 @@ problem, and a screenshot of each page at each width is saved for a person to lo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,12 @@ PAGES = [
     ("person", f"/c/{MAP}/people/p0001", 0),
     ("changes", f"/c/{MAP}/changes?since=2020-01-01", 0),
     ("history", f"/c/{MAP}/history", 0),
+    ("summary", f"/c/{MAP}/summary", 0),
+    ("settings", f"/c/{MAP}/settings", 0),
+    ("colleagues", f"/c/{MAP}/colleagues", 0),
+    ("delete-map", f"/c/{MAP}/delete", 0),
+    ("new-map", "/maps/new", 0),
+    ("account", "/account", 0),
 ]
 
 _OVERFLOW_JS = """() => {
@@ -130,5 +137,22 @@ def test_pages_print_on_a4_without_menus_or_forms(
         assert pdf.startswith(b"%PDF")
         name = "overview" if path.endswith("/") else "gaps"
         (screenshots / f"{name}-a4.pdf").write_bytes(pdf)
+    finally:
+        context.close()
+
+
+def test_the_summary_prints_on_one_sheet_of_a4(
+        browser: Browser, server: LiveServer, signed_in_state: Any, screenshots: Path) -> None:
+    context = browser.new_context(base_url=server.url, storage_state=signed_in_state)
+    try:
+        page = context.new_page()
+        page.goto(f"/c/{MAP}/")
+        page.get_by_role("link", name="A one-page summary to print or share").click()
+        page.wait_for_url(f"**/c/{MAP}/summary")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=False)
+        (screenshots / "summary-a4.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"the summary prints on {pages} pages of A4"
     finally:
         context.close()

@@ -70,6 +70,7 @@ def invitation_link(response: TestResponse) -> str:
 
 def test_an_account_with_the_right_makes_a_map_and_becomes_its_owner(web: Web) -> None:
     client = signed_in(web, "owner")
+    assert 'href="/maps/new"' in text(client.get("/"))
     assert client.get("/maps/new").status_code == 200
     made = post(client, "/maps/new", {"name": "Kendal pilot", "description": "Stroke care"})
     assert made.status_code == 302 and made.location.endswith("/c/Kendal%20pilot/people")
@@ -83,6 +84,7 @@ def test_an_account_with_the_right_makes_a_map_and_becomes_its_owner(web: Web) -
 @pytest.mark.parametrize("role", ["editor", "viewer", "outsider"])
 def test_an_account_without_the_right_to_create_maps_is_refused(web: Web, role: str) -> None:
     client = signed_in(web, role)
+    assert "/maps/new" not in text(client.get("/"))
     assert client.get("/maps/new").status_code == 403
     assert post(client, "/maps/new", {"name": "Sneaky"}).status_code == 403
     assert "Sneaky" not in map_names(web)

@@ -1,0 +1,180 @@
+"""How fast the command line starts: ``movemap --help``, ``movemap list``, and what ``movemap
+analyse`` of a 100,000-person map spends beyond its load and analysis.
+
+Each command runs as a user runs it: the ``movemap`` script in a fresh process, ``--reps`` times
+(median wall time). The baseline, in the same run, is the interpreter starting and doing
+nothing (``python -c pass``), so each figure is also a ratio to it (the machine's speed and load
+cancel out). For ``analyse``, the load and the analysis are timed on their own in a fresh
+process that does only that (open the store, ``load_graph``, ``analyse``; the compiled kernels
+load at their first use in both), and what the command spends beyond them is its wall time
+minus theirs: the interpreter, the imports, the report and its printing.
+
+Targets: ``--help`` and ``list`` at most 0.3 s; ``analyse`` at most 0.3 s beyond its load and
+analysis.
+
+Run:  make bench-startup   (or: .venv/bin/python -m bench.startup [--people 100000] [--quick])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, commit_info, machine_info
+
+__all__ = ["TARGET_S", "main", "measure"]
+
+NAME = "startup"
+TARGET_S = 0.3
+"""The most each command may take (for ``analyse``: beyond its load and analysis)."""
+DEFAULT_JSON = ROOT / "bench" / "results" / "startup.json"
+
+_LOAD_AND_ANALYSE = """
+import json, sys, time
+from graph.analysis import analyse
+from graph.stores.base import open_store
+store = open_store(sys.argv[1])
+started = time.perf_counter()
+graph = store.load_graph(sys.argv[2])
+loaded = time.perf_counter()
+analyse(graph)
+done = time.perf_counter()
+print(json.dumps({"load_s": loaded - started, "analyse_s": done - loaded}))
+"""
+
+
+def _movemap() -> list[str]:
+    """The ``movemap`` script of this interpreter's environment (as users start it)."""
+    script = Path(sys.executable).with_name("movemap")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+
+
+def _env(store_url: str) -> dict[str, str]:
+    env = dict(os.environ, MOVEMAP_STORE=store_url, MOVEMAP_DEBUG="")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def _wall(command: list[str], env: dict[str, str], reps: int) -> dict[str, Any]:
+    """Median wall seconds of ``command`` in a fresh process, output thrown away."""
+    runs = []
+    for _ in range(reps):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        runs.append(time.perf_counter() - started)
+    return {"median_s": statistics.median(runs), "runs_s": runs}
+
+
+def _load_and_analyse(env: dict[str, str], store_url: str, reps: int) -> dict[str, Any]:
+    """Median seconds of load + analysis, each time in a fresh process."""
+    runs = []
+    for _ in range(reps):
+        out = subprocess.run([sys.executable, "-c", _LOAD_AND_ANALYSE, store_url, NAME],
+                             env=env, cwd=ROOT, check=True, capture_output=True, text=True)
+        found = json.loads(out.stdout)
+        runs.append(found["load_s"] + found["analyse_s"])
+    return {"median_s": statistics.median(runs), "runs_s": runs}
+
+
+def _make_map(folder: Path, people: int) -> str:
+    from bench.synthetic import write_constituency
+    from graph.importer import import_csv
+    from graph.stores.base import open_store
+
+    people_csv, ties_csv = write_constituency(folder, people, 10)
+    url = f"sqlite:///{folder / 'startup.db'}"
+    store = open_store(url)
+    try:
+        import_csv(store, NAME, people_csv, ties_csv)
+    finally:
+        store.close()
+    return url
+
+
+def measure(folder: Path, people: int, reps: int) -> dict[str, Any]:
+    """Every figure of the table, from one run."""
+    url = _make_map(folder, people)
+    env = _env(url)
+    movemap = _movemap()
+    # untimed: compile the kernels into numba's cache if need be, and warm the file cache
+    subprocess.run([*movemap, "analyse", NAME], env=env, cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    baseline = _wall([sys.executable, "-c", "pass"], env, reps)
+    results: dict[str, Any] = {
+        "people": people, "reps": reps, "baseline_python_s": baseline,
+        "help": _wall([*movemap, "--help"], env, reps),
+        "list": _wall([*movemap, "list"], env, reps),
+        "analyse": _wall([*movemap, "analyse", NAME], env, reps),
+        "load_and_analyse": _load_and_analyse(env, url, reps),
+    }
+    results["analyse_beyond_load_and_analysis_s"] = (
+        results["analyse"]["median_s"] - results["load_and_analyse"]["median_s"])
+    base = baseline["median_s"]
+    results["ratios_to_python"] = {
+        key: results[key]["median_s"] / base for key in ("help", "list", "analyse")}
+    results["ratios_to_python"]["analyse_beyond"] = (
+        results["analyse_beyond_load_and_analysis_s"] / base)
+    results["targets_met"] = {
+        "help": results["help"]["median_s"] <= TARGET_S,
+        "list": results["list"]["median_s"] <= TARGET_S,
+        "analyse_beyond": results["analyse_beyond_load_and_analysis_s"] <= TARGET_S,
+    }
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    ratios, met = results["ratios_to_python"], results["targets_met"]
+    rows = [
+        ("python -c pass (baseline)", results["baseline_python_s"]["median_s"], 1.0, ""),
+        ("movemap --help", results["help"]["median_s"], ratios["help"], met["help"]),
+        ("movemap list", results["list"]["median_s"], ratios["list"], met["list"]),
+        (f"movemap analyse ({results['people']:,} people)", results["analyse"]["median_s"],
+         ratios["analyse"], ""),
+        ("  of which load + analysis", results["load_and_analyse"]["median_s"], None, ""),
+        ("  of which everything else", results["analyse_beyond_load_and_analysis_s"],
+         ratios["analyse_beyond"], met["analyse_beyond"]),
+    ]
+    lines = [f"{'command':<44}{'seconds':>9}{'× python':>10}  target ≤ {TARGET_S} s"]
+    for label, seconds, ratio, ok in rows:
+        shown = "" if ratio is None else f"{ratio:.1f}"
+        verdict = "" if ok == "" else ("met" if ok else "NOT met")
+        lines.append(f"{label:<44}{seconds:>9.3f}{shown:>10}  {verdict}")
+    lines.append(f"(median of {results['reps']} runs each, each run a fresh process)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000,
+                        help="people in the map analysed (10 ties each)")
+    parser.add_argument("--reps", type=int, default=7, help="runs of each command")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 2,000 people, 2 runs each")
+    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write it")
+    args = parser.parse_args(argv)
+    people, reps = (2_000, 2) if args.quick else (args.people, args.reps)
+    folder = Path(tempfile.mkdtemp(prefix="movemap-startup-"))
+    try:
+        results = measure(folder, people, max(1, reps))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    results = {"machine": machine_info(), "commit": commit_info(), **results}
+    print(table(results))
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2, default=str))
+    print(f"written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
