@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -61,3 +61,9 @@ bench-limits:
 bench-startup:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.startup $(ARGS)
+
+# The search index, the gap cards and the people list on 100,000 people and a million ties, each
+# as a ratio of the analysis in the same run; writes bench/results/people_pages.json.
+bench-people-pages:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.people_pages $(ARGS)

@@ -19,14 +19,11 @@ Run:  make bench-clusters   (or: .venv/bin/python -m bench.clusters [--people 10
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, commit_info, machine_info, timed
+from bench.common import ROOT, one_map_main, timed
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.brokers import betweenness, find_brokers, source_count
 from graph.analysis.clusters import find_clusters
@@ -120,21 +117,7 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--people", type=int, default=100_000)
-    parser.add_argument("--ties-per-person", type=float, default=10)
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=DEFAULT_JSON)
-    args = parser.parse_args(argv)
-    result = run(args.people, args.ties_per_person, args.reps, args.seed)
-    result["commit"] = commit_info()
-    result["machine"] = machine_info()
-    print(table(result))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"\nwritten to {args.out}")
-    return 0
+    return one_map_main(argv, (__doc__ or "").splitlines()[0], DEFAULT_JSON, run, table)
 
 
 if __name__ == "__main__":

@@ -159,3 +159,30 @@ def machine_info() -> dict[str, Any]:
     with contextlib.suppress(OSError):
         info["load_average"] = [round(x, 2) for x in os.getloadavg()]
     return info
+
+
+def one_map_main(argv: list[str] | None, description: str, default_out: Path,
+                 run: Callable[[int, float, int, int], dict[str, Any]],
+                 table: Callable[[dict[str, Any]], str]) -> int:
+    """The command line of a benchmark on one synthetic map (``--people``,
+    ``--ties-per-person``, ``--reps``, ``--seed``, ``--out``): run it, print its table and write
+    its results, with the commit and the machine, as JSON."""
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--ties-per-person", type=float, default=10)
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, default=default_out)
+    args = parser.parse_args(argv)
+    result = run(args.people, args.ties_per_person, args.reps, args.seed)
+    result["commit"] = commit_info()
+    result["machine"] = machine_info()
+    print(table(result))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"\nwritten to {args.out}")
+    return 0
+

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dashboards.words import engagement_label, group_label, percent, role_label
@@ -29,7 +29,8 @@ from graph.analysis.gap_groups import PERSON_KINDS, GapGroup, group_gaps, subjec
 from graph.analysis.result import Gap
 from graph.wording import count, segment_words, years
 
-__all__ = ["Card", "EvidenceLine", "Finding", "Part", "gap_cards", "message_parts"]
+__all__ = ["Card", "EvidenceLine", "Finding", "Part", "findings_about", "gap_cards",
+           "message_parts", "people_in"]
 
 NameOf = Callable[[str], "str | None"]
 
@@ -79,7 +80,15 @@ _LABELS = {
     "max_engaged_ties": "Counted as alone with at most",
     "min_years": "Counted as long engaged after",
     "engagement": "Engagement",
+    "likely": "Probably meant",
+    "cluster": "Cluster",
+    "groups": "By group",
+    "min_size": "Clusters counted from",
+    "total_clusters": "Clusters the core does not touch, in all",
 }
+_GROUPS = {"people", "givers_of_service", "system_leaders"}
+_THRESHOLDS = {"min_share", "max_share", "threshold", "target"}
+"""Evidence keys that are thresholds: said exactly (67.5%, not 68%), so the line is true."""
 _SKIP = {"name", "thresholds", "matches", "candidate_power", "subject"}
 
 
@@ -135,7 +144,7 @@ def gap_cards(gaps: Sequence[Gap], name_of: NameOf, *, limit: int | None = None,
     cards = []
     for group in groups if groups is not None else group_gaps(gaps, name):
         shown = group.gaps if limit is None else group.gaps[:limit]
-        named = {pid: name(pid) for g in group.gaps[:6] for pid in _people_in(g)}
+        named = {pid: name(pid) for g in group.gaps[:6] for pid in people_in(g)}
         cards.append(Card(
             kind=group.kind, title=group.title, severity=group.severity, count=group.count,
             summary=message_parts(group.summary, named), todo=group.todo,
@@ -143,7 +152,23 @@ def gap_cards(gaps: Sequence[Gap], name_of: NameOf, *, limit: int | None = None,
     return cards
 
 
-def _people_in(gap: Gap) -> list[str]:
+def findings_about(gaps: Sequence[Gap], person_id: str, name_of: NameOf,
+                   limit: int = 20) -> list[Finding]:
+    """The gaps about one person, or naming them (as an organiser, a candidate, one of the
+    people cut off…), most serious first as given, at most ``limit``."""
+    def name(pid: str) -> str:
+        return name_of(pid) or pid
+
+    found = [g for g in gaps if g.subject == person_id or person_id in people_in(g)]
+    findings = []
+    for gap in found[:limit]:
+        finding = _finding(gap, name)
+        parts = tuple(Part(p.text) if p.person == person_id else p for p in finding.parts)
+        findings.append(replace(finding, parts=parts))  # no link to their own page
+    return findings
+
+
+def people_in(gap: Gap) -> list[str]:
     """The ids of everyone a gap is about or names in its evidence."""
     found = [gap.subject] if gap.kind in PERSON_KINDS else []
     for key in _PEOPLE_KEYS:
@@ -156,7 +181,7 @@ def _people_in(gap: Gap) -> list[str]:
 
 
 def _finding(gap: Gap, name: Callable[[str], str]) -> Finding:
-    named = {pid: name(pid) for pid in _people_in(gap)}
+    named = {pid: name(pid) for pid in people_in(gap)}
     person = (gap.subject, named[gap.subject]) if gap.kind in PERSON_KINDS else None
     return Finding(severity=gap.severity, subject=subject_words(gap, name),
                    parts=message_parts(gap.message, named),
@@ -221,6 +246,10 @@ def _label(key: str, evidence: Mapping[str, Any]) -> str:
     return key.replace("_", " ").capitalize()
 
 
+def _part_label(key: str, within: Mapping[str, Any]) -> str:
+    return group_label(key, title=False) if key in _GROUPS else _label(key, within).lower()
+
+
 def _value(key: str, value: Any) -> str:
     if key in {"declared", "inferred"}:
         return role_label(value)
@@ -240,14 +269,20 @@ def _value(key: str, value: Any) -> str:
         return f"{float(value):.1f} to 1".replace(".0 ", " ")
     if key == "group":
         return group_label(str(value))
-    if key == "segment":
+    if key in {"segment", "likely"}:
         return segment_words(str(value))
+    if key == "min_size":
+        return count(int(value), "person", "people")
+    if isinstance(value, Mapping):  # e.g. people by group: "the people 3, system leaders 1"
+        return ", ".join(f"{_part_label(k, value)} {_value(k, v)}"
+                         for k, v in value.items()) or "none"
     if key == "engagement":
         return engagement_label(str(value))
     if isinstance(value, float):
         if value > 1:
             return f"{value:,.1f}"
-        return percent(value, 1 if 0 < value < 0.01 else 0)
+        exact = key in _THRESHOLDS and round(value * 100, 1) != round(value * 100)
+        return percent(value, 1 if exact or 0 < value < 0.01 else 0)
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, (list, tuple)):

@@ -48,7 +48,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
 from dashboards import figures
-from dashboards.gap_cards import gap_cards
+from dashboards.gap_cards import findings_about, gap_cards
 from dashboards.layout import Layout, compute_layout
 from dashboards.network import (
     VIEWS,
@@ -991,7 +991,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
         around = neighbourhood(data.graph, node, 3)
         rings = [{"step": i, "count": int(m.size)} for i, m in enumerate(around.by_step, 1)]
     role = data.roles_by_id.get(person_id)
-    person_gaps = [g for g in data.analysis.gaps if g.subject == person_id]
+    person_gaps = findings_about(_sorted_gaps(data.analysis.gaps), person_id, data.name_of)
     return render_template(
         "person.html", name=name, person=person, node=node, ties=ties, rings=rings,
         edit_form=edit_form, tie_form=tie_form, delete_form=delete_form,

@@ -24,7 +24,11 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
+import sys
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +40,7 @@ from graph.errors import MovemapError
 from graph.model import GROUPS
 from graph.spelling import fold
 
-__all__ = ["MAX_QUERY", "MAX_RESULTS", "Match", "PersonNotFound", "SearchIndex"]
+__all__ = ["MAX_QUERY", "MAX_RESULTS", "Match", "PersonNotFound", "SearchIndex", "fold_all"]
 
 MAX_QUERY = 100
 """The longest query the search reads, in characters (longer is refused)."""
@@ -80,10 +84,10 @@ class SearchIndex:
 
     def __init__(self, graph: CompactGraph) -> None:
         self.graph = graph
-        self.names = [fold(name) for name in graph.names]
-        self.text = [f"{n}\t{fold(org)}\t{fold(pid)}"
-                     for n, org, pid in zip(self.names, graph.organisations, graph.ids,
-                                            strict=True)]
+        self.names = fold_all(graph.names)
+        self.text = [f"{n}\t{org}\t{pid}"
+                     for n, org, pid in zip(self.names, fold_all(graph.organisations),
+                                            fold_all(graph.ids), strict=True)]
         # each person's place in name order (ids, already ascending, break ties)
         order = sorted(range(graph.n), key=self.names.__getitem__)
         self.name_rank: npt.NDArray[np.int64] = np.empty(graph.n, dtype=np.int64)
@@ -147,3 +151,37 @@ class SearchIndex:
         more = f" and {len(same) - NAMED_IN_ERROR} more" if len(same) > NAMED_IN_ERROR else ""
         raise PersonNotFound(f"{len(same)} people are called {given}: {listed}{more}. Give the "
                              "id of the one you mean.")
+
+
+_RUNS = re.compile(r"__+")
+_JOIN = "\x00"  # not a separator, never in a name: items cannot run into each other
+
+
+@functools.cache
+def _plain_table() -> dict[int, str | None]:
+    """A ``str.translate`` table that drops every combining mark and turns every space and
+    hyphen into ``_`` (what ``fold`` does with them), built once."""
+    table: dict[int, str | None] = {}
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            table[cp] = None
+        elif ch.isspace() or ch == "-":
+            table[cp] = "_"
+    return table
+
+
+def fold_all(texts: Sequence[str]) -> list[str]:
+    """``[fold(t) for t in texts]``, in a few passes over all of them at once (a map of 100,000
+    people is folded in a fraction of a second rather than seconds)."""
+    if not texts:
+        return []
+    whole = _JOIN.join(texts)
+    if not whole.isascii():
+        whole = unicodedata.normalize("NFKD", whole)
+    whole = _RUNS.sub("_", whole.translate(_plain_table()).casefold())
+    folded = []
+    for item in whole.split(_JOIN):
+        item = item.strip("_")
+        folded.append(item[4:] if item.startswith("the_") and len(item) > 4 else item)
+    return folded

@@ -115,6 +115,10 @@ def test_evidence_reads_in_plain_words_with_years_rounded_and_thresholds_explain
     assert lines["Engaged people they are tied to"] == ("", (("o1", "Olu"),))
     assert lines["Share"][0] == "0.4%" and lines["Reached means"][0] == "a direct tie"
     assert "Organisers among them" not in lines  # nothing to say
+    threshold = {e.label: e.text for e in evidence_lines({"threshold": 0.675, "reach": 0.676,
+                                                          "target": 0.9}, str)}
+    assert threshold == {"A gap when reach is below": "67.5%", "Share reached": "68%",
+                         "Target reach": "90%"}
     assert "name" not in lines and "Name" not in lines
 
 
@@ -125,3 +129,16 @@ def test_message_parts_link_each_name_once_as_whole_words_longest_first() -> Non
         ("Ann Lee", "al"), (" asked ", None), ("Ann", "a"), (" and ", None),
         ("Annabel", "x"), ("; Ann Lee again.", None)]
     assert "".join(p.text for p in parts) == "Ann Lee asked Ann and Annabel; Ann Lee again."
+
+
+def test_cluster_and_misspelt_segment_evidence_reads_in_words() -> None:
+    cluster = {"cluster": 3, "groups": {"people": 3, "givers_of_service": 9,
+                                        "system_leaders": 0}, "min_size": 5, "total_clusters": 2}
+    lines = {e.label: e.text for e in evidence_lines(cluster, str.upper)}
+    assert lines == {"Cluster": "3", "By group": "the people 3, givers of service 9, "
+                     "system leaders 0", "Clusters counted from": "5 people",
+                     "Clusters the core does not touch, in all": "2"}
+    misspelt = {"segment": "locality:Barow", "likely": "locality:Barrow", "people": 17}
+    lines = {e.label: e.text for e in evidence_lines(misspelt, str.upper)}
+    assert lines == {"Segment": "Barow (locality)", "Probably meant": "Barrow (locality)",
+                     "People": "17"}

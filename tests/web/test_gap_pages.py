@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -106,3 +107,26 @@ def test_a_map_where_nobody_can_be_cut_off_says_so(web: Web) -> None:
     client = _tiny_map(web, [("core", "a"), ("core", "b"), ("a", "b")], ["a", "b"])
     text = _plain(_html(client, f"/c/{TINY}/gaps"))
     assert "Nobody's departure alone would cut anyone off from the engaged core." in text
+
+
+def test_an_organisers_page_shows_the_lone_wolf_whose_tie_is_to_them(web: Web) -> None:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        cases = UseCases(store, Actor("tests", "seed"))
+        cases.create_constituency(Constituency(name=TINY))
+        cases.import_records(TINY, [
+            Person(id="o", name="Olu Ade", group="givers_of_service", role="organiser"),
+            Person(id="w", name="Wyn Hale", group="people", engagement="contributing",
+                   joined=date.today() - timedelta(days=365 * 4)),
+        ], [Relationship(source="o", target="w")])
+    finally:
+        store.close()
+    web.accounts.grant(web.emails["viewer"], TINY, "viewer")
+    client = web.app.test_client()
+    sign_in(client, web.emails["viewer"])
+    html = _html(client, f"/c/{TINY}/people/o")
+    part = html[html.index("Gaps about them or naming them"):]
+    part = part[:part.index("</ul>")]
+    assert f'<a href="/c/{TINY}/people/w">Wyn Hale</a> has been engaged for 4 years' in part
+    assert "to Olu Ade, an organiser" in part  # their own name, not a link to this page
+    assert f'href="/c/{TINY}/people/o"' not in part

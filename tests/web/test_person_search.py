@@ -12,9 +12,10 @@ from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
 
 from graph.history import Actor
 from graph.model import Person
+from graph.spelling import fold
 from graph.stores.base import open_store
 from graph.usecases import UseCases
-from service.person_search import MAX_QUERY, MAX_RESULTS
+from service.person_search import MAX_QUERY, MAX_RESULTS, fold_all
 
 SEARCH = f"/c/{MAP}/person-search"
 
@@ -127,3 +128,11 @@ def test_pickers_carry_the_search_address_and_a_datalist(web_with_names: Web) ->
         html = editor.get(path).get_data(as_text=True)
         assert f'list="{datalist}"' in html and f'<datalist id="{datalist}">' in html, path
         assert f'data-person-search="{SEARCH}"' in html, path
+
+
+def test_folding_everyone_at_once_reads_each_name_as_folding_it_alone_does() -> None:
+    samples = ["Zoë Ward", "  The Smiths ", "the", "The_", "Mary-Jane  O’Neil", "\u0301lead",
+               "Åsa–Öberg", "ﬁne", "İstanbul", "Straße", "", "  ", "Ω\u0308", "p-001",
+               "the-the", "THE People", "Renée\tDupont", "a\x01b"]
+    assert fold_all(samples) == [fold(text) for text in samples]
+    assert fold_all([]) == [] and fold_all(["plain ascii"]) == ["plain_ascii"]
