@@ -232,9 +232,9 @@ def _colleagues_page(name: str, *, invite_form: InviteForm | None = None,
 
 
 def _settings_endpoint() -> str | None:
-    """The endpoint of a map's settings page, when this app has one."""
-    endpoint = "settings.settings"
-    return endpoint if endpoint in current_app.view_functions else None
+    """The endpoint of a map's settings page (``/c/<name>/settings``), when the app has one."""
+    return next((rule.endpoint for rule in current_app.url_map.iter_rules()
+                 if rule.rule == "/c/<name>/settings" and "GET" in (rule.methods or ())), None)
 
 
 @bp.get("/c/<name>/colleagues")
