@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -41,6 +41,12 @@ bench-history:
 	scripts/bootstrap bench
 	scripts/install-java
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.history $(ARGS)
+
+# What clusters and brokers add to the analysis of a 100,000-person map (1,000,000 ties), as a
+# ratio to the rest of the analysis measured in the same run; writes bench/results/clusters.json.
+bench-clusters:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.clusters $(ARGS)
 
 # The analysis, the pages and the API on a map with every record at its limits (against the same
 # map with plain records) and on a map at its size limits (250,000 people, 2.5M ties); prints the

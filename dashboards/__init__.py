@@ -1,1 +1,1 @@
-"""Plotly figures and pages built from analysis results (the dashboard issue fills this in)."""
+"""Plotly figures and the words beside them, built from analysis results (no store, no Flask)."""

@@ -90,18 +90,20 @@ def core_targets(analysis: Analysis) -> go.Figure:
     share_target = options.target_core_share * 100
     reach_target = options.target_reach * 100
     fig = make_subplots(rows=2, cols=1, vertical_spacing=0.38)
+    # the reach reads as in the headline and the reach curve (one rounding: ``percent``)
+    reach_text = percent(analysis.core.reach, below=options.target_reach)
     rows = (
         (1, "Core share", share, share_target, max(share, share_target) * 1.6 or 5.0,
-         "% of the constituency in the engaged core"),
+         "% of the constituency in the engaged core", f"{share:.1f}%"),
         (2, "Reach", reach, reach_target, 100.0,
-         "% of everyone else in conversation with the core"),
+         "% of everyone else in conversation with the core", reach_text),
     )
-    for row, label, value, target, top, axis_title in rows:
+    for row, label, value, target, top, axis_title, text in rows:
         fig.add_trace(go.Bar(
             x=[value], y=[label], orientation="h", name="Now",
             marker={"color": REACHED_COLOUR}, width=0.5, showlegend=row == 1,
-            legendgroup="now", text=[f"{value:.1f}%"], textposition="outside",
-            hovertemplate=f"{label} now: %{{x:.1f}}%<extra></extra>",
+            legendgroup="now", text=[text], textposition="outside",
+            hovertemplate=f"{label} now: {text}<extra></extra>",
         ), row=row, col=1)
         fig.add_trace(go.Scatter(
             x=[target], y=[label], mode="markers", name="Target",

@@ -10,6 +10,14 @@ Two methods, both deterministic for a seed, so the picture does not jump between
   between them, and each person placed in a disc around their home segment (the largest segment
   they belong to) on a sunflower spiral, engaged core in the middle. O(people + ties).
 
+Given the map's clusters (``graph.analysis.clusters``: a label per person), people are laid out
+in **cluster regions** instead: the clusters are laid out first as a graph of their own (one
+node per cluster, weighted by the ties between clusters, spaced by their size), then each
+person in the disc of their cluster: by springs among the cluster's own people on a small map,
+on a sunflower spiral (core in the middle) on a large one. Clusters below
+``REGION_MIN_SIZE`` people (people alone, pairs) share one region. Segments keep their own
+places for the picture with one circle per segment.
+
 Expected segments with nobody in them get places too, on a ring around the map, so the picture
 can show them as marked empty places. The page caches a ``Layout`` per revision of a map.
 
@@ -26,7 +34,7 @@ Example:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba
 import numpy as np
@@ -36,8 +44,8 @@ from scipy.spatial import cKDTree
 
 from graph.compact import CompactGraph
 
-__all__ = ["FORCE_LIMIT", "NO_SEGMENT", "PLACE_KIND", "Layout", "compute_layout", "ring",
-           "segment_incidence", "segment_ties", "subset_positions"]
+__all__ = ["FORCE_LIMIT", "NO_SEGMENT", "PLACE_KIND", "REGION_MIN_SIZE", "Layout",
+           "compute_layout", "ring", "segment_incidence", "segment_ties", "subset_positions"]
 
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
@@ -51,6 +59,11 @@ PLACE_KIND = "locality:"
 
 NO_SEGMENT = "(no segment)"
 """The place of people who belong to no segment in the segment layout and aggregated view."""
+
+REGION_MIN_SIZE = 5
+"""Clusters of at least this many people get a region of their own; smaller ones share one."""
+MAX_REGIONS = 400
+"""At most this many clusters (the largest) get a region of their own; the rest share one."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,13 @@ class Layout:
     segment_y: F32
     empty_segments: list[str]
     home: I64  # per person: index into ``segments`` of their home segment
+    region: I64 = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per person, their cluster region (the cluster's label; one shared region, numbered
+    after the others, for the small clusters); empty when laid out without clusters."""
+    region_x: F32 = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    region_y: F32 = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    region_r: F32 = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    """Centre and radius of each region, in the people's picture."""
 
 
 def ring(xs: npt.NDArray[np.floating], ys: npt.NDArray[np.floating],
@@ -90,20 +110,27 @@ def ring(xs: npt.NDArray[np.floating], ys: npt.NDArray[np.floating],
             (cy + radius * np.sin(angles)).astype(np.float32))
 
 
-def compute_layout(graph: CompactGraph, *, seed: int = 1,
-                   force_limit: int = FORCE_LIMIT) -> Layout:
-    """The layout of ``graph``: ``force`` up to ``force_limit`` people, else ``segments``."""
+def compute_layout(graph: CompactGraph, *, seed: int = 1, force_limit: int = FORCE_LIMIT,
+                   clusters: I64 | None = None) -> Layout:
+    """The layout of ``graph``: ``force`` up to ``force_limit`` people, else ``segments``;
+    in cluster regions when ``clusters`` (each person's cluster, 0 the largest) is given."""
     home, names = _homes(graph)
     incidence = _layout_incidence(graph, home, len(names))
     sizes = _home_sizes(home, len(names))
     seg_pos = _segment_positions(segment_ties(graph, incidence), sizes, seed)
-    pos = _people_around(graph, home, seg_pos, sizes)
-    method = "segments"
-    if graph.n <= force_limit:
-        # start from the segment picture, so people of one place begin together and the
-        # springs only have to settle the ties between them
-        pos = _force_layout(graph, pos, seed)
-        method = "force"
+    small = graph.n <= force_limit
+    method = "force" if small else "segments"
+    if clusters is not None and clusters.size == graph.n and graph.n:
+        region = _regions(clusters)
+        pos, centres, radii = _region_layout(graph, region, seed, springs=small)
+    else:
+        region = np.zeros(0, dtype=np.int64)
+        centres, radii = np.zeros((0, 2)), np.zeros(0)
+        pos = _people_around(graph, home, seg_pos, sizes)
+        if small:
+            # start from the segment picture, so people of one place begin together and the
+            # springs only have to settle the ties between them
+            pos = _force_layout(graph, pos, seed)
     present = set(graph.segment_names)
     return Layout(
         method=method,
@@ -114,7 +141,91 @@ def compute_layout(graph: CompactGraph, *, seed: int = 1,
         segment_y=seg_pos[:, 1].astype(np.float32),
         empty_segments=[s for s in graph.expected_segments if s not in present],
         home=home,
+        region=region,
+        region_x=centres[:, 0].astype(np.float32),
+        region_y=centres[:, 1].astype(np.float32),
+        region_r=radii.astype(np.float32),
     )
+
+
+def _packed(start: F64, radii: F64) -> F64:
+    """Discs of ``radii`` from their places in ``start``, pulled together and pushed apart
+    until none overlaps: the regions keep their neighbours but the picture has no far-flung
+    region and no region on top of another."""
+    k = start.shape[0]
+    if k <= 1:
+        return np.zeros((k, 2))
+    pos = start - np.average(start, axis=0, weights=radii ** 2)
+    reach = float(np.sqrt((pos ** 2).sum(axis=1)).max()) or 1.0
+    pos = pos * (2.0 * math.sqrt(float((radii ** 2).sum())) / reach)
+    _separate(pos, radii.astype(np.float64), 0.15 * float(np.median(radii)), 300)
+    return pos
+
+
+@numba.njit(cache=True)
+def _separate(pos: F64, radii: F64, gap: float, iterations: int) -> None:  # pragma: no cover
+    """In place: each round pulls every disc 2% towards the centre, then pushes apart each
+    pair closer than their radii and ``gap``; the last rounds only push."""
+    k = pos.shape[0]
+    for it in range(iterations):
+        if it < iterations - 50:
+            for i in range(k):
+                pos[i, 0] *= 0.98
+                pos[i, 1] *= 0.98
+        for i in range(k):
+            for j in range(i + 1, k):
+                dx = pos[j, 0] - pos[i, 0]
+                dy = pos[j, 1] - pos[i, 1]
+                d = math.sqrt(dx * dx + dy * dy) + 1e-9
+                need = radii[i] + radii[j] + gap
+                if d < need:
+                    push = (need - d) / d
+                    # the smaller disc moves more, so large regions stay put
+                    wi = radii[j] / (radii[i] + radii[j])
+                    pos[i, 0] -= dx * push * wi
+                    pos[i, 1] -= dy * push * wi
+                    pos[j, 0] += dx * push * (1.0 - wi)
+                    pos[j, 1] += dy * push * (1.0 - wi)
+
+
+def _regions(clusters: I64) -> I64:
+    """Each person's region: their cluster when it has ``REGION_MIN_SIZE`` people or more,
+    else one region shared by all the small clusters, numbered after the others."""
+    sizes = np.bincount(clusters)
+    own = sizes >= REGION_MIN_SIZE  # labels run largest first, so these come first
+    own[MAX_REGIONS:] = False
+    shared = int(np.count_nonzero(own))
+    return np.where(own[clusters], clusters, shared).astype(np.int64)
+
+
+def _region_layout(graph: CompactGraph, region: I64, seed: int,
+                   springs: bool) -> tuple[F64, F64, F64]:
+    """People in the discs of their regions, the regions laid out by the ties between them.
+
+    Returns each person's position, each region's centre and its radius. With ``springs`` the
+    people of each region are laid out by springs among themselves (their ties within it),
+    scaled into the disc; otherwise on a sunflower spiral, core in the middle.
+    """
+    k = int(region.max()) + 1
+    sizes = _home_sizes(region, k)
+    member = sparse.csr_matrix((np.ones(graph.n, dtype=np.int64),
+                                (np.arange(graph.n, dtype=np.int64), region)),
+                               shape=(graph.n, k))
+    radii = _disc_radius(sizes) + 0.3  # the spiral reaches out to the disc radius
+    centres = _packed(_segment_positions(segment_ties(graph, member), sizes, seed), radii)
+    pos = _people_around(graph, region, centres, sizes)
+    if springs:
+        inside = region[graph.edge_u] == region[graph.edge_v]
+        order = np.argsort(region, kind="stable")
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        for r in range(k):
+            nodes = order[bounds[r]:bounds[r + 1]]
+            if nodes.size < 3:
+                continue
+            local = _spring_subset(graph, pos, nodes, inside & (region[graph.edge_u] == r), seed)
+            reach = float(np.sqrt((local ** 2).sum(axis=1)).max()) or 1.0
+            pos[nodes] = centres[r] + local * (radii[r] * 0.9 / reach)
+    return pos, centres, radii
 
 
 def _homes(graph: CompactGraph) -> tuple[I64, list[str]]:
@@ -228,26 +339,37 @@ def subset_positions(graph: CompactGraph, layout: Layout, nodes: npt.NDArray[np.
     """
     x = np.full(graph.n, np.nan, dtype=np.float32)
     y = np.full(graph.n, np.nan, dtype=np.float32)
-    k = int(nodes.size)
-    if k == 0:
+    if nodes.size == 0:
         return x, y
-    local = np.full(graph.n, -1, dtype=np.int64)
-    local[nodes] = np.arange(k)
-    u, v = local[graph.edge_u[edges]], local[graph.edge_v[edges]]
-    adjacency = sparse.csr_matrix((np.ones(u.size), (u, v)), shape=(k, k))
-    adjacency = (adjacency + adjacency.T).tocsr()
-    adjacency.sort_indices()
-    start = np.column_stack([layout.x[nodes], layout.y[nodes]]).astype(np.float64)
-    rng = np.random.default_rng(seed)
-    pos = _normalise(start) + rng.normal(0.0, 0.5, size=(k, 2)) if k > 1 else np.zeros((k, 2))
-    if k > 1:
-        iterations = 120 if k <= 1000 else 80 if k <= 2500 else 50
-        _spring(pos, adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64),
-                np.ones(adjacency.indices.size), iterations, 1.0, 0.08)
-        pos = _normalise(pos)
+    start = np.column_stack([layout.x, layout.y]).astype(np.float64)
+    keep = np.zeros(graph.m, dtype=bool)
+    keep[edges] = True
+    pos = _spring_subset(graph, start, nodes, keep, seed)
     x[nodes] = pos[:, 0]
     y[nodes] = pos[:, 1]
     return x, y
+
+
+def _spring_subset(graph: CompactGraph, start: F64, nodes: npt.NDArray[np.integer],
+                   keep: npt.NDArray[np.bool_], seed: int) -> F64:
+    """Springs among ``nodes`` (indices) along the ties of ``keep`` (a mask over ties, both
+    ends among ``nodes``), from their places in ``start`` (one row per person); normalised,
+    one row per node of ``nodes``."""
+    k = int(nodes.size)
+    if k <= 1:
+        return np.zeros((k, 2))
+    local = np.full(graph.n, -1, dtype=np.int64)
+    local[nodes] = np.arange(k)
+    u, v = local[graph.edge_u[keep]], local[graph.edge_v[keep]]
+    adjacency = sparse.csr_matrix((np.ones(u.size), (u, v)), shape=(k, k))
+    adjacency = (adjacency + adjacency.T).tocsr()
+    adjacency.sort_indices()
+    rng = np.random.default_rng(seed)
+    pos = _normalise(start[nodes]) + rng.normal(0.0, 0.5, size=(k, 2))
+    iterations = 120 if k <= 1000 else 80 if k <= 2500 else 50
+    _spring(pos, adjacency.indptr.astype(np.int64), adjacency.indices.astype(np.int64),
+            np.ones(adjacency.indices.size), iterations, 1.0, 0.08)
+    return _normalise(pos)
 
 
 SPRING_SEGMENTS = 400

@@ -4,8 +4,14 @@
 Plotly figure and says in words what it shows. Maps small enough (after filtering) are drawn
 person by person; larger ones are drawn one place per segment (``segments`` view: a node per
 segment sized by its people and coloured by the share the core reaches, ties between segments
-as lines of three widths), or, on request, as the engaged core and the people one tie from it
-when that fits. Expected segments with nobody in them always appear as marked empty places.
+as lines of three widths), or, on request, one circle per cluster (``clusters`` view, the same
+way) or as the engaged core and the people one tie from it when that fits. Expected segments
+with nobody in them always appear as marked empty places.
+
+Person by person, each cluster is a shaded region of its own (``Layout.region``); a group is
+told by its marker's shape and colour, a declared role by a black symbol on the marker; names
+are written beside everyone on a small picture, and beside the core and the people highlighted
+(the brokers, a selected person) on a large one.
 
 Pure functions: no Flask, no store. ``neighbourhood`` answers "who is within 1–3 steps of this
 person" for the detail panel.
@@ -18,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,11 +34,21 @@ import plotly.graph_objects as go
 from scipy import sparse
 
 from dashboards.figures import base_layout
-from dashboards.layout import Layout, ring, segment_incidence, segment_ties, subset_positions
+from dashboards.layout import (
+    REGION_MIN_SIZE,
+    Layout,
+    ring,
+    segment_incidence,
+    segment_ties,
+    subset_positions,
+)
 from dashboards.palette import (
+    BROKER_COLOUR,
     CORE_COLOUR,
     EMPTY_COLOUR,
+    GRID,
     GROUP_COLOURS,
+    GROUP_SYMBOLS,
     ROLE_SYMBOLS,
     SEQUENTIAL,
     TIE_COLOUR,
@@ -45,6 +62,7 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
+from graph.analysis.result import Clusters
 from graph.compact import CompactGraph, day_to_date
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 
@@ -53,6 +71,7 @@ __all__ = [
     "MAX_PEOPLE",
     "MAX_SEGMENT_LINKS",
     "MAX_TIES",
+    "NAMES_ALL",
     "VIEWS",
     "NetworkFilters",
     "NetworkView",
@@ -74,7 +93,12 @@ GL_THRESHOLD = 1_500
 """From this many people the picture uses WebGL (``scattergl``); fewer are crisp SVG."""
 MAX_SEGMENT_LINKS = 400
 """The segments view draws at most this many links between segments, the strongest first."""
-VIEWS = ("auto", "people", "core", "segments")
+NAMES_ALL = 150
+"""Pictures of up to this many people write everyone's name; larger ones only the core's and
+the highlighted people's."""
+MAX_NAMES = 400
+"""At most this many names are written on one picture (the core first)."""
+VIEWS = ("auto", "people", "core", "segments", "clusters")
 _ROLES = tuple(Role)
 _ENGAGEMENT = tuple(Engagement)
 
@@ -86,7 +110,9 @@ class NetworkFilters:
     trust: only ties with at least ``min_strength`` of this trust type (``None``: every tie).
     group: only people in this group (primary or other). segment: only people in it.
     engagement: only people at least this far up the ladder (rank 0–4).
-    view: ``auto`` (people when it fits, else segments), ``people``, ``core``, ``segments``.
+    view: ``auto`` (people when it fits, else segments), ``people``, ``core``, ``segments``,
+    ``clusters``.
+    brokers: highlight the brokers (``Analysis.brokers``) and write their names.
     """
 
     trust: str | None = None
@@ -95,6 +121,7 @@ class NetworkFilters:
     segment: str | None = None
     engagement: int = 0
     view: str = "auto"
+    brokers: bool = False
 
     def __post_init__(self) -> None:
         if self.trust is not None and self.trust not in {t.value for t in TRUST_TYPES}:
@@ -178,23 +205,31 @@ def network_view(
     highlight: Neighbourhood | None = None,
     max_people: int = MAX_PEOPLE,
     max_ties: int = MAX_TIES,
+    clusters: Clusters | None = None,
+    brokers: Sequence[int] = (),
 ) -> NetworkView:
     """The picture for these filters, drawn person by person when it fits, else aggregated.
 
-    ``reached`` marks the core and the people it reaches (colours the segments view);
-    ``highlight`` outlines a person's neighbourhood in the people views.
+    ``reached`` marks the core and the people it reaches (colours the segments and clusters
+    views); ``highlight`` outlines a person's neighbourhood in the people views; ``clusters``
+    names the cluster regions and draws the clusters view; ``brokers`` (node indices, the
+    strongest first) are outlined and named when ``filters.brokers`` asks for them.
     """
     people = person_mask(graph, filters)
     ties = tie_mask(graph, filters, people)
     shown, drawn = int(people.sum()), int(ties.sum())
     fits = shown <= max_people and drawn <= max_ties
     wanted = filters.view
+    marked = _Marks(highlight, clusters, np.asarray(brokers, dtype=np.int64)
+                    if filters.brokers else np.zeros(0, dtype=np.int64))
+    if wanted == "clusters" and clusters is not None and clusters.listed:
+        return _clusters_view(graph, layout, people, ties, reached, clusters)
     if wanted == "core":
         core_people = _core_and_neighbours(graph, people, ties)
         core_ties = ties & core_people[graph.edge_u] & core_people[graph.edge_v]
         if int(core_people.sum()) <= max_people and int(core_ties.sum()) <= max_ties:
             return _people_view(graph, layout, core_people, core_ties, filters, "core",
-                                highlight, total=(shown, drawn))
+                                marked, total=(shown, drawn))
         view = _segments_view(graph, layout, people, ties, reached, filters)
         return _with_note(view, "The engaged core and the people one tie from it are too many "
                           "to draw; " + view.note[0].lower() + view.note[1:], fallback=True)
@@ -210,7 +245,7 @@ def network_view(
         return _with_note(view, f"Too many to draw one by one ({plural(shown, 'person', 'people')}"
                           f", {plural(drawn, 'tie')}); narrow the filters to see people. "
                           + view.note, fallback=True)
-    return _people_view(graph, layout, people, ties, filters, "people", highlight,
+    return _people_view(graph, layout, people, ties, filters, "people", marked,
                         total=(shown, drawn))
 
 
@@ -231,8 +266,18 @@ def _core_and_neighbours(graph: CompactGraph, people: BoolArray, ties: BoolArray
 # -- people views ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Marks:
+    """What the people views mark beyond the people: a neighbourhood, the cluster regions'
+    names, the brokers to outline."""
+
+    highlight: Neighbourhood | None
+    clusters: Clusters | None
+    brokers: I64
+
+
 def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
-                 filters: NetworkFilters, view: str, highlight: Neighbourhood | None,
+                 filters: NetworkFilters, view: str, marks: _Marks,
                  total: tuple[int, int]) -> NetworkView:
     nodes = np.flatnonzero(people)
     edges = np.flatnonzero(ties)
@@ -243,6 +288,8 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
     else:  # people of a large map: their own spring layout reads better than the discs
         x, y = subset_positions(graph, layout, nodes, edges)
     fig = go.Figure()
+    if layout.method == "force":
+        _add_regions(fig, graph, layout, nodes, marks.clusters)
 
     # ties: one trace of line segments separated by gaps (NaN)
     ex = np.full(edges.size * 3, np.nan, dtype=np.float32)
@@ -256,7 +303,6 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
                           connectgaps=False))
 
     sizes = (6 + 2.0 * graph.engagement).astype(np.float32)
-    symbols = np.array([ROLE_SYMBOLS[None], *(ROLE_SYMBOLS[r.value] for r in _ROLES)])
     for g in GROUPS:
         members = nodes[graph.group[nodes] == g.index]
         fig.add_trace(scatter(
@@ -264,8 +310,8 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
             customdata=["p:" + graph.ids[i] for i in members.tolist()],
             hovertext=[_hover(graph, i) for i in members.tolist()],
             hovertemplate="%{hovertext}<extra></extra>",
-            marker={"color": GROUP_COLOURS[g.value], "size": sizes[members],
-                    "symbol": symbols[graph.declared_role[members].astype(np.int64) + 1].tolist(),
+            marker={"color": GROUP_COLOURS[g.value], "size": sizes[members] + 1,
+                    "symbol": GROUP_SYMBOLS[g.value],
                     "line": {"color": "#ffffff", "width": 0.6}, "opacity": 0.95},
         ))
 
@@ -276,16 +322,30 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
                 "line": {"width": 2, "color": CORE_COLOUR}},
     ))
 
-    present = sorted({int(r) for r in graph.declared_role[nodes].tolist() if r >= 0})
-    for r in present:
-        role = _ROLES[r].value
+    # declared roles: a black symbol of the role's own shape on the person's marker
+    roles = graph.declared_role[nodes]
+    for r, role in enumerate(_ROLES):
+        holders = nodes[roles == r]
+        if holders.size == 0:
+            continue
         fig.add_trace(scatter(
-            x=[None], y=[None], mode="markers", name=f"Declared {role_label(role)}",
-            marker={"symbol": ROLE_SYMBOLS[role], "size": 11, "color": CORE_COLOUR},
+            x=x[holders], y=y[holders], mode="markers",
+            name=f"Declared {role_label(role.value)}", hoverinfo="skip",
+            marker={"symbol": ROLE_SYMBOLS[role.value], "size": 8, "color": CORE_COLOUR,
+                    "line": {"width": 1, "color": "#ffffff"}},
         ))
 
     _add_empty_segments(fig, layout, scatter, x[nodes], y[nodes])
 
+    highlight = marks.highlight
+    brokers = marks.brokers[people[marks.brokers]] if marks.brokers.size else marks.brokers
+    if brokers.size:
+        fig.add_trace(scatter(
+            x=x[brokers], y=y[brokers], mode="markers", meta="brokers",
+            name="Broker (bridges clusters or groups)", hoverinfo="skip",
+            marker={"symbol": "hexagram-open", "size": 24, "color": BROKER_COLOUR,
+                    "line": {"width": 2.5, "color": BROKER_COLOUR}},
+        ))
     if highlight is not None:
         around = np.concatenate([*highlight.by_step, np.zeros(0, dtype=np.int64)])
         around = around[people[around]] if around.size else around
@@ -304,6 +364,7 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
             marker={"symbol": "circle-open-dot", "size": 26, "color": CORE_COLOUR,
                     "line": {"width": 3, "color": CORE_COLOUR}},
         ))
+    _add_names(fig, graph, x, y, nodes, brokers, highlight)
 
     label = "The engaged core and the people one tie from them" if view == "core" else (
         "Every person and every tie" if not filters.active else "The people and ties you chose")
@@ -314,7 +375,67 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
                  f"{plural(total[1], 'tie')}.)")
     fig.update_layout(**_picture_layout(f"Network of {graph.name}: {label.lower()}"))
     return NetworkView(fig, view, int(nodes.size), int(edges.size), note,
-                       extra={"webgl": gl})
+                       extra={"webgl": gl, "names": _named_count(fig)})
+
+
+def _add_regions(fig: go.Figure, graph: CompactGraph, layout: Layout, nodes: I64,
+                 clusters: Clusters | None) -> None:
+    """A shaded circle behind each cluster region with people in the picture, and its name
+    ("Cluster 3", with the segment most of its people share) above it."""
+    if layout.region.size != graph.n or nodes.size == 0:
+        return
+    listed = {c.id - 1: c for c in clusters.listed} if clusters is not None else {}
+    shown = np.unique(layout.region[nodes])
+    own = shown[np.isin(shown, list(listed))]  # the shared region of small ones is not listed
+    for r in own.tolist():
+        cx, cy, rad = (float(layout.region_x[r]), float(layout.region_y[r]),
+                       float(layout.region_r[r]))
+        fig.add_shape(type="circle", xref="x", yref="y", x0=cx - rad, y0=cy - rad,
+                      x1=cx + rad, y1=cy + rad, layer="below",
+                      fillcolor="rgba(217, 226, 236, 0.35)", line={"color": GRID, "width": 1})
+    if own.size:
+        fig.add_trace(go.Scatter(
+            x=layout.region_x[own], y=layout.region_y[own] + layout.region_r[own],
+            mode="text", name="Cluster (shaded region)", hoverinfo="skip",
+            text=[_cluster_name(listed[r]) for r in own.tolist()],
+            textposition="top center", textfont={"size": 12, "color": "#1f2933"},
+        ))
+
+
+def _cluster_name(cluster: Any) -> str:
+    """``Cluster 3`` or ``Cluster 3: Barrow (locality)`` when most of its people share it."""
+    segment = cluster.segment
+    if segment and segment["share"] >= 0.5:
+        return f"Cluster {cluster.id}: {segment_label(segment['segment'])}"
+    return f"Cluster {cluster.id}"
+
+
+def _add_names(fig: go.Figure, graph: CompactGraph, x: npt.NDArray[np.floating],
+               y: npt.NDArray[np.floating], nodes: I64, brokers: I64,
+               highlight: Neighbourhood | None) -> None:
+    """Names beside everyone on a small picture; beside the core, the brokers shown and the
+    selected person on a large one (at most ``MAX_NAMES``, those first)."""
+    if nodes.size <= NAMES_ALL:
+        named = nodes
+    else:
+        picked = [brokers, nodes[graph.core_mask[nodes]]]
+        if highlight is not None:
+            picked.insert(0, np.array([highlight.node], dtype=np.int64))
+        ordered = np.concatenate(picked)
+        _, first = np.unique(ordered, return_index=True)
+        named = ordered[np.sort(first)][:MAX_NAMES]
+    if named.size == 0:
+        return
+    fig.add_trace(go.Scatter(
+        x=x[named], y=y[named], mode="text", name="Names", meta="names", hoverinfo="skip",
+        text=[graph.names[i] or graph.ids[i] for i in named.tolist()],
+        textposition="bottom center", textfont={"size": 10, "color": "#1f2933"},
+        showlegend=False,
+    ))
+
+
+def _named_count(fig: go.Figure) -> int:
+    return sum(len(t.text) for t in fig.data if t.meta == "names")
 
 
 def _hover(graph: CompactGraph, node: int) -> str:
@@ -374,21 +495,11 @@ def _picture_layout(title: str) -> dict[str, Any]:
 # -- segments view -----------------------------------------------------------------------------
 
 
-def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
-                   reached: BoolArray | None, filters: NetworkFilters) -> NetworkView:
-    incidence, names = segment_incidence(graph)
-    member = (sparse.diags(people.astype(np.int64), dtype=np.int64) @ incidence).tocsr()
-    k = len(names)
-    counts = np.asarray(member.sum(axis=0)).ravel().astype(np.int64)
-    between = sparse.triu(segment_ties(graph, member, ties), k=1).tocoo()
-    pair_keys = between.row.astype(np.int64) * k + between.col.astype(np.int64)
-    pair_weights = between.data.astype(np.int64)
-    place = {name: i for i, name in enumerate(layout.segments)}
-    sx = np.array([layout.segment_x[place[nm]] if nm in place else 0.0 for nm in names],
-                  dtype=np.float32)
-    sy = np.array([layout.segment_y[place[nm]] if nm in place else 0.0 for nm in names],
-                  dtype=np.float32)
-    fig = go.Figure()
+def _add_links(fig: go.Figure, pair_keys: I64, pair_weights: I64, k: int,
+               sx: npt.NDArray[np.float32], sy: npt.NDArray[np.float32],
+               what: str) -> list[tuple[tuple[int, int], int]]:
+    """Lines between places (``pair_keys``: a * k + b, weighted by their ties), the
+    ``MAX_SEGMENT_LINKS`` strongest, in three widths; returns the pairs drawn."""
     order = np.lexsort((pair_keys, -pair_weights))[:MAX_SEGMENT_LINKS]
     strongest = [((int(key_ // k), int(key_ % k)), int(w_))
                  for key_, w_ in zip(pair_keys[order].tolist(), pair_weights[order].tolist(),
@@ -415,8 +526,28 @@ def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties:
             ey[0::3], ey[1::3] = sy[a_idx], sy[b_idx]
             span = f"{lo:,}" if lo == hi else f"{lo:,}–{hi:,}"
             fig.add_trace(go.Scatter(
-                x=ex, y=ey, mode="lines", name=f"{label} segments ({span})", hoverinfo="skip",
+                x=ex, y=ey, mode="lines", name=f"{label} {what} ({span})", hoverinfo="skip",
                 line={"color": TIE_COLOUR, "width": width}, connectgaps=False))
+
+    return strongest
+
+
+def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
+                   reached: BoolArray | None, filters: NetworkFilters) -> NetworkView:
+    incidence, names = segment_incidence(graph)
+    member = (sparse.diags(people.astype(np.int64), dtype=np.int64) @ incidence).tocsr()
+    k = len(names)
+    counts = np.asarray(member.sum(axis=0)).ravel().astype(np.int64)
+    between = sparse.triu(segment_ties(graph, member, ties), k=1).tocoo()
+    pair_keys = between.row.astype(np.int64) * k + between.col.astype(np.int64)
+    pair_weights = between.data.astype(np.int64)
+    place = {name: i for i, name in enumerate(layout.segments)}
+    sx = np.array([layout.segment_x[place[nm]] if nm in place else 0.0 for nm in names],
+                  dtype=np.float32)
+    sy = np.array([layout.segment_y[place[nm]] if nm in place else 0.0 for nm in names],
+                  dtype=np.float32)
+    fig = go.Figure()
+    strongest = _add_links(fig, pair_keys, pair_weights, k, sx, sy, "segments")
 
     in_core = np.asarray(member.T @ (graph.core_mask & people).astype(np.int64)).ravel()
     if reached is not None:
@@ -450,10 +581,7 @@ def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties:
         textposition="top center", textfont={"size": 11, "color": "#1f2933"},
         customdata=[f"s:{names[i]}" for i in idx.tolist()],
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-        marker={"size": size, "color": share[idx] * 100, "colorscale": SEQUENTIAL,
-                "cmin": 0, "cmax": 100, "line": {"color": CORE_COLOUR, "width": 1},
-                "colorbar": {"title": {"text": "% reached"}, "ticksuffix": "%", "len": 0.5,
-                             "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"}},
+        marker=_reach_marker(size, share[idx]),
     ))
     _add_empty_segments(fig, layout, go.Scatter, sx[idx], sy[idx])
     people_n = int(people.sum())
@@ -465,6 +593,73 @@ def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties:
     fig.update_layout(**_picture_layout(f"Network of {graph.name}: one circle per segment"))
     return NetworkView(fig, "segments", people_n, ties_n, note,
                        extra={"segments": int(idx.size), "links": len(strongest)})
+
+
+def _reach_marker(size: npt.NDArray[np.floating], share: npt.NDArray[np.floating]
+                  ) -> dict[str, Any]:
+    """Circles of ``size`` coloured by the ``share`` (0–1) the core reaches, with its scale."""
+    return {"size": size, "color": share * 100, "colorscale": SEQUENTIAL, "cmin": 0,
+            "cmax": 100, "line": {"color": CORE_COLOUR, "width": 1},
+            "colorbar": {"title": {"text": "% reached"}, "ticksuffix": "%", "len": 0.5,
+                         "x": 0, "xanchor": "left", "y": 0, "yanchor": "bottom"}}
+
+
+def _clusters_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
+                   reached: BoolArray | None, clusters: Clusters) -> NetworkView:
+    """One circle per cluster region at its place in the layout, sized by its people and
+    coloured by the share the core reaches; lines for the ties between clusters."""
+    region = layout.region
+    k = int(layout.region_x.size)
+    if region.size != graph.n or k == 0:
+        return _segments_view(graph, layout, people, ties, reached, NetworkFilters())
+    counts = np.bincount(region[people], minlength=k)
+    u, v = region[graph.edge_u[ties]], region[graph.edge_v[ties]]
+    across = u != v
+    keys = np.minimum(u[across], v[across]) * k + np.maximum(u[across], v[across])
+    pair_keys, pair_weights = np.unique(keys, return_counts=True)
+    sx, sy = layout.region_x, layout.region_y
+    fig = go.Figure()
+    strongest = _add_links(fig, pair_keys.astype(np.int64), pair_weights.astype(np.int64), k,
+                           sx, sy, "clusters")
+    in_core = np.bincount(region[people & graph.core_mask], minlength=k)
+    got = (np.bincount(region[people & reached], minlength=k) if reached is not None
+           else np.zeros(k, dtype=np.int64))
+    share = np.where(counts > 0, got / np.maximum(counts, 1), 0.0)
+    by_group = [np.bincount(region[people & (graph.group == g.index)], minlength=k)
+                for g in GROUPS]
+    listed = {c.id - 1: c for c in clusters.listed}
+    small = np.bincount(clusters.labels) < REGION_MIN_SIZE
+    shared = k - 1 if small.any() else -1  # the region the small clusters share, if any
+    idx = np.flatnonzero(counts > 0)
+    names = [_cluster_name(listed[r]) if r in listed else
+             "Small clusters and people alone" if r == shared else
+             f"Cluster {r + 1}" for r in idx.tolist()]
+    hover = []
+    for r, name in zip(idx.tolist(), names, strict=True):
+        mix = ", ".join(f"{int(by_group[g.index][r]):,} {group_label(g.value, title=False)}"
+                        for g in GROUPS)
+        hover.append(f"<b>{_escape(name)}</b><br>{int(counts[r]):,} people: {mix}"
+                     f"<br>in the engaged core: {int(in_core[r]):,}"
+                     + (f"<br>in or reached by the core: {int(got[r]):,} "
+                        f"({percent(float(share[r]))})" if reached is not None else ""))
+    top = float(np.sqrt(counts.max())) if counts.size and counts.max() > 0 else 1.0
+    label_all = idx.size <= 60
+    fig.add_trace(go.Scatter(
+        x=sx[idx], y=sy[idx], mode="markers+text" if label_all else "markers",
+        name="Cluster (size: people; colour: share reached by the core)",
+        text=names if label_all else None, textposition="top center",
+        textfont={"size": 11, "color": "#1f2933"},
+        hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
+        marker=_reach_marker(14 + 46 * np.sqrt(counts[idx]) / top, share[idx]),
+    ))
+    people_n, ties_n = int(people.sum()), int(ties.sum())
+    note = (f"One circle per cluster (people tied mostly to each other), sized by its people "
+            f"and coloured by the share the engaged core reaches; lines show ties between "
+            f"clusters ({len(strongest):,} strongest links). "
+            f"{plural(people_n, 'person', 'people')} and {plural(ties_n, 'tie')} aggregated.")
+    fig.update_layout(**_picture_layout(f"Network of {graph.name}: one circle per cluster"))
+    return NetworkView(fig, "clusters", people_n, ties_n, note,
+                       extra={"clusters": int(idx.size), "links": len(strongest)})
 
 
 # -- a person and their neighbourhood ----------------------------------------------------------

@@ -12,10 +12,12 @@ from graph.model import GROUPS, Group, Role
 
 __all__ = [
     "BLACK",
+    "BROKER_COLOUR",
     "CORE_COLOUR",
     "EMPTY_COLOUR",
     "FONT",
     "GROUP_COLOURS",
+    "GROUP_SYMBOLS",
     "GRID",
     "MUTED",
     "OKABE_ITO",
@@ -50,6 +52,7 @@ CORE_COLOUR = BLACK
 REACHED_COLOUR = OKABE_ITO["blue"]
 UNREACHED_COLOUR = OKABE_ITO["orange"]
 EMPTY_COLOUR = OKABE_ITO["reddish_purple"]
+BROKER_COLOUR = OKABE_ITO["orange"]
 TARGET_COLOUR = BLACK
 TIE_COLOUR = "rgba(82, 96, 109, 0.35)"
 MUTED = "#52606d"
@@ -72,6 +75,14 @@ ROLE_SYMBOLS: dict[str | None, str] = {
     Role.ORGANISER.value: "square",
 }
 """Marker symbol per declared role (all supported by both ``scatter`` and ``scattergl``)."""
+
+GROUP_SYMBOLS: dict[str, str] = {
+    Group.PEOPLE.value: "circle",
+    Group.GIVERS_OF_SERVICE.value: "triangle-up",
+    Group.SYSTEM_LEADERS.value: "pentagon",
+}
+"""Marker symbol per primary group, so a group is told by its shape as well as its colour
+(none of them a role's symbol)."""
 
 
 def group_colour(group: int | str) -> str:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.model import Engagement, Group, Role
-from graph.wording import count, segment_words
+from graph.wording import count, segment_words, share_text
+from graph.wording import years as whole_years
 
 __all__ = [
     "RoleCheck",
     "engagement_label",
-    "evidence_items",
     "group_label",
     "percent",
     "plural",
@@ -45,10 +45,14 @@ _TRUST_LABELS = {
 }
 
 
-def percent(value: float | None, digits: int = 0) -> str:
-    """``0.406`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``."""
+def percent(value: float | None, digits: int = 0, below: float | None = None) -> str:
+    """``0.406`` → ``'41%'``; ``None`` (nobody to measure) → ``'–'``. With ``below`` (a
+    target), the rounding of ``graph.wording.share_text``: a share just below its target
+    keeps a decimal, the same in the headline, the reach curve and the charts."""
     if value is None:
         return "–"
+    if below is not None:
+        return share_text(value, below=below)
     return f"{value * 100:.{digits}f}%"
 
 
@@ -111,9 +115,10 @@ def role_checks(evidence: Mapping[str, Any]) -> list[RoleCheck]:
         lone = "joined date unknown, so how long they have been engaged cannot be told"
     else:
         lone = (
-            f"engaged for {years:g} years (a lone wolf: {th.get('lone_wolf_min_years', 2):g} "
-            f"or more) with {plural(engaged_ties, 'tie')} to other engaged people "
-            f"(a lone wolf: at most {max_engaged})"
+            f"engaged for {whole_years(float(years))} (a lone wolf: "
+            f"{th.get('lone_wolf_min_years', 2):g} years or more) with "
+            f"{plural(engaged_ties, 'tie')} to other engaged people (a lone wolf: at most "
+            f"{max_engaged})"
         )
     checks.append(RoleCheck(Role.LONE_WOLF.value, Role.LONE_WOLF.value in matches, lone))
 
@@ -151,39 +156,3 @@ def role_summary(declared: str | None, inferred: str | None) -> str:
     if declared == inferred:
         return f"Declared {role_label(declared)}, and the map agrees."
     return f"Declared {role_label(declared)}, but the map suggests {role_label(inferred)}."
-
-
-_EVIDENCE_SKIP = {"thresholds", "matches"}
-
-
-def evidence_items(evidence: Mapping[str, Any], limit: int = 12) -> list[tuple[str, str]]:
-    """A gap's or role's evidence as (label, value) pairs of plain text, in a stable order."""
-    items: list[tuple[str, str]] = []
-    for key, value in evidence.items():
-        if key in _EVIDENCE_SKIP:
-            continue
-        items.append((key.replace("_", " "), _format_value(key, value, limit)))
-    return items
-
-
-def _format_value(key: str, value: Any, limit: int) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if any(word in key for word in ("share", "reach", "target", "threshold", "ratio")):
-            return percent(value, 1) if value <= 1 else f"{value:.2f}"
-        return f"{value:.2f}".rstrip("0").rstrip(".")
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, (list, tuple)):
-        shown = ", ".join(str(v) for v in value[:limit])
-        more = len(value) - limit
-        return shown + (f" … and {more} more" if more > 0 else "") if value else "none"
-    if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_format_value(k, v, limit)}"
-                         for k, v in value.items())
-    if isinstance(value, str) and ":" in value and key == "segment":
-        return segment_label(value)
-    return str(value)

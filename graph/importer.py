@@ -8,7 +8,7 @@ does not grow with the files; the first problem stops the writing (the transacti
 back) but not the reading, so that every problem is still reported. ``load_csv_pair`` reads the
 same files into model objects, with the same checks and the same wording.
 
-The files (header names as in the issue; the first line is the header; blank means default):
+The files (header names as in the README; the first line is the header; blank means default):
 
 * ``people.csv``: ``id`` (required, unique), ``name``, ``group`` (required), ``other_groups``,
   ``organisation``, ``segments``, ``formal_power``, ``informal_power``, ``lived_experience``,
@@ -60,7 +60,7 @@ import os
 import re
 import unicodedata
 import warnings
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -74,6 +74,7 @@ import numpy.typing as npt
 from pydantic import ValidationError
 
 from graph.compact import NO_DATE, date_to_day
+from graph.dates import UnreadableDay, read_day
 from graph.errors import ImportFailed, Problem, StoreError
 from graph.limits import LIMITS, setting_name
 from graph.model import (
@@ -89,6 +90,7 @@ from graph.model import (
     check_constituency_name,
     normalise_segment,
 )
+from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.spelling import ENGAGEMENT_CHOICES, GROUP_CHOICES, ROLE_CHOICES, Choices, UnknownChoice
 from graph.stores.base import BulkImport, GraphStore, ImportSummary, PeopleBatch, TiesBatch
 
@@ -126,7 +128,6 @@ _NO = frozenset({"no", "n", "false", "0"})
 _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3, **dict.fromkeys(_YES, 1),
            **dict.fromkeys(_NO, 0)}
 _WHOLE = re.compile(r"^\d+(?:\.0*)?$")
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SEPARATORS = re.compile(r"[\s\-]+")
 _CSV_UTF8_HINT = "save it from your spreadsheet as 'CSV UTF-8'"
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip), .xls
@@ -543,17 +544,16 @@ def _strength(value: str) -> int:
 
 
 def _date(value: str) -> date:
-    if _ISO_DATE.match(value):
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            if day > date.today():
-                raise _CellError(f"the date {value} has not come yet; movemap records what "
-                                 "has happened, so give today or an earlier day")
-            return day
-    raise _CellError(f"bad date {value!r}; expected YYYY-MM-DD")
+    """A date cell: ``YYYY-MM-DD``, ``DD/MM/YYYY`` (UK order) or ``3 April 2025``
+    (``graph.dates``); not after today."""
+    try:
+        day = read_day(value)
+    except UnreadableDay as exc:
+        raise _CellError(str(exc)) from None
+    if day > date.today():
+        raise _CellError(f"the date {value} has not come yet; movemap records what "
+                         "has happened, so give today or an earlier day")
+    return day
 
 
 def _engagement(value: str) -> Engagement:
@@ -742,8 +742,12 @@ def _check_someone(table: _Table, ids: Mapping[str, int], problems: list[Problem
                       "file)")
 
 
-def read_people(path: PathLike) -> ParsedPeople:
-    """Read ``people.csv``: every valid person, and every problem of every row."""
+def read_people(path: PathLike, known_segments: Iterable[str] = ()) -> ParsedPeople:
+    """Read ``people.csv``: every valid person, and every problem of every row.
+
+    Segments are read as the segments they match (``graph.segments``): those of
+    ``known_segments`` (the map's) and those written with their kind elsewhere in the file.
+    """
     result = ParsedPeople(path=os.fspath(path))
     table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
     checker = _PeopleChecker(table, result.ids)
@@ -754,7 +758,27 @@ def read_people(path: PathLike) -> ParsedPeople:
     result.ids.pop("", None)
     result.ids_complete = table.readable and "id" in table.index
     _check_someone(table, result.ids, result.problems)
+    _match_segments(result, known_segments)
     return result
+
+
+def _match_segments(result: ParsedPeople, known_segments: Iterable[str]) -> None:
+    """Each person's segments as the map's or the file's segments they match; a segment
+    without a kind that could be several is a problem of its row."""
+    matcher = SegmentMatcher(known_segments)
+    for person in result.people:
+        for segment in person.segments:
+            if ":" in segment:
+                matcher.add(segment)
+    for i, person in enumerate(result.people):
+        try:
+            segments = tuple(dict.fromkeys(matcher.resolve(s) for s in person.segments))
+        except AmbiguousSegment as exc:
+            result.problems.append(Problem(result.path, result.ids.get(person.id), "segments",
+                                           str(exc)))
+            continue
+        if segments != person.segments:
+            result.people[i] = person.model_copy(update={"segments": segments})
 
 
 def read_relationships(
@@ -826,14 +850,16 @@ def load_csv_pair(
     people_path: PathLike,
     relationships_path: PathLike,
     known_ids: Collection[str] = (),
+    known_segments: Iterable[str] = (),
 ) -> tuple[list[Person], list[Relationship], list[str]]:
     """Read both files; returns (people, relationships, warnings).
 
     Relationships may refer to people of ``people_path`` or to ``known_ids`` (people already in
-    the store). Raises ``ImportFailed`` listing every problem of both files. This holds every
-    row in memory as model objects; ``import_csv`` streams instead, with the same checks.
+    the store); segments are read as the ``known_segments`` (the map's) they match. Raises
+    ``ImportFailed`` listing every problem of both files. This holds every row in memory as
+    model objects; ``import_csv`` streams instead, with the same checks.
     """
-    people = read_people(people_path)
+    people = read_people(people_path, known_segments)
     label = Path(people_path).name
     known: Collection[str] | None = None
     if people.ids_complete:

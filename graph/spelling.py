@@ -26,17 +26,23 @@ from collections.abc import Iterable, Mapping
 from graph.model import Engagement, Group, Role
 
 __all__ = ["ENGAGEMENT_CHOICES", "GROUP_CHOICES", "ROLE_CHOICES", "Choices", "UnknownChoice",
-           "fold"]
+           "fold", "fold_text"]
 
 _SEPARATORS = re.compile(r"[\s\-_]+")
 
 
-def fold(text: str) -> str:
-    """The form two spellings of one choice share: ``"  Les Gens-Âgés "`` → ``"les_gens_ages"``;
-    a leading "the" goes (``"The people"`` → ``"people"``)."""
+def fold_text(text: str) -> str:
+    """The form two spellings of one name share, whatever their case, accents and separators:
+    ``"  Les Gens-Âgés "`` → ``"les_gens_ages"``."""
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = _SEPARATORS.sub("_", plain.casefold()).strip("_")
+    return _SEPARATORS.sub("_", plain.casefold()).strip("_")
+
+
+def fold(text: str) -> str:
+    """The form two spellings of one choice share (``fold_text``), and a leading "the" goes:
+    ``"The people"`` → ``"people"``."""
+    folded = fold_text(text)
     return folded[4:] if folded.startswith("the_") and len(folded) > 4 else folded
 
 

@@ -57,7 +57,9 @@ from graph.history import (
     tie_key,
 )
 from graph.limits import LIMITS, Limits
+from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
 from graph.timeline import (
@@ -87,6 +89,7 @@ __all__ = [
     "UseCases",
     "changes_between",
     "map_as_of",
+    "map_settings",
 ]
 
 _UNDATED_FIELDS = frozenset({"name"})
@@ -498,15 +501,54 @@ class UseCases:
         Constituency(name=name, description=description)  # validates
         return self._map_change(name, {"description": description}, if_version)
 
+    def held_segments(self, name: str) -> list[str]:
+        """The segments people in the map hold today."""
+        return list(self.store.load_graph(name).segment_names)
+
+    def read_segments(self, name: str, segments: Sequence[str]) -> list[tuple[str, str]]:
+        """Each segment as written (tidied) and as the segment of the map it means (``Barrow`` →
+        ``locality:Barrow``, see ``graph.segments``); ``InvalidChange`` when one could mean
+        several."""
+        matcher = SegmentMatcher(self.held_segments(name))
+        read: list[tuple[str, str]] = []
+        for segment in segments:
+            written = normalise_segment(str(segment))
+            try:
+                read.append((written, matcher.resolve(written)))
+            except AmbiguousSegment as exc:
+                raise InvalidChange(str(exc), "expected_segments") from None
+        return read
+
     def set_expected_segments(self, name: str, segments: Sequence[str], *,
                               replace: bool = True, if_version: int | None = None) -> Saved:
-        """Expected places, communities and services: replace the list, or add to it."""
-        cleaned = tuple(dict.fromkeys(normalise_segment(str(s)) for s in segments))
+        """Expected places, communities and services: replace the list, or add to it. Each is
+        read as the segment of the map it means (``read_segments``)."""
+        cleaned = tuple(dict.fromkeys(meant for _, meant in self.read_segments(name, segments)))
         if not replace:
             current = self.store.get_constituency(name).expected_segments
             cleaned = tuple(dict.fromkeys((*current, *cleaned)))
         Constituency(name=name, expected_segments=cleaned)  # validates
         return self._map_change(name, {"expected_segments": cleaned}, if_version)
+
+    def settings(self, name: str) -> tuple[MapSettings, int | None]:
+        """The map's settings (``graph.map_settings``) with the version of the map's record
+        (send it back as ``if_version`` so that a change made since is not overwritten)."""
+        self.store.get_constituency(name)  # an unknown map says so
+        record = self._records(name, [MAP_KEY]).get(MAP_KEY)
+        return _settings_of(record), None if record is None else record.version
+
+    def set_settings(self, name: str, settings: MapSettings, *,
+                     if_version: int | None = None) -> Saved:
+        """Change the map's settings: one change set naming the settings that changed (none
+        when nothing did), undoable like any other change of the map."""
+        current, version = self.settings(name)
+        new, old = settings.stored(), current.stored()
+        changed = {k: v for k, v in new.items() if v != old[k]}
+        if not changed:
+            self._check_version(name, MAP_KEY, self._records(name, [MAP_KEY]).get(MAP_KEY),
+                                if_version)
+            return Saved(None, version)
+        return self._map_change(name, changed, if_version)
 
     # -- people --------------------------------------------------------------------------------
 
@@ -792,10 +834,14 @@ class UseCases:
         from graph.importer import load_csv_pair  # the readers; the import core is here
 
         known: set[str] = set()
-        if not replace and any(c.name == name for c in self.store.list_constituencies()):
-            known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
-                name, "person"))}
-        people, ties, warnings = load_csv_pair(people_path, relationships_path, known)
+        segments: list[str] = []
+        if any(c.name == name for c in self.store.list_constituencies()):
+            segments = self.held_segments(name)
+            if not replace:
+                known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
+                    name, "person"))}
+        people, ties, warnings = load_csv_pair(people_path, relationships_path, known,
+                                               segments)
         if on_warning is not None:
             for warning in warnings:
                 on_warning(warning)
@@ -885,6 +931,20 @@ def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
                          or ())
     return versions.map_of_day(
         name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
+
+
+def _settings_of(record: TimelineRecord | None) -> MapSettings:
+    if record is None:
+        return MapSettings()
+    timeline = Timeline.from_json(record.timeline)
+    return MapSettings.from_stored({k: timeline.value_at(k, None) for k in SETTING_FIELDS
+                                    if k in timeline.fields})
+
+
+def map_settings(store: GraphStore, name: str) -> MapSettings:
+    """The settings of map ``name`` as stored with it (defaults for those never set)."""
+    store.get_constituency(name)
+    return _settings_of(store.timeline_records(name, [MAP_KEY]).get(MAP_KEY))
 
 
 def changes_between(store: GraphStore, name: str, since: date, until: date,

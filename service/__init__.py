@@ -72,9 +72,13 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     from service.pages_account import bp as account_bp
     from service.pages_admin import bp as admin_bp
+    from service.pages_settings import bp as settings_bp
+    from service.pages_summary import bp as summary_bp
 
     app.register_blueprint(admin_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(settings_bp)
+    app.register_blueprint(summary_bp)
     from service.api import init_api
 
     init_api(app)

@@ -36,8 +36,10 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import FileStorage
 
 from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
 from graph.limits import LimitExceeded
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from graph.stores.base import ConstituencySummary, GraphStore
 from graph.usecases import (
@@ -66,7 +68,7 @@ from service.api_requests import (
 )
 from service.auth import accounts, current_account, requires_role
 from service.problems import problems_from
-from service.state import analysis_for, get_store, use_cases
+from service.state import analysis_for, get_store, options_for, use_cases
 from service.uploads import unnamed_copies
 
 __all__ = ["ApiError", "bp", "init_api", "problems_from"]
@@ -410,6 +412,45 @@ def delete_constituency(name: str) -> ResponseReturnValue:
     return _no_content()
 
 
+# -- the map's settings ----------------------------------------------------------------------
+
+
+def _settings_answer(settings: MapSettings, version: int | None) -> Response:
+    return _json(settings.model_dump(mode="json"), headers=_etag(version))
+
+
+@bp.get("/constituencies/<name>/settings")
+@requires_role("viewer")
+def get_settings(name: str) -> ResponseReturnValue:
+    """The map's settings (targets, steps, readiness), with the map's version as ``ETag``."""
+    settings, version = _cases().settings(name)
+    return _settings_answer(settings, version)
+
+
+@bp.put("/constituencies/<name>/settings")
+@requires_role("editor")
+def replace_settings(name: str) -> ResponseReturnValue:
+    """Set every setting (those left out take their defaults)."""
+    settings = validated(MapSettings, json_object())
+    cases = _cases()
+    saved = cases.set_settings(name, settings, if_version=_if_match())
+    return _settings_answer(cases.settings(name)[0], saved.version)
+
+
+@bp.patch("/constituencies/<name>/settings")
+@requires_role("editor")
+def update_settings(name: str) -> ResponseReturnValue:
+    """Change only the settings given."""
+    body = json_object()
+    cases = _cases()
+    current, version = cases.settings(name)
+    settings = validated(MapSettings, {**current.model_dump(mode="json"), **body})
+    expected = _if_match()
+    saved = cases.set_settings(name, settings,
+                               if_version=version if expected is None else expected)
+    return _settings_answer(cases.settings(name)[0], saved.version)
+
+
 # -- people ----------------------------------------------------------------------------------
 
 
@@ -620,26 +661,28 @@ def delete_relationship(name: str, source: str, target: str) -> ResponseReturnVa
 # -- analysis and gaps -----------------------------------------------------------------------
 
 
-def analysis_options() -> AnalysisOptions | None:
-    """The analysis options of the query, or ``None`` for the defaults (the cached analysis)."""
+def analysis_options(name: str) -> AnalysisOptions | None:
+    """The analysis options of the query over the map's settings, or ``None`` when the query
+    changes nothing (the cached analysis, with the map's settings)."""
     query = _query(AnalysisQuery)
     if query == AnalysisQuery.model_validate({}):
         return None
+    given: dict[str, Any] = {"hops": query.hops, "target_core_share": query.target_core,
+             "target_reach": query.target_reach}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if query.min_engagement is not None:
+        overrides["min_engagement"] = (None if query.min_engagement == "anyone"
+                                       else query.min_engagement)
     try:
-        return AnalysisOptions(
-            hops=query.hops,
-            min_trust=query.min_trust,
-            target_core_share=0.03 if query.target_core is None else query.target_core,
-            target_reach=0.9 if query.target_reach is None else query.target_reach,
-            as_of=query.as_of or date.today(),
-        )
+        return options_for(name, **overrides, min_trust=query.min_trust,
+                           as_of=query.as_of or date.today())
     except ValueError as exc:  # defensive: the model should catch everything
         raise ApiError(400, str(exc)) from None
 
 
 def _analysis(name: str) -> Analysis:
     _store().get_constituency(name)  # 404 before any work
-    return analysis_for(name, analysis_options()).analysis
+    return analysis_for(name, analysis_options(name)).analysis
 
 
 @bp.get("/constituencies/<name>/analysis")
@@ -655,14 +698,17 @@ def list_gaps(name: str) -> ResponseReturnValue:
     """The gaps, most serious first; ``severity`` and ``kind`` keep only those given; a page
     of ``limit`` from ``offset``, with ``total`` the count of all that match."""
     query = _query(GapsQuery)
+    _store().get_constituency(name)  # 404 before any work
+    cached = analysis_for(name, analysis_options(name))
     gaps = [
-        gap for gap in _analysis(name).gaps
+        gap for gap in cached.analysis.gaps
         if (not query.severity or gap.severity in query.severity)
         and (not query.kind or gap.kind in query.kind)
     ]
     page = [gap.to_dict() for gap in gaps[query.offset:query.offset + query.limit]]
+    kinds = [g.to_dict() for g in group_gaps(gaps, name_lookup(cached.graph))]
     return _json({"constituency": name, "gaps": page, "total": len(gaps),
-                  "limit": query.limit, "offset": query.offset})
+                  "limit": query.limit, "offset": query.offset, "kinds": kinds})
 
 
 # -- import ----------------------------------------------------------------------------------

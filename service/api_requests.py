@@ -27,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
-from graph.model import MAX_ID_LENGTH, TrustType, _iso_day
+from graph.model import MAX_ID_LENGTH, Engagement, TrustType, _iso_day
 from service.problems import problems_from
 
 __all__ = [
@@ -176,16 +176,25 @@ class RemovalQuery(WriteQuery):
         "mistake, removed with its history (undoable)"))
 
 
+_READINESS = (*(e.value for e in Engagement), "anyone")
+
+
 class AnalysisQuery(ViewQuery):
-    hops: Hops = Field(1, description=(
-        "reach counts people within this many ties of the core"))
+    hops: Hops | None = Field(None, description=(
+        "reach counts people within this many ties of the core (default: the map's steps "
+        "setting)"))
     min_trust: MinTrust = Field(default_factory=dict, description=(
         "TYPE:LEVEL (or TYPE=LEVEL), e.g. flow_of_value:1: only ties with at least this trust "
         "count; repeat or separate with commas"))
     target_core: Share | None = Field(None, description=(
-        "the core's target share, e.g. 0.03 or 3% (default 3%)"))
+        "the core's target share, e.g. 0.03 or 3% (default: the map's setting, 3% unless "
+        "changed)"))
     target_reach: Share | None = Field(None, description=(
-        "the reach target, e.g. 0.9 or 90% (default 90%)"))
+        "the reach target, e.g. 0.9 or 90% (default: the map's setting, 90% unless changed)"))
+    min_engagement: Literal[_READINESS] | None = Field(  # type: ignore[valid-type]
+        None, description=("readiness: plan whom to engage next also among people at or above "
+                           "this engagement level only ('anyone': no ready plan; default: the "
+                           "map's setting)"))
 
 
 class GapsQuery(PageQuery):

@@ -221,6 +221,29 @@ class _Share(click.ParamType):
         return share
 
 
+ANYONE = "anyone"
+"""What ``--min-engagement`` takes for "no readiness": whom to engage next among anyone."""
+
+
+class _Readiness(click.ParamType):
+    """An engagement level as people type it (code name or label, any case), or ``anyone``."""
+
+    name = "level"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        from graph.spelling import ENGAGEMENT_CHOICES, UnknownChoice, fold
+
+        text = str(value).strip()
+        if fold(text) == ANYONE:
+            return ANYONE
+        try:
+            return ENGAGEMENT_CHOICES.read(text)
+        except UnknownChoice as exc:
+            self.fail(f"{exc}; use one of {', '.join(ENGAGEMENT_CHOICES.codes)} or {ANYONE}",
+                      param, ctx)
+
+
 class _MinTrust(click.ParamType):
     """``TYPE=LEVEL``: a trust type and the minimum strength (0–3) for a tie to count."""
 
@@ -381,6 +404,31 @@ def import_command(ctx: click.Context, name: str, people_csv: Path, relationship
     echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
 
 
+@main.command("template")
+@click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("."), show_default=True,
+              help="The folder to write people.csv and relationships.csv into.")
+@click.option("--force", is_flag=True, help="Replace files of the same names.")
+def template_command(folder: Path, force: bool) -> None:
+    """Write people.csv and relationships.csv to fill in: every column, with example rows.
+
+    The files import as they are ('movemap import NAME people.csv relationships.csv'); replace
+    the example rows with your own people and ties.
+    """
+    from graph.csv_templates import write_templates
+
+    try:
+        paths = write_templates(folder, overwrite=force)
+    except FileExistsError as exc:
+        raise click.UsageError(f"{exc} already exists; use --force to replace it") from None
+    except OSError as exc:
+        raise click.FileError(str(folder), hint=exc.strerror or str(exc)) from None
+    for path in paths:
+        echo(f"Wrote {path}")
+    echo("Fill them in (one row per person, one per tie), then "
+         "'movemap import NAME people.csv relationships.csv'.")
+
+
 @main.command("expect")
 @click.argument("name", callback=_name_argument)
 @click.argument("segments", nargs=-1, required=True)
@@ -392,14 +440,20 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
     """Say which SEGMENTS (places, communities, services) should be in NAME.
 
     A segment is written KIND:VALUE, e.g. locality:Barrow, community:Deaf or
-    service:maternity. The analysis flags an expected segment with nobody in the map, or with
-    people the engaged core does not reach.
+    service:maternity. One written without its kind (Barrow), or in another case or without
+    accents, is read as the segment people in the map have (locality:Barrow); when it could be
+    several, the command says which. The analysis flags an expected segment with nobody in the
+    map, or with people the engaged core does not reach.
     """
     state = _state(ctx)
     try:
+        read = state.cases().read_segments(name, list(segments))
         state.cases().set_expected_segments(name, list(segments), replace=replace)
     except ValueError as exc:  # a segment the model refuses
         raise click.BadParameter(str(exc).splitlines()[-1], param_hint="SEGMENTS") from None
+    for written, meant in read:
+        if written != meant:
+            echo(f"{written!r} is read as {meant!r}, the segment people in the map have.")
     expected = state.store().get_constituency(name).expected_segments
     echo(f"{name!r} expects {len(expected)} segment{'s' if len(expected) != 1 else ''}:")
     for segment in expected:
@@ -410,41 +464,53 @@ def expect_command(ctx: click.Context, name: str, segments: tuple[str, ...],
 @click.argument("name", callback=_name_argument)
 @click.option("--json", "as_json", is_flag=True,
               help="Print the analysis as JSON (the stable contract for other tools).")
-@click.option("--hops", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Reach counts people within this many ties of the engaged core.")
+@click.option("--hops", type=click.IntRange(min=1), default=None,
+              help="Reach counts people within this many ties of the engaged core.  "
+              "[default: the map's steps setting, 1 unless changed]")
 @click.option("--min-trust", "min_trust", type=_MinTrust(), multiple=True,
               help="Only ties with at least this trust count as conversations, e.g. "
               "flow_of_value=1 (repeatable; types: relational, functional, flow_of_value).")
-@click.option("--target-core", type=_Share(), default=0.03, show_default=True,
-              help="The engaged core should be this share of the constituency (0.03 or 3%).")
-@click.option("--target-reach", type=_Share(), default=0.9, show_default=True,
-              help="The core should be in conversation with this share of everyone else.")
+@click.option("--target-core", type=_Share(), default=None,
+              help="The engaged core should be this share of the constituency (0.03 or 3%).  "
+              "[default: the map's setting, 3% unless changed]")
+@click.option("--target-reach", type=_Share(), default=None,
+              help="The core should be in conversation with this share of everyone else.  "
+              "[default: the map's setting, 90% unless changed]")
+@click.option("--min-engagement", "min_engagement", type=_Readiness(), default=None,
+              help="Readiness: also plan whom to engage next among people at or above this "
+              "engagement level only (unengaged, aware, supporting, contributing, leading; "
+              "'anyone' for no ready plan).  [default: the map's readiness setting]")
 @click.option("--as-of", "as_of", type=_IsoDate(), default=None,
               help="Analyse the map as it stood at the end of this date (people who had "
               "joined and not left, ties formed and not ended, each as they were then); years "
               "of engagement count up to it.  [default: today]")
 @click.pass_context
-def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int,
-                    min_trust: tuple[tuple[str, int], ...], target_core: float,
-                    target_reach: float, as_of: date | None) -> None:
-    """Analyse NAME: the engaged core and its reach, whom to engage next, roles and gaps."""
-    from graph.analysis import AnalysisOptions, analyse
-    from graph.usecases import map_as_of
+def analyse_command(ctx: click.Context, name: str, as_json: bool, hops: int | None,
+                    min_trust: tuple[tuple[str, int], ...], target_core: float | None,
+                    target_reach: float | None, min_engagement: str | None,
+                    as_of: date | None) -> None:
+    """Analyse NAME: the engaged core and its reach, whom to engage next, roles and gaps.
+
+    Targets, steps and readiness come from the map's settings (the dashboard's Settings page
+    or the API); the options here override them for this analysis only.
+    """
+    from graph.analysis import analyse
+    from graph.usecases import map_as_of, map_settings
     from service.report import format_report
 
     state = _state(ctx)
+    store = state.store()
+    given: dict[str, Any] = {"target_core_share": target_core, "target_reach": target_reach,
+                             "hops": hops}
+    overrides = {k: v for k, v in given.items() if v is not None}
+    if min_engagement is not None:
+        overrides["min_engagement"] = None if min_engagement == ANYONE else min_engagement
     try:
-        options = AnalysisOptions(
-            target_core_share=target_core,
-            target_reach=target_reach,
-            hops=hops,
-            min_trust=dict(min_trust),
-            as_of=as_of or date.today(),
-        )
+        options = map_settings(store, name).options(
+            **overrides, min_trust=dict(min_trust), as_of=as_of or date.today())
     except ValueError as exc:
         raise click.UsageError(str(exc), ctx) from None
     with state.step(f"Loading {name}" + (f" as of {as_of}" if as_of else "")) as step:
-        store = state.store()
         graph = store.load_graph(name) if as_of is None else map_as_of(store, name, as_of)
         step.result = f"{_count(graph.n, 'person', 'people')}, {_count(graph.m, 'tie')}"
     with state.step("Analysing"):

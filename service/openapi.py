@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from service.api_requests import (
     IF_MATCH_PATTERN,
@@ -55,7 +56,7 @@ def _ref(name: str) -> Schema:
 def _model_schemas() -> dict[str, Schema]:
     _, top = models_json_schema(
         [(model, "validation") for model in (Person, Relationship, Constituency, RoleChange,
-                                             AccountChanges)],
+                                             AccountChanges, MapSettings)],
         ref_template=_REF,
     )
     schemas: dict[str, Schema] = dict(top["$defs"])
@@ -70,6 +71,11 @@ def _model_schemas() -> dict[str, Schema]:
         **copy.deepcopy(relationship), "title": "RelationshipChanges", "required": [],
         "description": "The trust strengths, recruited and since of a recorded tie; 'source' "
                        "and 'target', if given, must match the address.",
+    }
+    schemas["MapSettingsChanges"] = {
+        **copy.deepcopy(schemas["MapSettings"]), "title": "MapSettingsChanges",
+        "description": "Some of the map's settings; those left out keep their value (PATCH), "
+                       "or take their defaults (PUT).",
     }
     constituency = schemas["Constituency"]["properties"]
     schemas["ConstituencyChanges"] = {
@@ -154,7 +160,23 @@ def _schemas() -> dict[str, Schema]:
                            "gaps": {"type": "array", "items": _ref("Gap")},
                            "total": {**count, "description": "how many match, in all pages"},
                            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
-                           "offset": count},
+                           "offset": count,
+                           "kinds": {"type": "array", "items": _ref("GapKind"),
+                                     "description": "every gap that matches, grouped by "
+                                     "kind, most serious first"}},
+        },
+        "GapKind": {
+            "type": "object",
+            "required": ["kind", "title", "severity", "count", "summary", "what_to_do",
+                         "subjects"],
+            "properties": {
+                "kind": {"type": "string"}, "title": {"type": "string"},
+                "severity": {"enum": list(SEVERITIES)}, "count": count,
+                "summary": {"type": "string", "description": "one line naming what or whom"},
+                "what_to_do": {"type": "string"},
+                "subjects": {"type": "array", "items": {"type": "string"}, "maxItems": 10,
+                             "description": "the first subjects of the kind's gaps"},
+            },
         },
         "Analysis": _analysis_schema(),
         "ImportCounts": {
@@ -338,6 +360,66 @@ def _analysis_schema() -> Schema:
                                "evidence": {"type": "object"}}}},
             "gaps": {"type": "array", "items": _ref("Gap")},
             "options": {"type": "object"},
+            "clusters": _clusters_schema(),
+            "brokers": _brokers_schema(),
+        },
+    }
+
+
+def _clusters_schema() -> Schema:
+    count = {"type": "integer", "minimum": 0}
+    cluster = {
+        "type": "object",
+        "required": ["id", "size", "groups", "core_members", "core_size", "reached", "outside",
+                     "reach", "segment", "people"],
+        "properties": {
+            "id": {"type": "integer", "minimum": 1, "description": "1 is the largest"},
+            "size": count, "core_size": count, "reached": count, "outside": count,
+            "groups": {"type": "object", "additionalProperties": count},
+            "core_members": {"type": "array", "items": {"type": "string"}},
+            "reach": {"type": ["number", "null"], "minimum": 0, "maximum": 1,
+                      "description": "share of its people outside the core within the "
+                                     "analysis' hops of the core"},
+            "segment": {"type": ["object", "null"], "description": "the segment most of its "
+                        "people share, and that share",
+                        "properties": {"segment": {"type": "string"},
+                                       "share": {"type": "number"}}},
+            "people": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "Clusters: Leiden community detection (python-igraph, modularity, a "
+                       "fixed seed); the largest summarised.",
+        "required": ["method", "seed", "modularity", "count", "listed"],
+        "properties": {
+            "method": {"type": "string"}, "seed": {"type": "integer"},
+            "modularity": {"type": "number"}, "count": count, "min_size": count,
+            "large": count, "hops": count, "small": count, "small_people": count,
+            "listed": {"type": "array", "items": cluster},
+        },
+    }
+
+
+def _brokers_schema() -> Schema:
+    broker = {
+        "type": "object", "required": ["id", "name", "score", "clusters", "groups"],
+        "properties": {
+            "id": {"type": "string"}, "name": {"type": "string"},
+            "score": {"type": "number", "minimum": 0, "description": "betweenness"},
+            "clusters": {"type": "array", "items": {"type": "integer", "minimum": 1}},
+            "groups": {"type": "array", "items": {"type": "string"}},
+        },
+    }
+    return {
+        "type": "object",
+        "description": "People whose ties bridge clusters or groups, highest betweenness first "
+                       "(exact, or estimated from a fixed sample of sources).",
+        "required": ["method", "exact", "sources", "listed"],
+        "properties": {
+            "method": {"type": "string"}, "exact": {"type": "boolean"},
+            "sources": {"type": "integer", "minimum": 0}, "seed": {"type": "integer"},
+            "listed": {"type": "array", "items": broker},
         },
     }
 
@@ -532,6 +614,19 @@ def _paths() -> dict[str, Schema]:
             "delete": _op("deleteRelationship", "A tie ended (or was entered by mistake)",
                           "editor", params=(*ends, "if_match"), query=RemovalQuery,
                           ok=("204", "Removed from the map", None), extra=("400", "409")),
+        },
+        f"{c}/{{name}}/settings": {
+            "get": _op("getSettings", "The map's settings: targets, steps, readiness (with the "
+                       "map's version as ETag)", "viewer", params=n,
+                       ok=("200", "The settings", _ref("MapSettings"))),
+            "put": _op("replaceSettings", "Set every setting (those left out take defaults)",
+                       "editor", params=(*n, "if_match"),
+                       body=_json_content(_ref("MapSettingsChanges")),
+                       ok=("200", "The settings", _ref("MapSettings")), extra=("409",)),
+            "patch": _op("updateSettings", "Change some of the map's settings", "editor",
+                         params=(*n, "if_match"),
+                         body=_json_content(_ref("MapSettingsChanges")),
+                         ok=("200", "The settings", _ref("MapSettings")), extra=("409",)),
         },
         f"{c}/{{name}}/analysis": {"get": _op(
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",

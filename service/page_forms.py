@@ -113,8 +113,10 @@ class PersonForm(_Form):
 class TieForm(_Form):
     prefix_name = "tie"
     person = HiddenField(validators=[DataRequired()])
-    other = StringField("Other person's id", validators=[
-        DataRequired("Give the id of the other person."), Length(max=MAX_ID_LENGTH)])
+    other = StringField("Other person", validators=[
+        DataRequired("Give the name or id of the other person."),
+        Length(max=MAX_ID_LENGTH + MAX_TEXT_LENGTH)],
+        description="Their name or id; start typing a name and pick them from the list.")
     relational = SelectField("Relational trust", choices=_choices(_STRENGTHS), coerce=int,
                              description="Respect, dignity, being heard.")
     functional = SelectField("Functional trust", choices=_choices(_STRENGTHS), coerce=int,

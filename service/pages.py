@@ -17,7 +17,7 @@ import hashlib
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
@@ -32,6 +32,7 @@ import plotly.graph_objects as go
 from flask import (
     Blueprint,
     Flask,
+    Response,
     abort,
     current_app,
     jsonify,
@@ -47,6 +48,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.utils import secure_filename
 
 from dashboards import figures
+from dashboards.gap_cards import gap_cards
 from dashboards.layout import Layout, compute_layout
 from dashboards.network import (
     VIEWS,
@@ -59,7 +61,6 @@ from dashboards.network import (
 )
 from dashboards.words import (
     engagement_label,
-    evidence_items,
     group_label,
     percent,
     plural,
@@ -69,14 +70,16 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
-from graph.analysis import Analysis, AnalysisOptions
+from graph.analysis import Analysis
+from graph.analysis.connectivity import spof_cut_off_and_components
 from graph.analysis.reach import within_hops
-from graph.analysis.result import Gap, RoleInference
+from graph.analysis.result import Addition, Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
 from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases, changes_between
+from graph.wording import brought_words
 from service.auth import current_account, public, requires_role
 from service.notices import notify
 from service.page_forms import (
@@ -90,7 +93,23 @@ from service.page_forms import (
     person_to_form,
     relationship_from_form,
 )
-from service.state import CachedAnalysis, analysis_for, get_store, invalidate, use_cases
+from service.people_list import SORTS, PeopleFilters, read_filters, select
+from service.person_search import (
+    DEFAULT_RESULTS,
+    MAX_PICKED,
+    MAX_QUERY,
+    MAX_RESULTS,
+    PersonNotFound,
+    SearchIndex,
+)
+from service.state import (
+    CachedAnalysis,
+    analysis_for,
+    get_store,
+    invalidate,
+    options_for,
+    use_cases,
+)
 from service.uploads import unnamed_copies
 
 __all__ = ["PLOTLY_JS", "PageData", "bp"]
@@ -110,6 +129,8 @@ HISTORY_PAGE = 30
 CHANGES_DAYS = 90
 CHANGES_LISTED = 40
 HISTORY_CHANGES = 12
+OVERVIEW_GAP_KINDS = 5
+"""The overview shows the most serious this many kinds of gap, one line each."""
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
@@ -138,7 +159,26 @@ class PageData:
     @property
     def layout(self) -> Layout:
         with self._lock:
-            return self._layouts.get(self.graph)
+            return self._layouts.get(self.graph, self.analysis.clusters.labels)
+
+    @cached_property
+    def brokers(self) -> list[int]:
+        """The nodes of the analysis' brokers, the strongest first."""
+        return [n for b in self.analysis.brokers.listed if (n := self.node(b.id)) is not None]
+
+    @cached_property
+    def cluster_core(self) -> dict[int, list[tuple[str, str]]]:
+        """Per listed cluster, the first three core members as (name, link to their page):
+        built once per revision, so the network page does not build a hundred links a visit."""
+        return {c.id: [(self.name_of(m), url_for("pages.person", name=self.graph.name,
+                                                  person_id=m)) for m in c.core_members[:3]]
+                for c in self.analysis.clusters.listed}
+
+    @cached_property
+    def broker_links(self) -> list[str]:
+        """The link to each listed broker's page, in the order of the list."""
+        return [url_for("pages.person", name=self.graph.name, person_id=b.id)
+                for b in self.analysis.brokers.listed]
 
     @cached_property
     def reached(self) -> BoolArray:
@@ -156,10 +196,31 @@ class PageData:
         return figures.segment_reach(self.graph, self.reached)
 
     @cached_property
-    def search_text(self) -> list[str]:
-        g = self.graph
-        return [f"{pid}\t{name}\t{org}".casefold()
-                for pid, name, org in zip(g.ids, g.names, g.organisations, strict=True)]
+    def people_index(self) -> SearchIndex:
+        """Everyone's folded name, organisation and id: the people search and name picking."""
+        return SearchIndex(self.graph)
+
+    @cached_property
+    def small_cut_offs(self) -> list[tuple[int, int]]:
+        """(person, how many) for everyone whose departure would cut someone off from the core,
+        but fewer people than the map reports as a gap (``spof_min_cut_off``); most first."""
+        options = self.analysis.options
+        core = self.graph.core_mask
+        if self.graph.n == 0 or not core.any():
+            return []
+        cut, _ = spof_cut_off_and_components(self.graph.channels(options.min_trust), core)
+        hit = np.flatnonzero((cut >= 1) & (cut < options.spof_min_cut_off))
+        order = hit[np.lexsort((hit, -cut[hit]))]
+        return [(int(v), int(cut[v])) for v in order.tolist()]
+
+    @cached_property
+    def suggested_roles(self) -> npt.NDArray[np.int8]:
+        """Each person's suggested role as an index in ``Role`` (-1: none, or not engaged)."""
+        suggested = np.full(self.graph.n, -1, dtype=np.int8)
+        for r in self.analysis.roles:
+            if r.inferred is not None:
+                suggested[self.graph.index_of(r.id)] = _ROLES.index(Role(r.inferred))
+        return suggested
 
     @cached_property
     def roles_by_id(self) -> dict[str, RoleInference]:
@@ -224,17 +285,19 @@ class LayoutCache:
         self._lock = threading.Lock()
         self._by_graph: WeakKeyDictionary[CompactGraph, Layout] = WeakKeyDictionary()
 
-    def get(self, graph: CompactGraph) -> Layout:
+    def get(self, graph: CompactGraph, clusters: npt.NDArray[np.int64] | None = None) -> Layout:
+        """The layout of ``graph``, in the regions of ``clusters`` (a label per person) when
+        given."""
         layout = self._by_graph.get(graph)
         if layout is not None:
             return layout
-        key = _fingerprint(graph)
+        key = _fingerprint(graph, clusters)
         with self._lock:
             layout = self._entries.get(key)
             if layout is not None:
                 self._entries.move_to_end(key)
         if layout is None:
-            layout = compute_layout(graph)
+            layout = compute_layout(graph, clusters=clusters)
             with self._lock:
                 self._entries[key] = layout
                 while len(self._entries) > self.size:
@@ -243,8 +306,10 @@ class LayoutCache:
         return layout
 
 
-def _fingerprint(graph: CompactGraph) -> str:
+def _fingerprint(graph: CompactGraph, clusters: npt.NDArray[np.int64] | None = None) -> str:
     h = hashlib.blake2b(digest_size=20)
+    if clusters is not None:
+        h.update(np.ascontiguousarray(clusters).tobytes())
     h.update(graph.name.encode())
     h.update("\0".join(graph.ids).encode())
     h.update("\0".join(graph.segment_names).encode())
@@ -286,7 +351,7 @@ def page_data(name: str) -> PageData:
     that day) and what the pages derive from it; 404 when absent."""
     day = page_as_of()
     try:
-        cached = analysis_for(name, None if day is None else AnalysisOptions(as_of=day))
+        cached = analysis_for(name, None if day is None else options_for(name, as_of=day))
     except NotFound:
         abort(404, f"There is no constituency called {name!r} in the store yet.")
     state = _state()
@@ -323,7 +388,6 @@ def _template_helpers() -> dict[str, Any]:
         "engagement_label": engagement_label,
         "trust_label": trust_label,
         "figure_json": figure_json,
-        "evidence_items": evidence_items,
         "may_edit": _may_edit,
         "as_of": page_as_of(),
     }
@@ -416,17 +480,13 @@ def home() -> ResponseReturnValue:
 def overview(name: str) -> ResponseReturnValue:
     data = page_data(name)
     a = data.analysis
-    next_people = []
-    for addition in a.recommended_core.added[:NEXT_LISTED]:
-        node = data.node(addition.id)
-        next_people.append({
-            "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
-            "group": group_label(int(data.graph.group[node])) if node is not None else "",
-            "engagement": engagement_label(int(data.graph.engagement[node]))
-            if node is not None else "",
-        })
+    next_people = next_rows(data, a.recommended_core.added)
     to_target = a.to_reach_target
-    serious = _sorted_gaps(a.gaps)[:5]
+    ready = a.ready
+    ready_rows = None if ready is None else {
+        "recommended": next_rows(data, ready.recommended_core.added),
+        "to_target": next_rows(data, ready.to_reach_target.added)}
+    serious = gap_cards(a.gaps, data.name_of, limit=0)[:OVERVIEW_GAP_KINDS]
     charts = {
         "core-targets": data.chart("core-targets", lambda: figures.core_targets(a)),
         "group-sizes": data.chart("group-sizes", lambda: figures.group_sizes(a)),
@@ -434,9 +494,24 @@ def overview(name: str) -> ResponseReturnValue:
     }
     return render_template(
         "overview.html", name=name, a=a, charts=charts, next_people=next_people,
-        to_target=to_target, serious=serious, active="overview",
-        target_members=[{"id": x.id, "name": data.name_of(x.id), "gain": x.gain}
-                        for x in to_target.added[:20]])
+        to_target=to_target, serious=serious, active="overview", ready=ready,
+        ready_rows=ready_rows, target_members=next_rows(data, to_target.added))
+
+
+def next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]:
+    """The first ``NEXT_LISTED`` people of a plan as the overview lists them: who, their group
+    and engagement now, and whom they bring by group (why the greedy chose them)."""
+    rows = []
+    for addition in added[:NEXT_LISTED]:
+        node = data.node(addition.id)
+        rows.append({
+            "id": addition.id, "name": data.name_of(addition.id), "gain": addition.gain,
+            "group": group_label(int(data.graph.group[node])) if node is not None else "",
+            "engagement": engagement_label(addition.engagement) if addition.engagement
+            else "",
+            "brings": brought_words(addition.brings_by_group),
+        })
+    return rows
 
 
 # -- network -----------------------------------------------------------------------------------
@@ -456,7 +531,7 @@ def _network_filters() -> tuple[NetworkFilters, list[str]]:
     filters = NetworkFilters(
         trust=trust, min_strength=_int_arg("min_strength", 1, 1, 3), group=group,
         segment=segment, engagement=_int_arg("engagement", 0, 0, len(Engagement) - 1),
-        view=view)
+        view=view, brokers=args.get("brokers") == "1")
     return filters, ignored
 
 
@@ -468,26 +543,34 @@ def network(name: str) -> ResponseReturnValue:
     filters, ignored = _network_filters()
     if filters.segment and filters.segment not in graph.segment_names:
         notify(f"Nobody in the map is in {segment_label(filters.segment)}.", "info")
-    person_id = request.args.get("person", "").strip()
+    person_id = request.args.get("person", "").strip()[:MAX_PICKED]
     steps = _int_arg("steps", 1, 1, 3)
     selected: dict[str, Any] | None = None
     highlight = None
     if person_id:
-        node = data.node(person_id)
-        if node is None:
-            notify(f"There is nobody with the id {person_id!r} in this map.", "error")
-        else:
+        try:  # an id, or a name only one person has
+            node: int | None = data.people_index.resolve(person_id)
+        except PersonNotFound as exc:
+            node = None
+            notify(str(exc), "error")
+        if node is not None:
+            person_id = graph.ids[node]
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
     key = (filters, person_id if highlight is not None else "", steps)
-    view = data.network(key, lambda: network_view(graph, data.layout, filters,
-                                                  reached=data.reached, highlight=highlight))
+    view = data.network(key, lambda: network_view(
+        graph, data.layout, filters, reached=data.reached, highlight=highlight,
+        clusters=data.analysis.clusters, brokers=data.brokers))
+    query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "name"}
     return render_template(
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
         selected=selected, person_id=person_id, steps=steps, active="network",
         groups=GROUPS, trust_types=TRUST_TYPES, engagements=list(Engagement),
-        segments=graph.segment_names)
+        segments=graph.segment_names, clusters=data.analysis.clusters,
+        brokers=data.analysis.brokers,
+        brokers_url=url_for("pages.network", name=name, **{**query, "brokers": "1"}),
+        picker=_picker(name, "network-people"))
 
 
 def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
@@ -562,10 +645,18 @@ def gaps(name: str) -> ResponseReturnValue:
     a = data.analysis
     ordered = _sorted_gaps(a.gaps)
     shown, more = _shown_gaps(ordered)
+    cards = gap_cards(a.gaps, data.name_of, limit=PAGE_GAPS_PER_KIND)
     spofs = [{"id": g.subject, "name": data.name_of(g.subject),
               "cut_off": g.evidence.get("cut_off", 0), "in_core": g.evidence.get("in_core"),
               "message": g.message}
              for g in shown if g.kind == "single_point_of_failure"]
+    small = data.small_cut_offs
+    graph = data.graph
+    small_cut_offs = {
+        "count": len(small), "cut_off": sum(k for _, k in small),
+        "people": [{"id": graph.ids[v], "name": graph.names[v] or graph.ids[v], "cut_off": k}
+                   for v, k in small[:NEIGHBOURS_LISTED]],
+    }
     segment_rows = sorted(data.segments, key=lambda r: (not r.expected, r.share or 0))
     segments_left = max(0, len(segment_rows) - PAGE_SEGMENT_ROWS)
     kept = {id(r) for r in segment_rows[:PAGE_SEGMENT_ROWS]}
@@ -581,9 +672,10 @@ def gaps(name: str) -> ResponseReturnValue:
                                     lambda: figures.segment_reach_figure(data.segments)),
     }
     return render_template(
-        "gaps.html", name=name, a=a, gaps=shown, all_gaps=len(ordered), more=more,
-        per_kind=PAGE_GAPS_PER_KIND, spofs=spofs, counts=counts, charts=charts,
-        segments=segment_rows,
+        "gaps.html", name=name, a=a, cards=cards, all_gaps=len(ordered), more=more,
+        per_kind=PAGE_GAPS_PER_KIND, spofs=spofs, small_cut_offs=small_cut_offs,
+        spof_min=a.options.spof_min_cut_off, core_size=int(graph.core_mask.sum()),
+        counts=counts, charts=charts, segments=segment_rows,
         segments_left=segments_left, people=people, givers=givers, active="gaps",
         ratio_limit=a.options.givers_to_people_max_ratio, tie_counts=data.tie_counts,
         group_pairs=[(x, y) for x in GROUPS for y in GROUPS if x.index <= y.index],
@@ -637,11 +729,25 @@ def roles(name: str) -> ResponseReturnValue:
 # -- people: list, search, add, import ---------------------------------------------------------
 
 
-def _search(data: PageData, query: str) -> list[int]:
-    if not query:
-        return list(range(data.graph.n))
-    needle = query.casefold()
-    return [i for i, text in enumerate(data.search_text) if needle in text]
+def _picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
+    """The attributes that make a text input pick a person as you type (``movemap.js`` fills
+    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id)."""
+    return {"list": datalist, "autocomplete": "off", "data-person-value": value,
+            "data-person-search": url_for("pages.person_search", name=name)}
+
+
+@bp.get("/c/<name>/person-search")
+@requires_role("viewer")
+def person_search(name: str) -> ResponseReturnValue:
+    """JSON for the search as you type: ``q`` (at most ``MAX_QUERY`` characters) and ``limit``
+    (1 to ``MAX_RESULTS``); each match with the organisation and id that tell it apart."""
+    query = request.args.get("q", "")
+    if len(query) > MAX_QUERY:
+        return jsonify({"error": "too_long",
+                        "message": f"Search with at most {MAX_QUERY} characters."}), 400
+    found = page_data(name).people_index.find(
+        query, _int_arg("limit", DEFAULT_RESULTS, 1, MAX_RESULTS))
+    return jsonify({"query": query, "people": [m.to_dict() for m in found]})
 
 
 def _people_page(name: str, *, person_form: PersonForm | None = None,
@@ -649,19 +755,26 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
                  problems: list[Problem] | None = None, status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
     graph = data.graph
-    query = request.args.get("q", "").strip()[:200]
-    found = _search(data, query)
-    pager = _pager(len(found), PAGE_SIZE)
+    filters, ignored = read_filters(request.args, graph.segment_names)
+    if ignored:
+        notify(f"Ignored what the list cannot use: {', '.join(ignored)}.", "info")
+    index = data.people_index
+    found = select(graph, filters, text=index.text, name_rank=index.name_rank,
+                   suggested=data.suggested_roles, reached=data.reached)
+    pager = _pager(int(found.size), PAGE_SIZE)
     rows = []
     degree = graph.indptr[1:] - graph.indptr[:-1]
-    for i in found[pager.start:pager.start + pager.size]:
+    for i in found[pager.start:pager.start + pager.size].tolist():
         role = int(graph.declared_role[i])
+        suggested = int(data.suggested_roles[i])
         rows.append({
             "id": graph.ids[i], "name": graph.names[i], "group": group_label(int(graph.group[i])),
             "engagement": engagement_label(int(graph.engagement[i])),
             "role": None if role < 0 else role_label(_ROLES[role].value),
+            "suggested": None if suggested < 0 else role_label(_ROLES[suggested].value),
             "segments": [segment_label(s) for s in graph.segments_of(i)],
             "ties": int(degree[i]), "in_core": bool(graph.core_mask[i]),
+            "reached": bool(data.reached[i]),
         })
     if person_form is None:
         person_form = PersonForm(formdata=None)
@@ -669,9 +782,25 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
         import_form = ImportForm(formdata=None)
     shown_problems = (problems or [])[:MAX_PROBLEMS_SHOWN]
     return render_template(
-        "people.html", name=name, data=data, rows=rows, query=query, pager=pager,
+        "people.html", name=name, data=data, rows=rows, query=filters.q, pager=pager,
+        filters=filters, sorts=SORTS, **_people_choices(graph, filters),
+        picker=_picker(name, "search-people", "name"),
         person_form=person_form, import_form=import_form, problems=shown_problems,
         problems_total=len(problems or []), active="people"), status
+
+
+def _people_choices(graph: CompactGraph, filters: PeopleFilters) -> dict[str, list[Any]]:
+    """The (value, words) options of the people list's filters; the segments are the first
+    ``PAGE_SEGMENT_ROWS`` of the map, and the chosen one."""
+    segments = list(graph.segment_names[:PAGE_SEGMENT_ROWS])
+    if filters.segment and filters.segment not in segments:
+        segments.append(filters.segment)
+    return {
+        "group_options": [(g.value, group_label(g.value)) for g in GROUPS],
+        "segment_options": [(s, segment_label(s)) for s in segments],
+        "engagement_options": [(e.value, engagement_label(e.value)) for e in Engagement],
+        "role_options": [*((r.value, role_label(r.value)) for r in _ROLES), ("none", "none")],
+    }
 
 
 def _exists(store: GraphStore, name: str, person_id: str) -> bool:
@@ -791,6 +920,19 @@ def import_files(name: str) -> ResponseReturnValue:
 # -- one person: details, edit, remove, ties ---------------------------------------------------
 
 
+@bp.get("/csv-templates/<file_name>")
+def csv_template(file_name: str) -> ResponseReturnValue:
+    """``people.csv`` or ``relationships.csv`` to fill in, with an example row
+    (the same files as ``movemap template``)."""
+    from graph.csv_templates import TEMPLATES
+
+    text = TEMPLATES.get(file_name)
+    if text is None:
+        abort(404)
+    return Response(text, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{file_name}"'})
+
+
 def _ties_of(data: PageData, node: int) -> list[dict[str, Any]]:
     graph = data.graph
     start, end = int(graph.indptr[node]), int(graph.indptr[node + 1])
@@ -842,6 +984,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
             tie_form.version.data = str(_pair_version(_cases(), name, person_id, other) or "")
+    tie_form.other.render_kw = _picker(name, "tie-people")
     rings: list[dict[str, Any]] = []
     if node is not None:
         around = neighbourhood(data.graph, node, 3)
@@ -959,7 +1102,11 @@ def save_tie(name: str) -> ResponseReturnValue:
     except NotFound:
         abort(404, f"There is nobody with the id {person_id!r} in this map.")
     if form.validate_on_submit():
-        tie = relationship_from_form(form)
+        try:  # the other person by id, or by a name only they have
+            form.other.data = data.graph.ids[data.people_index.resolve(form.other.data or "")]
+        except PersonNotFound as exc:
+            form.other.errors = [*form.other.errors, str(exc)]
+        tie = None if form.other.errors else relationship_from_form(form)
         other = (form.other.data or "").strip()
         if tie is not None and not _exists(store, name, other):
             form.other.errors = [*form.other.errors,

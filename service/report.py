@@ -17,14 +17,23 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, Addition, Analysis, RoleInference
+from graph.analysis.result import (
+    Addition,
+    Analysis,
+    ReadyPlans,
+    RoleInference,
+    TargetPlan,
+)
 from graph.compact import CompactGraph
-from graph.model import GROUPS, Group, Role
+from graph.model import GROUPS, Engagement, Group, Role
 from graph.wording import count as _count
+from graph.wording import group_count
 from graph.wording import in_conversation as _conversation
 from graph.wording import people as _people
 from graph.wording import segment_words as _segment_words
+from graph.wording import share_text as _pct
 from graph.wording import years as _years
 
 __all__ = ["MAX_LISTED", "WIDTH", "format_report"]
@@ -38,6 +47,7 @@ TABLE_WIDTH = 100
 MAX_LISTED = 12
 """List at most this many people per table; the JSON has them all."""
 
+_ENGAGEMENT = tuple(e.value for e in Engagement)
 _SEVERITY_TITLES = {"high": "High", "medium": "Medium", "low": "Low"}
 _ROLE_WORDS = {Role.LONE_WOLF.value: "lone wolf", Role.MOBILISER.value: "mobiliser",
                Role.ORGANISER.value: "organiser"}
@@ -61,7 +71,8 @@ def format_report(analysis: Analysis, graph: CompactGraph) -> str:
     parts += _section("The engaged core", _the_core(analysis))
     parts += _section("Whom to engage next", _engage_next(analysis, graph))
     parts += _section("Roles", _roles(analysis, graph))
-    parts += _section("Gaps and missing voices", _gaps(analysis))
+    parts += _section("Clusters and brokers", _clusters(analysis, graph))
+    parts += _section("Gaps and missing voices", _gaps(analysis, graph))
     return "\n".join(parts).rstrip() + "\n"
 
 
@@ -78,6 +89,9 @@ def _settings(analysis: Analysis) -> str:
         listed = ", ".join(f"{k.replace('_', '-')} trust at least {v}"
                            for k, v in sorted(minimums.items()))
         words.append(f"Only ties with {listed} count as conversations.")
+    if options.min_engagement is not None:
+        words.append("Whom to engage next is also planned among people "
+                     f"{options.min_engagement.value} or above.")
     return _wrap(" ".join(words))
 
 
@@ -164,17 +178,59 @@ def _engage_next(analysis: Analysis, graph: CompactGraph) -> list[str]:
             f"With them the core would be {_conversation(options.hops)} "
             f"{_pct(rec.reach, below=options.target_reach)} of everyone else."
         ))
-    plan = analysis.to_reach_target
-    target = _pct(options.target_reach)
-    if plan.additions == 0:
-        lines.append(_wrap(f"The core already reaches the {target} target."))
+    lines += _to_target(analysis, graph, analysis.to_reach_target)
+    if analysis.ready is not None:
+        lines += ["", *_ready(analysis, graph, analysis.ready)]
+    return lines
+
+
+def _to_target(analysis: Analysis, graph: CompactGraph, plan: TargetPlan,
+               who: str = "who could be added") -> list[str]:
+    """How many more people the core needs to reach the target, and who they are."""
+    target = _pct(analysis.options.target_reach)
+    if plan.additions == 0 and plan.meets_target:
+        return [_wrap(f"The core already reaches the {target} target.")]
+    if not plan.meets_target:
+        lines = [_wrap(
+            f"Even with all {_people(plan.additions)} {who}, the core would be "
+            f"{_conversation(analysis.options.hops)} "
+            f"{_pct(plan.reach, below=analysis.options.target_reach)} of everyone else, "
+            f"short of {target}.")]
     else:
-        lines.append(_wrap(
+        lines = [_wrap(
             f"To reach {target}, the core needs {plan.additions:,} more "
             f"{'person' if plan.additions == 1 else 'people'} chosen the same way "
             f"({_people(len(plan.members))} in all, "
-            f"{_pct(len(plan.members) / analysis.size, precise=True)} of the map)."
-        ))
+            f"{_pct(len(plan.members) / analysis.size, precise=True)} of the map)"
+            + (", these first:" if plan.added else "."))]
+    if plan.added:
+        lines += ["", *_additions(analysis, graph, plan.added)]
+    return lines
+
+
+def _ready(analysis: Analysis, graph: CompactGraph, ready: ReadyPlans) -> list[str]:
+    """The same plans among the ready only (the map's readiness setting)."""
+    level = ready.min_engagement
+    lines = [f"Among the ready only ({level} or above)", ""]
+    if ready.candidates == 0:
+        return [*lines, _wrap(
+            f"Nobody outside the core is {level} or above yet, so there is nobody ready to "
+            "engage; the people above are the ones to move up the ladder first.")]
+    lines.append(_wrap(
+        f"{_people(ready.candidates)} outside the core {'is' if ready.candidates == 1 else 'are'}"
+        f" {level} or above."))
+    rec = ready.recommended_core
+    if rec.added:
+        lines.append(_wrap(
+            f"Engage {'this person' if len(rec.added) == 1 else 'these people'} first to grow "
+            f"the core to {_people(rec.size)}"
+            + ("" if rec.size >= len(analysis.recommended_core.members) else
+               f" (fewer than the {_people(len(analysis.recommended_core.members))} of the "
+               "target: nobody else is ready)")
+            + f"; with them the core would be {_conversation(analysis.options.hops)} "
+            f"{_pct(rec.reach, below=analysis.options.target_reach)} of everyone else:"))
+        lines += ["", *_additions(analysis, graph, rec.added), ""]
+    lines += _to_target(analysis, graph, ready.to_reach_target, "who are ready")
     return lines
 
 
@@ -182,17 +238,18 @@ def _additions(analysis: Analysis, graph: CompactGraph, added: Sequence[Addition
     """One row per recommended person: who, group, how many they bring and from which groups."""
     shown = list(added[:MAX_LISTED])
     brings = _brings_by_group(analysis, graph, shown)
-    rows = [["", "person", "group", "brings", "who they bring"]]
+    rows = [["", "person", "group", "engagement", "brings", "who they bring"]]
     for k, addition in enumerate(shown, start=1):
         node = graph.index_of(addition.id)
         rows.append([
             f"{k}.",
             _person(graph, node),
             GROUPS[int(graph.group[node])].label,
+            addition.engagement or _ENGAGEMENT[int(graph.engagement[node])],
             f"{addition.gain:,}",
             brings[k - 1] or _where(graph, node),
         ])
-    lines = _table(rows, right=(3,))
+    lines = _table(rows, right=(4,))
     if len(added) > len(shown):
         lines.append(f"  … and {len(added) - len(shown):,} more (see --json for everyone).")
     return lines
@@ -226,7 +283,7 @@ def _brings_by_group(
             continue
         counts = np.bincount(graph.group[new], minlength=len(GROUPS))
         text = ", ".join(
-            _short_label(g, int(counts[g.index])) for g in GROUPS if counts[g.index]
+            group_count(g.value, int(counts[g.index])) for g in GROUPS if counts[g.index]
         )
         first = []
         for s, m in enumerate(members):
@@ -331,35 +388,79 @@ def _why(role: RoleInference, analysis: Analysis) -> str:
     return text
 
 
-def _gaps(analysis: Analysis) -> list[str]:
+def _gaps(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The gaps grouped by kind (one block per kind, most serious first): the kind's title, one
+    summary line naming whom or what it is about, each finding, and what to do."""
     if not analysis.gaps:
         return [_wrap("No gaps found: every group, expected segment and part of the map is "
                       "reached, with power and lived experience in the core.")]
+    groups = group_gaps(analysis.gaps, name_lookup(graph))
     lines = [_wrap(
-        f"{_count(len(analysis.gaps), 'gap')} found, most serious first:"
+        f"{_count(len(analysis.gaps), 'gap')} of {_count(len(groups), 'kind')} found, most "
+        "serious first:"
     )]
-    for severity in SEVERITIES:
-        found = [g for g in analysis.gaps if g.severity == severity]
-        if not found:
-            continue
-        lines += ["", f"{_SEVERITY_TITLES[severity]} ({len(found)})"]
-        shown_of_kind: dict[str, int] = {}
-        for gap in found:
-            shown = shown_of_kind.get(gap.kind, 0)
-            shown_of_kind[gap.kind] = shown + 1
-            if shown < MAX_LISTED:
-                lines.append(textwrap.fill(
-                    gap.message, width=WIDTH, initial_indent="  - ", subsequent_indent="    ",
-                    break_on_hyphens=False,
-                ))
-        for kind, count in shown_of_kind.items():
-            if count > MAX_LISTED:
-                lines.append(f"  … and {count - MAX_LISTED:,} more like these "
-                             f"({kind.replace('_', ' ')}; see --json for all).")
+    for group in groups:
+        count = f" ({group.count:,})" if group.count > 1 else ""
+        lines += ["", f"{_SEVERITY_TITLES[group.severity]}: {group.title}{count}"]
+        if group.count > 1:
+            lines.append(_indent(group.summary, "  "))
+        for gap in group.gaps[:MAX_LISTED]:
+            lines.append(_indent(gap.message, "  - ", "    "))
+        if group.count > MAX_LISTED:
+            lines.append(f"  … and {group.count - MAX_LISTED:,} more like these "
+                         f"({group.title.lower()}; see --json for all).")
+        lines.append(_indent(f"What to do: {group.todo}", "  "))
     return lines
 
 
+def _indent(text: str, first: str, rest: str | None = None) -> str:
+    return textwrap.fill(text, width=WIDTH, initial_indent=first,
+                         subsequent_indent=first if rest is None else rest,
+                         break_on_hyphens=False)
+
+
 # -- plain words and layout -------------------------------------------------------------------
+
+
+def _clusters(analysis: Analysis, graph: CompactGraph) -> list[str]:
+    """The largest clusters (people, groups, core, share reached) and the strongest brokers."""
+    clusters = analysis.clusters
+    if not clusters.listed:
+        return [_wrap("No cluster of at least "
+                      f"{_people(max(clusters.min_size, 1))} was found in the map.")]
+    lines = [_wrap(
+        f"{_count(clusters.large, 'cluster')} of {clusters.min_size} or more people whose ties "
+        "are mostly with each other (found by the Leiden method, the same every run)"
+        + (f"; {_people(clusters.small_people)} are in smaller ones or on their own"
+           if clusters.small_people else "") + "."), ""]
+    rows = [["cluster", "people", "groups (people/givers/leaders)", "core", "reached",
+             "mostly"]]
+    for c in clusters.listed[:MAX_LISTED]:
+        where = c.segment["segment"] if c.segment and c.segment["share"] >= 0.5 else ""
+        rows.append([
+            str(c.id), f"{c.size:,}", "/".join(f"{c.groups.get(g.value, 0):,}" for g in GROUPS),
+            f"{c.core_size:,}", "everyone in the core" if c.reach is None else _pct(c.reach),
+            _segment_words(where) if where else "-",
+        ])
+    lines += _table(rows, right=(0, 1, 3, 4))
+    more = clusters.large - min(len(clusters.listed), MAX_LISTED)
+    if more > 0:
+        lines.append(f"  … and {_count(more, 'more cluster')} (the JSON lists "
+                     f"{len(clusters.listed)}).")
+    brokers = analysis.brokers
+    if brokers.listed:
+        how = ("every shortest chain of ties counted" if brokers.exact else
+               f"estimated from the chains out of {_people(brokers.sources)}")
+        lines += ["", _wrap(f"Brokers: people whose ties bridge clusters or groups, by the share "
+                            f"of shortest chains between two others through them ({how})."), ""]
+        rows = [["person", "betweenness", "bridges clusters", "and groups"]]
+        for b in brokers.listed[:MAX_LISTED]:
+            node = graph.index_of(b.id)
+            rows.append([_person(graph, node), f"{b.score:.3f}",
+                         ", ".join(str(c) for c in b.clusters),
+                         ", ".join(Group(g).label for g in b.groups)])
+        lines += _table(rows, right=(1,))
+    return lines
 
 
 def _section(title: str, body: list[str]) -> list[str]:
@@ -392,22 +493,6 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=WIDTH, break_on_hyphens=False)
 
 
-def _pct(share: float, *, precise: bool = False, below: float | None = None) -> str:
-    """A share as a percentage: whole numbers, one decimal when ``precise`` or when rounding
-    would hide that a share is just below its target (89.6% must not read as 90%)."""
-    value = share * 100
-    text = f"{value:.1f}%" if precise or 0 < value < 1 else f"{round(value)}%"
-    if below is not None and share < below and round(value) >= round(below * 100):
-        text = f"{math.floor(value * 10) / 10:.1f}%"
-    return text
-
-
-def _short_label(group: Group, count: int) -> str:
-    """``3 givers``, ``1 leader``, ``2 of the people``: a count of one group, briefly."""
-    if group is Group.PEOPLE:
-        return f"{count:,} of the people"
-    noun = "giver" if group is Group.GIVERS_OF_SERVICE else "leader"
-    return f"{count:,} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def _person(graph: CompactGraph, node: int) -> str:

@@ -17,7 +17,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from flask import Flask, current_app, g
 
@@ -25,11 +25,11 @@ from graph.analysis import Analysis, AnalysisOptions, analyse
 from graph.compact import CompactGraph
 from graph.history import Actor
 from graph.stores.base import GraphStore, open_store
-from graph.usecases import UseCases, map_as_of
+from graph.usecases import UseCases, map_as_of, map_settings
 from service.config import Settings
 
 __all__ = ["AnalysisCache", "CachedAnalysis", "analysis_for", "get_store", "init_state",
-           "invalidate", "use_cases"]
+           "invalidate", "options_for", "use_cases"]
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,9 @@ class AnalysisCache:
             options: AnalysisOptions | None = None) -> CachedAnalysis:
         """The cached analysis of ``name``, recomputed when the store's revision moved on.
 
-        Only the default options are cached; other options are computed on demand.
+        Only the map's own settings (``graph.map_settings``: the default of every page and
+        answer) are cached; other options are computed on demand. A change of the settings
+        is a write to the map, so it moves the revision and the next use recomputes.
         """
         if options is not None:
             # the map as it stood on an earlier day, or the current map
@@ -73,8 +75,9 @@ class AnalysisCache:
                 entry = self._entries.get(name)
                 if entry is not None and revision is not None and entry.revision == revision:
                     return entry
+            options = map_settings(store, name).options()
             graph = store.load_graph(name)
-            entry = CachedAnalysis(graph, analyse(graph), revision)
+            entry = CachedAnalysis(graph, analyse(graph, options), revision)
             with self._lock:
                 self._entries[name] = entry
                 self._entries.move_to_end(name)
@@ -112,8 +115,16 @@ def get_store() -> GraphStore:
 
 
 def analysis_for(name: str, options: AnalysisOptions | None = None) -> CachedAnalysis:
+    """The analysis of ``name``: with the map's settings (cached) when ``options`` is
+    ``None``, else with ``options`` (see ``options_for``)."""
     cache = cast(AnalysisCache, current_app.extensions["movemap.cache"])
     return cache.get(get_store(), name, options)
+
+
+def options_for(name: str, **overrides: Any) -> AnalysisOptions:
+    """The analysis options of map ``name``: its settings, with ``overrides`` (a date, a
+    query's choice) taking precedence."""
+    return map_settings(get_store(), name).options(**overrides)
 
 
 def use_cases(by: str, via: str) -> UseCases:

@@ -1,6 +1,6 @@
 """Independent, deliberately plain networkx computations of the analysis definitions (tests only).
 
-Each function restates one definition of issue 2 / DOMAIN.md with networkx and Python sets,
+Each function restates one definition of docs/terms.md with networkx and Python sets,
 without calling the code under test, so the tests can cross-check the fast array code against
 it. Graphs here are ``nx.Graph`` objects whose nodes are person ids (strings); "ties broken by
 ascending id" is ``sorted`` order of those strings, as in ``CompactGraph``.
@@ -191,21 +191,24 @@ def ref_greedy(
     core: AbstractSet[Hashable],
     hops: int,
     done: Callable[[set[Hashable], set[Hashable]], bool],
+    candidates: AbstractSet[Hashable] | None = None,
 ) -> list[tuple[Hashable, int]]:
     """The plain greedy maximum coverage, re-evaluating every candidate at every step.
 
     Reached R = core and everyone within ``hops`` of it. While ``done(core, R)`` is false, add
-    the person outside the core with the largest gain |({v} ∪ ball(v)) \\ R| (ball: within
-    ``hops``), ties broken by ascending id; returns the (node, gain) additions in order.
+    the person outside the core (and among ``candidates``, when given) with the largest gain
+    |({v} ∪ ball(v)) \\ R| (ball: within ``hops``), ties broken by ascending id; stops when
+    no candidate is left; returns the (node, gain) additions in order.
     """
     balls = {v: set(nx.ego_graph(G, v, radius=hops).nodes) for v in G.nodes}
     current = set(core)
     reached = ref_within_hops(G, current, hops)
     added: list[tuple[Hashable, int]] = []
+    allowed = set(G.nodes) if candidates is None else set(candidates)
     while not done(current, reached):
         best: Hashable | None = None
         best_gain = -1
-        for v in sorted(set(G.nodes) - current, key=str):
+        for v in sorted(allowed - current, key=str):
             gain = len(balls[v] - reached)
             if gain > best_gain:
                 best, best_gain = v, gain
@@ -218,19 +221,23 @@ def ref_greedy(
 
 
 def ref_recommended_core(
-    G: nx.Graph, core: AbstractSet[Hashable], hops: int, share: float
+    G: nx.Graph, core: AbstractSet[Hashable], hops: int, share: float,
+    candidates: AbstractSet[Hashable] | None = None,
 ) -> list[tuple[Hashable, int]]:
     """Greedy additions until the core has ceil(share · N) people, with ``share`` read as the
-    decimal it is written as (exact rational arithmetic, so 0.03 · 100 is exactly 3)."""
+    decimal it is written as (exact rational arithmetic, so 0.03 · 100 is exactly 3), or
+    until no candidate is left."""
     size = math.ceil(Fraction(repr(share)) * G.number_of_nodes())
-    return ref_greedy(G, core, hops, lambda current, _: len(current) >= size)
+    return ref_greedy(G, core, hops, lambda current, _: len(current) >= size, candidates)
 
 
 def ref_to_reach_target(
-    G: nx.Graph, core: AbstractSet[Hashable], hops: int, target: float
+    G: nx.Graph, core: AbstractSet[Hashable], hops: int, target: float,
+    candidates: AbstractSet[Hashable] | None = None,
 ) -> list[tuple[Hashable, int]]:
     """Greedy additions until reached / outside >= target (exact rationals; true when nobody is
-    outside), reached being the people outside the grown core within ``hops`` of it."""
+    outside), reached being the people outside the grown core within ``hops`` of it; or until
+    no candidate is left."""
     goal = Fraction(repr(target))
     n = G.number_of_nodes()
 
@@ -238,7 +245,21 @@ def ref_to_reach_target(
         outside = n - len(current)
         return outside == 0 or Fraction(len(reached - current), outside) >= goal
 
-    return ref_greedy(G, core, hops, done)
+    return ref_greedy(G, core, hops, done, candidates)
+
+
+def ref_brought(
+    G: nx.Graph, core: AbstractSet[Hashable], hops: int, added: Iterable[Hashable]
+) -> list[set[Hashable]]:
+    """Whom each addition brings, in order: the people within ``hops`` of it (itself included)
+    not within ``hops`` of the core or of an earlier addition."""
+    reached = ref_within_hops(G, core, hops)
+    found = []
+    for v in added:
+        ball = set(nx.single_source_shortest_path_length(G, v, cutoff=hops))
+        found.append(ball - reached)
+        reached |= ball
+    return found
 
 
 # -- connectivity --------------------------------------------------------------------------------

@@ -214,6 +214,23 @@ def test_help_shows_the_store_default() -> None:
 # -- import and expect -----------------------------------------------------------------------
 
 
+def test_template_writes_two_files_that_import_as_they_are(
+        store_env: str, tmp_path: Path) -> None:
+    folder = tmp_path / "new map"
+    written = run("template", "-o", str(folder))
+    assert sorted(p.name for p in folder.iterdir()) == ["people.csv", "relationships.csv"]
+    assert str(folder / "people.csv") in written.stdout
+    run("import", "bay", str(folder / "people.csv"), str(folder / "relationships.csv"))
+    data = analyse_json("bay")
+    assert (data["size"], data["ties"]) == (2, 1)
+    (folder / "people.csv").write_text("mine", encoding="utf-8")
+    refused = run("template", "-o", str(folder), code=EXIT_USAGE)
+    assert "already exists; use --force" in one_line_error(refused)
+    assert (folder / "people.csv").read_text(encoding="utf-8") == "mine"
+    run("template", "-o", str(folder), "--force")
+    assert (folder / "people.csv").read_text(encoding="utf-8").startswith("id,name,group")
+
+
 def test_import_then_reimport_changes_nothing(store_env: str, tmp_path: Path) -> None:
     people, relationships = write_csvs(tmp_path / "in")
     first = run("import", "riverside", people, relationships)
@@ -309,6 +326,32 @@ def test_expect_adds_then_replaces_segments(store_env: str, tmp_path: Path) -> N
     gaps = analyse_json("riverside")["gaps"]
     assert any(g["kind"] == "segment_missing" and g["subject"] == "locality:Millom"
                for g in gaps)
+
+
+def test_expect_reads_a_segment_as_the_one_people_in_the_map_have(
+        store_env: str, tmp_path: Path) -> None:
+    run("import", "riverside", *write_csvs(tmp_path))
+    result = run("expect", "riverside", "Barrow", "KENDAL", "community:deaf", "Millom")
+    assert result.stdout.splitlines() == [
+        "'Barrow' is read as 'locality:Barrow', the segment people in the map have.",
+        "'KENDAL' is read as 'locality:Kendal', the segment people in the map have.",
+        "'community:deaf' is read as 'community:Deaf', the segment people in the map have.",
+        "'riverside' expects 4 segments:", "  locality:Barrow", "  locality:Kendal",
+        "  community:Deaf", "  Millom",
+    ]
+    gaps = analyse_json("riverside")["gaps"]
+    assert [g["subject"] for g in gaps if g["kind"].startswith("segment_m")] == ["Millom"]
+
+
+def test_expect_of_a_segment_that_could_be_several_says_so_and_changes_nothing(
+        store_env: str, tmp_path: Path) -> None:
+    people = PEOPLE_CSV.replace("p4,Dan Lee,people,,,locality:Kendal,",
+                                "p4,Dan Lee,people,,,service:Kendal,")
+    run("import", "riverside", *write_csvs(tmp_path, people))
+    result = run("expect", "riverside", "locality:Barrow", "Kendal", code=EXIT_ERROR)
+    assert "'Kendal' could be 'locality:Kendal' or 'service:Kendal'" in one_line_error(result)
+    after = run("expect", "riverside", "Millom")  # locality:Barrow was not added
+    assert after.stdout.splitlines() == ["'riverside' expects 1 segment:", "  Millom"]
 
 
 def test_expect_needs_a_segment(store_env: str) -> None:
@@ -464,3 +507,60 @@ def test_escape_sequences_in_a_stored_name_never_reach_the_terminal(
             assert "\x1b" not in text and "\x07" not in text, args
     shown = CliRunner().invoke(main, ["analyse", "bay", "--details"]).output
     assert "\\u001b" in shown or "Ann" not in shown
+
+
+# -- the map's settings and readiness -------------------------------------------------------
+
+
+def _set_settings(url: str, **values: Any) -> None:
+    from graph.history import Actor
+    from graph.map_settings import MapSettings
+    from graph.stores.base import open_store
+    from graph.usecases import UseCases
+
+    store = open_store(url)
+    try:
+        UseCases(store, Actor("lead@example.org", "test")).set_settings(
+            "demo", MapSettings(**values))
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_uses_the_maps_settings_and_options_override_them(store_env: str) -> None:
+    run("demo", "--size", "200")
+    _set_settings(store_env, steps=2, target_reach=0.8, min_engagement="contributing")
+    data = analyse_json("demo")
+    options = data["options"]
+    assert (options["hops"], options["target_reach"], options["min_engagement"]) == (
+        2, 0.8, "contributing")
+    assert data["core"]["reach"] == data["core"]["reach_by_steps"]["2"]
+    assert data["ready"]["min_engagement"] == "contributing"
+    overridden = analyse_json("demo", "--hops", "1", "--target-reach", "90%",
+                              "--min-engagement", "anyone")
+    assert (overridden["options"]["hops"], overridden["options"]["target_reach"]) == (1, 0.9)
+    assert overridden["ready"] is None
+    assert "planned among people contributing or above" in run("analyse", "demo").output
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_min_engagement_reads_labels_and_lists_the_ready(store_env: str) -> None:
+    run("demo", "--size", "200")
+    data = analyse_json("demo", "--min-engagement", "Supporting")
+    ready = data["ready"]
+    assert ready["min_engagement"] == "supporting"
+    levels = {"supporting", "contributing", "leading"}
+    for plan in (ready["recommended_core"], ready["to_reach_target"]):
+        assert all(a["engagement"] in levels for a in plan["added"])
+        assert all(sum(a["brings_by_group"].values()) == a["gain"] for a in plan["added"])
+    report = run("analyse", "demo", "--min-engagement", "supporting").output
+    assert "Among the ready only (supporting or above)" in report
+    first = ready["to_reach_target"]["added"][0]["id"]
+    assert f"({first})" in report.split("Among the ready only")[1]
+
+
+@pytest.mark.parametrize("store_env", ["sqlite"], indirect=True)
+def test_analyse_min_engagement_suggests_the_closest_level(store_env: str) -> None:
+    run("demo", "--size", "200")
+    result = run("analyse", "demo", "--min-engagement", "contributng", code=EXIT_USAGE)
+    assert "did you mean 'Contributing' (contributing)?" in result.output

@@ -18,9 +18,11 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboards import figures
+from dashboards.gap_cards import evidence_lines
 from dashboards.layout import FORCE_LIMIT, NO_SEGMENT, compute_layout, segment_incidence
 from dashboards.network import (
     GL_THRESHOLD,
+    NAMES_ALL,
     NetworkFilters,
     neighbourhood,
     network_view,
@@ -28,13 +30,19 @@ from dashboards.network import (
     person_mask,
     tie_mask,
 )
-from dashboards.palette import GROUP_COLOURS, OKABE_ITO
-from dashboards.words import evidence_items, percent, role_checks, role_summary, segment_label
+from dashboards.palette import GROUP_COLOURS, GROUP_SYMBOLS, OKABE_ITO, ROLE_SYMBOLS
+from dashboards.words import (
+    group_label,
+    percent,
+    role_checks,
+    role_summary,
+    segment_label,
+)
 from graph.analysis import Analysis, analyse
 from graph.analysis.reach import within_hops
 from graph.compact import CompactGraph
 from graph.demo import demo_constituency
-from graph.model import GROUPS, TRUST_TYPES, Person, Relationship
+from graph.model import GROUPS, TRUST_TYPES, Person, Relationship, Role
 
 AS_OF = date(2026, 6, 30)
 
@@ -235,17 +243,20 @@ def test_role_reasons_are_plain_words_with_the_numbers(demo: tuple) -> None:
     wolf = next(r for r in analysis.roles if r.inferred == "lone_wolf")
     checks = {c.role: c for c in role_checks(wolf.evidence)}
     assert checks["lone_wolf"].met
-    assert f"{wolf.evidence['years_engaged']:g} years" in checks["lone_wolf"].text
+    whole = int(wolf.evidence["years_engaged"])  # rounded down to whole years
+    assert f"engaged for {whole} years (a lone wolf: 2 years or more)" in checks["lone_wolf"].text
     assert "_" not in " ".join(c.text for c in checks.values())
     assert role_summary(None, "lone_wolf") == "No role declared; the map suggests lone wolf."
     assert role_summary("organiser", "organiser").endswith("the map agrees.")
 
 
 def test_evidence_is_shown_in_words() -> None:
-    items = dict(evidence_items({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
-                                 "in_core": False, "segment": "community:Deaf"}))
-    assert items == {"share": "25.0%", "cut off": "1,200", "ids": "a, b", "in core": "no",
-                     "segment": "Deaf (community)"}
+    lines = evidence_lines({"share": 0.25, "cut_off": 1200, "ids": ["a", "b"],
+                            "in_core": False, "segment": "community:Deaf"}, str.upper)
+    assert [(e.label, e.text, e.people) for e in lines] == [
+        ("Share", "25%", ()), ("People cut off without them", "1,200", ()),
+        ("Some of them", "", (("a", "A"), ("b", "B"))), ("In the engaged core", "no", ()),
+        ("Segment", "Deaf (community)", ())]
     assert percent(None) == "–"
 
 
@@ -284,14 +295,97 @@ def test_network_draws_every_person_coloured_by_group_with_the_core_ringed(demo:
     assert view.figure.data[1].type == ("scattergl" if graph.n >= GL_THRESHOLD else "scatter")
 
 
-def test_network_marks_declared_roles_by_symbol(demo: tuple) -> None:
+def test_network_marks_each_group_and_each_role_with_its_own_symbol(demo: tuple) -> None:
     graph, _ = demo
     fig = network_view(graph, compute_layout(graph), NetworkFilters()).figure
-    symbols = Counter(s for t in fig.data[1:4] for s in t.marker.symbol)
+    by_name = {t.name: t for t in fig.data}
+    group_symbols = [by_name[group_label(g.value)].marker.symbol for g in GROUPS]
+    assert group_symbols == [GROUP_SYMBOLS[g.value] for g in GROUPS]
     declared = Counter(int(r) for r in graph.declared_role if r >= 0)
-    assert symbols["diamond"] == declared.get(0, 0)  # lone wolves
-    assert symbols["circle"] == graph.n - sum(declared.values())
-    assert any(t.name.startswith("Declared ") for t in fig.data)
+    role_symbols = []
+    for r, role in enumerate(Role):
+        trace = by_name[f"Declared {role.value.replace('_', ' ')}"]
+        assert len(trace.x) == declared[r] and trace.marker.symbol == ROLE_SYMBOLS[role.value]
+        role_symbols.append(trace.marker.symbol)
+    # every group and role is told apart by shape in the legend, not only by colour
+    assert len(set(group_symbols + role_symbols)) == len(GROUPS) + len(Role)
+
+
+def test_the_layout_puts_each_cluster_in_a_region_of_its_own(demo: tuple) -> None:
+    graph, analysis = demo
+    labels = analysis.clusters.labels
+    for limit in (FORCE_LIMIT, 10):  # springs within each region, and the sunflower discs
+        layout = compute_layout(graph, clusters=labels, force_limit=limit)
+        sizes = np.bincount(labels)  # numbered largest first: the own regions come first
+        own = int(np.count_nonzero(sizes >= 5))
+        assert layout.region.tolist() == np.where(sizes[labels] >= 5, labels, own).tolist()
+        centre_x, centre_y = layout.region_x[layout.region], layout.region_y[layout.region]
+        distance = np.hypot(layout.x - centre_x, layout.y - centre_y)
+        assert (distance <= layout.region_r[layout.region] * 1.001 + 1e-4).all()
+        k = layout.region_x.size
+        for a in range(k):
+            for b in range(a + 1, k):
+                apart = np.hypot(layout.region_x[a] - layout.region_x[b],
+                                 layout.region_y[a] - layout.region_y[b])
+                assert apart >= (layout.region_r[a] + layout.region_r[b]) * 0.999
+    again = compute_layout(graph, clusters=labels)
+    assert np.array_equal(again.x, compute_layout(graph, clusters=labels).x)
+
+
+def test_the_people_view_shades_and_names_the_cluster_regions(demo: tuple) -> None:
+    graph, analysis = demo
+    layout = compute_layout(graph, clusters=analysis.clusters.labels)
+    fig = network_view(graph, layout, NetworkFilters(), clusters=analysis.clusters).figure
+    names = next(t for t in fig.data if t.name == "Cluster (shaded region)")
+    assert list(names.text)[0].startswith("Cluster 1")
+    assert len(fig.layout.shapes) == len(names.text) == len(analysis.clusters.listed)
+
+
+def test_names_on_small_pictures_and_only_core_and_highlighted_on_large_ones(
+        demo: tuple) -> None:
+    graph, analysis = demo
+    layout = compute_layout(graph, clusters=analysis.clusters.labels)
+    brokers = [graph.index_of(b.id) for b in analysis.brokers.listed]
+
+    def named(filters: NetworkFilters) -> set[str]:
+        fig = network_view(graph, layout, filters, clusters=analysis.clusters,
+                           brokers=brokers).figure
+        return {text for t in fig.data if t.meta == "names" for text in t.text}
+
+    def name(v: int) -> str:
+        return graph.names[v] or graph.ids[v]
+
+    core = {name(v) for v in np.flatnonzero(graph.core_mask)}
+    assert graph.n > NAMES_ALL and named(NetworkFilters()) == core
+    highlighted = named(NetworkFilters(brokers=True))
+    assert highlighted == core | {name(v) for v in brokers}
+    few = NetworkFilters(segment="community:Deaf")
+    shown = np.flatnonzero(person_mask(graph, few))
+    assert shown.size <= NAMES_ALL and named(few) == {name(v) for v in shown}
+
+
+def test_brokers_are_outlined_only_when_asked(demo: tuple) -> None:
+    graph, analysis = demo
+    layout = compute_layout(graph, clusters=analysis.clusters.labels)
+    brokers = [graph.index_of(b.id) for b in analysis.brokers.listed]
+    plain = network_view(graph, layout, NetworkFilters(), brokers=brokers).figure
+    assert not [t for t in plain.data if t.meta == "brokers"]
+    marked = network_view(graph, layout, NetworkFilters(brokers=True), brokers=brokers).figure
+    (trace,) = [t for t in marked.data if t.meta == "brokers"]
+    assert list(trace.x) == [layout.x[v] for v in brokers]
+
+
+def test_the_clusters_view_draws_one_circle_per_region_with_everyone(demo: tuple) -> None:
+    graph, analysis = demo
+    layout = compute_layout(graph, clusters=analysis.clusters.labels)
+    reached = within_hops(graph, graph.core_mask, 1)
+    view = network_view(graph, layout, NetworkFilters(view="clusters"), reached=reached,
+                        clusters=analysis.clusters)
+    assert view.view == "clusters" and view.people == graph.n
+    circles = next(t for t in view.figure.data if t.name.startswith("Cluster"))
+    assert len(circles.x) == layout.region_x.size
+    assert "Small clusters and people alone" in circles.text
+    assert_readable(view.figure, axes=False)
 
 
 def test_filters_keep_only_the_chosen_people_and_ties(demo: tuple) -> None:

@@ -190,6 +190,34 @@ def test_a_near_miss_names_the_choice_it_is_closest_to(
     assert problems[0].reason.endswith(f"; did you mean {meant}?"), problems[0].reason
 
 
+def test_segments_are_read_as_the_segments_of_the_map_and_file_they_match(
+        tmp_path: Path) -> None:
+    p = write(tmp_path, "people.csv", people_file(
+        "p1,Ann,people,,,locality:Barrow,,,,,,",
+        "p2,Ben,people,,,barrow;Maternity;Locality: bárrow,,,,,,",
+        "p3,Cy,people,,,Millom;COMMUNITY:deaf,,,,,,",
+    ))
+    parsed = read_people(p, known_segments=["service:maternity", "community:Deaf"])
+    assert parsed.problems == []
+    assert [x.segments for x in parsed.people] == [
+        ("locality:Barrow",),
+        ("locality:Barrow", "service:maternity"),  # one Barrow, however written
+        ("Millom", "community:Deaf"),
+    ]
+
+
+def test_a_segment_without_a_kind_that_could_be_several_is_a_problem_of_its_row(
+        tmp_path: Path) -> None:
+    problems, p, _ = problems_of(tmp_path, people_file(
+        "p1,Ann,people,,,service:Barrow,,,,,,",
+        "p2,Ben,people,,,Barrow,,,,,,",
+        "p3,Cy,people,,,locality:Barrow,,,,,,",
+    ))
+    assert problems == [Problem(
+        p, 3, "segments", "the segment 'Barrow' could be 'locality:Barrow' or "
+        "'service:Barrow'; write the one you mean with its kind")]
+
+
 # -- one test per problem --------------------------------------------------------------------
 
 
@@ -247,16 +275,68 @@ def test_import_reports_bad_yes_no(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("value", ["2023-13-01", "2023-02-30", "01/02/2023", "2023-1-5",
-                                   "yesterday", "20230105"])
-def test_import_reports_bad_date(tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(("value", "reason"), [
+    ("2023-13-01", "bad date '2023-13-01': month must be in 1..12"),
+    ("2023-02-30", "bad date '2023-02-30': day is out of range for month"),
+    ("31/02/2023", "bad date '31/02/2023': day is out of range for month"),
+    ("yesterday", "bad date 'yesterday'; expected YYYY-MM-DD, DD/MM/YYYY (day first, UK order) "
+                  "or 3 April 2025"),
+    ("20230105", "bad date '20230105'; expected YYYY-MM-DD, DD/MM/YYYY (day first, UK order) "
+                 "or 3 April 2025"),
+    ("3 Brumaire 2023", "bad date '3 Brumaire 2023': 'Brumaire' is not a month; expected "
+                        "YYYY-MM-DD, DD/MM/YYYY (day first, UK order) or 3 April 2025"),
+    ("01/02/23", "bad date '01/02/23': write the year in full (four digits); a two-digit year "
+                 "could be any century"),
+])
+def test_import_reports_bad_date(tmp_path: Path, value: str, reason: str) -> None:
     problems, p, r = problems_of(
         tmp_path, OK_PEOPLE.replace("p2,Ben,system_leaders,,,,,,,,,",
                                     f"p2,Ben,system_leaders,,,,,,,,,{value}"),
         ties_file("p1,p2,,,,,2020-01-01", f"p2,p1,,,,,{value}"),
     )
-    reason = f"bad date '{value}'; expected YYYY-MM-DD"
     assert problems == [Problem(p, 3, "joined", reason), Problem(r, 3, "since", reason)]
+
+
+@pytest.mark.parametrize("value", ["01/02/2023", "1/2/2023", "01.02.2023", "1-2-2023",
+                                   "1 February 2023", "1st Feb 2023", "1 feb. 2023",
+                                   "February 1, 2023", "2023-2-1", " 2023-02-01 "])
+def test_dates_are_read_day_first_in_uk_order_or_with_the_month_named(
+        tmp_path: Path, value: str) -> None:
+    people = read_people(write(tmp_path, "people.csv", people_file(
+        f"p1,Ann,people,,,,,,,,,\"{value}\""))).people
+    assert people[0].joined == date(2023, 2, 1)
+
+
+def test_a_date_written_month_first_is_refused_naming_its_row_not_guessed(
+        tmp_path: Path) -> None:
+    problems, p, _ = problems_of(tmp_path, people_file(
+        "p1,Ann,people,,,,,,,,,13/04/2023", "p2,Ben,people,,,,,,,,,04/13/2023"))
+    assert problems == [Problem(
+        p, 3, "joined",
+        "ambiguous date '04/13/2023': it reads as month/day/year (US order), but movemap reads "
+        "DD/MM/YYYY, day first (UK order); write 13/04/2023 or 2023-04-13")]
+
+
+def test_a_people_file_with_only_its_header_is_an_error_not_an_empty_map(
+        tmp_path: Path) -> None:
+    problems, p, _ = problems_of(tmp_path, people_file())
+    assert problems == [Problem(
+        p, None, None,
+        "the file has its header but nobody under it; add a row for each person (a map is "
+        "emptied by removing its people, never by an empty file)")]
+
+
+@pytest.mark.parametrize("magic", [b"PK\x03\x04\x14\x00\x06\x00", b"\xd0\xcf\x11\xe0\xa1\xb1"])
+def test_an_excel_workbook_given_as_csv_says_how_to_save_it_as_csv(
+        tmp_path: Path, magic: bytes) -> None:
+    p = tmp_path / "people.xlsx"
+    p.write_bytes(magic + bytes(range(256)) * 4)
+    r = write(tmp_path, "relationships.csv", TIES_HEADER + "\n")
+    with pytest.raises(ImportFailed) as failed:
+        load_csv_pair(p, r)
+    [problem] = failed.value.problems
+    assert (problem.file, problem.line) == (str(p), None)
+    assert "Excel workbook" in problem.reason and "CSV UTF-8" in problem.reason
 
 
 def test_import_reports_a_date_that_has_not_come_yet_with_its_row_and_column(

@@ -1,4 +1,4 @@
-"""The domain model accepts what DOMAIN.md allows and rejects the rest with plain messages."""
+"""The domain model accepts what docs/terms.md allows and rejects the rest with plain messages."""
 
 from __future__ import annotations
 

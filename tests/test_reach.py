@@ -6,6 +6,8 @@ on networkx's four real social networks and on seeded random graphs, for 1, 2 an
 
 from __future__ import annotations
 
+import random
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -14,6 +16,7 @@ from reference import (
     compact_from_networkx,
     random_graphs,
     real_networks,
+    ref_brought,
     ref_core_reach,
     ref_recommended_core,
     ref_to_reach_target,
@@ -404,3 +407,107 @@ def test_greedy_matches_plain_greedy_for_many_hops(name: str, hops: int) -> None
     assert [(a.id, a.gain) for a in got.added] == ref_recommended_core(G, core, hops, 0.2)
     plan = to_reach_target(graph, graph.core_mask, options)
     assert [(a.id, a.gain) for a in plan.added] == ref_to_reach_target(G, core, hops, 1.0)
+
+
+# -- readiness: whom to engage next among the ready only ----------------------------------------
+
+_LEVELS = ("unengaged", "aware", "supporting", "contributing")
+
+
+def _ready_case(name: str, seed: int = 5) -> tuple[nx.Graph, set[str], dict, dict, CompactGraph]:
+    """A graph with a seeded core and a seeded engagement level below ``leading`` for everyone
+    else: the graph, the core, the groups, the levels and the CompactGraph."""
+    G = GRAPHS[name]
+    core = seeded_core(G, 0.05, seed=seed)
+    groups = seeded_groups(G, seed=seed + 1)
+    rng = random.Random(seed + 2)
+    levels = {v: rng.choice(_LEVELS) for v in sorted(G.nodes) if v not in core}
+    graph = compact_from_networkx(G, core=core, groups=groups,
+                                  people={v: {"engagement": e} for v, e in levels.items()})
+    return G, core, groups, levels, graph
+
+
+def _at_or_above(levels: dict, level: str) -> set[str]:
+    order = (*_LEVELS, "leading")
+    return {v for v, e in levels.items() if order.index(e) >= order.index(level)}
+
+
+def _check_brought(G: nx.Graph, core: set[str], hops: int, groups: dict, levels: dict,
+                   added: list) -> None:
+    """Each addition's engagement and whom it brings by group, against the reference."""
+    brought = ref_brought(G, core, hops, [a.id for a in added])
+    for addition, people in zip(added, brought, strict=True):
+        assert addition.engagement == levels.get(addition.id, "leading")
+        want = {g: sum(1 for v in people if groups[v] == g) for g in
+                ("people", "givers_of_service", "system_leaders")}
+        assert addition.brings_by_group == want
+        assert sum(addition.brings_by_group.values()) == addition.gain
+
+
+@pytest.mark.parametrize("name", sorted(GRAPHS))
+@pytest.mark.parametrize("level", ["aware", "contributing"])
+@greedy_modes([1, 2, 3])
+@pytest.mark.usefixtures("greedy_mode")
+def test_ready_plans_match_the_reference_greedy_among_ready_people(
+        name: str, level: str, hops: int) -> None:
+    G, core, groups, levels, graph = _ready_case(name)
+    ready = _at_or_above(levels, level)
+    options = AnalysisOptions(target_core_share=0.15, target_reach=0.9, hops=hops,
+                              min_engagement=level)
+    plans = reach.ready_plans(graph, graph.core_mask, options)
+    assert plans is not None
+    assert (plans.min_engagement, plans.candidates) == (level, len(ready))
+    rec = plans.recommended_core
+    want_rec = ref_recommended_core(G, core, hops, 0.15, candidates=ready)
+    assert [(a.id, a.gain) for a in rec.added] == want_rec
+    assert rec.size == len(core) + len(want_rec)
+    assert set(rec.members) == core | {v for v, _ in want_rec}
+    plan = plans.to_reach_target
+    want_plan = ref_to_reach_target(G, core, hops, 0.9, candidates=ready)
+    assert [(a.id, a.gain) for a in plan.added] == want_plan
+    grown = core | {v for v, _ in want_plan}
+    outside = set(G.nodes) - grown
+    reached = ref_within_hops(G, grown, hops) & outside
+    want_reach = len(reached) / len(outside) if outside else 1.0
+    assert plan.reach == pytest.approx(want_reach)
+    assert plan.meets_target == (want_reach >= 0.9 - 1e-12)
+    _check_brought(G, core, hops, groups, levels, plan.added)
+    _check_brought(G, core, hops, groups, levels, rec.added)
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_every_addition_says_whom_it_brings_by_group_in_the_plans_from_anyone(
+        hops: int) -> None:
+    G, core, groups, levels, graph = _ready_case("les_miserables")
+    options = AnalysisOptions(target_core_share=0.2, hops=hops)
+    rec, plan = greedy_plans(graph, graph.core_mask, options)
+    _check_brought(G, core, hops, groups, levels, rec.added)
+    _check_brought(G, core, hops, groups, levels, plan.added)
+
+
+def test_readiness_leaves_the_plans_from_anyone_as_they_were() -> None:
+    _, _, _, _, graph = _ready_case("karate")
+    anyone = greedy_plans(graph, graph.core_mask, AnalysisOptions())
+    ready = AnalysisOptions(min_engagement="contributing")
+    assert greedy_plans(graph, graph.core_mask, ready) == anyone
+    assert reach.ready_plans(graph, graph.core_mask, AnalysisOptions()) is None
+
+
+def test_the_lowest_readiness_gives_the_plans_from_anyone() -> None:
+    _, _, _, _, graph = _ready_case("florentine")
+    rec, plan = greedy_plans(graph, graph.core_mask, AnalysisOptions())
+    ready = reach.ready_plans(graph, graph.core_mask,
+                              AnalysisOptions(min_engagement="unengaged"))
+    assert ready is not None
+    assert (ready.recommended_core, ready.to_reach_target) == (rec, plan)
+
+
+def test_with_nobody_ready_the_ready_plans_add_nobody_and_say_the_target_is_not_met() -> None:
+    G = nx.path_graph(6)
+    graph = compact_from_networkx(G, core=[0])
+    plans = reach.ready_plans(graph, graph.core_mask, AnalysisOptions(
+        target_core_share=0.5, min_engagement="supporting"))
+    assert plans is not None and plans.candidates == 0
+    assert plans.recommended_core.added == [] and plans.recommended_core.size == 1
+    assert plans.to_reach_target.added == [] and not plans.to_reach_target.meets_target
+    assert plans.to_reach_target.reach == pytest.approx(1 / 5)

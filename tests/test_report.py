@@ -191,10 +191,13 @@ def test_report_recommends_whom_to_engage_next_by_name_group_and_what_they_bring
         "person" in body
     # f is tied to g, h (people) and i (a giver) and is not reached: f brings 3 people and
     # 1 giver, and is the first tie into Barrow and the Deaf community
-    assert "1. Femi Okafor (f) the people 4 3 of the people, 1 giver" in body
+    assert "1. Femi Okafor (f) the people unengaged 4 3 of the people, 1 giver" in body
     assert "first tie into Deaf (community), Barrow (locality)" in body
     assert "With them the core would be in conversation with 88% of everyone else" in body
     assert "To reach 90%, the core needs 2 more people chosen the same way (4 people in all" in body
+    # and it names them, as the dashboard does
+    assert "these first: person group engagement brings who they bring 1. Femi Okafor" in body
+    assert "2. Jon Fell (j) system leaders unengaged 2 1 of the people, 1 leader" in body
 
 
 def test_report_lists_at_most_a_page_of_additions() -> None:
@@ -210,7 +213,7 @@ def test_report_shows_an_id_when_a_person_has_no_name() -> None:
     rec = RecommendedCore(members=["a", "b", "k"], reach=0.5, added=[Addition("k", 2)], size=3)
     body = _section(format_report(_analysis(recommended_core=rec), _graph()),
                     "Whom to engage next")
-    assert re.search(r"1\.\s+k\s+the people\s+2", body)
+    assert re.search(r"1\.\s+k\s+the people\s+unengaged\s+2", body)
     assert "()" not in body
 
 
@@ -241,14 +244,29 @@ def test_report_compares_declared_and_suggested_roles() -> None:
     assert "Eve Nowak" not in body  # agrees (no role either way): nothing to discuss
 
 
-def test_report_groups_gaps_by_severity_most_serious_first() -> None:
+def test_report_groups_gaps_by_kind_most_serious_first() -> None:
     body = _section(format_report(_analysis(), _graph()), "Gaps and missing voices")
-    high, medium, low = (body.index(f"{title} (") for title in ("High", "Medium", "Low"))
-    assert high < medium < low
-    assert "High (2)" in body and "Medium (1)" in body and "Low (1)" in body
-    assert body.index("Millom") < body.index("Femi Okafor") < medium  # kept in given order
-    assert medium < body.index("Cara Smith") < low
-    assert low < body.index("not connected to anyone")
+    titles = [line for line in body.splitlines() if re.match(r"(High|Medium|Low): ", line)]
+    assert titles == [
+        "High: Expected voices with nobody in the map",
+        "High: Single points of failure",
+        "Medium: Lone wolves at risk of exhaustion",
+        "Low: Parts of the map the core cannot reach",
+    ]
+    assert "4 gaps of 4 kinds found" in body
+    assert body.index("Millom") < body.index("Femi Okafor") < body.index("Cara Smith")
+    assert body.index("Cara Smith") < body.index("not connected to anyone")
+    assert body.count("What to do:") == 4
+
+
+def test_report_puts_six_lone_wolves_under_one_title_with_their_names() -> None:
+    names = ["Ann", "Bea", "Cy", "Dot", "Eli", "Fay"]
+    wolves = [Gap("lone_wolf_at_risk", "medium", f"w{i}", f"{n} is alone.", {"name": n})
+              for i, n in enumerate(names)]
+    body = _section(format_report(_analysis(gaps=wolves), _graph()), "Gaps and missing voices")
+    assert body.count("Lone wolves at risk of exhaustion") == 1  # one title for all six
+    assert "Medium: Lone wolves at risk of exhaustion (6)" in body
+    assert "6 lone wolves at risk of exhaustion: Ann, Bea, Cy, Dot, Eli and Fay." in _flat(body)
 
 
 def test_report_has_no_code_names_and_no_colour() -> None:
@@ -302,8 +320,14 @@ def test_demo_report_carries_every_gap_message_and_the_headline(
 def test_demo_report_breaks_each_gain_down_by_group(demo_report: tuple[Analysis, str]) -> None:
     analysis, report = demo_report
     body = _section(report, "Whom to engage next")
+    lines = body.splitlines()
     for k, addition in enumerate(analysis.recommended_core.added[:MAX_LISTED], start=1):
-        line = next(line for line in body.splitlines() if line.lstrip().startswith(f"{k}. "))
+        at = next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"{k}. "))
+        line = lines[at]
+        for more in lines[at + 1:]:  # a long row goes on, wrapped, on the lines below
+            if not more.startswith("       "):
+                break
+            line += " " + more.strip()
         counts = [int(n) for n in re.findall(r"(\d+) (?:of the people|givers?|leaders?)", line)]
         assert sum(counts) == addition.gain, line
 
@@ -314,10 +338,11 @@ def test_report_lists_at_most_a_page_of_gaps_of_one_kind() -> None:
         for i in range(MAX_LISTED + 5)
     ]
     body = _section(format_report(_analysis(gaps=many), _graph()), "Gaps and missing voices")
-    assert f"Medium ({MAX_LISTED + 5})" in body
+    assert f"Medium: Lone wolves at risk of exhaustion ({MAX_LISTED + 5})" in body
     assert f"Person number {MAX_LISTED - 1:03d}" in body
     assert f"Person number {MAX_LISTED:03d}" not in body
-    assert "… and 5 more like these (lone wolf at risk; see --json for all)." in body
+    assert ("… and 5 more like these (lone wolves at risk of exhaustion; see --json for all)."
+            in body)
 
 
 def test_report_does_not_repeat_an_id_used_as_the_name() -> None:

@@ -20,10 +20,12 @@ from stores import sqlite_url
 import graph.stores.sqlite as sqlite_module
 from graph.compact import CompactGraph, date_to_day
 from graph.errors import NotFound, StoreError
+from graph.history import Actor
+from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from graph.stores.base import GraphStore, PeopleBatch, TiesBatch, open_store
 from graph.stores.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
-from graph.usecases import Actor, InvalidChange, UseCases
+from graph.usecases import InvalidChange, StaleVersion, UseCases, map_settings
 
 # -- sample records --------------------------------------------------------------------------
 
@@ -204,6 +206,7 @@ def test_a_renamed_map_keeps_its_history_and_never_repeats_a_revision(
         store: GraphStore) -> None:
     cases = UseCases(store, Actor("lead@example.org", "test"), today=date(2025, 6, 1))
     cases.create_constituency(Constituency(name="bay"))
+    cases.set_settings("bay", MapSettings(steps=2))
     cases.save_person("bay", Person(id="ana", group="people", engagement="aware"),
                       on=date(2025, 1, 1))
     cases.save_person("bay", Person(id="ana", group="people", engagement="leading"))
@@ -219,6 +222,7 @@ def test_a_renamed_map_keeps_its_history_and_never_repeats_a_revision(
     assert after == ["renamed the map bay to kendal", *history]
     assert cases.person("kendal", "ana", as_of=date(2025, 3, 1))[0].engagement.value == "aware"
     assert cases.graph_as_of("kendal", date(2025, 3, 1)).ids == ["ana"]
+    assert cases.settings("kendal")[0].steps == 2  # the map's settings came with it
     undone = cases.undo("kendal", cases.history("kendal")[1].id)  # an edit before the rename
     assert undone.change_set is not None
     assert store.get_person("kendal", "ana").engagement.value == "aware"
@@ -1143,3 +1147,82 @@ def test_every_write_changes_the_revision_and_reads_do_not(store: GraphStore) ->
     store.upsert_people("x", [sample_people()[1]])  # identical: nothing written
     assert store.revision("x") == seen[-1]
     assert store.get_constituency("x").description == "a new description"
+
+
+# -- a map's settings, kept with the map (through the use cases) ------------------------------
+
+
+def _settings_cases(store: GraphStore) -> UseCases:
+    maps = UseCases(store, Actor("lead@example.org", "test"), today=date(2026, 6, 1))
+    maps.create_constituency(Constituency(name="bay", description="the bay",
+                                          expected_segments=("locality:Barrow",)))
+    return maps
+
+
+def test_a_new_map_has_the_default_settings(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    assert map_settings(store, "bay") == MapSettings()
+    assert maps.settings("bay")[0] == MapSettings()
+
+
+def test_map_settings_are_stored_with_the_map_recorded_and_undoable(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    wanted = MapSettings(target_core_share=0.05, target_reach=0.8, steps=2,
+                         min_engagement="supporting")
+    before = store.revision("bay")
+    saved = maps.set_settings("bay", wanted)
+    assert store.revision("bay") != before  # a cached analysis of the map is stale
+    assert map_settings(store, "bay") == wanted
+    assert maps.settings("bay") == (wanted, saved.version)
+    change = maps.history("bay")[0]
+    assert change.summary == "changed the map: min_engagement, steps, target_core_share, " \
+                             "target_reach"
+    assert {c.field for c in change.changes} == {"min_engagement", "steps",
+                                                 "target_core_share", "target_reach"}
+    constituency = store.get_constituency("bay")  # the rest of the map is untouched
+    assert (constituency.description, constituency.expected_segments) == (
+        "the bay", ("locality:Barrow",))
+    maps.set_expected_segments("bay", ["locality:Kendal"])
+    assert map_settings(store, "bay") == wanted  # and other map changes keep the settings
+    maps.undo("bay", change.id)
+    assert map_settings(store, "bay") == MapSettings()
+    assert store.get_constituency("bay").expected_segments == ("locality:Kendal",)
+
+
+def test_changing_one_setting_records_only_that_one(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    maps.set_settings("bay", MapSettings(steps=3))
+    maps.set_settings("bay", MapSettings(steps=3, min_engagement="leading"))
+    assert [c.summary for c in maps.history("bay")][:2] == [
+        "changed the map: min_engagement", "changed the map: steps"]
+    maps.set_settings("bay", MapSettings(steps=3))  # back to anyone
+    assert map_settings(store, "bay").min_engagement is None
+    assert map_settings(store, "bay").steps == 3
+
+
+def test_saving_the_same_settings_records_nothing(store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    count = len(maps.history("bay"))
+    assert maps.set_settings("bay", MapSettings()).change_set is None
+    maps.set_settings("bay", MapSettings(target_reach=0.75))
+    assert maps.set_settings("bay", MapSettings(target_reach=0.75)).change_set is None
+    assert len(maps.history("bay")) == count + 1
+
+
+def test_settings_from_a_stale_version_are_refused_and_nothing_is_written(
+        store: GraphStore) -> None:
+    maps = _settings_cases(store)
+    _, seen = maps.settings("bay")
+    assert seen is not None
+    maps.set_description("bay", "changed by someone else")
+    with pytest.raises(StaleVersion):
+        maps.set_settings("bay", MapSettings(steps=2), if_version=seen)
+    assert map_settings(store, "bay") == MapSettings()
+
+
+def test_settings_of_an_unknown_map_are_not_found(store: GraphStore) -> None:
+    maps = UseCases(store, Actor("lead@example.org", "test"))
+    with pytest.raises(NotFound):
+        maps.set_settings("nope", MapSettings(steps=2))
+    with pytest.raises(NotFound):
+        map_settings(store, "nope")

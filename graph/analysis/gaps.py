@@ -6,7 +6,8 @@ group, a segment, a person's id…), a ``message`` for a change lead (no code na
 and ``evidence`` (the numbers behind it, plain JSON values).
 
 Which graph: gaps about reach and connection (``segment_unreached``,
-``single_point_of_failure``, ``unreached_component``, ``core_centralised``, and
+``single_point_of_failure``, ``unreached_component``, ``cluster_unreached``,
+``core_centralised``, and
 ``group_unreached`` through the ``reach`` it is given) use the
 conversation channels (``graph.channels(options.min_trust)``, the graph the reach is measured
 on); gaps that count ties between groups (``groups_unconnected``, ``flow_of_value_gap``) use
@@ -37,12 +38,22 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from graph.analysis.clusters import find_clusters
 from graph.analysis.connectivity import spof_cut_off_and_components, unique_reach
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import within_hops
-from graph.analysis.result import SEVERITIES, CoreReach, Gap, RoleInference, gc_paused
+from graph.analysis.result import (
+    SEVERITIES,
+    Clusters,
+    CoreReach,
+    Gap,
+    RoleInference,
+    Severity,
+    gc_paused,
+)
 from graph.compact import CompactGraph
-from graph.model import GROUPS, Group
+from graph.model import GROUPS, Group, Role
+from graph.segments import HeldSegments
 from graph.wording import count as _count
 from graph.wording import in_conversation as _in_conversation
 from graph.wording import people as _people
@@ -55,6 +66,7 @@ GAP_KINDS: tuple[str, ...] = (
     "group_missing",
     "group_imbalance",
     "segment_missing",
+    "segment_misspelt",
     "segment_unreached",
     "no_formal_power",
     "no_informal_power",
@@ -65,6 +77,7 @@ GAP_KINDS: tuple[str, ...] = (
     "flow_of_value_gap",
     "single_point_of_failure",
     "unreached_component",
+    "cluster_unreached",
     "core_centralised",
     "lone_wolf_at_risk",
     "group_unreached",
@@ -109,6 +122,7 @@ def find_gaps(
     reach: CoreReach,
     roles: list[RoleInference],
     channels: CompactGraph | None = None,
+    clusters: Clusters | None = None,
 ) -> list[Gap]:
     """Every gap in the constituency, most severe first.
 
@@ -118,11 +132,14 @@ def find_gaps(
         reach: the current core's reach, as computed on ``graph.channels(options.min_trust)``.
         roles: the role inferences of ``infer_roles(graph, options)``.
         channels: ``graph.channels(options.min_trust)`` when the caller has it already.
+        clusters: the clusters of the channels (``find_clusters``) when the caller has them.
     """
     if channels is None:
         channels = graph.channels(options.min_trust)
+    if clusters is None:
+        clusters = find_clusters(channels, graph.core_mask, options.hops)
     with gc_paused():
-        return _find_gaps(graph, channels, options, reach, roles)
+        return _find_gaps(graph, channels, options, reach, roles, clusters)
 
 
 def _find_gaps(
@@ -131,6 +148,7 @@ def _find_gaps(
     options: AnalysisOptions,
     reach: CoreReach,
     roles: list[RoleInference],
+    clusters: Clusters,
 ) -> list[Gap]:
     core = graph.core_mask
     pairs = _pair_ties(graph)
@@ -147,6 +165,7 @@ def _find_gaps(
         *_flow_of_value_gaps(pairs, options),
         *_single_points_of_failure(graph, cut, core, options),
         *_unreached_components(graph, channels, components, core, options),
+        *_clusters_unreached(graph, channels, components, clusters, core, options),
         *_core_centralised(graph, channels, core, reach, options),
         *_lone_wolves(graph, roles, options),
         *_group_unreached(reach, options),
@@ -265,22 +284,45 @@ def _group_imbalance(graph: CompactGraph, options: AnalysisOptions) -> list[Gap]
 
 
 def _segment_missing(graph: CompactGraph) -> list[Gap]:
-    """An expected segment with nobody in it (the expected order); high."""
+    """An expected segment with nobody in it (the expected order): a missing voice, high; or,
+    when it is close to a segment people do have (``graph.segments``), a likely misspelling,
+    low, never a missing voice."""
     present = set(graph.segment_names)
-    return [
-        Gap(
-            kind="segment_missing",
-            severity="high",
+    missing = [segment for segment in graph.expected_segments if segment not in present]
+    if not missing:
+        return []
+    held = HeldSegments(graph.segment_names)
+    counts = np.bincount(graph.segment_indices, minlength=len(graph.segment_names))
+    index = {segment: s for s, segment in enumerate(graph.segment_names)}
+    gaps: list[Gap] = []
+    for segment in missing:
+        meant = held.likely_meant(segment)
+        if meant is None:
+            gaps.append(Gap(
+                kind="segment_missing",
+                severity="high",
+                subject=segment,
+                message=(
+                    f"Nobody in the map is from {_segment_words(segment)}, a voice you "
+                    "expected to be part of the movement. Find and invite people from there."
+                ),
+                evidence={"segment": segment, "people": 0, "expected": True},
+            ))
+            continue
+        size = int(counts[index[meant]])
+        gaps.append(Gap(
+            kind="segment_misspelt",
+            severity="low",
             subject=segment,
             message=(
-                f"Nobody in the map is from {_segment_words(segment)}, a voice you expected to "
-                "be part of the movement. Find and invite people from there."
+                f"You expect people from {_segment_words(segment)}, but nobody has that "
+                f"segment, while {_people(size)} {'is' if size == 1 else 'are'} from "
+                f"{_segment_words(meant)}. It is most likely the same voice written another "
+                f"way: change the expected segment to '{meant}' so the map checks it."
             ),
-            evidence={"segment": segment, "people": 0, "expected": True},
-        )
-        for segment in graph.expected_segments
-        if segment not in present
-    ]
+            evidence={"segment": segment, "likely": meant, "people": size, "expected": True},
+        ))
+    return gaps
 
 
 def _segment_unreached(
@@ -664,6 +706,71 @@ def _unreached_components(
     return gaps
 
 
+def _clusters_unreached(
+    graph: CompactGraph,
+    channels: CompactGraph,
+    components: tuple[IntArray, int],
+    clusters: Clusters,
+    core: BoolArray,
+    options: AnalysisOptions,
+) -> list[Gap]:
+    """Clusters the engaged core does not touch, though they are connected to it.
+
+    A cluster (``graph.analysis.clusters``) of at least ``clusters.min_size`` people with no
+    core member in it and nobody in it within ``hops`` ties of the core. Clusters in a part of
+    the map with no core member at all are left to ``unreached_component``, which already
+    names that whole part. The ``max_component_gaps`` largest, largest first (ties: the lower
+    cluster number), subject ``cluster N``; high from ten people or 5% of everyone, else
+    medium. ``total_clusters`` and ``total_people`` count every such cluster.
+    """
+    labels = clusters.labels
+    if labels.size != graph.n or graph.n == 0 or clusters.count == 0:
+        return []
+    parts, part_count = components
+    count = clusters.count
+    sizes = np.bincount(labels, minlength=count)
+    reached = within_hops(channels, core, options.hops)
+    touched = np.bincount(labels, weights=reached, minlength=count) > 0
+    part_has_core = np.bincount(parts, weights=core, minlength=part_count) > 0
+    # a cluster is connected, so it lies in one part of the map: the part of any of its people
+    any_member = np.zeros(count, dtype=np.int64)
+    any_member[labels] = np.arange(graph.n)
+    hit = np.flatnonzero(~touched & (sizes >= clusters.min_size) & part_has_core[parts[any_member]])
+    if hit.size == 0:
+        return []
+    totals = {"total_clusters": int(hit.size), "total_people": int(sizes[hit].sum())}
+    gaps = []
+    for c in hit[: max(options.max_component_gaps, 0)].tolist():  # numbered largest first
+        members = np.flatnonzero(labels == c)
+        size = int(members.size)
+        sample = members[:SAMPLE_IDS].tolist()
+        groups = np.bincount(graph.group[members].astype(np.int64), minlength=len(GROUPS))
+        gaps.append(
+            Gap(
+                kind="cluster_unreached",
+                severity="high" if _large(size, graph.n) else "medium",
+                subject=f"cluster {c + 1}",
+                message=(
+                    f"Cluster {c + 1}: {size} people, including "
+                    f"{_names(graph, sample[:3], 'and')}, are tied mostly to each other, and "
+                    f"nobody in the engaged core is among them or "
+                    f"{_in_conversation(options.hops)} any of them. They are connected to the "
+                    "rest of the map, so the movement can reach them: engage one of them, or "
+                    "someone they are tied to."
+                ),
+                evidence={
+                    "cluster": c + 1,
+                    "size": size,
+                    "groups": {g.value: int(groups[g.index]) for g in GROUPS},
+                    "people": [graph.ids[v] for v in sample],
+                    "min_size": clusters.min_size,
+                    **totals,
+                },
+            )
+        )
+    return gaps
+
+
 def _core_centralised(
     graph: CompactGraph,
     channels: CompactGraph,
@@ -723,8 +830,14 @@ def _lone_wolves(
 
     Everyone inferred ``lone_wolf``, and everyone declared a lone wolf who has at most
     ``lone_wolf_max_engaged_ties`` ties to other engaged people (however long they have been
-    engaged). High when they have no tie to another engaged person, else medium.
+    engaged). High when they have no tie to another engaged person; low when one of those ties
+    is to an organiser (declared or suggested), who is there to grow and support leaders, so the
+    message names the organiser and says why the person is still at risk: everything rests on
+    that one tie; else medium. ``evidence.engaged_contacts`` lists the engaged people they are
+    tied to and ``evidence.organisers`` those of them who are organisers.
     """
+    organisers = {r.id for r in roles if Role.ORGANISER.value in (r.declared, r.inferred)}
+    engaged = graph.engaged_mask
     gaps = []
     for role in sorted(roles, key=lambda r: r.id):
         ev = role.evidence
@@ -737,22 +850,41 @@ def _lone_wolves(
             continue
         node = _node(graph, role.id)
         name = _name(graph, node)
+        around = graph.indices[graph.indptr[node]:graph.indptr[node + 1]]
+        contacts = sorted({int(v) for v in around[engaged[around]].tolist() if v != node})
+        contact_ids = [graph.ids[v] for v in contacts]
+        backers = [v for v in contacts if graph.ids[v] in organisers]
         years = ev.get("years_engaged")
         ties_words = "no ties" if engaged_ties == 0 else _count(engaged_ties, "tie")
         if years is not None:
             text = f"{name} has been engaged for {_years(years)} with {ties_words}"
         else:
             text = f"{name} has {ties_words}"
+        if backers:
+            org = _names(graph, backers[:3], "and")
+            one = len(backers) == 1
+            who = "an organiser" if one else "organisers"
+            which = "" if engaged_ties <= len(backers) else f"{len(backers)} of them "
+            severity: Severity = "low"
+            message = (
+                f"{text} to other engaged people: {which}to {org}, {who}. That tie is real "
+                "support, yet they are still at risk of exhaustion because it rests on "
+                f"{'one person' if one else 'a few people'}: ask {org} to introduce {name} to "
+                "others in the movement and share the load."
+            )
+        else:
+            severity = "high" if engaged_ties == 0 else "medium"
+            message = (
+                f"{text} to other engaged people. Someone who pushes for change largely "
+                "alone is at risk of exhaustion: connect them with others in the movement "
+                "and share the load."
+            )
         gaps.append(
             Gap(
                 kind="lone_wolf_at_risk",
-                severity="high" if engaged_ties == 0 else "medium",
+                severity=severity,
                 subject=role.id,
-                message=(
-                    f"{text} to other engaged people. Someone who pushes for change largely "
-                    "alone is at risk of exhaustion: connect them with others in the movement "
-                    "and share the load."
-                ),
+                message=message,
                 evidence={
                     "name": graph.names[node],
                     "declared": role.declared,
@@ -762,6 +894,8 @@ def _lone_wolves(
                     "ties": ev.get("ties"),
                     "max_engaged_ties": options.lone_wolf_max_engaged_ties,
                     "min_years": options.lone_wolf_min_years,
+                    "engaged_contacts": contact_ids[:SAMPLE_IDS],
+                    "organisers": [graph.ids[v] for v in backers[:SAMPLE_IDS]],
                 },
             )
         )

@@ -31,6 +31,7 @@ from graph.compact import compiled
 __all__ = [
     "ball_cover",
     "ball_cover_exact",
+    "brought_by_group_csr",
     "bridging_csr",
     "component_labels_csr",
     "greedy_closed_cover",
@@ -349,15 +350,15 @@ def _done(count: int, min_additions: int, use_target: bool, target: float, reach
 
 
 @compiled
-def _candidate_heap(core: BoolArray, gain: IntArray) -> tuple[IntArray, IntArray, int]:
-    """A max-heap of everyone outside the core keyed by a copy of their gain, ascending
-    index first among equal keys; returns (key, heap, size)."""
-    n = core.shape[0]
+def _candidate_heap(candidate: BoolArray, gain: IntArray) -> tuple[IntArray, IntArray, int]:
+    """A max-heap of the candidates (flagged in ``candidate``) keyed by a copy of their gain,
+    ascending index first among equal keys; returns (key, heap, size)."""
+    n = candidate.shape[0]
     key = gain.copy()
     heap = np.empty(n, dtype=np.int64)
     size = 0
     for v in range(n):
-        if not core[v]:
+        if candidate[v]:
             heap[size] = v
             size += 1
     for pos in range(size // 2 - 1, -1, -1):
@@ -419,6 +420,7 @@ def _greedy_closed_cover(
     indptr: IntArray,
     indices: I32,
     core: BoolArray,
+    candidate: BoolArray,
     reached: BoolArray,
     min_additions: int,
     target: float,
@@ -437,14 +439,14 @@ def _greedy_closed_cover(
             g = 1
         if core[v]:
             core_size += 1
-        else:  # only candidates need a gain
+        if candidate[v]:  # only candidates need a gain
             for slot in range(indptr[v], indptr[v + 1]):
                 if not reached[indices[slot]]:
                     g += 1
         gain[v] = g
-    # a max-heap of the candidates (everyone outside the core) keyed by a gain that is at least
-    # the current gain: (key desc, node asc)
-    key, heap, size = _candidate_heap(core, gain)
+    # a max-heap of the candidates keyed by a gain that is at least the current gain:
+    # (key desc, node asc)
+    key, heap, size = _candidate_heap(candidate, gain)
     limit = size
     added = np.empty(limit, dtype=np.int64)
     gains = np.empty(limit, dtype=np.int64)
@@ -480,14 +482,15 @@ def greedy_closed_cover(
     reached: BoolArray,
     min_additions: int,
     target: float | None = None,
+    candidates: BoolArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """The plain greedy maximum coverage by closed neighbourhoods (reach within one hop).
 
     From the core ``core`` whose reached set (core and neighbours) is ``reached`` (updated in
-    place), repeatedly add the person outside the core whose closed neighbourhood holds the
-    most unreached people, ties broken by the smallest node. Stops once it has made
-    ``min_additions`` and (with a ``target``) the reach of the grown core meets the target
-    (``reach.meets_target``), or when nobody is left outside the core.
+    place), repeatedly add the person outside the core (and among ``candidates``, when given)
+    whose closed neighbourhood holds the most unreached people, ties broken by the smallest
+    node. Stops once it has made ``min_additions`` and (with a ``target``) the reach of the
+    grown core meets the target (``reach.meets_target``), or when no candidate is left.
 
     Every candidate's gain is kept exact: reaching a person lowers by one the gain of each
     person in their closed neighbourhood, so all updates together cost O(nodes + slots). A
@@ -495,10 +498,12 @@ def greedy_closed_cover(
     top is refreshed and sunk; an exact top beats every other gain, or equals it with a smaller
     node. Returns the added nodes, their gains, and the number of people reached after each.
     """
+    core = _bool(core)
     return _greedy_closed_cover(
         _i64(indptr),
         _i32(indices),
-        _bool(core),
+        core,
+        _candidates(core, candidates),
         reached,
         max(int(min_additions), 0),
         0.0 if target is None else float(target),
@@ -747,6 +752,7 @@ def _ball_cover_exact(
     indices: I32,
     hops: int,
     core: BoolArray,
+    candidate: BoolArray,
     reached: BoolArray,
     min_additions: int,
     target: float,
@@ -770,7 +776,7 @@ def _ball_cover_exact(
         size = _ball(indptr, indices, u, hops, mark, stamp, ball)
         for i in range(size):
             gain[ball[i]] += 1
-    key, heap, size = _candidate_heap(core, gain)
+    key, heap, size = _candidate_heap(candidate, gain)
     limit = size
     added = np.empty(limit, dtype=np.int64)
     gains = np.empty(limit, dtype=np.int64)
@@ -810,6 +816,7 @@ def ball_cover_exact(
     reached: BoolArray,
     min_additions: int,
     target: float | None = None,
+    candidates: BoolArray | None = None,
 ) -> tuple[IntArray, IntArray, IntArray]:
     """``greedy_closed_cover`` for balls of radius ``hops``: every gain kept exact.
 
@@ -818,16 +825,74 @@ def ball_cover_exact(
     balls are small (sparse maps, few hops), and then faster than the lazy ``ball_cover``, which
     re-checks every candidate tied at the top after each addition. Same results.
     """
+    core = _bool(core)
     return _ball_cover_exact(
         _i64(indptr),
         _i32(indices),
         int(hops),
-        _bool(core),
+        core,
+        _candidates(core, candidates),
         reached,
         max(int(min_additions), 0),
         0.0 if target is None else float(target),
         target is not None,
     )
+
+
+@compiled
+def _brought_by_group(
+    indptr: IntArray, indices: I32, hops: int, reached: BoolArray, nodes: IntArray,
+    gains: IntArray, group: npt.NDArray[np.int8], groups: int,
+) -> IntArray:
+    n = indptr.shape[0] - 1
+    mark = np.zeros(n, dtype=np.int64)
+    ball = np.empty(n, dtype=np.int64)
+    out = np.zeros((nodes.shape[0], groups), dtype=np.int64)
+    for k in range(nodes.shape[0]):
+        if gains[k] == 0:
+            continue
+        # a breadth-first search of {v} ∪ within hops of v, stopped once all it brings are found
+        v = nodes[k]
+        stamp = k + 1
+        ball[0] = v
+        mark[v] = stamp
+        size, head, found = 1, 0, 0
+        if not reached[v]:
+            reached[v] = True
+            out[k, group[v]] += 1
+            found += 1
+        for _ in range(hops):
+            end = size
+            if head == end or found == gains[k]:
+                break
+            while head < end and found < gains[k]:
+                x = ball[head]
+                head += 1
+                for slot in range(indptr[x], indptr[x + 1]):
+                    w = indices[slot]
+                    if mark[w] != stamp:
+                        mark[w] = stamp
+                        ball[size] = w
+                        size += 1
+                        if not reached[w]:
+                            reached[w] = True
+                            out[k, group[w]] += 1
+                            found += 1
+    return out
+
+
+def brought_by_group_csr(
+    indptr: IntArray, indices: I32, hops: int, reached: BoolArray, nodes: IntArray,
+    gains: IntArray, group: npt.NDArray[np.int8], groups: int,
+) -> IntArray:
+    """Whom each greedy addition brings, by group: adding ``nodes`` in order to a core whose
+    reached set is ``reached`` (updated in place), row k counts the people (by ``group``)
+    first reached by node k: itself and those within ``hops`` of it not reached before. Each
+    row sums to that addition's gain (``gains``, from the greedy), which lets the search of
+    each ball stop as soon as it has found them all."""
+    return _brought_by_group(_i64(indptr), _i32(indices), int(hops), reached, _i64(nodes),
+                             _i64(gains), np.ascontiguousarray(group, dtype=np.int8),
+                             int(groups))
 
 
 # -- roles -----------------------------------------------------------------------------------
@@ -980,6 +1045,9 @@ def warm_up() -> None:
     spof_cut_off_csr(indptr, indices, core)
     greedy_closed_cover(indptr, indices, core, core.copy(), 1, 0.5)
     ball_cover_exact(indptr, indices, 2, core, core.copy(), 1, 0.5)
+    one = np.array([1], dtype=np.int64)
+    brought_by_group_csr(indptr, indices, 1, core.copy(), one, one, np.zeros(3, dtype=np.int8),
+                         3)
     ones = np.ones(3, dtype=np.int64)
     out = (np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64), np.zeros(2, dtype=np.int64))
     state = np.array([2, 0, 1, 2, 5, 0], dtype=np.int64)
@@ -1002,3 +1070,9 @@ def _i32(a: npt.ArrayLike) -> I32:
 
 def _bool(a: npt.ArrayLike) -> BoolArray:
     return np.ascontiguousarray(a, dtype=np.bool_)
+
+
+def _candidates(core: BoolArray, candidates: BoolArray | None) -> BoolArray:
+    """Who the greedy may add: everyone outside the core, among ``candidates`` when given."""
+    outside = ~core
+    return outside if candidates is None else outside & _bool(candidates)

@@ -8,6 +8,8 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
+from graph.model import Engagement
+
 __all__ = ["AnalysisOptions"]
 
 
@@ -21,6 +23,9 @@ class AnalysisOptions:
         hops: reach counts people within this many ties of the core (1 = a direct tie).
         min_trust: per trust type, the minimum strength (0–3) for a tie to count as a
             conversation channel; empty means every tie counts.
+        min_engagement: readiness: whom to engage next among people at or above this
+            engagement level only (the "ready" plans, beside the plans from anyone); ``None``
+            (the default) means anyone, and no ready plans.
     Roles (for engaged people: ``contributing`` or above, or a declared role):
         mobiliser_min_ties / mobiliser_degree_factor: "very wide reach" means at least this many
             ties and at least factor × the average number of ties in the constituency.
@@ -47,6 +52,7 @@ class AnalysisOptions:
     target_reach: float = 0.90
     hops: int = 1
     min_trust: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    min_engagement: Engagement | None = None
     as_of: date = field(default_factory=date.today)
     mobiliser_min_ties: int = 10
     mobiliser_degree_factor: float = 3.0
@@ -77,6 +83,12 @@ class AnalysisOptions:
                 raise ValueError(f"unknown trust type {trust!r} in min_trust")
             if not 0 <= minimum <= 3:
                 raise ValueError(f"min_trust[{trust!r}] must be 0–3")
+        if self.min_engagement is not None:
+            try:
+                object.__setattr__(self, "min_engagement", Engagement(self.min_engagement))
+            except ValueError:
+                raise ValueError(f"unknown engagement level {self.min_engagement!r} in "
+                                 "min_engagement") from None
         if self.spof_min_cut_off < 1:
             raise ValueError("spof_min_cut_off must be at least 1")
 
@@ -85,4 +97,6 @@ class AnalysisOptions:
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["min_trust"] = dict(self.min_trust)
         data["as_of"] = self.as_of.isoformat()
+        data["min_engagement"] = (None if self.min_engagement is None
+                                  else self.min_engagement.value)
         return data

@@ -9,7 +9,9 @@ channels (the caller applies ``channels(min_trust)``):
 - recommended core: from C, greedily add the person who brings the most people not yet reached
   (a person counts as reached once engaged), ties broken by ascending id, until the core has
   ceil(target_core_share · N) people;
-- to reach the target: the same greedy, until the core's reach meets ``target_reach``.
+- to reach the target: the same greedy, until the core's reach meets ``target_reach``;
+- ready plans (``min_engagement``): both, with only people at or above that engagement level
+  as candidates (``ready_plans``).
 
 The greedy is a maximum-coverage selection. Coverage is submodular (a person's gain can only
 shrink as the core grows), so a lazy greedy (CELF) that re-evaluates only the candidate on top
@@ -27,14 +29,15 @@ Example:
     >>> g = CompactGraph.from_records("x", people, ties)
     >>> core_reach(g, g.core_mask, hops=1).reach
     0.25
-    >>> recommended_core(g, g.core_mask, AnalysisOptions(target_core_share=0.4)).added
-    [Addition(id='c', gain=3)]
+    >>> added = recommended_core(g, g.core_mask, AnalysisOptions(target_core_share=0.4)).added
+    >>> [(a.id, a.gain, a.engagement, a.brings_by_group["people"]) for a in added]
+    [('c', 3, 'unengaged', 3)]
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,15 +47,19 @@ from graph.analysis.connectivity import check_mask, component_labels
 from graph.analysis.kernels import (
     ball_cover,
     ball_cover_exact,
+    brought_by_group_csr,
     greedy_closed_cover,
     hop_distances_csr,
     neighbour_sums_csr,
     within_hops_csr,
 )
 from graph.analysis.options import AnalysisOptions
-from graph.analysis.result import Addition, CoreReach, RecommendedCore, TargetPlan
+from graph.analysis.result import Addition, CoreReach, ReadyPlans, RecommendedCore, TargetPlan
 from graph.compact import CompactGraph
-from graph.model import GROUPS
+from graph.model import GROUPS, Engagement
+
+_ENGAGEMENT: tuple[str, ...] = tuple(e.value for e in Engagement)
+"""Engagement code names by rank (``CompactGraph.engagement``)."""
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
@@ -63,6 +70,8 @@ __all__ = [
     "core_size_target",
     "greedy_plans",
     "meets_target",
+    "ready_mask",
+    "ready_plans",
     "recommended_core",
     "to_reach_target",
     "within_hops",
@@ -168,7 +177,7 @@ def recommended_core(
     """
     core = check_mask(graph, core)
     wanted = _additions_wanted(graph, core, options)
-    return _recommended(graph, core, _greedy(graph, core, options.hops, wanted, None), wanted)
+    return _recommended(graph, core, _run(graph, core, options.hops, wanted, None), wanted)
 
 
 def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptions) -> TargetPlan:
@@ -180,7 +189,7 @@ def to_reach_target(graph: CompactGraph, core: BoolArray, options: AnalysisOptio
     """
     core = check_mask(graph, core)
     target = options.target_reach
-    return _target_plan(graph, core, _greedy(graph, core, options.hops, 0, target), target)
+    return _target_plan(graph, core, _run(graph, core, options.hops, 0, target), target)
 
 
 def greedy_plans(
@@ -194,8 +203,39 @@ def greedy_plans(
     core = check_mask(graph, core)
     wanted = _additions_wanted(graph, core, options)
     target = options.target_reach
-    run = _greedy(graph, core, options.hops, wanted, target)
+    run = _run(graph, core, options.hops, wanted, target)
     return _recommended(graph, core, run, wanted), _target_plan(graph, core, run, target)
+
+
+def ready_mask(graph: CompactGraph, min_engagement: Engagement) -> BoolArray:
+    """The people at or above ``min_engagement`` on the engagement ladder."""
+    return np.asarray(graph.engagement >= min_engagement.rank, dtype=np.bool_)
+
+
+def ready_plans(
+    graph: CompactGraph, core: BoolArray, options: AnalysisOptions
+) -> ReadyPlans | None:
+    """``greedy_plans`` among the ready only: the greedy may add only people outside the core
+    at or above ``options.min_engagement``; ``None`` when that is not set (anyone).
+
+    With few ready people the recommended core may stay below its target size and the plan
+    may not meet the target reach (``TargetPlan.meets_target``): it then adds every one of
+    them, in the greedy's order.
+    """
+    level = options.min_engagement
+    if level is None:
+        return None
+    core = check_mask(graph, core)
+    ready = ready_mask(graph, level)
+    wanted = _additions_wanted(graph, core, options)
+    target = options.target_reach
+    run = _run(graph, core, options.hops, wanted, target, ready)
+    return ReadyPlans(
+        min_engagement=level.value,
+        candidates=int(np.count_nonzero(ready & ~core)),
+        recommended_core=_recommended(graph, core, run, wanted),
+        to_reach_target=_target_plan(graph, core, run, target),
+    )
 
 
 def _additions_wanted(graph: CompactGraph, core: BoolArray, options: AnalysisOptions) -> int:
@@ -214,38 +254,45 @@ class _GreedyRun:
     reached_after: IntArray  # length len(nodes) + 1: before any addition, then after each
     core_size: int
     n: int
+    brought: IntArray | None = None  # per addition, the people it first reaches by group
 
     def reach(self, k: int) -> float:
         """The reach of the core grown by the first ``k`` additions."""
         size = self.core_size + k
         return _share(int(self.reached_after[k]) - size, self.n - size, self.n)
 
-    def meeting(self, target: float) -> int:
-        """The fewest additions after which the reach meets ``target`` (``meets_target``)."""
+    def meeting(self, target: float) -> int | None:
+        """The fewest additions after which the reach meets ``target`` (``meets_target``);
+        ``None`` when the candidates ran out first (never with everyone a candidate)."""
         k = np.arange(self.nodes.size + 1, dtype=np.int64)
         outside = self.n - (self.core_size + k)
         meets = self.reached_after - (self.core_size + k) >= target * outside - 1e-9 * np.maximum(
             outside, 1
         )
         if not meets.any():
-            raise AssertionError("the greedy stopped before meeting its target")
+            return None
         return int(np.argmax(meets))
 
     def additions(self, graph: CompactGraph, k: int) -> list[Addition]:
+        brought = self.brought
         return [
-            Addition(graph.ids[v], g)
-            for v, g in zip(self.nodes[:k].tolist(), self.gains[:k].tolist(), strict=True)
+            Addition(graph.ids[v], g, _ENGAGEMENT[graph.engagement[v]],
+                     {} if brought is None else {
+                         group.value: int(brought[i, group.index]) for group in GROUPS})
+            for i, (v, g) in enumerate(zip(self.nodes[:k].tolist(), self.gains[:k].tolist(),
+                                           strict=True))
         ]
 
 
 def _recommended(
     graph: CompactGraph, core: BoolArray, run: _GreedyRun, wanted: int
 ) -> RecommendedCore:
+    k = min(wanted, int(run.nodes.size))  # fewer only when the candidates ran out
     return RecommendedCore(
-        members=_members(graph, core, run.nodes[:wanted]),
-        reach=run.reach(wanted),
-        added=run.additions(graph, wanted),
-        size=run.core_size + wanted,
+        members=_members(graph, core, run.nodes[:k]),
+        reach=run.reach(k),
+        added=run.additions(graph, k),
+        size=run.core_size + k,
     )
 
 
@@ -253,20 +300,39 @@ def _target_plan(
     graph: CompactGraph, core: BoolArray, run: _GreedyRun, target: float
 ) -> TargetPlan:
     k = run.meeting(target)
+    met = k is not None
+    if k is None:
+        k = int(run.nodes.size)
     return TargetPlan(
         additions=k,
         members=_members(graph, core, run.nodes[:k]),
         added=run.additions(graph, k),
         reach=run.reach(k),
         target=target,
+        meets_target=met,
     )
 
 
+def _run(
+    graph: CompactGraph, core: BoolArray, hops: int, min_additions: int, target: float | None,
+    candidates: BoolArray | None = None,
+) -> _GreedyRun:
+    """``_greedy``, with whom each addition brings by group (``kernels.brought_by_group_csr``:
+    the additions replayed in order, each search stopping once it has found its gain)."""
+    run = _greedy(graph, core, hops, min_additions, target, candidates)
+    brought = brought_by_group_csr(graph.indptr, graph.indices, hops,
+                                   within_hops(graph, core, hops), run.nodes, run.gains,
+                                   graph.group, len(GROUPS))
+    return replace(run, brought=brought)
+
+
 def _greedy(
-    graph: CompactGraph, core: BoolArray, hops: int, min_additions: int, target: float | None
+    graph: CompactGraph, core: BoolArray, hops: int, min_additions: int, target: float | None,
+    candidates: BoolArray | None = None,
 ) -> _GreedyRun:
     """The greedy run from ``core``: it stops once it has made ``min_additions`` and, with a
-    ``target``, the reach of the grown core meets it (or when nobody is left to add).
+    ``target``, the reach of the grown core meets it (or when nobody is left to add). Only
+    ``candidates`` (when given) may be added.
 
     One hop: the compiled exact-gain greedy (``kernels.greedy_closed_cover``, linear overall).
     More hops: the same with balls (``kernels.ball_cover_exact``) when the balls of everyone
@@ -277,7 +343,7 @@ def _greedy(
         reached = within_hops(graph, core, 1)
         before = int(np.count_nonzero(reached))
         nodes, gains, after = greedy_closed_cover(
-            graph.indptr, graph.indices, core, reached, min_additions, target
+            graph.indptr, graph.indices, core, reached, min_additions, target, candidates
         )
         return _GreedyRun(
             nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
@@ -288,12 +354,13 @@ def _greedy(
         reached = within_hops(graph, core, hops)
         before = int(np.count_nonzero(reached))
         nodes, gains, after = ball_cover_exact(
-            graph.indptr, graph.indices, hops, core, reached, min_additions, target
+            graph.indptr, graph.indices, hops, core, reached, min_additions, target, candidates
         )
         return _GreedyRun(
             nodes, gains, np.concatenate(([before], after)).astype(np.int64), core_size, graph.n
         )
-    return _BallGreedy(graph, core, hops, ball_size, components).run(min_additions, target)
+    return _BallGreedy(graph, core, hops, ball_size, components, candidates).run(
+        min_additions, target)
 
 
 def _share(part: int, whole: int, n: int) -> float:
@@ -330,6 +397,7 @@ class _BallGreedy:
         hops: int,
         ball_size: IntArray,
         components: tuple[IntArray, int],
+        candidates: BoolArray | None = None,
     ) -> None:
         if hops < 2:
             raise ValueError("the ball greedy is for two hops or more")
@@ -342,7 +410,8 @@ class _BallGreedy:
         self.unreached_near = unreached + _neighbour_sums(graph, unreached)
         self._ball_size = ball_size  # bounds of |{v} ∪ ball(v)| (``_ball_sizes``)
         self._closed_hops: csr_array | None = None  # adjacency plus identity, built when needed
-        self.heap = np.flatnonzero(~core).astype(np.int64)
+        allowed = ~core if candidates is None else ~core & candidates
+        self.heap = np.flatnonzero(allowed).astype(np.int64)
         self.key = np.ascontiguousarray(self._first_bounds(unreached, components), dtype=np.int64)
         self.version = np.full(graph.n, self.reached_before, dtype=np.int64)
         self.exact = np.zeros(graph.n, dtype=bool)

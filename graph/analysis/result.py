@@ -8,13 +8,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from graph.analysis.options import AnalysisOptions
 
 __all__ = [
     "Addition",
     "Analysis",
+    "Broker",
+    "Brokers",
+    "Cluster",
+    "Clusters",
     "CoreReach",
     "Gap",
+    "ReadyPlans",
     "RecommendedCore",
     "RoleInference",
     "SEVERITIES",
@@ -83,13 +91,21 @@ class CoreReach:
 
 @dataclass(frozen=True)
 class Addition:
-    """A person added to the core by the greedy selection and how many people they bring."""
+    """A person added to the core by the greedy selection and how many people they bring.
+
+    ``gain`` counts the people not reached before who are reached once they are engaged
+    (themselves included when not reached yet); ``brings_by_group`` splits it by primary group
+    (why they were chosen); ``engagement`` is where they stand on the ladder now.
+    """
 
     id: str
     gain: int
+    engagement: str = ""
+    brings_by_group: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "gain": self.gain}
+        return {"id": self.id, "gain": self.gain, "engagement": self.engagement,
+                "brings_by_group": self.brings_by_group}
 
 
 @dataclass(frozen=True)
@@ -119,7 +135,9 @@ class TargetPlan:
     """How many greedy additions the current core needs before its reach meets the target.
 
     ``members`` is the whole core that meets it (current core, then additions in order);
-    ``additions`` == len(added); ``reach`` is that core's reach.
+    ``additions`` == len(added); ``reach`` is that core's reach. ``meets_target`` is false
+    only when the candidates ran out first (the ready plan, among few ready people): then
+    ``added`` is every candidate, in the order chosen.
     """
 
     additions: int
@@ -127,6 +145,7 @@ class TargetPlan:
     added: list[Addition]
     reach: float
     target: float
+    meets_target: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -135,6 +154,30 @@ class TargetPlan:
             "added": [a.to_dict() for a in self.added],
             "reach": self.reach,
             "target": self.target,
+            "meets_target": self.meets_target,
+        }
+
+
+@dataclass(frozen=True)
+class ReadyPlans:
+    """Whom to engage next among the ready only: people outside the core at or above
+    ``min_engagement`` (the map's readiness setting). The same greedy as the plans from
+    anyone, with fewer candidates: ``recommended_core`` may add fewer people than the target
+    size asks (``recommended_core.size`` says how many the core would then have), and
+    ``to_reach_target`` may not meet the target (``meets_target``)."""
+
+    min_engagement: str
+    candidates: int
+    """How many people outside the core are ready."""
+    recommended_core: RecommendedCore
+    to_reach_target: TargetPlan
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "min_engagement": self.min_engagement,
+            "candidates": self.candidates,
+            "recommended_core": self.recommended_core.to_dict(),
+            "to_reach_target": self.to_reach_target.to_dict(),
         }
 
 
@@ -182,6 +225,127 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Cluster:
+    """One cluster of the map (``graph.analysis.clusters``), numbered from 1, the largest.
+
+    ``groups``: its people per primary group; ``core_members``: the first of its engaged core
+    members by id (``core_size`` counts them all); ``reached`` / ``outside``: its people outside
+    the core within the analysis' hops of the core, of all its people outside the core, and
+    ``reach`` their share (``None`` when everyone in it is in the core); ``segment``: the segment
+    most of its people share and that share (``None`` when none has a segment); ``people``: the
+    first of its people by id.
+    """
+
+    id: int
+    size: int
+    groups: dict[str, int]
+    core_members: list[str]
+    core_size: int
+    reached: int
+    outside: int
+    reach: float | None
+    segment: dict[str, Any] | None
+    people: list[str]
+
+    @property
+    def untouched(self) -> bool:
+        """No core member in it and nobody in it reached by the core."""
+        return self.core_size == 0 and self.reached == 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "size": self.size,
+            "groups": self.groups,
+            "core_members": self.core_members,
+            "core_size": self.core_size,
+            "reached": self.reached,
+            "outside": self.outside,
+            "reach": self.reach,
+            "segment": self.segment,
+            "people": self.people,
+        }
+
+
+@dataclass(frozen=True)
+class Clusters:
+    """The clusters of the map: how they were found and a summary of the largest.
+
+    ``count`` clusters in all, ``large`` of them with at least ``min_size`` people, of which
+    ``listed`` summarises the largest; ``small`` clusters below ``min_size`` hold
+    ``small_people`` people. ``labels`` gives each person's cluster (graph node order, 0 for
+    cluster 1); it is not part of the JSON.
+    """
+
+    method: str = "leiden"
+    seed: int = 0
+    modularity: float = 0.0
+    count: int = 0
+    min_size: int = 0
+    large: int = 0
+    listed: list[Cluster] = field(default_factory=list)
+    small: int = 0
+    small_people: int = 0
+    hops: int = 1
+    labels: npt.NDArray[np.int64] = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "seed": self.seed,
+            "modularity": self.modularity,
+            "count": self.count,
+            "min_size": self.min_size,
+            "large": self.large,
+            "hops": self.hops,
+            "small": self.small,
+            "small_people": self.small_people,
+            "listed": [c.to_dict() for c in self.listed],
+        }
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A person whose ties bridge clusters or groups (``graph.analysis.brokers``).
+
+    ``score``: their betweenness (exact or estimated, normalised as networkx does: the share of
+    shortest paths between two other people that pass through them); ``clusters``: the numbers
+    of the clusters their ties reach, their own first; ``groups``: the primary groups of the
+    people they are tied to, their own first.
+    """
+
+    id: str
+    name: str
+    score: float
+    clusters: list[int]
+    groups: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "score": self.score,
+                "clusters": self.clusters, "groups": self.groups}
+
+
+@dataclass(frozen=True)
+class Brokers:
+    """The people who bridge the most, and how their scores were found.
+
+    ``sources``: the people the shortest paths were counted from (everyone when ``exact``,
+    else a sample drawn with ``seed``); ``listed``: the highest scores first.
+    """
+
+    method: str = "betweenness"
+    exact: bool = True
+    sources: int = 0
+    seed: int = 0
+    listed: list[Broker] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method, "exact": self.exact, "sources": self.sources,
+                "seed": self.seed, "listed": [b.to_dict() for b in self.listed]}
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything ``movemap analyse`` reports about one constituency."""
 
@@ -195,6 +359,10 @@ class Analysis:
     roles: list[RoleInference]
     gaps: list[Gap]
     options: AnalysisOptions
+    ready: ReadyPlans | None = None
+    """The plans among the ready only (``options.min_engagement``); ``None`` when anyone."""
+    clusters: Clusters = field(default_factory=Clusters)
+    brokers: Brokers = field(default_factory=Brokers)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``movemap analyse NAME --json`` and of the API."""
@@ -209,4 +377,7 @@ class Analysis:
             "roles": [r.to_dict() for r in self.roles],
             "gaps": [g.to_dict() for g in self.gaps],
             "options": self.options.to_dict(),
+            "ready": None if self.ready is None else self.ready.to_dict(),
+            "clusters": self.clusters.to_dict(),
+            "brokers": self.brokers.to_dict(),
         }

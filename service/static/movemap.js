@@ -43,6 +43,59 @@
     });
   }
 
+  /* -- picking a person as you type --------------------------------------------------------- */
+
+  /* An input with data-person-search (a URL) and a list="…" <datalist> gets the people whose
+   * name, organisation or id match what is typed, accents and case aside. Each option's value
+   * is the person's id (or name, with data-person-value="name"); its label tells people of the
+   * same name apart. Without this script the input still takes a name or an id. */
+  function wirePersonSearch(input) {
+    var list = document.getElementById(input.getAttribute("list") || "");
+    var url = input.getAttribute("data-person-search");
+    var key = input.getAttribute("data-person-value") === "name" ? "name" : "id";
+    if (!list || !url) {
+      return;
+    }
+    var timer = null;
+    var asked = "";
+    input.addEventListener("input", function () {
+      var query = input.value.trim();
+      if (query === asked || query.length > 100) {
+        return;
+      }
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        asked = query;
+        if (!query) {
+          list.textContent = "";
+          return;
+        }
+        fetch(url + "?q=" + encodeURIComponent(query), {
+          credentials: "same-origin", headers: { "Accept": "application/json" }
+        }).then(function (response) {
+          return response.ok ? response.json() : { people: [] };
+        }).then(function (body) {
+          if (input.value.trim() !== query) {
+            return;
+          }
+          list.textContent = "";
+          (body.people || []).forEach(function (person) {
+            var option = document.createElement("option");
+            option.value = person[key] || person.id;
+            option.label = person.label;
+            option.textContent = person.label;
+            list.appendChild(option);
+          });
+          input.setAttribute("data-found", query);
+        }).catch(function () {
+          list.textContent = "";
+        });
+      }, 150);
+    });
+  }
+
+  document.querySelectorAll("input[data-person-search]").forEach(wirePersonSearch);
+
   /* -- the network picture ------------------------------------------------------------------ */
 
   function currentParams() {

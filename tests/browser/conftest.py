@@ -92,6 +92,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     app = create_app(settings)
     accounts: AccountStore = app.extensions["movemap.accounts"]
     accounts.add_user(EMAIL, PASSWORD)
+    accounts.set_rights(EMAIL, may_create=True)  # so every page, "make a new map" too, is seen
     for name in (MAP, SCRATCH):
         accounts.grant(EMAIL, name, "owner")
     httpd = make_server("127.0.0.1", 0, app, threaded=True)

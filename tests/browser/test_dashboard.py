@@ -225,7 +225,7 @@ def test_adding_a_person_and_a_tie_changes_the_analysis(
     expect(page.get_by_role("status").first).to_contain_text("Added Bea Rowser")
 
     tie = page.locator("form", has=page.get_by_role("button", name="Save tie"))
-    tie.get_by_label("Other person's id").fill(lonely)
+    tie.get_by_label("Other person", exact=True).fill(lonely)
     tie.get_by_label("Relational trust").select_option("3")
     tie.get_by_label("Functional trust").select_option("2")
     tie.get_by_label("Flow-of-value trust").select_option("2")
@@ -403,3 +403,26 @@ def test_an_edit_undone_from_the_history_page_is_gone(
     page.goto(f"/c/{SCRATCH}/people/p0001")
     expect(page.get_by_text("Mistaken Name")).to_have_count(0)
     watch.assert_clean("undo from the history page")
+
+
+def test_brokers_can_be_highlighted_and_the_clusters_read_beside_the_map(
+    page: Page, watch: Watch, screenshots: Path
+) -> None:
+    page.goto(f"/c/{MAP}/network")
+    wait_for_figures(page, "network")
+    expect(page.get_by_role("heading", name="Clusters", exact=True)).to_be_visible()
+    expect(page.locator("section[aria-labelledby=clusters-heading] tbody tr").first).to_be_visible()
+    page.get_by_label("Highlight brokers").check()
+    page.get_by_role("form", name="Filters").get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"brokers=1"))
+    wait_for_figures(page, "network")
+    plot = page.locator("[data-figure][data-view]")
+    outlined = plot.evaluate("(gd) => gd.data.filter((t) => t.meta === 'brokers').length")
+    assert outlined == 1, "the brokers were not outlined in the picture"
+    assert_accessible(page, "network with the brokers highlighted")
+    screenshot(page, screenshots, "network-brokers")
+    page.goto(f"/c/{MAP}/network?view=clusters")
+    wait_for_figures(page, "network")
+    assert_accessible(page, "network, one circle per cluster")
+    screenshot(page, screenshots, "network-clusters")
+    watch.assert_clean("brokers and clusters")

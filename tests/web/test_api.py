@@ -408,9 +408,17 @@ def test_analysis_refuses_bad_options_with_400_naming_the_option(api: Api, query
 def test_gaps_are_those_of_the_analysis_and_can_be_filtered(api: Api) -> None:
     gaps = expected_analysis(api)["gaps"]
     body = api.get(f"{BAY}/gaps").json
+    kinds = body.pop("kinds")
     assert body == {"constituency": MAP, "gaps": gaps, "total": len(gaps), "limit": 100,
                     "offset": 0}
     assert len(gaps) > 3
+    # the grouped view: one entry per kind, most serious first, counting every gap
+    assert sorted(k["kind"] for k in kinds) == sorted({g["kind"] for g in gaps})
+    assert sum(k["count"] for k in kinds) == len(gaps)
+    order = ["high", "medium", "low"]
+    assert [order.index(k["severity"]) for k in kinds] == sorted(
+        order.index(k["severity"]) for k in kinds)
+    assert all(k["summary"] and k["what_to_do"] and k["title"] for k in kinds)
     paged = api.get(f"{BAY}/gaps?limit=2&offset=1").json
     assert paged["gaps"] == gaps[1:3] and paged["total"] == len(gaps)
     high = api.get(f"{BAY}/gaps?severity=high").json["gaps"]

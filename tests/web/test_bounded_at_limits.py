@@ -19,6 +19,7 @@ import pytest
 from support import PASSWORD, bearer, make_settings, sign_in
 
 from graph.analysis import analyse
+from graph.analysis.gaps import GAP_KINDS
 from graph.at_limits import at_record_limits
 from graph.history import Actor
 from graph.limits import LIMITS, LimitExceeded
@@ -55,9 +56,12 @@ def _pages(tmp_path: Path, people: int) -> dict[str, int]:
         sizes[path] = len(response.data)
         if path.endswith("/gaps"):
             html = response.get_data(as_text=True)
-            shown = re.findall(r'<article class="gap sev-', html)
-            assert 0 < len(shown) <= PAGE_GAPS_PER_KIND * 16
-            assert "Not listed here" in html and "more segment unreached" in html
+            cards = re.findall(r'<article class="gap sev-', html)
+            assert 0 < len(cards) <= len(GAP_KINDS) + 1  # one card per kind
+            every = html[html.index('id="all-heading"'):]
+            assert 0 < every.count("<li>") <= PAGE_GAPS_PER_KIND * len(cards)
+            assert re.search(r"… and [\d,]+ more, less serious", every)
+            assert "gaps?kind=segment_unreached" in every
     for path in (f"/api/v1/constituencies/{NAME}/analysis", f"/api/v1/constituencies/{NAME}/gaps",
                  f"/api/v1/constituencies/{NAME}/people"):
         response = client.get(path, headers=bearer(token))

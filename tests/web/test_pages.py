@@ -15,9 +15,11 @@ from flask.testing import FlaskClient
 from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
 
 from graph.history import Actor
+from graph.map_settings import MapSettings
 from graph.model import Person, Relationship
 from graph.stores.base import open_store
 from graph.usecases import UseCases
+from graph.wording import share_text
 
 PAGES = {
     f"/c/{MAP}/": "overview",
@@ -25,6 +27,7 @@ PAGES = {
     f"/c/{MAP}/gaps": "gaps and missing voices",
     f"/c/{MAP}/roles": "roles",
     f"/c/{MAP}/people": "people",
+    f"/c/{MAP}/summary": "where the movement stands",
 }
 
 
@@ -159,7 +162,7 @@ def test_each_page_renders_for_a_viewer_with_figures_as_json(viewer: FlaskClient
         container = block_id.removesuffix("-data")
         assert page.ids[container]["data-figure"] == block_id
     expected = {"overview": 3, "network": 1, "gaps and missing voices": 3, "roles": 1,
-                "people": 0}[PAGES[path]]
+                "people": 0, "where the movement stands": 0}[PAGES[path]]
     assert len(page.blocks) == expected
 
 
@@ -221,9 +224,58 @@ def test_overview_shows_the_reach_curve_with_the_analysis_numbers_and_what_it_me
     html = viewer.get(f"/c/{MAP}/").get_data(as_text=True)
     row = re.search(r"People outside the core reached</th>(.*?)</tr>", html)
     assert row is not None
-    assert re.findall(r">(\d+%)</td>", row.group(1)) == [
-        f"{share * 100:.0f}%" for share in curve.values()]
+    assert re.findall(r">([\d.]+%)</td>", row.group(1)) == [
+        share_text(share, below=0.9) for share in curve.values()]
     assert "counts the conversations people have" in text(viewer.get(f"/c/{MAP}/"))
+
+
+def test_the_summary_has_the_overviews_numbers_gaps_and_people_to_engage_on_one_page(
+        viewer: FlaskClient, web: Web) -> None:
+    token = web.tokens["viewer"]
+    analysis = web.app.test_client().get(f"/api/v1/constituencies/{MAP}/analysis", headers={
+        "Authorization": f"Bearer {token}"}).json
+    overview = viewer.get(f"/c/{MAP}/").get_data(as_text=True)
+    assert f'href="/c/{MAP}/summary"' in overview
+    html = viewer.get(f"/c/{MAP}/summary").get_data(as_text=True)
+    plain = text(viewer.get(f"/c/{MAP}/summary"))
+    core = analysis["core"]
+    assert f"{len(core['members']):,}" in html and f"{analysis['size']:,}" in html
+    assert share_text(core["reach"], below=0.9) in plain
+    for share in core["reach_by_steps"].values():
+        assert share_text(share, below=0.9) in plain
+    kinds = {g["kind"] for g in analysis["gaps"]}
+    assert 0 < html.count('class="gap sev-') <= min(4, len(kinds))
+    assert len(re.findall(r"<li><a href=\"/c/[^/]+/people/", html)) == min(
+        5, len(analysis["recommended_core"]["added"]))
+    assert "<form" not in html.split("<main", 1)[1]  # nothing to fill in on paper
+
+
+def test_the_summary_is_only_for_those_with_a_role_on_the_map(
+        client: FlaskClient, web: Web) -> None:
+    assert client.get(f"/c/{MAP}/summary").status_code == 302  # to the sign-in page
+    sign_in(client, web.emails["outsider"])
+    assert client.get(f"/c/{MAP}/summary").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("steps", [1, 2, 3])
+def test_the_headline_reach_counts_the_maps_steps_and_reads_as_in_the_curve_and_chart(
+    viewer: FlaskClient, web: Web, steps: int
+) -> None:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        UseCases(store, Actor("lead@example.org", "test")).set_settings(
+            MAP, MapSettings(steps=steps))
+    finally:
+        store.close()
+    html = text(viewer.get(f"/c/{MAP}/"))
+    headline = re.search(r"<dt>Core reach</dt><dd>([\d.]+%) <span class=\"muted\">\(within "
+                         r"(\d) tie", html)
+    assert headline is not None and int(headline.group(2)) == steps
+    current = re.search(r'<td class="current">([\d.]+%)</td>', html)
+    assert current is not None and current.group(1) == headline.group(1)
+    chart = json.loads(Page(html).blocks["core-targets-data"])
+    reach_bar = next(t for t in chart["data"] if t.get("y") == ["Reach"] and t["type"] == "bar")
+    assert reach_bar["text"] == [headline.group(1)]
 
 
 def test_gaps_page_shows_every_gap_segments_matrix_and_single_points_of_failure(
@@ -452,8 +504,8 @@ def test_form_errors_are_shown_next_to_the_field(editor: FlaskClient, web: Web) 
     assert len(people_in_store(web)) == before
 
     pid = isolated(web)
-    for other, words in (("nobody-here", "There is nobody with the id"),
-                         (pid, "cannot have a tie to themselves"), ("", "Give the id")):
+    for other, words in (("nobody-here", "There is nobody called or with the id"),
+                         (pid, "cannot have a tie to themselves"), ("", "Give the name or id")):
         response = editor.post(f"/c/{MAP}/ties", data=tie_form(token, pid, other))
         assert response.status_code == 400
         assert words in field_error(text(response), "tie-other")
@@ -508,6 +560,38 @@ def test_csv_import_of_good_files_adds_them_and_says_so(editor: FlaskClient, web
     assert facts(editor)["People"] == before["People"] + 2
     again = upload(editor, token, good_people, good_ties)
     assert "nothing changed" in text(editor.get(again.headers["Location"]))
+
+
+def test_the_import_form_offers_templates_that_import_as_they_are(
+        editor: FlaskClient, web: Web) -> None:
+    page = text(editor.get(f"/c/{MAP}/people"))
+    links = re.findall(r'href="(/csv-templates/[^"]+)" download', page)
+    assert links == ["/csv-templates/people.csv", "/csv-templates/relationships.csv"]
+    files = [editor.get(link) for link in links]
+    assert all(f.status_code == 200 and f.mimetype == "text/csv" for f in files)
+    assert 'filename="people.csv"' in files[0].headers["Content-Disposition"]
+    assert web.app.test_client().get(links[0]).status_code == 302  # to the sign-in page
+    assert editor.get("/csv-templates/secrets.csv").status_code == 404
+    token = csrf_token(editor, f"/c/{MAP}/people")
+    response = upload(editor, token, *(f.get_data(as_text=True) for f in files))
+    assert response.status_code == 302
+    assert "Imported: 2 people added" in text(editor.get(response.headers["Location"]))
+    assert {"p1", "p2"} <= set(people_in_store(web))
+
+
+def test_an_excel_workbook_uploaded_as_csv_says_how_to_save_it_as_csv(
+        editor: FlaskClient, web: Web) -> None:
+    before = len(people_in_store(web))
+    token = csrf_token(editor, f"/c/{MAP}/people")
+    response = editor.post(f"/c/{MAP}/import", data={
+        "import-csrf_token": token,
+        "import-people": (io.BytesIO(b"PK\x03\x04" + bytes(200)), "people.xlsx"),
+        "import-relationships": (io.BytesIO(TIES_CSV.encode()), "relationships.csv"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 400
+    html = text(response)
+    assert "Excel workbook" in html and "CSV UTF-8" in html
+    assert len(people_in_store(web)) == before
 
 
 def test_csv_import_needs_both_files(editor: FlaskClient) -> None:
