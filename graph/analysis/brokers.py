@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.analysis.result import Broker, Brokers
+from graph.analysis.topology_memo import TopologyMemo
 from graph.compact import CompactGraph, compiled
 from graph.model import GROUPS
 
@@ -157,15 +158,25 @@ def betweenness(graph: CompactGraph, sources: int | None = None, seed: int = SEE
     return betweenness_from(graph, sample_sources(graph.n, sources, seed))
 
 
+SCORES_MEMO = TopologyMemo("brokers")
+"""Betweenness of the last few tie structures: an edit that leaves the ties alone reuses it."""
+
+
 def broker_scores(graph: CompactGraph, sources: int | None = None,
                   seed: int = SEED) -> tuple[F64, IntArray]:
     """Everyone's betweenness and the sources it was counted from (``sources`` defaults to
     ``source_count``). The searches run compiled without Python's lock, so the analysis runs
-    this beside its other parts (``find_brokers(..., scores=...)``)."""
+    this beside its other parts (``find_brokers(..., scores=...)``). The scores depend on the
+    ties alone, so those of a tie structure seen lately are reused."""
     if sources is None:
         sources = source_count(graph.n, graph.m)
-    chosen = sample_sources(graph.n, sources, seed)
-    return betweenness_from(graph, chosen), chosen
+    count = sources
+
+    def compute() -> tuple[F64, IntArray]:
+        chosen = sample_sources(graph.n, count, seed)
+        return betweenness_from(graph, chosen), chosen
+
+    return SCORES_MEMO.get(graph, (count, seed), compute)
 
 
 def find_brokers(
