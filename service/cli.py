@@ -695,8 +695,13 @@ def delete_command(ctx: click.Context, name: str, yes: bool) -> None:
     if not yes:
         asked = (f"Delete {name!r} with {_count(summary.people, 'person', 'people')}, "
                  f"{_count(summary.relationships, 'tie')} and its whole history?")
-        if not click.confirm(asked, default=False, err=True):
-            raise MovemapError("nothing was deleted")
+        try:
+            confirmed = click.confirm(asked, default=False, err=True)
+        except click.Abort:  # no answer (end of input, Ctrl+C) is no
+            confirmed = False
+        if not confirmed:
+            raise MovemapError("nothing was deleted (answer y, or add --yes to delete without "
+                               "being asked)")
     state.cases("cli delete").delete_constituency(name)
     from service.cli_web import forget_roles
 

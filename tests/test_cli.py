@@ -112,6 +112,24 @@ def test_demo_then_list_then_analyse(store_env: str) -> None:
     assert "Roles" in report and "Gaps and missing voices" in report
 
 
+def test_delete_removes_the_map_with_its_history_and_keeps_the_others(
+        store_env: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOVEMAP_ACCOUNTS", f"sqlite:///{tmp_path / 'no-accounts.db'}")
+    run("demo", "--size", "200")
+    run("demo", "--size", "200", "--name", "kept")
+    refused = run("delete", "demo", code=EXIT_ERROR)  # no answer to the question: no
+    assert "nothing was deleted" in refused.stderr
+    assert "Deleted 'demo'" in run("delete", "demo", "--yes").stdout
+    assert [line.split()[0] for line in run("list").stdout.splitlines()[1:]] == ["kept"]
+    assert "no constituency named 'demo'" in one_line_error(run("history", "demo",
+                                                                 code=EXIT_ERROR))
+    run("demo", "--size", "200")  # the name is free again, and its history starts afresh
+    fresh = json.loads(run("history", "demo", "--json", "--limit", "1000").stdout)
+    other = json.loads(run("history", "kept", "--json", "--limit", "1000").stdout)
+    assert len(fresh) == len(other)  # made the same way: nothing of the deleted one is left
+    assert not (tmp_path / "no-accounts.db").exists()  # no accounts store made for it
+
+
 def test_analyse_json_holds_the_contract(store_env: str) -> None:
     run("demo", "--size", "400")
     data = analyse_json("demo")

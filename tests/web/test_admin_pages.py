@@ -447,3 +447,14 @@ def test_an_owner_who_steps_down_is_taken_to_the_map_not_to_a_page_they_may_not_
 def test_the_colleagues_page_links_the_maps_settings_page(web: Web) -> None:
     page = text(signed_in(web, "owner").get(f"/c/{MAP}/colleagues"))
     assert f'<a href="/c/{MAP}/settings">Settings of {MAP}</a>' in page
+
+
+def test_guessing_invitation_links_is_slowed_down(web: Web) -> None:
+    owner = signed_in(web, "owner")
+    link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
+                                {"email": "nia@example.org", "role": "viewer"}))
+    guesser = web.app.test_client()
+    statuses = [guesser.get(f"/invitation/guess-{i}").status_code for i in range(21)]
+    assert statuses[:20] == [404] * 20 and statuses[20] == 429
+    assert guesser.get(link).status_code == 429  # even the right link waits now
+    assert web.accounts.invitations(MAP) != []
