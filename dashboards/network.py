@@ -62,7 +62,7 @@ from dashboards.words import (
     segment_label,
     trust_label,
 )
-from graph.analysis.result import Clusters
+from graph.analysis.result import Cluster, Clusters
 from graph.compact import CompactGraph, day_to_date
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 
@@ -402,7 +402,7 @@ def _add_regions(fig: go.Figure, graph: CompactGraph, layout: Layout, nodes: I64
         ))
 
 
-def _cluster_name(cluster: Any) -> str:
+def _cluster_name(cluster: Cluster) -> str:
     """``Cluster 3`` or ``Cluster 3: Barrow (locality)`` when most of its people share it."""
     segment = cluster.segment
     if segment and segment["share"] >= 0.5:

@@ -33,16 +33,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from graph.demo_limits import DEMO_NAME, MAX_SIZE, MIN_SIZE
 from graph.model import Constituency, Engagement, Group, Person, Relationship, Role
 
 __all__ = ["DEMO_AS_OF", "DEMO_NAME", "MAX_SIZE", "MIN_SIZE", "demo_constituency"]
 
-DEMO_NAME = "demo"
 DEMO_AS_OF = date(2026, 6, 30)
 """The default "today" of the demo: joined dates fall in the six years before it."""
-
-MIN_SIZE = 200
-MAX_SIZE = 200_000
 
 DESCRIPTION = (
     "A made-up integrated care system around a bay in the north west of England: five towns, "

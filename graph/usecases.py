@@ -950,10 +950,11 @@ def map_settings(store: GraphStore, name: str) -> MapSettings:
 def changes_between(store: GraphStore, name: str, since: date, until: date,
                     options: AnalysisOptions | None = None) -> MapChanges:
     """What changed in the map from the end of ``since`` to the end of ``until``: the map and
-    its whole analysis on each day, compared (``graph.analysis.changes``)."""
+    its whole analysis on each day, compared (``graph.analysis.changes``), with ``options``
+    (default: the map's settings)."""
     if until < since:
         raise InvalidChange(f"--until ({until}) is before --since ({since})", "until")
-    base = options or AnalysisOptions()
+    base = options or map_settings(store, name).options()
     then, now = map_as_of(store, name, since), map_as_of(store, name, until)
     then_analysis = analyse(then, with_values(base, as_of=since))
     now_analysis = analyse(now, with_values(base, as_of=until))

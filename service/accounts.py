@@ -156,6 +156,10 @@ class TokenInfo:
     last_used: str | None
 
 
+class _Retry(Exception):
+    """The invitation cannot be used as asked after all; nothing was written."""
+
+
 @dataclass(frozen=True)
 class Invitation:
     """An invitation to a map, as the map's owners see it: never the link's secret."""
@@ -523,13 +527,23 @@ class AccountStore:
         else:
             self._check_password(password)
         hashed = None if exists else self._hasher.hash(password)
+        try:
+            return self._use_invitation(invitation, secret, hashed)
+        except _Retry:
+            return None
+
+    def _use_invitation(self, invitation: Invitation, secret: str, hashed: str | None
+                        ) -> User | None:
         with self._write() as db:
             if not db.execute("DELETE FROM invitations WHERE id = ? AND digest = ?",
                               (invitation.id, _digest(secret))).rowcount:
                 return None  # used by someone else a moment ago
-            if hashed is not None:
-                db.execute("INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
-                           "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now()))
+            if hashed is not None and not db.execute(
+                    "INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
+                    "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now())
+            ).rowcount:
+                # an account of that email was made meanwhile: it must give its own password
+                raise _Retry
             user_id = self._user_id(invitation.email)
             db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
                        "DO UPDATE SET role = excluded.role",

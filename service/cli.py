@@ -29,22 +29,20 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
-from pydantic import ValidationError
 
-from graph.demo import DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
+from graph.demo_limits import DEMO_NAME, MAX_SIZE, MIN_SIZE
 from graph.errors import ImportFailed, MovemapError, NotFound
 from graph.history import Actor
-from graph.model import MAX_TRUST, Constituency, TrustType
-from graph.spelling import ENGAGEMENT_CHOICES, UnknownChoice, fold
 from graph.stores.base import DEFAULT_STORE_URL, GraphStore, open_store, redact_url
 from service.terminal import echo
 
 if TYPE_CHECKING:
     from graph.usecases import UseCases
 
-# Only what every command needs is imported above: the analysis (numpy, numba's kernels), the
-# reports and the web service are imported by the commands that use them, so 'movemap --help'
-# and 'movemap list' start in a fraction of a second (bench/startup.py measures it).
+# Only what every command needs is imported above: the model (pydantic), the analysis (numpy,
+# numba's kernels), the reports and the web service are imported by the commands that use them,
+# so 'movemap --help' and 'movemap list' start in a fraction of a second (bench/startup.py
+# measures it).
 
 __all__ = ["EXIT_ERROR", "EXIT_INTERNAL", "EXIT_USAGE", "main", "make_demo"]
 
@@ -234,6 +232,8 @@ class _Readiness(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> str:
+        from graph.spelling import ENGAGEMENT_CHOICES, UnknownChoice, fold
+
         text = str(value).strip()
         if fold(text) == ANYONE:
             return ANYONE
@@ -251,6 +251,8 @@ class _MinTrust(click.ParamType):
 
     def convert(self, value: Any, param: click.Parameter | None,
                 ctx: click.Context | None) -> tuple[str, int]:
+        from graph.model import MAX_TRUST, TrustType
+
         if isinstance(value, tuple):
             return value
         kinds = ", ".join(t.value for t in TrustType)
@@ -285,6 +287,10 @@ class _IsoDate(click.ParamType):
 
 def _check_name(name: str) -> str:
     """A valid constituency name, or a plain error."""
+    from pydantic import ValidationError
+
+    from graph.model import Constituency
+
     try:
         return Constituency(name=name).name
     except ValidationError as exc:
@@ -541,7 +547,9 @@ def demo_command(ctx: click.Context, name: str, seed: int, size: int, replace: b
 
 def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) -> str:
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
+    from graph.demo import demo_constituency
     from graph.demo_history import demo_history
+    from graph.model import Constituency
 
     store = state.store()
     exists = _exists(store, name)

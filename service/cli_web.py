@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from graph.demo import DEMO_NAME
+from graph.demo_limits import DEMO_NAME
 from graph.errors import MovemapError, NotFound
 from graph.limits import whole_setting
 from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from_url

@@ -327,7 +327,23 @@ def _analysis_schema() -> Schema:
     ids = {"type": "array", "items": {"type": "string"}}
     share = {"type": "number", "minimum": 0, "maximum": 1}
     addition = {"type": "object", "required": ["id", "gain"],
-                "properties": {"id": {"type": "string"}, "gain": {"type": "integer"}}}
+                "properties": {
+                    "id": {"type": "string"}, "gain": {"type": "integer"},
+                    "engagement": {"type": "string", "description": "their engagement now"},
+                    "brings_by_group": {
+                        "type": "object", "additionalProperties": {"type": "integer"},
+                        "description": "why they were chosen: the people they would bring "
+                                       "into conversation with the core, by group (sums to "
+                                       "gain)"}}}
+    recommended = {"type": "object", "required": ["members", "reach", "added"],
+                   "properties": {"members": ids, "reach": share, "size": {"type": "integer"},
+                                  "added": {"type": "array", "items": addition}}}
+    plan = {"type": "object", "required": ["additions", "members"],
+            "properties": {"additions": {"type": "integer"}, "members": ids,
+                           "added": {"type": "array", "items": addition},
+                           "reach": share, "target": share,
+                           "meets_target": {"type": "boolean", "description": (
+                               "false only when the candidates ran out first")}}}
     return {
         "type": "object",
         "description": "The same object as 'movemap analyse NAME --json'.",
@@ -346,12 +362,17 @@ def _analysis_schema() -> Schema:
                                         "description": "the reach curve: the share of the "
                                         "people outside the core within 1, 2 and 3 ties of it",
                                         "properties": {k: share for k in ("1", "2", "3")}}}},
-            "recommended_core": {"type": "object", "required": ["members", "reach", "added"],
-                                 "properties": {"members": ids, "reach": share,
-                                                "added": {"type": "array", "items": addition}}},
-            "to_reach_target": {"type": "object", "required": ["additions", "members"],
-                                "properties": {"additions": {"type": "integer"},
-                                               "members": ids}},
+            "recommended_core": recommended,
+            "to_reach_target": plan,
+            "ready": {"anyOf": [{"type": "null"}, {
+                "type": "object", "description": (
+                    "whom to engage next among the ready only: people outside the core at or "
+                    "above min_engagement (the map's readiness setting); null for anyone"),
+                "required": ["min_engagement", "candidates", "recommended_core",
+                             "to_reach_target"],
+                "properties": {"min_engagement": {"type": "string"},
+                               "candidates": {"type": "integer", "minimum": 0},
+                               "recommended_core": recommended, "to_reach_target": plan}}]},
             "roles": {"type": "array", "items": {
                 "type": "object", "required": ["id", "declared", "inferred", "evidence"],
                 "properties": {"id": {"type": "string"},

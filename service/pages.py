@@ -819,9 +819,10 @@ def people(name: str) -> ResponseReturnValue:
 
 def _reach_change(before: Analysis, after: Analysis) -> str:
     change = (f"The map has {plural(after.size, 'person', 'people')} and "
-              f"{plural(after.ties, 'tie')}; the engaged core reaches {percent(after.core.reach)}")
+              f"{plural(after.ties, 'tie')}; the engaged core reaches "
+              f"{percent(after.core.reach, below=after.options.target_reach)}")
     if round(before.core.reach * 100) != round(after.core.reach * 100):
-        change += f" (was {percent(before.core.reach)})"
+        change += f" (was {percent(before.core.reach, below=before.options.target_reach)})"
     return change + "."
 
 

@@ -232,9 +232,9 @@ def _colleagues_page(name: str, *, invite_form: InviteForm | None = None,
 
 
 def _settings_endpoint() -> str | None:
-    """The endpoint of a map's settings page, when this app has one."""
-    endpoint = "settings.settings"
-    return endpoint if endpoint in current_app.view_functions else None
+    """The endpoint of a map's settings page (``/c/<name>/settings``), when the app has one."""
+    return next((rule.endpoint for rule in current_app.url_map.iter_rules()
+                 if rule.rule == "/c/<name>/settings" and "GET" in (rule.methods or ())), None)
 
 
 @bp.get("/c/<name>/colleagues")
@@ -291,7 +291,19 @@ def change_role(name: str) -> ResponseReturnValue:
         return redirect(url_for("admin.colleagues", name=name))
     accounts().grant(email, name, role)
     notify(f"{email} is now {role} of {name}.", "success")
-    return redirect(url_for("admin.colleagues", name=name))
+    return _after_change(name, email)
+
+
+def _after_change(name: str, email: str) -> ResponseReturnValue:
+    """Back to the colleagues page, or, for someone who just gave up managing them, to the map
+    (or to their maps when they left it)."""
+    caller = _caller()
+    if email.casefold() != caller.email.casefold() or caller.admin:
+        return redirect(url_for("admin.colleagues", name=name))
+    role = accounts().role_for(caller.email, name)
+    if role == "owner":
+        return redirect(url_for("admin.colleagues", name=name))
+    return redirect(url_for("pages.overview", name=name) if role else url_for("pages.home"))
 
 
 @bp.post("/c/<name>/colleagues/remove")
@@ -308,9 +320,7 @@ def remove_colleague(name: str) -> ResponseReturnValue:
         return redirect(url_for("admin.colleagues", name=name))
     accounts().revoke(email, name)
     notify(f"{email} no longer works on {name}.", "success")
-    if email.casefold() == _caller().email.casefold() and not _caller().admin:
-        return redirect(url_for("pages.home"))
-    return redirect(url_for("admin.colleagues", name=name))
+    return _after_change(name, email)
 
 
 def _colleague(name: str, email: str) -> str:
@@ -408,7 +418,8 @@ def accept(secret: str) -> ResponseReturnValue:
                 form.password.errors = [*form.password.errors,
                                         "That is not the password of this account."]
             else:
-                abort(404, "This invitation link was used a moment ago.")
+                abort(409, "This invitation link was used a moment ago, or an account of its "
+                           "email was made meanwhile: open the link again.")
     status = 400 if request.method == "POST" else 200
     return render_template("invitation.html", invitation=invitation, form=form,
                            has_account=has_account, min_length=MIN_PASSWORD_LENGTH), status

@@ -12,20 +12,24 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
 import click
 
-from graph.model import HIDDEN
-
 __all__ = ["echo", "safe"]
 
-_SHOWN = re.compile(f"{HIDDEN.pattern}|\\r")
+
+@functools.cache
+def _shown() -> re.Pattern[str]:
+    from graph.model import HIDDEN  # at first use: 'movemap --help' starts without the model
+
+    return re.compile(f"{HIDDEN.pattern}|\\r")
 
 
 def safe(text: str) -> str:
-    return _SHOWN.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _shown().sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def echo(message: Any = None, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ CLI…). The Neo4j store is the real server ``scripts/test`` starts, wiped befor
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,10 @@ import pytest
 from stores import STORE_KINDS, make_store, sqlite_url
 
 from graph.stores.base import GraphStore
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ is a folder of the repository, not an installed package
+    sys.path.insert(0, str(ROOT))
 
 
 @pytest.fixture

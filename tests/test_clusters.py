@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import igraph
 import networkx as nx
@@ -315,3 +316,57 @@ def test_the_benchmark_states_clusters_and_brokers_as_a_ratio_to_the_rest(tmp_pa
     out = tmp_path / "clusters.json"
     assert main(["--people", "300", "--reps", "1", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["people"] == 300
+
+
+def test_small_clusters_are_counted_and_the_listing_stops_at_its_limit() -> None:
+    # four groups of seven, a pair and three people alone
+    G = nx.disjoint_union_all([nx.complete_graph(7) for _ in range(4)]
+                              + [nx.path_graph(2), nx.empty_graph(3)])
+    graph = from_networkx(G)
+    result = find_clusters(graph, graph.core_mask, hops=1, min_size=5, listed=2)
+    assert result.count == 8 and result.large == 4
+    assert [c.id for c in result.listed] == [1, 2] and all(c.size == 7 for c in result.listed)
+    assert (result.small, result.small_people) == (4, 5)
+    assert all(c.reach == 0.0 and c.core_size == 0 for c in result.listed)
+
+
+def test_clusters_and_broker_scores_are_reused_while_the_ties_stay_the_same(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.analysis.brokers as brokers_module
+    import graph.analysis.clusters as clusters_module
+
+    runs = {"leiden": 0, "betweenness": 0}
+    real_leiden, real_between = clusters_module.leiden, brokers_module.betweenness_from
+
+    def counted_leiden(*args: Any) -> list[int]:
+        runs["leiden"] += 1
+        return real_leiden(*args)
+
+    def counted_between(*args: Any) -> Any:
+        runs["betweenness"] += 1
+        return real_between(*args)
+
+    monkeypatch.setattr(clusters_module, "leiden", counted_leiden)
+    monkeypatch.setattr(brokers_module, "betweenness_from", counted_between)
+    clusters_module.LABELS_MEMO.clear()
+    brokers_module.SCORES_MEMO.clear()
+    network = nx.gnm_random_graph(60, 150, seed=3)
+    ties = [Relationship(source=f"p{a}", target=f"p{b}") for a, b in network.edges]
+
+    def people(leading: int) -> list[Person]:
+        return [Person(id=f"p{i}", group=GROUPS[i % 3],
+                       engagement="leading" if i < leading else "aware") for i in range(60)]
+
+    first = analyse(CompactGraph.from_records("x", people(2), ties))
+    # the same ties, other facts about the people: nothing recomputed, the same clusters
+    again = analyse(CompactGraph.from_records("x", people(6), ties))
+    assert runs == {"leiden": 1, "betweenness": 1}
+    assert again.clusters.labels.tolist() == first.clusters.labels.tolist()
+    assert again.brokers.to_dict() == first.brokers.to_dict()
+    assert not first.clusters.labels.flags.writeable  # a shared answer cannot be changed
+    # one tie more: computed afresh, and what a run with no memo gives
+    more = CompactGraph.from_records("x", people(2), [
+        *ties, Relationship(source="p0", target="p59")])
+    labels, _, _ = cluster_labels(more)
+    assert runs["leiden"] == 2
+    assert labels.tolist() == clusters_module._cluster_labels(more, SEED)[0].tolist()

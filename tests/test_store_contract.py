@@ -206,6 +206,7 @@ def test_a_renamed_map_keeps_its_history_and_never_repeats_a_revision(
         store: GraphStore) -> None:
     cases = UseCases(store, Actor("lead@example.org", "test"), today=date(2025, 6, 1))
     cases.create_constituency(Constituency(name="bay"))
+    cases.set_settings("bay", MapSettings(steps=2))
     cases.save_person("bay", Person(id="ana", group="people", engagement="aware"),
                       on=date(2025, 1, 1))
     cases.save_person("bay", Person(id="ana", group="people", engagement="leading"))
@@ -221,6 +222,7 @@ def test_a_renamed_map_keeps_its_history_and_never_repeats_a_revision(
     assert after == ["renamed the map bay to kendal", *history]
     assert cases.person("kendal", "ana", as_of=date(2025, 3, 1))[0].engagement.value == "aware"
     assert cases.graph_as_of("kendal", date(2025, 3, 1)).ids == ["ana"]
+    assert cases.settings("kendal")[0].steps == 2  # the map's settings came with it
     undone = cases.undo("kendal", cases.history("kendal")[1].id)  # an edit before the rename
     assert undone.change_set is not None
     assert store.get_person("kendal", "ana").engagement.value == "aware"

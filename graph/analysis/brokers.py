@@ -26,12 +26,14 @@ Example:
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
 
 from graph.analysis.result import Broker, Brokers
+from graph.analysis.topology_memo import TopologyMemo
 from graph.compact import CompactGraph, compiled
 from graph.model import GROUPS
 
@@ -62,8 +64,8 @@ LISTED_BROKERS = 10
 SEED = 1
 """The seed of the sample of sources on large maps."""
 _CHUNKS = 4
-"""Sources are split into this many fixed chunks, searched in parallel threads and summed in
-order: the same result whatever the number of processors."""
+"""Sources are split into this many fixed chunks, searched by as many threads as there are
+processors (at most this many) and summed in order: the same result on any machine."""
 
 
 @compiled
@@ -142,7 +144,7 @@ def betweenness_from(graph: CompactGraph, sources: IntArray) -> F64:
     if len(chunks) == 1:
         parts = [_betweenness(indptr, indices, chunks[0])]
     else:  # the kernel releases the GIL: threads search chunks of sources side by side
-        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        with ThreadPoolExecutor(max_workers=min(len(chunks), os.cpu_count() or 1)) as pool:
             parts = list(pool.map(lambda c: _betweenness(indptr, indices, c), chunks))
     total = np.sum(parts, axis=0)
     return total * (n / sources.size) / ((n - 1) * (n - 2))
@@ -156,15 +158,25 @@ def betweenness(graph: CompactGraph, sources: int | None = None, seed: int = SEE
     return betweenness_from(graph, sample_sources(graph.n, sources, seed))
 
 
+SCORES_MEMO = TopologyMemo("brokers")
+"""Betweenness of the last few tie structures: an edit that leaves the ties alone reuses it."""
+
+
 def broker_scores(graph: CompactGraph, sources: int | None = None,
                   seed: int = SEED) -> tuple[F64, IntArray]:
     """Everyone's betweenness and the sources it was counted from (``sources`` defaults to
     ``source_count``). The searches run compiled without Python's lock, so the analysis runs
-    this beside its other parts (``find_brokers(..., scores=...)``)."""
+    this beside its other parts (``find_brokers(..., scores=...)``). The scores depend on the
+    ties alone, so those of a tie structure seen lately are reused."""
     if sources is None:
         sources = source_count(graph.n, graph.m)
-    chosen = sample_sources(graph.n, sources, seed)
-    return betweenness_from(graph, chosen), chosen
+    count = sources
+
+    def compute() -> tuple[F64, IntArray]:
+        chosen = sample_sources(graph.n, count, seed)
+        return betweenness_from(graph, chosen), chosen
+
+    return SCORES_MEMO.get(graph, (count, seed), compute)
 
 
 def find_brokers(

@@ -43,6 +43,7 @@ import numpy.typing as npt
 from graph.analysis.connectivity import check_mask
 from graph.analysis.reach import within_hops
 from graph.analysis.result import Cluster, Clusters
+from graph.analysis.topology_memo import TopologyMemo
 from graph.compact import CompactGraph
 from graph.model import GROUPS
 
@@ -112,12 +113,21 @@ def leiden(g: igraph.Graph, seed: int = SEED) -> list[int]:
     return list(parts.membership)
 
 
+LABELS_MEMO = TopologyMemo("clusters")
+"""Clusters of the last few tie structures: an edit that leaves the ties alone reuses them."""
+
+
 def cluster_labels(graph: CompactGraph, seed: int = SEED) -> tuple[IntArray, int, float]:
     """Each person's cluster (0 = the largest), the number of clusters and the modularity.
 
     Clusters are renumbered by size, largest first, ties by the smallest node in them, so the
-    numbers do not depend on igraph's own numbering.
+    numbers do not depend on igraph's own numbering. They depend on the ties alone, so the
+    answer for a tie structure seen lately is reused (``graph.analysis.topology_memo``).
     """
+    return LABELS_MEMO.get(graph, seed, lambda: _cluster_labels(graph, seed))
+
+
+def _cluster_labels(graph: CompactGraph, seed: int) -> tuple[IntArray, int, float]:
     n = graph.n
     if n == 0:
         return np.zeros(0, dtype=np.int64), 0, 0.0

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graph.errors import StoreError
 from graph.history import ChangeSetHeader, ChangeSetRecord, Key, StoredChange, TimelineRecord
-from graph.model import Constituency, Person, Relationship
 
-if TYPE_CHECKING:  # only in annotations: opening a store need not import numpy
+if TYPE_CHECKING:  # only in annotations: naming a store imports neither numpy nor the model
     import numpy as np
     import numpy.typing as npt
 
     from graph.compact import CompactGraph
+    from graph.model import Constituency, Person, Relationship
 
 __all__ = [
     "DEFAULT_STORE_URL",

@@ -420,3 +420,30 @@ def test_the_account_pages_need_signing_in(web: Web) -> None:
     for path in ("/account", "/maps/new", f"/c/{MAP}/colleagues", f"/c/{MAP}/delete"):
         response = anonymous.get(path)
         assert response.status_code == 302 and "/login" in response.location, path
+
+
+def test_an_account_made_while_an_invitation_waits_must_give_its_own_password(
+        web: Web) -> None:
+    secret = web.accounts.invite("late@example.org", MAP, "editor", web.emails["owner"])
+    web.accounts.add_user("late@example.org", PASSWORD)  # made meanwhile, by someone else
+    assert web.accounts.accept_invitation(secret, NEW_PASSWORD) is None
+    assert web.accounts.role_for("late@example.org", MAP) is None
+    assert web.accounts.authenticate("late@example.org", NEW_PASSWORD) is None
+    assert web.accounts.invitation(secret) is not None  # still waiting, for the right password
+    joined = web.accounts.accept_invitation(secret, PASSWORD)
+    assert joined is not None and joined.role_in(MAP) == "editor"
+
+
+def test_an_owner_who_steps_down_is_taken_to_the_map_not_to_a_page_they_may_not_see(
+        web: Web) -> None:
+    web.accounts.grant(web.emails["editor"], MAP, "owner")
+    owner = signed_in(web, "owner")
+    stepped = post(owner, f"/c/{MAP}/colleagues/role", {"email": web.emails["owner"],
+                                                       "role": "viewer"})
+    assert stepped.status_code == 302 and stepped.location.endswith(f"/c/{MAP}/")
+    assert owner.get(stepped.location).status_code == 200
+
+
+def test_the_colleagues_page_links_the_maps_settings_page(web: Web) -> None:
+    page = text(signed_in(web, "owner").get(f"/c/{MAP}/colleagues"))
+    assert f'<a href="/c/{MAP}/settings">Settings of {MAP}</a>' in page

@@ -9,9 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from support import MAP, Web, csrf_token, sign_in
 
+from graph.history import Actor
 from graph.map_settings import MapSettings
 from graph.stores.base import open_store
-from graph.usecases import map_settings
+from graph.usecases import UseCases, map_settings
 
 PAGE = f"/c/{MAP}/settings"
 
@@ -153,3 +154,25 @@ def test_an_empty_segment_is_refused(editor: FlaskClient, web: Web) -> None:
     response = segment_post(editor, "segments", **{"segment-segment": "   "})
     assert response.status_code == 400  # type: ignore[attr-defined]
     assert stored(web)[1] == before
+
+
+def test_the_overview_lists_the_ready_beside_anyone_with_engagement_and_whom_they_bring(
+        client: FlaskClient, web: Web) -> None:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        UseCases(store, Actor("lead@example.org", "test")).set_settings(
+            MAP, MapSettings(min_engagement="supporting"))
+    finally:
+        store.close()
+    sign_in(client, web.emails["viewer"])
+    html = text(client.get(f"/c/{MAP}/"))
+    anyone, ready = html.split('id="ready-heading"')
+    assert 'id="anyone-heading">From anyone' in anyone
+    rows = re.findall(r"<tr><td>\d+</td><td><a [^>]+>[^<]+</a></td><td>[^<]*</td><td>([^<]*)</td>"
+                      r"\s*<td>(\d+) more (?:person|people) in conversation with the core"
+                      r"(?:: ([^<]*))?</td></tr>", ready)
+    assert rows, ready
+    for engagement, gain, brings in rows:
+        assert engagement in {"supporting", "contributing", "leading"}
+        counts = [int(n) for n in re.findall(r"(\d+) (?:of the people|givers?|leaders?)", brings)]
+        assert sum(counts) == int(gain)
