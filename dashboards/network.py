@@ -397,7 +397,7 @@ def _add_regions(fig: go.Figure, graph: CompactGraph, layout: Layout, nodes: I64
         fig.add_trace(go.Scatter(
             x=layout.region_x[own], y=layout.region_y[own] + layout.region_r[own],
             mode="text", name="Cluster (shaded region)", hoverinfo="skip",
-            text=[_cluster_name(listed[r]) for r in own.tolist()],
+            text=[_escape(_cluster_name(listed[r])) for r in own.tolist()],
             textposition="top center", textfont={"size": 12, "color": "#1f2933"},
         ))
 
@@ -428,7 +428,7 @@ def _add_names(fig: go.Figure, graph: CompactGraph, x: npt.NDArray[np.floating],
         return
     fig.add_trace(go.Scatter(
         x=x[named], y=y[named], mode="text", name="Names", meta="names", hoverinfo="skip",
-        text=[graph.names[i] or graph.ids[i] for i in named.tolist()],
+        text=[_escape(graph.names[i] or graph.ids[i]) for i in named.tolist()],
         textposition="bottom center", textfont={"size": 10, "color": "#1f2933"},
         showlegend=False,
     ))
@@ -453,7 +453,8 @@ def _hover(graph: CompactGraph, node: int) -> str:
 
 
 def _escape(text: str) -> str:
-    """Plotly renders a subset of HTML in hover text: keep people's names as plain text."""
+    """Plotly renders a subset of HTML (links, styles) in hover text and in labels: keep
+    people's names, segments and clusters as plain text wherever they are drawn."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -466,7 +467,8 @@ def _add_empty_segments(fig: go.Figure, layout: Layout, scatter: Any,
     ex, ey = ring(xs, ys, len(labels))
     fig.add_trace(scatter(
         x=ex, y=ey, mode="markers+text",
-        name="Expected, nobody here yet", text=[f"{t}: nobody yet" for t in labels],
+        name="Expected, nobody here yet",
+        text=[f"{_escape(t)}: nobody yet" for t in labels],
         textposition="bottom center", textfont={"color": "#1f2933", "size": 12},
         customdata=[f"e:{s}" for s in layout.empty_segments],
         hovertemplate="%{text}: an expected voice with nobody in the map<extra></extra>",
@@ -577,7 +579,7 @@ def _segments_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties:
     fig.add_trace(go.Scatter(
         x=sx[idx], y=sy[idx], mode="markers+text" if label_all else "markers",
         name="Segment (size: people; colour: share reached by the core)",
-        text=[segment_label(names[i]) for i in idx.tolist()] if label_all else None,
+        text=[_escape(segment_label(names[i])) for i in idx.tolist()] if label_all else None,
         textposition="top center", textfont={"size": 11, "color": "#1f2933"},
         customdata=[f"s:{names[i]}" for i in idx.tolist()],
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
@@ -647,7 +649,7 @@ def _clusters_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties:
     fig.add_trace(go.Scatter(
         x=sx[idx], y=sy[idx], mode="markers+text" if label_all else "markers",
         name="Cluster (size: people; colour: share reached by the core)",
-        text=names if label_all else None, textposition="top center",
+        text=[_escape(n) for n in names] if label_all else None, textposition="top center",
         textfont={"size": 11, "color": "#1f2933"},
         hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
         marker=_reach_marker(14 + 46 * np.sqrt(counts[idx]) / top, share[idx]),

@@ -47,9 +47,10 @@ class LimitExceeded(MovemapError):
 
 
 def whole_setting(variable: str, default: int,
-                  environ: Mapping[str, str] | None = None) -> int:
-    """A whole number above 0 from the environment (``1_000`` allowed), else ``default``;
-    ``ValueError`` naming the variable for anything else.
+                  environ: Mapping[str, str] | None = None, *,
+                  maximum: int | None = None) -> int:
+    """A whole number above 0 (and at most ``maximum``) from the environment (``1_000``
+    allowed), else ``default``; ``ValueError`` naming the variable for anything else.
 
     Example:
         >>> whole_setting("MOVEMAP_TOKEN_DAYS", 90, {"MOVEMAP_TOKEN_DAYS": "30"})
@@ -59,8 +60,10 @@ def whole_setting(variable: str, default: int,
     text = env.get(variable, "").strip().replace("_", "")
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
         raise ValueError(f"{variable} must be a whole number above 0, got {text!r}")
+    if maximum is not None and int(text) > maximum:
+        raise ValueError(f"{variable} must be at most {maximum:,}, got {text}")
     return int(text)
 
 

@@ -35,6 +35,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from flask_wtf.csrf import CSRFError, CSRFProtect
     from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+    from graph.errors import MovemapError, NotFound, StoreError
     from graph.limits import LimitExceeded, setting_name
     from service.accounts import AccountStore, accounts_path_from_url
     from service.auth import check_routes, init_auth, public
@@ -79,6 +80,10 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(summary_bp)
+    from service.pages_account import token_days
+    from service.pages_admin import invitation_hours
+
+    invitation_hours(), token_days()  # a bad setting stops the start, not a page later
     from service.api import init_api
 
     init_api(app)
@@ -119,6 +124,14 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     @app.errorhandler(LimitExceeded)
     def over_limit(error: LimitExceeded) -> Any:
         return _error(422, f"{error} Nothing was written.")
+
+    @app.errorhandler(MovemapError)
+    def movemap_error(error: MovemapError) -> Any:
+        """An error of ours on any page (a map removed meanwhile, a name taken a moment
+        ago…): a plain answer, never a traceback."""
+        status = 404 if isinstance(error, NotFound) else 503 if isinstance(
+            error, StoreError) else 400
+        return _error(status, str(error))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:

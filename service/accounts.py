@@ -263,9 +263,11 @@ class AccountStore:
             self._end_access(db, user_id)
 
     def delete_user(self, email: str) -> None:
-        """Remove the account with its roles, sessions and tokens."""
+        """Remove the account with its roles, sessions, tokens and the invitations to its
+        email (a link must not bring a removed account back)."""
         with self._write() as db:
             db.execute("DELETE FROM users WHERE id = ?", (self._user_id(email),))
+            db.execute("DELETE FROM invitations WHERE email = ?", (email.strip(),))
 
     def set_disabled(self, email: str, disabled: bool) -> None:
         """Disable an account (it cannot sign in, its sessions and tokens end) or enable it
@@ -454,8 +456,12 @@ class AccountStore:
         return None if row is None else str(row[0])
 
     def rename_constituency(self, constituency: str, new_name: str) -> None:
-        """Move every role and invitation of a renamed map to its new name."""
+        """Move every role and invitation of a renamed map to its new name. Roles left on the
+        new name by a map deleted while this store was out of reach go first: they belonged to
+        another map."""
         with self._write() as db:
+            db.execute("DELETE FROM grants WHERE constituency = ?", (new_name,))
+            db.execute("DELETE FROM invitations WHERE constituency = ?", (new_name,))
             db.execute("UPDATE grants SET constituency = ? WHERE constituency = ?",
                        (new_name, constituency))
             db.execute("UPDATE invitations SET constituency = ? WHERE constituency = ?",
@@ -544,11 +550,29 @@ class AccountStore:
             ).rowcount:
                 # an account of that email was made meanwhile: it must give its own password
                 raise _Retry
+            if not self._may_still_invite(db, invitation):
+                return None  # its maker no longer manages the map: the link ends with them
             user_id = self._user_id(invitation.email)
+            held = db.execute("SELECT role FROM grants WHERE user_id = ? AND constituency = ?",
+                              (user_id, invitation.constituency)).fetchone()
+            # an invitation only ever raises a role: an old link never demotes anyone, so it
+            # can never take the last owner away either
+            role = invitation.role if held is None or ROLES.index(invitation.role) > \
+                ROLES.index(str(held[0])) else str(held[0])
             db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
                        "DO UPDATE SET role = excluded.role",
-                       (user_id, invitation.constituency, invitation.role))
+                       (user_id, invitation.constituency, role))
         return self.user(user_id)
+
+    @staticmethod
+    def _may_still_invite(db: sqlite3.Connection, invitation: Invitation) -> bool:
+        """Whether the account that made the invitation still exists, is not disabled, and is
+        an owner of the map or an administrator: a link outlives nobody's authority."""
+        row = db.execute(
+            "SELECT users.disabled, users.admin, grants.role FROM users LEFT JOIN grants "
+            "ON grants.user_id = users.id AND grants.constituency = ? WHERE users.email = ?",
+            (invitation.constituency, invitation.invited_by)).fetchone()
+        return row is not None and not row[0] and (bool(row[1]) or row[2] == "owner")
 
     # -- tokens ------------------------------------------------------------------------------
 

@@ -364,6 +364,7 @@ def create_constituency() -> ResponseReturnValue:
     else:
         raise ApiError(409, f"a constituency named {constituency.name!r} already exists")
     _cases().create_constituency(constituency)
+    accounts().forget_constituency(constituency.name)  # a new map: roles left on the name go
     accounts().grant(account.email, constituency.name, "owner")
     location = url_for("api.get_constituency", name=constituency.name)
     return _json(_constituency_json(store.get_constituency(constituency.name), "owner",

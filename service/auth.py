@@ -218,6 +218,10 @@ def _safe_next(target: str | None) -> str:
     """Only redirect within this site after signing in."""
     if not target:
         return url_for("pages.home")
+    # browsers read a backslash as a slash ("/\\evil.example" is another site) and drop tabs
+    # and line breaks, so none of those may appear; what is left must be a path of this site
+    if "\\" in target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return url_for("pages.home")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return url_for("pages.home")

@@ -705,8 +705,13 @@ def delete_command(ctx: click.Context, name: str, yes: bool) -> None:
     state.cases("cli delete").delete_constituency(name)
     from service.cli_web import forget_roles
 
-    forget_roles(name)
-    echo(f"Deleted {name!r} with its history and every role in it.")
+    accounts = forget_roles(name)
+    if accounts is None:
+        echo(f"Deleted {name!r} with its history. No accounts file is here "
+             "(MOVEMAP_ACCOUNTS), so no roles were changed; a map made later under this name "
+             "starts with none.")
+    else:
+        echo(f"Deleted {name!r} with its history and every role in it ({accounts}).")
 
 
 @main.command("list")

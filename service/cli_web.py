@@ -34,17 +34,20 @@ def _accounts() -> AccountStore:
     return AccountStore(accounts_path_from_url(accounts_url_from_env()))
 
 
-def forget_roles(constituency: str) -> None:
-    """Take away every role and invitation in a deleted map (when there is an accounts store:
-    a command line used without the web service has none, and none is made for it)."""
+def forget_roles(constituency: str) -> str | None:
+    """Take away every role and invitation in a deleted map; returns the accounts file it
+    changed, or ``None`` when there is none here (a command line used without the web service
+    has none, and none is made for it). A map made later under the same name starts with no
+    roles either way: the dashboard and the API clear them when they make it."""
     path = accounts_path_from_url(accounts_url_from_env())
     if path == ":memory:" or not Path(path).exists():
-        return
+        return None
     accounts = AccountStore(path)
     try:
         accounts.forget_constituency(constituency)
     finally:
         accounts.close()
+    return path
 
 
 def _read_password(from_stdin: bool) -> str:

@@ -517,6 +517,11 @@ def next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]
 # -- network -----------------------------------------------------------------------------------
 
 
+_NETWORK_ARGS = frozenset({"trust", "min_strength", "group", "segment", "engagement", "view",
+                           "person", "steps", "as_of"})
+"""The query the network page keeps in its own links (nothing else is passed on)."""
+
+
 def _network_filters() -> tuple[NetworkFilters, list[str]]:
     """The filters of the query string; values that do not fit are ignored (and said so)."""
     ignored: list[str] = []
@@ -562,7 +567,7 @@ def network(name: str) -> ResponseReturnValue:
     view = data.network(key, lambda: network_view(
         graph, data.layout, filters, reached=data.reached, highlight=highlight,
         clusters=data.analysis.clusters, brokers=data.brokers))
-    query: dict[str, Any] = {k: v for k, v in request.args.items() if k != "name"}
+    query: dict[str, Any] = {k: v for k, v in request.args.items() if k in _NETWORK_ARGS}
     return render_template(
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
         selected=selected, person_id=person_id, steps=steps, active="network",
@@ -835,7 +840,7 @@ def _cases() -> UseCases:
 
 def _version(text: str | None) -> int | None:
     text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 def _stale(exc: StaleVersion) -> None:

@@ -67,15 +67,20 @@ def _throttle() -> Throttle:
     return cast(Throttle, current_app.extensions["movemap.throttle"])
 
 
-def _token_days() -> int:
-    return whole_setting("MOVEMAP_TOKEN_DAYS", TOKEN_DAYS)
+MAX_TOKEN_DAYS = 3660
+"""An API token lasts at most ten years, whatever MOVEMAP_TOKEN_DAYS says."""
+
+
+def token_days() -> int:
+    """How long a new API token lasts (``create_app`` checks it once at start)."""
+    return whole_setting("MOVEMAP_TOKEN_DAYS", TOKEN_DAYS, maximum=MAX_TOKEN_DAYS)
 
 
 def _page(*, password_form: PasswordForm | None = None, token_form: TokenForm | None = None,
           token: str | None = None, status: int = 200) -> ResponseReturnValue:
     caller = _caller()
     if token_form is None:
-        token_form = TokenForm(formdata=None, days=_token_days())
+        token_form = TokenForm(formdata=None, days=token_days())
     return render_template(
         "account.html", me=caller, password_form=password_form or PasswordForm(formdata=None),
         token_form=token_form, tokens=accounts().tokens(caller.email), token=token,
@@ -119,14 +124,14 @@ def create_token() -> ResponseReturnValue:
         notify("No token was made: see what is wrong next to the field.", "error")
         return _page(token_form=form, status=400)
     try:
-        token = accounts().create_token(caller.email, int(form.days.data or _token_days()))
+        token = accounts().create_token(caller.email, int(form.days.data or token_days()))
     except MovemapError as exc:
         notify(f"No token was made: {exc}.", "error")
         return _page(token_form=form, status=422)
     return _page(token=token, status=201)
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<int(max=9223372036854775807):token_id>/revoke")
 def revoke_token(token_id: int) -> ResponseReturnValue:
     caller = _caller()
     if not RevokeForm().validate_on_submit():

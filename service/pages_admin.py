@@ -147,8 +147,14 @@ def manages_colleagues(view: F) -> F:
     return cast(F, wrapper)
 
 
-def _invitation_hours() -> int:
-    return whole_setting("MOVEMAP_INVITATION_HOURS", INVITATION_HOURS)
+MAX_INVITATION_HOURS = 24 * 31
+"""An invitation link lasts at most a month, whatever MOVEMAP_INVITATION_HOURS says."""
+
+
+def invitation_hours() -> int:
+    """How long a new invitation link works (``create_app`` checks it once at start)."""
+    return whole_setting("MOVEMAP_INVITATION_HOURS", INVITATION_HOURS,
+                         maximum=MAX_INVITATION_HOURS)
 
 
 # -- a new map -------------------------------------------------------------------------------
@@ -189,6 +195,7 @@ def new_map() -> ResponseReturnValue:
                                     f"There is already a map called {constituency.name!r}."]
             else:
                 use_cases(account.email, "dashboard").create_constituency(constituency)
+                accounts().forget_constituency(constituency.name)  # a new map: nobody's yet
                 accounts().grant(account.email, constituency.name, "owner")
                 notify(f"Made the map {constituency.name}: import its people and ties, or add "
                        "them one by one.", "success")
@@ -228,7 +235,7 @@ def _colleagues_page(name: str, *, invite_form: InviteForm | None = None,
         invite_form=invite_form or InviteForm(), rename_form=rename_form or RenameForm(),
         role_form=RoleForm(), remove_form=ColleagueForm(), link=link,
         is_owner=caller.role_in(name) == "owner", me=caller.email,
-        hours=_invitation_hours(), settings_endpoint=_settings_endpoint()), status
+        hours=invitation_hours(), settings_endpoint=_settings_endpoint()), status
 
 
 def _settings_endpoint() -> str | None:
@@ -257,7 +264,7 @@ def invite(name: str) -> ResponseReturnValue:
         return _colleagues_page(name, invite_form=form, status=400)
     try:
         secret = accounts().invite(email, name, form.role.data or "viewer", _caller().email,
-                                   hours=_invitation_hours())
+                                   hours=invitation_hours())
     except MovemapError as exc:
         form.email.errors = [*form.email.errors, str(exc)[0].upper() + str(exc)[1:] + "."]
         return _colleagues_page(name, invite_form=form, status=400)
@@ -265,14 +272,19 @@ def invite(name: str) -> ResponseReturnValue:
     return _colleagues_page(name, link=link, status=201)
 
 
-@bp.post("/c/<name>/invitations/<int:invitation_id>/withdraw")
+@bp.post("/c/<name>/invitations/<int(max=9223372036854775807):invitation_id>/withdraw")
 @manages_colleagues
 def withdraw(name: str, invitation_id: int) -> ResponseReturnValue:
     form = ColleagueForm()
     if not form.validate_on_submit():
         abort(400)
-    accounts().withdraw_invitation(invitation_id, name)
-    notify("The invitation is withdrawn: its link no longer works.", "success")
+    try:
+        accounts().withdraw_invitation(invitation_id, name)
+    except NotFound:  # used, expired or withdrawn a moment ago (a second click)
+        notify("That invitation is no longer waiting: it was used, withdrawn or has expired.",
+               "info")
+    else:
+        notify("The invitation is withdrawn: its link no longer works.", "success")
     return redirect(url_for("admin.colleagues", name=name))
 
 

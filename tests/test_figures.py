@@ -545,3 +545,19 @@ def test_thousands_of_segments_are_laid_out_apart_the_largest_by_springs_inside(
     radius = np.sqrt((pos ** 2).sum(axis=1))
     assert radius[order[:SPRING_SEGMENTS]].max() < radius[order[SPRING_SEGMENTS:]].min()
     assert np.array_equal(pos, _segment_positions(weights, sizes, seed=1))  # reproducible
+
+
+def test_names_segments_and_clusters_are_drawn_as_plain_text_never_as_links() -> None:
+    link = '<a href="https://evil.example/">Sign in again</a>'
+    people = [Person(id=f"p{i}", name=link if i == 0 else f"Person {i}", group="people",
+                     segments=(f"locality:{link}",), engagement="leading" if i < 2 else "aware")
+              for i in range(12)]
+    ties = [Relationship(source=f"p{i}", target=f"p{(i + 1) % 12}") for i in range(12)]
+    graph = CompactGraph.from_records("x", people, ties,
+                                      expected_segments=[f"community:{link}"])
+    analysis = analyse(graph)
+    fig = network_view(graph, compute_layout(graph), NetworkFilters(),
+                       clusters=analysis.clusters).figure
+    drawn = [str(t) for trace in fig.data for t in (trace.text or ()) if t is not None]
+    assert any("&lt;a href" in t for t in drawn)  # the name is drawn, as text
+    assert not any("<a" in t for t in drawn)

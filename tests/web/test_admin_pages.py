@@ -458,3 +458,100 @@ def test_guessing_invitation_links_is_slowed_down(web: Web) -> None:
     assert statuses[:20] == [404] * 20 and statuses[20] == 429
     assert guesser.get(link).status_code == 429  # even the right link waits now
     assert web.accounts.invitations(MAP) != []
+
+
+# -- what an invitation, a removal or a reused name must never do ------------------------------
+
+
+def _accept(web: Web, link: str, email: str, password: str = NEW_PASSWORD) -> TestResponse:
+    guest = web.app.test_client()
+    token = csrf_token(guest, link)
+    data = {"password": password, "confirm": password, "csrf_token": token}
+    if web.accounts.has_account(email):
+        data = {"password": password, "csrf_token": token}
+    return guest.post(link, data=data)
+
+
+def test_an_old_invitation_never_lowers_a_role_so_a_map_keeps_its_owner(web: Web) -> None:
+    owner = signed_in(web, "owner")
+    link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
+                                {"email": "nia@example.org", "role": "viewer"}))
+    web.accounts.add_user("nia@example.org", PASSWORD)
+    web.accounts.grant("nia@example.org", MAP, "owner")  # made owner some other way meanwhile
+    web.accounts.revoke(web.emails["owner"], MAP)         # the first owner leaves
+    # the link's maker left, so the link ended with them; and even a link that still worked
+    # would not have made Nia a viewer
+    assert _accept(web, link, "nia@example.org", PASSWORD).status_code != 302
+    assert web.accounts.role_for("nia@example.org", MAP) == "owner"
+    admin = administrator(web)
+    link = invitation_link(post(admin, f"/c/{MAP}/colleagues/invite",
+                                {"email": "lee@example.org", "role": "viewer"}))
+    web.accounts.add_user("lee@example.org", PASSWORD)
+    web.accounts.grant("lee@example.org", MAP, "editor")  # given more meanwhile
+    assert _accept(web, link, "lee@example.org", PASSWORD).status_code == 302
+    assert web.accounts.role_for("lee@example.org", MAP) == "editor"  # kept, not lowered
+
+
+@pytest.mark.parametrize("takes_away", ["revoke", "demote", "disable", "remove"])
+def test_an_invitation_ends_when_its_maker_no_longer_manages_the_map(
+        web: Web, takes_away: str) -> None:
+    web.accounts.add_user("second@example.org", PASSWORD)
+    web.accounts.grant("second@example.org", MAP, "owner")
+    second = signed_in(web, "second")
+    link = invitation_link(post(second, f"/c/{MAP}/colleagues/invite",
+                                {"email": "ally@example.org", "role": "owner"}))
+    {"revoke": lambda: web.accounts.revoke("second@example.org", MAP),
+     "demote": lambda: web.accounts.grant("second@example.org", MAP, "viewer"),
+     "disable": lambda: web.accounts.set_disabled("second@example.org", True),
+     "remove": lambda: web.accounts.delete_user("second@example.org")}[takes_away]()
+    _accept(web, link, "ally@example.org")
+    assert web.accounts.role_for("ally@example.org", MAP) is None
+
+
+def test_removing_an_account_ends_the_invitations_to_its_email(web: Web) -> None:
+    owner = signed_in(web, "owner")
+    link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
+                                {"email": web.emails["outsider"], "role": "editor"}))
+    web.accounts.delete_user(web.emails["outsider"])
+    assert web.app.test_client().get(link).status_code == 404
+    assert web.accounts.invitations(MAP) == []
+
+
+def test_a_new_map_under_the_name_of_a_deleted_one_has_none_of_its_old_roles(web: Web) -> None:
+    web.accounts.grant(web.emails["viewer"], "Reused", "owner")  # left from an old map
+    client = signed_in(web, "owner")
+    assert post(client, "/maps/new", {"name": "Reused"}).status_code == 302
+    assert web.accounts.role_for(web.emails["viewer"], "Reused") is None
+    assert web.accounts.role_for(web.emails["owner"], "Reused") == "owner"
+
+
+def test_renaming_onto_a_name_with_stale_roles_keeps_only_the_maps_own(web: Web) -> None:
+    web.accounts.grant(web.emails["viewer"], "Fresh name", "owner")  # left from an old map
+    owner = signed_in(web, "owner")
+    renamed = post(owner, f"/c/{MAP}/rename", {"new_name": "Fresh name"})
+    assert renamed.status_code == 302, text(renamed)
+    assert web.accounts.role_for(web.emails["owner"], "Fresh name") == "owner"
+    assert web.accounts.role_for(web.emails["viewer"], "Fresh name") == "viewer"  # its own
+
+
+def test_withdrawing_an_invitation_twice_or_an_unknown_one_is_not_an_error(web: Web) -> None:
+    owner = signed_in(web, "owner")
+    post(owner, f"/c/{MAP}/colleagues/invite", {"email": "nia@example.org", "role": "viewer"})
+    (waiting,) = web.accounts.invitations(MAP)
+    path = f"/c/{MAP}/invitations/{waiting.id}/withdraw"
+    assert post(owner, path).status_code == 302
+    again = post(owner, path)
+    assert again.status_code == 302
+    assert "no longer waiting" in text(owner.get(again.location))
+    assert post(owner, f"/c/{MAP}/invitations/{10**30}/withdraw").status_code == 404
+    assert post(owner, f"/account/tokens/{10**30}/revoke").status_code == 404
+
+
+@pytest.mark.parametrize(("variable", "value"), [
+    ("MOVEMAP_INVITATION_HOURS", "soon"), ("MOVEMAP_INVITATION_HOURS", "99999999999999"),
+    ("MOVEMAP_TOKEN_DAYS", "0"), ("MOVEMAP_TOKEN_DAYS", "10000000000000000000000")])
+def test_a_bad_lifetime_setting_stops_the_start_naming_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValueError, match=variable):
+        create_app(make_settings(tmp_path))

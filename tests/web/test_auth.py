@@ -33,7 +33,8 @@ def test_sign_in_needs_the_csrf_token(client: FlaskClient, web: Web) -> None:
 
 
 def test_sign_in_never_redirects_to_another_site(client: FlaskClient, web: Web) -> None:
-    for target in ("//evil.example/", "https://evil.example/", "javascript:alert(1)"):
+    for target in ("//evil.example/", "https://evil.example/", "javascript:alert(1)",
+                   "/%5Cevil.example", "/%5C%5Cevil.example/", "/%09/evil.example"):
         response = client.post(f"/login?next={target}", data={
             "email": web.emails["viewer"], "password": PASSWORD,
             "csrf_token": csrf_token(client)})

@@ -684,3 +684,20 @@ def test_a_form_saved_after_someone_elses_change_is_refused_naming_them(
     stored = people_in_store(web)[tie.source]
     assert stored.name != "Mine" and stored.formal_power == 3
     assert next(r for r in ties_in_store(web) if r.key == tie.key).relational == 3
+
+
+@pytest.mark.parametrize("query", ["_method=POST", "_external=1&_scheme=https", "_anchor=x",
+                                   "name=other"])
+def test_odd_query_arguments_on_the_network_page_are_ignored_not_an_error(
+        viewer: FlaskClient, query: str) -> None:
+    response = viewer.get(f"/c/{MAP}/network?{query}")
+    assert response.status_code == 200
+    assert "_method" not in text(response) and "https://" not in text(response)
+
+
+def test_a_version_that_is_not_a_plain_number_is_no_version_not_an_error(
+        editor: FlaskClient) -> None:
+    token = csrf_token(editor, f"/c/{MAP}/people/p0001")
+    response = editor.post(f"/c/{MAP}/people/p0001", data={
+        **person_form(token, action="save"), "person-version": "²"})
+    assert response.status_code in (302, 400, 409)
