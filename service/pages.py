@@ -558,8 +558,12 @@ def network(name: str) -> ResponseReturnValue:
         except PersonNotFound as exc:
             node = None
             notify(str(exc), "error")
+        if node is not None and graph.ids[node] != person_id:
+            # found by a typed name: the address keeps the id, never the name
+            kept = {k: v for k, v in request.args.items() if k in _NETWORK_ARGS}
+            return redirect(url_for("pages.network", name=name,
+                                    **{**kept, "person": graph.ids[node]}))
         if node is not None:
-            person_id = graph.ids[node]
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
@@ -741,17 +745,22 @@ def _picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
             "data-person-search": url_for("pages.person_search", name=name)}
 
 
-@bp.get("/c/<name>/person-search")
+@bp.post("/c/<name>/person-search")
 @requires_role("viewer")
 def person_search(name: str) -> ResponseReturnValue:
     """JSON for the search as you type: ``q`` (at most ``MAX_QUERY`` characters) and ``limit``
-    (1 to ``MAX_RESULTS``); each match with the organisation and id that tell it apart."""
-    query = request.args.get("q", "")
+    (1 to ``MAX_RESULTS``), sent in the body of a POST with the page's CSRF token (in an
+    ``X-CSRFToken`` header), so the part of a name someone types never sits in an address,
+    a proxy's log or the browser's history; each match with the organisation and id that tell
+    it apart."""
+    query = request.form.get("q", "")
     if len(query) > MAX_QUERY:
         return jsonify({"error": "too_long",
                         "message": f"Search with at most {MAX_QUERY} characters."}), 400
-    found = page_data(name).people_index.find(
-        query, _int_arg("limit", DEFAULT_RESULTS, 1, MAX_RESULTS))
+    limit = request.form.get("limit", "")
+    wanted = int(limit) if limit.isascii() and limit.isdigit() and len(limit) < 19 else (
+        DEFAULT_RESULTS)
+    found = page_data(name).people_index.find(query, min(max(wanted, 1), MAX_RESULTS))
     return jsonify({"query": query, "people": [m.to_dict() for m in found]})
 
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from flask.testing import FlaskClient
 from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
+from werkzeug.test import TestResponse
 
 from graph.history import Actor
 from graph.model import Person
@@ -38,6 +39,15 @@ def web_with_names(web: Web) -> Web:
     return web
 
 
+def ask(client: FlaskClient, path: str = SEARCH, **fields: str) -> TestResponse:
+    """The search as the page's script sends it: a POST with the CSRF token every page of a
+    signed-in session carries in its ``csrf-token`` meta tag."""
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)
+    headers = {"X-CSRFToken": token.group(1)} if token else {}
+    return client.post(path, data=fields, headers=headers)
+
+
 def _client(web: Web, role: str) -> FlaskClient:
     client = web.app.test_client()
     sign_in(client, web.emails[role])
@@ -48,40 +58,42 @@ def _client(web: Web, role: str) -> FlaskClient:
 def test_search_finds_a_person_by_name_accents_and_case_aside(
     web_with_names: Web, query: str
 ) -> None:
-    body = _client(web_with_names, "viewer").get(SEARCH, query_string={"q": query}).json
+    body = ask(_client(web_with_names, "viewer"), q=query).json
     assert body["people"][0] == {"id": "z1", "name": "Zoë Ward", "organisation": "Bay Carers",
                                  "group": "people", "label": "Zoë Ward (Bay Carers, z1)"}
 
 
 def test_search_finds_by_organisation_too(web_with_names: Web) -> None:
-    body = _client(web_with_names, "viewer").get(SEARCH, query_string={"q": "bay carers"}).json
+    body = ask(_client(web_with_names, "viewer"), q="bay carers").json
     assert "z1" in [p["id"] for p in body["people"]]
 
 
 def test_search_tells_two_people_of_the_same_name_apart(web_with_names: Web) -> None:
-    people = _client(web_with_names, "viewer").get(SEARCH, query_string={"q": "sam smith"}).json
+    people = ask(_client(web_with_names, "viewer"), q="sam smith").json
     labels = [p["label"] for p in people["people"]]
     assert labels[:2] == ["Sam Smith (Bay Trust, s1)", "Sam Smith (Council, s2)"]
 
 
 def test_search_is_bounded_in_query_length_and_results(web_with_names: Web) -> None:
     client = _client(web_with_names, "viewer")
-    assert client.get(SEARCH, query_string={"q": "x" * (MAX_QUERY + 1)}).status_code == 400
-    assert client.get(SEARCH, query_string={"q": "x" * MAX_QUERY}).status_code == 200
-    many = client.get(SEARCH, query_string={"q": "a", "limit": "100000"}).json["people"]
+    assert ask(client, q="x" * (MAX_QUERY + 1)).status_code == 400
+    assert ask(client, q="x" * MAX_QUERY).status_code == 200
+    many = ask(client, q="a", limit="100000").json["people"]
     assert len(many) == MAX_RESULTS
-    assert len(client.get(SEARCH, query_string={"q": "a", "limit": "2"}).json["people"]) == 2
-    assert client.get(SEARCH, query_string={"q": "a", "limit": "nope"}).status_code == 200
-    assert client.get(SEARCH).json["people"] == []
+    assert len(ask(client, q="a", limit="2").json["people"]) == 2
+    assert ask(client, q="a", limit="nope").status_code == 200
+    assert ask(client).json["people"] == []
+    assert client.get(SEARCH, query_string={"q": "zoe"}).status_code == 405  # never in an address
+    assert client.post(SEARCH, data={"q": "zoe"}).status_code == 400  # no CSRF token
 
 
 def test_search_is_for_signed_in_people_with_a_role_on_the_map(web_with_names: Web) -> None:
     anonymous = web_with_names.app.test_client()
-    assert anonymous.get(SEARCH, query_string={"q": "zoe"}).status_code in (302, 401)
+    assert ask(anonymous, q="zoe").status_code in (302, 401)
     outsider = _client(web_with_names, "outsider")
-    assert outsider.get(SEARCH, query_string={"q": "zoe"}).status_code == 404
+    assert ask(outsider, q="zoe").status_code == 404
     viewer = _client(web_with_names, "viewer")
-    other = viewer.get(f"/c/{OTHER_MAP}/person-search", query_string={"q": "a"})
+    other = ask(viewer, f"/c/{OTHER_MAP}/person-search", q="a")
     assert other.status_code == 404
 
 
@@ -112,7 +124,11 @@ def test_the_network_finder_and_the_people_search_take_an_accented_name(
     web_with_names: Web,
 ) -> None:
     viewer = _client(web_with_names, "viewer")
-    network = viewer.get(f"/c/{MAP}/network", query_string={"person": "ZOE WARD"})
+    typed = viewer.get(f"/c/{MAP}/network", query_string={"person": "ZOE WARD", "steps": "2"})
+    # the name leaves the address at once: the page is shown under the person's id
+    assert typed.status_code == 302 and "ZOE" not in typed.location.upper()
+    assert "person=z1" in typed.location and "steps=2" in typed.location
+    network = viewer.get(typed.location)
     html = network.get_data(as_text=True)
     assert network.status_code == 200 and "<h3>Zoë Ward</h3>" in html
     assert 'value="z1"' in html  # the finder now holds the id
