@@ -560,7 +560,8 @@ def network(name: str) -> ResponseReturnValue:
             notify(str(exc), "error")
         if node is not None and graph.ids[node] != person_id:
             # found by a typed name: the address keeps the id, never the name
-            kept = {k: v for k, v in request.args.items() if k in _NETWORK_ARGS}
+            kept: dict[str, Any] = {k: v for k, v in request.args.items()
+                                    if k in _NETWORK_ARGS}
             return redirect(url_for("pages.network", name=name,
                                     **{**kept, "person": graph.ids[node]}))
         if node is not None:
