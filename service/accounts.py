@@ -30,8 +30,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
-__all__ = ["ROLES", "AccountInfo", "AccountStore", "Invitation", "TokenInfo", "User",
-           "accounts_path_from_url"]
+__all__ = ["ROLES", "AccountInfo", "AccountStore", "Invitation", "InvitationEnded", "TokenInfo",
+           "User", "accounts_path_from_url"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
@@ -154,6 +154,10 @@ class TokenInfo:
     created: str
     expires: str | None
     last_used: str | None
+
+
+class InvitationEnded(MovemapError):
+    """An invitation whose maker no longer manages its map: its link ended with them."""
 
 
 class _Retry(Exception):
@@ -540,29 +544,40 @@ class AccountStore:
 
     def _use_invitation(self, invitation: Invitation, secret: str, hashed: str | None
                         ) -> User | None:
+        ended = False
         with self._write() as db:
             if not db.execute("DELETE FROM invitations WHERE id = ? AND digest = ?",
                               (invitation.id, _digest(secret))).rowcount:
                 return None  # used by someone else a moment ago
-            if hashed is not None and not db.execute(
-                    "INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
-                    "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now())
-            ).rowcount:
-                # an account of that email was made meanwhile: it must give its own password
-                raise _Retry
-            if not self._may_still_invite(db, invitation):
-                return None  # its maker no longer manages the map: the link ends with them
-            user_id = self._user_id(invitation.email)
-            held = db.execute("SELECT role FROM grants WHERE user_id = ? AND constituency = ?",
-                              (user_id, invitation.constituency)).fetchone()
-            # an invitation only ever raises a role: an old link never demotes anyone, so it
-            # can never take the last owner away either
-            role = invitation.role if held is None or ROLES.index(invitation.role) > \
-                ROLES.index(str(held[0])) else str(held[0])
-            db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
-                       "DO UPDATE SET role = excluded.role",
-                       (user_id, invitation.constituency, role))
+            ended = not self._may_still_invite(db, invitation)
+            if not ended:
+                user_id = self._grant_invited(db, invitation, hashed)
+        if ended:  # its maker no longer manages the map: the link ended with them (deleted)
+            raise InvitationEnded(
+                "This invitation link no longer works: whoever made it no longer manages "
+                f"{invitation.constituency}. Ask an owner of the map for a new one.")
         return self.user(user_id)
+
+    def _grant_invited(self, db: sqlite3.Connection, invitation: Invitation,
+                       hashed: str | None) -> int:
+        """Make the account (when ``hashed``) and give it the invitation's role, or keep a
+        higher role it holds; returns the account's id."""
+        if hashed is not None and not db.execute(
+                "INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
+                "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now())
+        ).rowcount:
+            # an account of that email was made meanwhile: it must give its own password
+            raise _Retry
+        user_id = self._user_id(invitation.email)
+        held = db.execute("SELECT role FROM grants WHERE user_id = ? AND constituency = ?",
+                          (user_id, invitation.constituency)).fetchone()
+        # an invitation only ever raises a role: an old link never demotes anyone, so it can
+        # never take the last owner away either
+        role = invitation.role if held is None or ROLES.index(invitation.role) > \
+            ROLES.index(str(held[0])) else str(held[0])
+        db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
+                   "DO UPDATE SET role = excluded.role", (user_id, invitation.constituency, role))
+        return user_id
 
     @staticmethod
     def _may_still_invite(db: sqlite3.Connection, invitation: Invitation) -> bool:

@@ -39,7 +39,13 @@ from graph.limits import whole_setting
 from graph.model import MAX_TEXT_LENGTH, Constituency
 from graph.usecases import InvalidChange
 from service.access import Refused, check_may_create, check_may_manage_roles, check_role_change
-from service.accounts import INVITATION_HOURS, MIN_PASSWORD_LENGTH, ROLES, User
+from service.accounts import (
+    INVITATION_HOURS,
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    InvitationEnded,
+    User,
+)
 from service.auth import SessionUser, accounts, current_account, public, requires_role
 from service.config import Settings
 from service.notices import notify
@@ -411,22 +417,27 @@ def accept(secret: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         password = form.password.data or ""
         key = invitation.email.lower()
-        if has_account and _throttle().retry_after("sign_in_account", key):
-            abort(429, "Too many failed sign-ins to this account; try again later.")
+        if has_account and (_throttle().retry_after("sign_in_account", key)
+                            or _throttle().retry_after("sign_in_address", address)):
+            abort(429, "Too many failed sign-ins; try again later.")
         if not has_account and len(password) < MIN_PASSWORD_LENGTH:
             form.password.errors = [*form.password.errors, f"A password needs at least "
                                     f"{MIN_PASSWORD_LENGTH} characters."]
         elif not has_account and password != (form.confirm.data or ""):
             form.confirm.errors = [*form.confirm.errors, "The two passwords differ."]
         else:
-            account = store.accept_invitation(secret, password)
+            try:
+                account = store.accept_invitation(secret, password)
+            except InvitationEnded as exc:
+                return render_template("error.html", status=404, message=str(exc)), 404
             if account is not None:
                 login_user(SessionUser(account, store.start_session(account.id)))
                 notify(f"Welcome: you are {invitation.role} of {invitation.constituency}.",
                        "success")
                 return redirect(url_for("pages.overview", name=invitation.constituency))
-            if has_account:
+            if has_account:  # counted as a failed sign-in, as on the sign-in page
                 _throttle().failed("sign_in_account", key)
+                _throttle().failed("sign_in_address", address)
                 form.password.errors = [*form.password.errors,
                                         "That is not the password of this account."]
             else:

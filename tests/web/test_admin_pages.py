@@ -504,8 +504,12 @@ def test_an_invitation_ends_when_its_maker_no_longer_manages_the_map(
      "demote": lambda: web.accounts.grant("second@example.org", MAP, "viewer"),
      "disable": lambda: web.accounts.set_disabled("second@example.org", True),
      "remove": lambda: web.accounts.delete_user("second@example.org")}[takes_away]()
-    _accept(web, link, "ally@example.org")
+    answer = _accept(web, link, "ally@example.org")
+    assert answer.status_code == 404
+    assert "whoever made it no longer manages" in text(answer)
     assert web.accounts.role_for("ally@example.org", MAP) is None
+    assert not web.accounts.has_account("ally@example.org")  # nothing was made either
+    assert web.app.test_client().get(link).status_code == 404  # and the link is gone
 
 
 def test_removing_an_account_ends_the_invitations_to_its_email(web: Web) -> None:
