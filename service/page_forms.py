@@ -115,7 +115,7 @@ class TieForm(_Form):
     person = HiddenField(validators=[DataRequired()])
     other = StringField("Other person", validators=[
         DataRequired("Give the name or id of the other person."),
-        Length(max=MAX_ID_LENGTH + MAX_TEXT_LENGTH)],
+        Length(max=MAX_ID_LENGTH + 2 * MAX_TEXT_LENGTH + 8)],  # "Name (organisation, id)"
         description="Their name or id; start typing a name and pick them from the list.")
     relational = SelectField("Relational trust", choices=_choices(_STRENGTHS), coerce=int,
                              description="Respect, dignity, being heard.")
