@@ -378,6 +378,11 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
                        extra={"webgl": gl, "names": _named_count(fig)})
 
 
+LABEL_REGION_SHARE = 0.5
+"""A cluster region at least this share of the largest one's radius is labelled with its name;
+a smaller one with its number only (its name shows on hover)."""
+
+
 def _add_regions(fig: go.Figure, graph: CompactGraph, layout: Layout, nodes: I64,
                  clusters: Clusters | None) -> None:
     """A shaded circle behind each cluster region with people in the picture, and its name
@@ -394,10 +399,15 @@ def _add_regions(fig: go.Figure, graph: CompactGraph, layout: Layout, nodes: I64
                       x1=cx + rad, y1=cy + rad, layer="below",
                       fillcolor="rgba(217, 226, 236, 0.35)", line={"color": GRID, "width": 1})
     if own.size:
+        # small regions sit close together between the large ones: they carry only their
+        # number, so labels do not run over each other; the full name shows on hover
+        largest = float(layout.region_r[own].max())
+        names = [_escape(_cluster_name(listed[r])) for r in own.tolist()]
         fig.add_trace(go.Scatter(
             x=layout.region_x[own], y=layout.region_y[own] + layout.region_r[own],
-            mode="text", name="Cluster (shaded region)", hoverinfo="skip",
-            text=[_escape(_cluster_name(listed[r])) for r in own.tolist()],
+            mode="text", name="Cluster (shaded region)", hoverinfo="text", hovertext=names,
+            text=[name if float(layout.region_r[r]) >= LABEL_REGION_SHARE * largest
+                  else str(listed[r].id) for r, name in zip(own.tolist(), names, strict=True)],
             textposition="top center", textfont={"size": 12, "color": "#1f2933"},
         ))
 
