@@ -617,7 +617,7 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     """What changed in NAME between two dates: who joined and left, who moved up or down the
     ladder, roles, ties formed and ended, trust, the core and its reach, gaps opened and
     closed."""
-    from graph.usecases import changes_between
+    from graph.usecases import changes_between, map_settings
     from service.history_report import format_changes
 
     state = _state(ctx)
@@ -630,7 +630,8 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
     cases = state.cases()
     names = {p.id: p.name for day in (found.since, found.until)
              for p in cases.people_as_of(name, day)}
-    echo(format_changes(found, names), nl=False)
+    echo(format_changes(found, names, target_reach=map_settings(store, name).target_reach),
+         nl=False)
 
 
 @main.command("history")

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.analysis.changes import MapChanges, Move
 from graph.usecases import ChangeSet, FieldChange
-from graph.wording import count, people
+from graph.wording import count, people, share_text
 
 __all__ = ["MAX_LISTED", "format_changes", "format_history"]
 
@@ -43,12 +43,15 @@ def _moves(moves: Sequence[Move], names: Mapping[str, str], words: Mapping[Any, 
     return _listed([f"{_who(m.id, names)}: {word(m.before)} → {word(m.after)}" for m in moves])
 
 
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
+def format_changes(changes: MapChanges, names: Mapping[str, str] | None = None, *,
+                   target_reach: float | None = None) -> str:
+    """What changed between the two days, section by section, with the numbers; reach is
+    rounded as everywhere else (``share_text``: a share just below ``target_reach`` keeps a
+    decimal)."""
 
+    def _pct(share: float) -> str:
+        return share_text(share, below=target_reach)
 
-def format_changes(changes: MapChanges, names: Mapping[str, str] | None = None) -> str:
-    """What changed between the two days, section by section, with the numbers."""
     names = names or {}
     c = changes
     title = f"What changed from {c.since.isoformat()} to {c.until.isoformat()}"

@@ -78,7 +78,14 @@ from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
-from graph.usecases import Removal, StaleVersion, UndoConflict, UseCases, changes_between
+from graph.usecases import (
+    Removal,
+    StaleVersion,
+    UndoConflict,
+    UseCases,
+    changes_between,
+    map_settings,
+)
 from graph.wording import brought_words
 from service.auth import current_account, public, requires_role
 from service.notices import notify
@@ -1234,7 +1241,8 @@ def changes(name: str) -> ResponseReturnValue:
     names = {p.id: p.name or p.id for day in (since, until)
              for p in cases.people_as_of(name, day)}
     return render_template("changes.html", name=name, c=found, names=names, active="changes",
-                           listed=CHANGES_LISTED)
+                           listed=CHANGES_LISTED,
+                           target=map_settings(cases.store, name).target_reach)
 
 
 def _query_day(field: str) -> date | None:

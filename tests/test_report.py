@@ -352,3 +352,19 @@ def test_report_does_not_repeat_an_id_used_as_the_name() -> None:
     report = format_report(analyse(g, AnalysisOptions(as_of=date(2026, 1, 1))), g)
     assert "p1 (p1)" not in report and "p1 " in report
     assert "Ann (p2)" in report
+
+
+def test_what_changed_rounds_reach_as_the_headline_does() -> None:
+    import dataclasses
+
+    from graph.analysis.changes import map_changes
+    from service.history_report import format_changes
+
+    people = [Person(id=f"p{i}", group="people", engagement="leading" if i == 0 else "aware")
+              for i in range(3)]
+    small = CompactGraph.from_records("x", people, [Relationship(source="p0", target="p1")])
+    analysis = analyse(small)
+    found = map_changes(small, analysis, small, analysis, date(2025, 1, 1), date(2025, 6, 1))
+    near = dataclasses.replace(found, core_reach=(0.8964, 0.004))
+    text = format_changes(near, target_reach=0.9)
+    assert "its reach from 89.6% to 0.4%" in text  # never "90%" for a share below the target
