@@ -848,14 +848,16 @@ def _reach_change(before: Analysis, after: Analysis) -> str:
     return change + "."
 
 
-def _cases() -> UseCases:
+def page_cases() -> UseCases:
     """The use cases, acting as the signed-in account through the dashboard."""
     account = current_account()
     assert account is not None  # requires_role let them in
     return use_cases(account.email, "dashboard")
 
 
-def _version(text: str | None) -> int | None:
+def form_version(text: str | None) -> int | None:
+    """The version a form showed (its hidden field), or ``None`` when it is not a plain
+    number."""
     text = (text or "").strip()
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
@@ -886,7 +888,7 @@ def add_person(name: str) -> ResponseReturnValue:
                 form.id.errors = [*form.id.errors,
                                   f"Someone in this map already has the id {person.id!r}."]
             else:
-                _cases().save_person(name, person, on=form.on.data)
+                page_cases().save_person(name, person, on=form.on.data)
                 _after_write(name, data.analysis, f"Added {person.name or person.id}.")
                 return redirect(url_for("pages.person", name=name, person_id=person.id))
     notify("The person was not added: see what is wrong next to the fields.", "error")
@@ -983,7 +985,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
                  status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
     try:
-        person, version = _cases().person(name, person_id)
+        person, version = page_cases().person(name, person_id)
     except NotFound:
         abort(404, f"There is nobody with the id {person_id!r} in this map.")
     node = data.node(person_id)
@@ -1006,7 +1008,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
                 getattr(tie_form, trust.value).data = existing["strength"][trust.value]
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
-            tie_form.version.data = str(_pair_version(_cases(), name, person_id, other) or "")
+            tie_form.version.data = str(_pair_version(page_cases(), name, person_id, other) or "")
     tie_form.other.render_kw = _picker(name, "tie-people")
     rings: list[dict[str, Any]] = []
     if node is not None:
@@ -1046,8 +1048,8 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
             return _person_page(name, person_id, delete_form=delete_form, status=400)
         how = Removal(delete_form.reason.data or "left")
         try:
-            _cases().remove_person(name, person_id, how, on=delete_form.on.data,
-                                   if_version=_version(delete_form.version.data))
+            page_cases().remove_person(name, person_id, how, on=delete_form.on.data,
+                                   if_version=form_version(delete_form.version.data))
         except StaleVersion as exc:
             _stale(exc)
             return _person_page(name, person_id, status=409)
@@ -1067,8 +1069,8 @@ def change_person(name: str, person_id: str) -> ResponseReturnValue:
         changed = person_from_form(form)
         if changed is not None:
             try:
-                saved = _cases().save_person(name, changed, on=form.on.data,
-                                             if_version=_version(form.version.data))
+                saved = page_cases().save_person(name, changed, on=form.on.data,
+                                             if_version=form_version(form.version.data))
             except StaleVersion as exc:
                 _stale(exc)
                 return _person_page(name, person_id, edit_form=form, status=409)
@@ -1135,8 +1137,8 @@ def save_tie(name: str) -> ResponseReturnValue:
             form.other.errors = [*form.other.errors,
                                  f"There is nobody with the id {other!r} in this map."]
         elif tie is not None:
-            cases = _cases()
-            seen = _version(form.version.data)
+            cases = page_cases()
+            seen = form_version(form.version.data)
             with store.transaction():
                 now = _pair_version(cases, name, person_id, other)
                 if seen is not None and now != seen:
@@ -1172,7 +1174,7 @@ def delete_tie(name: str) -> ResponseReturnValue:
         abort(400, "Say which tie to remove.")
     person_id = (form.person.data or "").strip()
     other = (form.other.data or "").strip()
-    removed = _delete_tie(_cases(), name, person_id, other,
+    removed = _delete_tie(page_cases(), name, person_id, other,
                           Removal(form.reason.data or "left"))
     if not removed:
         abort(404, "There is no tie between these two people.")
@@ -1187,7 +1189,7 @@ def delete_tie(name: str) -> ResponseReturnValue:
 @bp.get("/c/<name>/history")
 @requires_role("viewer")
 def history(name: str) -> ResponseReturnValue:
-    cases = _cases()
+    cases = page_cases()
     try:
         cases.store.get_constituency(name)
     except NotFound:
@@ -1211,7 +1213,7 @@ def undo(name: str, change_set_id: int) -> ResponseReturnValue:
         abort(400, "The undo needs the page's form.")
     data = page_data(name)
     try:
-        saved = _cases().undo(name, change_set_id)
+        saved = page_cases().undo(name, change_set_id)
     except UndoConflict as exc:
         notify(f"Nothing was undone: {exc}", "error")
     except NotFound:
@@ -1233,7 +1235,7 @@ def changes(name: str) -> ResponseReturnValue:
     since = _query_day("since") or until - timedelta(days=CHANGES_DAYS)
     if since > until:
         since, until = until, since
-    cases = _cases()
+    cases = page_cases()
     try:
         found = changes_between(cases.store, name, since, until)
     except NotFound:

@@ -27,7 +27,7 @@ from graph.model import MAX_TEXT_LENGTH, Engagement, normalise_segment
 from graph.usecases import StaleVersion
 from service.auth import current_account, requires_role
 from service.notices import notify
-from service.pages import _cases, _version  # the dashboard's own: acting as the account
+from service.pages import form_version, page_cases  # acting as the signed-in account
 
 __all__ = ["bp"]
 
@@ -92,7 +92,7 @@ def _fill(form: SettingsForm, settings: MapSettings, version: int | None) -> Non
 
 def _page(name: str, *, form: SettingsForm | None = None,
           segment_form: SegmentForm | None = None, status: int = 200) -> ResponseReturnValue:
-    cases = _cases()
+    cases = page_cases()
     try:
         settings, version = cases.settings(name)
     except NotFound:
@@ -150,7 +150,8 @@ def save(name: str) -> ResponseReturnValue:
         notify("The settings were not saved: see what is wrong next to the fields.", "error")
         return _page(name, form=form, status=400)
     try:
-        saved = _cases().set_settings(name, settings, if_version=_version(form.version.data))
+        saved = page_cases().set_settings(name, settings,
+                                          if_version=form_version(form.version.data))
     except StaleVersion as exc:
         _stale(exc)
         return _page(name, status=409)
@@ -163,7 +164,7 @@ def _segments_changed(name: str, segments: list[str], version: str | None, done:
                       ) -> ResponseReturnValue:
     """Write the expected segments (the whole list, in order) and go back to the page."""
     try:
-        saved = _cases().set_expected_segments(name, segments, if_version=_version(version))
+        saved = page_cases().set_expected_segments(name, segments, if_version=form_version(version))
     except StaleVersion as exc:
         _stale(exc)
         return _page(name, status=409)
@@ -190,7 +191,7 @@ def add_segment(name: str) -> ResponseReturnValue:
         notify("The segment was not added: see what is wrong next to the field.", "error")
         return _page(name, segment_form=form, status=400)
     text = form.segment.data or ""
-    current = list(_cases().store.get_constituency(name).expected_segments)
+    current = list(page_cases().store.get_constituency(name).expected_segments)
     try:
         segment = normalise_segment(text)
     except ValueError as exc:
@@ -205,7 +206,7 @@ def add_segment(name: str) -> ResponseReturnValue:
 def change_segment(name: str) -> ResponseReturnValue:
     """Rename (``new`` given) or remove (``action=remove``) one expected segment."""
     old = request.form.get("old", "")
-    current = list(_cases().store.get_constituency(name).expected_segments)
+    current = list(page_cases().store.get_constituency(name).expected_segments)
     if old not in current:
         notify("Nothing was saved: that segment is no longer expected (someone changed the "
                "list); the page shows it as it is now.", "error")

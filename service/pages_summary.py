@@ -18,7 +18,7 @@ from dashboards.gap_cards import gap_cards
 from dashboards.words import group_label
 from graph.model import GROUPS
 from service.auth import requires_role
-from service.pages import page_as_of, page_data
+from service.pages import next_rows, page_as_of, page_data
 
 __all__ = ["SUMMARY_GAP_KINDS", "SUMMARY_PEOPLE", "bp"]
 
@@ -33,8 +33,6 @@ bp = Blueprint("summary", __name__)
 @bp.get("/c/<name>/summary")
 @requires_role("viewer")
 def page(name: str) -> ResponseReturnValue:
-    from service.pages import next_rows
-
     data = page_data(name)
     a = data.analysis
     core = a.core
