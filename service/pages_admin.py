@@ -32,7 +32,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from graph.errors import MovemapError, NotFound
 from graph.limits import whole_setting
@@ -106,8 +106,13 @@ class ColleagueForm(FlaskForm):
 class AcceptForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired("Give a password."),
                                                      Length(max=1000)])
-    confirm = PasswordField("The same password again", validators=[
-        Optional(), EqualTo("password", "The two passwords differ.")])
+    confirm = PasswordField("The same password again (new accounts only)", validators=[
+        Optional(), Length(max=1000)])
+
+
+_NOT_JOINED = (f"That did not work. If you have a movemap account with this email, give its "
+               f"password; if not, choose a password of at least {MIN_PASSWORD_LENGTH} "
+               "characters and type it twice.")
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -417,14 +422,14 @@ def accept(secret: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         password = form.password.data or ""
         key = invitation.email.lower()
-        if has_account and (_throttle().retry_after("sign_in_account", key)
-                            or _throttle().retry_after("sign_in_address", address)):
+        if _throttle().retry_after("sign_in_account", key) or _throttle().retry_after(
+                "sign_in_address", address):
             abort(429, "Too many failed sign-ins; try again later.")
-        if not has_account and len(password) < MIN_PASSWORD_LENGTH:
-            form.password.errors = [*form.password.errors, f"A password needs at least "
-                                    f"{MIN_PASSWORD_LENGTH} characters."]
-        elif not has_account and password != (form.confirm.data or ""):
-            form.confirm.errors = [*form.confirm.errors, "The two passwords differ."]
+        # one answer whether or not the email has an account, so the page tells nobody
+        # (an owner inviting any address, say) which emails have one
+        if not has_account and (len(password) < MIN_PASSWORD_LENGTH
+                                or password != (form.confirm.data or "")):
+            form.password.errors = [*form.password.errors, _NOT_JOINED]
         else:
             try:
                 account = store.accept_invitation(secret, password)
@@ -438,11 +443,10 @@ def accept(secret: str) -> ResponseReturnValue:
             if has_account:  # counted as a failed sign-in, as on the sign-in page
                 _throttle().failed("sign_in_account", key)
                 _throttle().failed("sign_in_address", address)
-                form.password.errors = [*form.password.errors,
-                                        "That is not the password of this account."]
+                form.password.errors = [*form.password.errors, _NOT_JOINED]
             else:
                 abort(409, "This invitation link was used a moment ago, or an account of its "
                            "email was made meanwhile: open the link again.")
     status = 400 if request.method == "POST" else 200
     return render_template("invitation.html", invitation=invitation, form=form,
-                           has_account=has_account, min_length=MIN_PASSWORD_LENGTH), status
+                           min_length=MIN_PASSWORD_LENGTH), status

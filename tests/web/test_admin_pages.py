@@ -5,6 +5,7 @@ owner, administrator, an account with no role in the map)."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -195,11 +196,11 @@ def test_an_invited_colleague_sets_a_password_through_the_link_and_is_signed_in(
     assert "nia@example.org as editor" in text(owner.get(f"/c/{MAP}/colleagues"))
     guest = web.app.test_client()
     form = guest.get(link)
-    assert form.status_code == 200 and "Choose a password" in text(form)
+    assert form.status_code == 200 and "choose a password" in text(form)
     token = csrf_token(guest, link)
     differ = guest.post(link, data={"password": NEW_PASSWORD, "confirm": "something else",
                                     "csrf_token": token})
-    assert differ.status_code == 400 and "differ" in text(differ)
+    assert differ.status_code == 400 and "That did not work" in text(differ)
     joined = guest.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
                                     "csrf_token": token})
     assert joined.status_code == 302 and joined.location.endswith(f"/c/{MAP}/")
@@ -256,10 +257,9 @@ def test_a_colleague_with_an_account_joins_with_their_own_password(web: Web) -> 
     link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
                                 {"email": web.emails["outsider"], "role": "viewer"}))
     guest = web.app.test_client()
-    assert "You have an account already" in text(guest.get(link))
     token = csrf_token(guest, link)
     wrong = guest.post(link, data={"password": "not their password", "csrf_token": token})
-    assert wrong.status_code == 400 and "not the password" in text(wrong)
+    assert wrong.status_code == 400 and "That did not work" in text(wrong)
     assert web.accounts.role_for(web.emails["outsider"], MAP) is None
     right = guest.post(link, data={"password": PASSWORD, "csrf_token": token})
     assert right.status_code == 302
@@ -559,3 +559,20 @@ def test_a_bad_lifetime_setting_stops_the_start_naming_it(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ValueError, match=variable):
         create_app(make_settings(tmp_path))
+
+
+def test_the_invitation_page_does_not_tell_whether_the_email_has_an_account(web: Web) -> None:
+    owner = signed_in(web, "owner")
+    pages, answers = [], []
+    for email in (web.emails["outsider"], "nobody-yet@example.org"):  # an account; none
+        link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
+                                    {"email": email, "role": "viewer"}))
+        guest = web.app.test_client()
+        pages.append(text(guest.get(link)).replace(email, "EMAIL").replace(link, "LINK"))
+        wrong = guest.post(link, data={"password": "short", "csrf_token": csrf_token(guest, link)})
+        answers.append((wrong.status_code, re.sub(r"<input[^>]*>", "", text(wrong))
+                        .replace(email, "EMAIL").replace(link, "LINK")))
+    strip = re.compile(r'name="csrf_token"[^>]*>|until [\d-]+ [\d:]+ UTC')
+    assert strip.sub("", pages[0]) == strip.sub("", pages[1])
+    assert answers[0][0] == answers[1][0] == 400
+    assert strip.sub("", answers[0][1]) == strip.sub("", answers[1][1])
