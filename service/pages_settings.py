@@ -81,9 +81,15 @@ class SegmentForm(FlaskForm):
     version = HiddenField()
 
 
+def _as_percent(share: float) -> float:
+    """``0.8`` → ``80`` (shown as "80", not "80.0"); ``0.035`` → ``3.5``."""
+    value = round(share * 100, 4)
+    return int(value) if value.is_integer() else value
+
+
 def _fill(form: SettingsForm, settings: MapSettings, version: int | None) -> None:
-    form.target_core_share.data = round(settings.target_core_share * 100, 4)
-    form.target_reach.data = round(settings.target_reach * 100, 4)
+    form.target_core_share.data = _as_percent(settings.target_core_share)
+    form.target_reach.data = _as_percent(settings.target_reach)
     form.steps.data = settings.steps
     form.min_engagement.data = (ANYONE if settings.min_engagement is None
                                 else settings.min_engagement.value)

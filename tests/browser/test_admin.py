@@ -123,7 +123,7 @@ def test_a_colleague_is_invited_and_signs_in_through_the_link(
     expect(page.get_by_role("cell", name=COLLEAGUE, exact=True)).to_be_visible()
 
 
-def test_a_map_is_made_renamed_and_deleted_with_its_name_typed(
+def test_a_map_is_made_configured_renamed_and_deleted_with_its_name_typed(
     maker_page: Page, screenshots: Path
 ) -> None:
     page = maker_page
@@ -133,18 +133,26 @@ def test_a_map_is_made_renamed_and_deleted_with_its_name_typed(
     assert_accessible(page, "new map page")
     both_widths(page, screenshots, "map-new")
     page.goto("/c/Short%20lived/colleagues")
-    settings = page.get_by_role("link", name="Settings of Short lived")
-    if settings.count():  # the map's settings page, where the app has one
-        settings.click()
-        page.wait_for_url(re.compile(r"/c/Short%20lived/settings"))
-        assert_accessible(page, "settings page")
-        page.goto("/c/Short%20lived/colleagues")
+    page.get_by_role("link", name="Settings of Short lived").click()  # configured, then renamed
+    page.wait_for_url(re.compile(r"/c/Short%20lived/settings"))
+    assert_accessible(page, "settings page")
+    page.get_by_label("Reach target (% of everyone else)").fill("80")
+    page.get_by_label("Reach counts people within").select_option("2")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.get_by_role("status").first).to_contain_text("Saved the settings")
+    page.get_by_role("textbox", name="Expected segment", exact=True).fill("locality:Millom")
+    page.get_by_role("button", name="Add the segment").click()
+    expect(page.get_by_role("status").first).to_contain_text("is now expected")
+    page.goto("/c/Short%20lived/colleagues")
     page.get_by_label("New name").fill("Short lived 2")
     page.get_by_role("button", name="Rename the map").click()
     page.wait_for_url(re.compile(r"/c/Short%20lived%202/colleagues$"))
     expect(page.get_by_text("is now called Short lived 2")).to_be_visible()
     page.get_by_role("link", name="History").click()
     expect(page.get_by_text("renamed the map Short lived to Short lived 2")).to_be_visible()
+    page.goto("/c/Short%20lived%202/settings")  # the settings went with the new name
+    expect(page.get_by_label("Reach target (% of everyone else)")).to_have_value("80")
+    expect(page.get_by_text("Millom (locality)").first).to_be_visible()
 
     page.goto("/c/Short%20lived%202/colleagues")
     page.get_by_role("link", name="Delete this map…").click()
