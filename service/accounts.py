@@ -109,6 +109,9 @@ MAX_INVITATIONS = 100
 """Invitations waiting to be accepted in one map; expired ones are cleared as new ones come."""
 MAX_TOKENS = 50
 """API tokens one account holds at once (each is a key to everything the account sees)."""
+MAX_ACCOUNTS = 100_000
+"""Accounts in one accounts store: the bound on what inviting, accepting and removing in a loop
+could otherwise grow without end."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,7 @@ class AccountStore:
         with self._write() as db:
             if db.execute("SELECT 1 FROM users WHERE email = ?", (email,)).fetchone():
                 raise MovemapError(f"a user with email {email!r} already exists")
+            self._check_room(db)
             db.execute(
                 "INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?)",
                 (email, self._hasher.hash(password), _now()),
@@ -562,6 +566,8 @@ class AccountStore:
                        hashed: str | None) -> int:
         """Make the account (when ``hashed``) and give it the invitation's role, or keep a
         higher role it holds; returns the account's id."""
+        if hashed is not None:
+            self._check_room(db)
         if hashed is not None and not db.execute(
                 "INSERT INTO users (email, password_hash, created) VALUES (?, ?, ?) "
                 "ON CONFLICT (email) DO NOTHING", (invitation.email, hashed, _now())
@@ -578,6 +584,13 @@ class AccountStore:
         db.execute("INSERT INTO grants VALUES (?, ?, ?) ON CONFLICT (user_id, constituency) "
                    "DO UPDATE SET role = excluded.role", (user_id, invitation.constituency, role))
         return user_id
+
+    @staticmethod
+    def _check_room(db: sqlite3.Connection) -> None:
+        """Refuse a new account when the store holds ``MAX_ACCOUNTS`` already."""
+        if db.execute("SELECT count(*) FROM users").fetchone()[0] >= MAX_ACCOUNTS:
+            raise MovemapError(f"this movemap holds {MAX_ACCOUNTS:,} accounts, its limit; "
+                               "remove accounts no longer used first")
 
     @staticmethod
     def _may_still_invite(db: sqlite3.Connection, invitation: Invitation) -> bool:

@@ -576,3 +576,21 @@ def test_the_invitation_page_does_not_tell_whether_the_email_has_an_account(web:
     assert strip.sub("", pages[0]) == strip.sub("", pages[1])
     assert answers[0][0] == answers[1][0] == 400
     assert strip.sub("", answers[0][1]) == strip.sub("", answers[1][1])
+
+
+def test_accounts_are_bounded_whether_made_directly_or_through_an_invitation(
+        web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.accounts as accounts_module
+
+    owner = signed_in(web, "owner")
+    link = invitation_link(post(owner, f"/c/{MAP}/colleagues/invite",
+                                {"email": "one-too-many@example.org", "role": "viewer"}))
+    held = len(web.accounts.accounts())
+    monkeypatch.setattr(accounts_module, "MAX_ACCOUNTS", held)
+    with pytest.raises(accounts_module.MovemapError, match="limit"):
+        web.accounts.add_user("another@example.org", PASSWORD)
+    refused = _accept(web, link, "one-too-many@example.org")
+    assert refused.status_code == 400 and "its limit" in text(refused)
+    assert not web.accounts.has_account("one-too-many@example.org")
+    monkeypatch.setattr(accounts_module, "MAX_ACCOUNTS", held + 1)
+    web.accounts.add_user("another@example.org", PASSWORD)  # room for one more
