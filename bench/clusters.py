@@ -29,7 +29,7 @@ import sys
 import time
 from typing import Any
 
-from bench.common import ROOT, one_map_main, timed
+from bench.common import ROOT, one_map_main, timed, two_columns
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.brokers import SCORES_MEMO as broker_memo
 from graph.analysis.brokers import betweenness, find_brokers, source_count
@@ -143,8 +143,7 @@ def table(result: dict[str, Any]) -> str:
          + ("" if result["after_an_edit_ratio"] is None else
             f" ({result['after_an_edit_ratio']:.2f}× the rest)")),
     ]
-    width = max(len(label) for label, _ in rows)
-    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+    return two_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -161,6 +161,12 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
+def two_columns(rows: list[tuple[str, str]]) -> str:
+    """Label and value rows as a small table a reader can paste, the labels padded alike."""
+    width = max(len(label) for label, _ in rows)
+    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+
+
 def one_map_main(argv: list[str] | None, description: str, default_out: Path,
                  run: Callable[[int, float, int, int], dict[str, Any]],
                  table: Callable[[dict[str, Any]], str]) -> int:

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.common import ROOT, Timing, one_map_main, timed
+from bench.common import ROOT, Timing, one_map_main, timed, two_columns
 from dashboards.gap_cards import gap_cards
 from graph.analysis import analyse
 from graph.analysis.connectivity import spof_cut_off_and_components
@@ -101,8 +101,7 @@ def table(result: dict[str, Any]) -> str:
         rows.append((f"  {label} (per {part['when']})",
                      f"{part['median_s']:.3f} s = {part['ratio']:.3f}× the analysis "
                      f"(target ≤ {part['target']:g}×: {'met' if part['met'] else 'NOT met'})"))
-    width = max(len(label) for label, _ in rows)
-    return "\n".join(f"{label:<{width}}  {value}" for label, value in rows)
+    return two_columns(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
