@@ -72,7 +72,7 @@ from pydantic import ValidationError
 from graph.compact import NO_DATE, date_to_day
 from graph.dates import UnreadableDay, read_day
 from graph.errors import ImportFailed, Problem, StoreError
-from graph.formats.base import Batch, Block, RowTable, Unreadable
+from graph.formats.base import Batch, Block, MapTables, RowTable, Unreadable
 from graph.formats.csv_pair import CsvTable
 from graph.limits import LIMITS, setting_name
 from graph.model import (
@@ -103,6 +103,7 @@ __all__ = [
     "TIES_BATCH",
     "import_csv",
     "load_csv_pair",
+    "load_tables",
     "read_people",
     "read_relationships",
 ]
@@ -655,6 +656,19 @@ def load_csv_pair(
     ``ImportFailed`` listing every problem of both files. This holds every row in memory as
     model objects; ``import_csv`` streams instead, with the same checks.
     """
+    return load_tables(MapTables(_table_of(people_path), _table_of(relationships_path), ""),
+                       known_ids, known_segments)
+
+
+def load_tables(
+    tables: MapTables,
+    known_ids: Collection[str] = (),
+    known_segments: Iterable[str] = (),
+) -> tuple[list[Person], list[Relationship], list[str]]:
+    """Read a map's two tables, whatever their format (``graph.formats``); returns (people,
+    relationships, warnings) or raises ``ImportFailed`` listing every problem, the map
+    sheet's included. See ``load_csv_pair``."""
+    people_path, relationships_path = tables.people, tables.relationships
     people = read_people(people_path, known_segments)
     label = Path(_label(people_path)).name
     known: Collection[str] | None = None
@@ -665,7 +679,7 @@ def load_csv_pair(
         else:
             known = people.ids.keys()
     relationships = read_relationships(relationships_path, known, known_label=label)
-    problems = people.problems + relationships.problems
+    problems = tables.problems + people.problems + relationships.problems
     if problems:
         raise ImportFailed(problems)
     return people.people, relationships.relationships, people.warnings + relationships.warnings

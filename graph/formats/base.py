@@ -84,6 +84,8 @@ class MapInfo:
 
     description: str | None = None
     expected_segments: tuple[str, ...] | None = None
+    undated_since_always: bool = False
+    """A blank ``joined``/``since`` means since always (what movemap exports say)."""
 
 
 @dataclass
