@@ -54,6 +54,7 @@ from service.access import check_may_create
 from service.api_requests import (
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
     HistoryQuery,
     ImportForm,
@@ -691,6 +692,22 @@ def _analysis(name: str) -> Analysis:
 def get_analysis(name: str) -> ResponseReturnValue:
     """The same object as ``movemap analyse NAME --json``."""
     return _json(_analysis(name).to_dict())
+
+
+@bp.get("/constituencies/<name>/export")
+@requires_role("viewer")
+def export_map(name: str) -> ResponseReturnValue:
+    """The map (as of ``as_of``) as a file that imports back as the same map: an Excel
+    workbook, or a .zip of the CSV files (``service.exports``)."""
+    from service.exports import MIMETYPES, download_name, export_bytes
+
+    asked = _query(ExportQuery)
+    _store().get_constituency(name)  # 404 before any work
+    data = export_bytes(_cases(), name, asked.format, asked.as_of)
+    return Response(data, mimetype=MIMETYPES[asked.format], headers={
+        "Content-Disposition": "attachment; filename="
+        f"\"{download_name(name, asked.format, asked.as_of)}\"",
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/constituencies/<name>/gaps")

@@ -30,6 +30,7 @@ from service.api_requests import (
     AccountChanges,
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
     HistoryQuery,
     ImportForm,
@@ -653,6 +654,7 @@ def _paths() -> dict[str, Schema]:
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",
             params=n, query=AnalysisQuery, ok=("200", "The analysis", _ref("Analysis")),
             extra=("400",))},
+        f"{c}/{{name}}/export": {"get": _export_op(n)},
         f"{c}/{{name}}/gaps": {"get": _op(
             "listGaps", "Gaps and missing voices, most serious first", "viewer",
             params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
@@ -678,6 +680,18 @@ def _paths() -> dict[str, Schema]:
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
     }
+
+
+def _export_op(n: tuple[str, ...]) -> Schema:
+    """The export: a file, not JSON (``service.exports``)."""
+    operation = _op("exportMap", "The map as a file that imports back as the same map: an "
+                    "Excel workbook or a .zip of the CSV files", "viewer", params=n,
+                    query=ExportQuery, ok=("200", "The file", None), extra=("400",))
+    operation["responses"]["200"]["content"] = {
+        mimetype: {"schema": {"type": "string", "format": "binary"}}
+        for mimetype in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "application/zip")}
+    return operation
 
 
 def _access_paths(c: str) -> dict[str, Schema]:

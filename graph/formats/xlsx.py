@@ -192,5 +192,7 @@ def write_xlsx(export: MapExport, path: PathLike) -> None:
                 for at in numbers:  # levels and strengths as numbers, as people type them
                     cells[at] = int(cells[at])  # type: ignore[call-overload]
                 sheet.write_row(number, 0, cells)
-    finally:
         workbook.close()
+    except BaseException:
+        Path(path).unlink(missing_ok=True)  # no half-written file is left behind
+        raise
