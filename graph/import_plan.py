@@ -119,11 +119,10 @@ def looks_like_duplicates(people: Sequence[Person], existing: Iterable[Person]
     """People of the file with the name and organisation (case and accents aside) of someone
     of another id: in ``existing`` (the map), or earlier in the file. Someone without a name
     is never a duplicate."""
-    ids = {p.id for p in people}
     seen: dict[tuple[str, str], tuple[str, str]] = {}
     for person in existing:
         key = _key(person)
-        if key is not None and person.id not in ids:
+        if key is not None:
             seen.setdefault(key, (person.id, "map"))
     found: list[Duplicate] = []
     for person in people:

@@ -782,12 +782,13 @@ class UseCases:
                 counts[kind + at] += 1
                 if plan is None:
                     return
-                subject: list[Any] = list(key[1:2] if kind == 0 else key[1:3])
+                subject: Any = key[1] if kind == 0 else [key[1], key[2]]
                 lists = ((plan.people_created, plan.people_updated, plan.people_unchanged)
                          if kind == 0 else
                          (plan.ties_created, plan.ties_updated, plan.ties_unchanged))
-                lists[at].add(subject if at != 1 else
-                              [*subject, list(changed_fields(before, after))])
+                fields = list(changed_fields(before, after))
+                lists[at].add(subject if at != 1 else [subject, fields] if kind == 0
+                              else [*subject, fields])
 
             for person in people:
                 key = person_key(person.id)

@@ -20,8 +20,8 @@ Example:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (folder / "people.csv").write_text("id,group\\np1,people\\n")
     >>> _ = (folder / "relationships.csv").write_text("source,target\\n")
-    >>> read_csv_pair(folder).files
-    'people.csv relationships.csv'
+    >>> read_csv_pair(folder).people.label.endswith("people.csv")
+    True
 """
 
 from __future__ import annotations
