@@ -26,7 +26,7 @@ from graph.formats.rows import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS, person_cell
 from graph.formats.xlsx import read_xlsx
 from graph.history import Actor
 from graph.import_plan import ImportPlan
-from graph.model import Constituency, Person, Relationship
+from graph.model import Person, Relationship
 from graph.stores.base import GraphStore
 from graph.stores.sqlite import SQLiteStore
 from graph.usecases import UseCases, map_as_of, map_settings
