@@ -29,7 +29,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +83,32 @@ def _row(cells: Sequence[Any]) -> list[str]:
     return [c if type(c) is str else _text(c) for c in cells]
 
 
+def _as_text(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
+    """Rows of cells as text, a column at a time: a column of text stays as it is, and the
+    few distinct values of any other column (strengths, dates, TRUE/FALSE) are each read once.
+    A column mixing TRUE/FALSE with numbers is read cell by cell (``True == 1`` as keys)."""
+    if not rows:
+        return []
+    columns: list[Sequence[str]] = []
+    for column in zip(*rows, strict=True):
+        kinds = set(map(type, column))
+        if kinds == {str}:
+            columns.append(column)
+        elif bool in kinds and len(kinds - {str}) > 1:
+            columns.append(tuple(map(_text, column)))
+        else:
+            texts = {value: _text(value) for value in set(column)}
+            columns.append(tuple(map(texts.__getitem__, column)))
+    return list(map(list, zip(*columns, strict=True)))
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return not "".join(cells).strip()
+
+
+_CHUNK = 20_000  # rows read as text at a time
+
+
 class _Sheet:
     """One sheet of the workbook as a ``RowTable``: rows numbered as Excel numbers them."""
 
@@ -96,31 +121,33 @@ class _Sheet:
         self._sheet = sheet
         self._missing = missing
 
-    def _numbered(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]] | None:
+    def _chunks(self, judge: HeaderJudge) -> Iterator[tuple[int, list[list[str]]]]:
+        """(number of the first row, rows as text) after the header, in chunks."""
         if self._sheet is None:
             if self._missing:
                 judge.problem(None, None, self._missing)
-            return None
+            return
         sheet = self._workbook.get_sheet_by_name(self._sheet)
-        start = sheet.start[0] + 1 if sheet.start else 1
-        numbered = ((n, _row(cells)) for n, cells in enumerate(sheet.iter_rows(), start=start))
-        for number, cells in numbered:
-            if "".join(cells).strip():
-                return numbered if judge.judge_header(number, cells) else None
-        judge.empty()
-        return None
+        first = sheet.start[0] + 1 if sheet.start else 1
+        raw = sheet.to_python()
+        at = next((i for i, cells in enumerate(raw) if not _blank(_row(cells))), None)
+        if at is None:
+            judge.empty()
+            return
+        if not judge.judge_header(first + at, _row(raw[at])):
+            return
+        for start in range(at + 1, len(raw), _CHUNK):
+            yield first + start, _as_text(raw[start:start + _CHUNK])
 
     def records(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]]:
-        rest = self._numbered(judge)
-        if rest is not None:
-            yield from ((n, cells) for n, cells in rest if "".join(cells).strip())
+        for number, rows in self._chunks(judge):
+            yield from ((number + i, cells) for i, cells in enumerate(rows) if not _blank(cells))
 
     def batches(self, judge: HeaderJudge, size: int) -> Iterator[Batch]:
-        rest = self._numbered(judge)
-        if rest is None:
-            return
-        while chunk := list(islice(rest, size)):
-            yield range(chunk[0][0], chunk[-1][0] + 1), [cells for _, cells in chunk]
+        for number, rows in self._chunks(judge):
+            for i in range(0, len(rows), size):
+                part = rows[i:i + size]
+                yield range(number + i, number + i + len(part)), part
 
     def blocks(self, judge: HeaderJudge, size: int) -> Iterator[Block]:
         for numbers, rows in self.batches(judge, size):
@@ -157,7 +184,7 @@ def read_xlsx(path: PathLike) -> MapTables:
 
     tables = MapTables(sheet(PEOPLE_SHEET), sheet(RELATIONSHIPS_SHEET), files)
     if MAP_SHEET in sheets:
-        rows = [_row(r) for r in workbook.get_sheet_by_name(sheets[MAP_SHEET]).iter_rows()]
+        rows = _as_text(workbook.get_sheet_by_name(sheets[MAP_SHEET]).to_python())
         problems: list[Problem] = []
         tables.info = read_map_rows(rows, label[MAP_SHEET], problems)
         tables.problems = problems
