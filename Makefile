@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages bench-formats install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -67,3 +67,9 @@ bench-startup:
 bench-people-pages:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.people_pages $(ARGS)
+
+# Excel workbook import of 100,000 people and 1,000,000 ties against the CSV pair import of the
+# same map in the same run (target: at most 3x); writes bench/results/formats.json.
+bench-formats:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.formats $(ARGS)

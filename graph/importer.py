@@ -1,12 +1,18 @@
-"""Import a constituency from two CSV files, ``people.csv`` and ``relationships.csv``.
+"""The one import core: check, match and write a map's rows, whatever format they came in.
 
-An import is all-or-nothing: every problem of both files is collected (file, line, column,
-reason in plain words), and only a clean pair is written, in one store transaction.
-Re-importing the same files changes nothing. ``import_csv`` streams: it reads the files in
+A reader (``graph.formats``: the CSV pair in ``csv_pair.py``, Excel workbooks in ``xlsx.py``)
+turns a file into tables of rows, each row with where it is (``people.csv, line 12``,
+``bay.xlsx, sheet people, row 12``) and its cells by column; this module judges the header,
+every cell and every row, with the same rules, limits and wording for every format.
+
+An import is all-or-nothing: every problem of both tables is collected (file, line or row,
+column, reason in plain words), and only a clean map is written, in one store transaction.
+Re-importing the same files changes nothing. ``import_csv`` streams: it reads the tables in
 batches and hands each clean batch to the store's bulk import inside that transaction, so memory
 does not grow with the files; the first problem stops the writing (the transaction is rolled
-back) but not the reading, so that every problem is still reported. ``load_csv_pair`` reads the
-same files into model objects, with the same checks and the same wording.
+back) but not the reading, so that every problem is still reported. ``load_tables`` (and
+``load_csv_pair``) read the same tables into model objects, with the same checks and the same
+wording, for the use cases (``graph.usecases.UseCases.import_tables``), which write them.
 
 The files (header names as in the README; the first line is the header; blank means default):
 
@@ -16,11 +22,9 @@ The files (header names as in the README; the first line is the header; blank me
 * ``relationships.csv``: ``source``, ``target`` (required, ids of people), ``relational``,
   ``functional``, ``flow_of_value``, ``recruited``, ``since``.
 
-What is accepted, so that files typed by people or exported from spreadsheets work:
+What is accepted, so that files typed by people or exported from spreadsheets work (how CSV
+text is read is ``graph.formats.csv_pair``'s; how workbook cells are, ``graph.formats.xlsx``'s):
 
-* UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8"), comma-separated, fields
-  quoted the usual CSV way (a quoted field may hold commas and line breaks). Line numbers are
-  physical lines of the file; a record spanning lines is reported at the line where it starts.
 * Header names and enumerated values ignore case and treat spaces and hyphens as underscores:
   ``Givers of service`` is ``givers_of_service``, ``Lone wolf`` is ``lone_wolf``, a header
   ``Flow of value`` is ``flow_of_value``. ``mobilizer``/``organizer`` are accepted for the roles;
