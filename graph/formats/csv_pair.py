@@ -32,7 +32,7 @@ import io
 import os
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -96,15 +96,25 @@ class CsvTable:
         if not self._bad_encoding:
             judge.empty()
 
-    def records(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line, cells) for every data record that is not blank, after the header."""
+    @contextmanager
+    def _text_lines(self, judge: HeaderJudge) -> Iterator[Iterator[str] | None]:
+        """The file's physical lines as text while the block runs; ``None`` (and a problem)
+        when it cannot be opened."""
         self._judge = judge
         handle = self._open()
         if handle is None:
+            yield None
             return
         with handle:
+            yield self._line_source(handle)
+
+    def records(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]]:
+        """Yield (line, cells) for every data record that is not blank, after the header."""
+        with self._text_lines(judge) as text:
+            if text is None:
+                return
             # strict: an unclosed quote is reported rather than swallowing the rest of the file
-            reader = csv.reader(self._line_source(handle), strict=True)
+            reader = csv.reader(text, strict=True)
             header: list[str] | None = None
             previous = 0
             while True:
@@ -135,12 +145,10 @@ class CsvTable:
         csv module cannot read raises ``Unreadable``: the caller then reads the file again with
         ``records()``, which reports it exactly (it is always a problem).
         """
-        self._judge = judge
-        handle = self._open()
-        if handle is None:
-            return
-        with handle:
-            reader = csv.reader(self._line_source(handle), strict=True)
+        with self._text_lines(judge) as text:
+            if text is None:
+                return
+            reader = csv.reader(text, strict=True)
             try:
                 previous = self._header_line(judge, reader)
                 if previous is None:
@@ -159,12 +167,9 @@ class CsvTable:
         may be blank lines and all: the reader must check). From the first ``"`` on, the rest
         of the file comes as records, read by the csv module (quoted cells may span lines).
         """
-        self._judge = judge
-        handle = self._open()
-        if handle is None:
-            return
-        with handle:
-            flat = self._line_source(handle)
+        with self._text_lines(judge) as flat:
+            if flat is None:
+                return
             reader = csv.reader(flat, strict=True)
             try:
                 previous = self._header_line(judge, reader)
