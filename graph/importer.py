@@ -76,7 +76,7 @@ from pydantic import ValidationError
 from graph.compact import NO_DATE, date_to_day
 from graph.dates import UnreadableDay, read_day
 from graph.errors import ImportFailed, Problem, StoreError
-from graph.formats.base import Batch, Block, MapTables, RowTable, Unreadable
+from graph.formats.base import Batch, Block, Columns, MapTables, RowTable, Unreadable
 from graph.formats.csv_pair import CsvTable
 from graph.limits import LIMITS, setting_name
 from graph.model import (
@@ -985,10 +985,8 @@ class _FastTies:
     def convert_text(self, lines: range, text: list[str]) -> TiesBatch | None:
         """Like ``convert`` for lines without quotes, parsed by numpy (no Python object per
         cell); ``None`` when anything needs a closer look (blank lines included)."""
-        ids = self.ids
-        index = self.index
         width = self.table.width
-        if ids is None or "\x00" in "".join(text):  # numpy's text arrays drop trailing NULs
+        if self.ids is None or "\x00" in "".join(text):  # numpy's text arrays drop NULs
             return None
         chars = max(map(len, text))
         dtype = np.dtype([(f"c{i}", f"U{chars}") for i in range(width)])
@@ -1001,11 +999,21 @@ class _FastTies:
             return None
         if table.shape[0] != len(text):  # loadtxt skips blank lines
             return None
-        n = len(text)
+        return self.convert_columns(lines, [table[f"c{i}"] for i in range(width)])
+
+    def convert_columns(self, lines: range, columns: Sequence[npt.NDArray[np.str_]]
+                        ) -> TiesBatch | None:
+        """The batch from numpy text columns (one per header position, cells as written,
+        none holding a NUL), or ``None`` when anything needs a closer look."""
+        ids = self.ids
+        index = self.index
+        n = len(lines)
+        if ids is None or len(columns) != self.table.width:
+            return None
 
         def cells(column: str) -> npt.NDArray[np.str_] | None:
             at = index.get(column)
-            return None if at is None else table[f"c{at}"]
+            return None if at is None else columns[at]
 
         source = ids.keys(cells("source"))
         target = ids.keys(cells("target"))
@@ -1228,16 +1236,17 @@ def _stream_ties(
             if table.index.keys() >= set(RELATIONSHIP_REQUIRED):
                 if text is not None:
                     assert isinstance(lines, range)
-                    converted = fast.convert_text(lines, text)
+                    converted = (fast.convert_text(lines, text) if isinstance(text, list)
+                                 else fast.convert_columns(lines, text.arrays))
                     if converted is not None:
                         pending.append(converted)
                         text = None
                     else:
-                        records = _csv_records(text)
+                        records = _records_of(text)
                 if records is not None:
                     check(lines, records)
             else:
-                for line, cells in zip(lines, records or _csv_records(text or []), strict=True):
+                for line, cells in zip(lines, records or _records_of(text), strict=True):
                     exact(line, cells)
             flush()
             if bulk is not None and not result.problems:
@@ -1256,6 +1265,13 @@ def _stream_ties(
         for line, cells in table.records():
             checker.row(line, cells)
     return result
+
+
+def _records_of(text: list[str] | Columns | None) -> list[list[str]]:
+    """The records of a block that came as text lines or as columns."""
+    if text is None:
+        return []
+    return _csv_records(text) if isinstance(text, list) else text.rows()
 
 
 def _csv_records(text: list[str]) -> list[list[str]]:

@@ -15,16 +15,17 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from graph.errors import Problem
 
 __all__ = [
     "Batch",
     "Block",
+    "Columns",
     "HeaderJudge",
     "ListTable",
     "MapInfo",
@@ -35,8 +36,21 @@ __all__ = [
 
 Batch = tuple[Sequence[int], list[list[str]]]
 """The locations (line or row numbers) of a batch of records and their cells."""
-Block = tuple[Sequence[int], list[list[str]] | None, list[str] | None]
-"""Like ``Batch``, or (locations, ``None``, text lines) for CSV lines without quotes."""
+
+
+class Columns:
+    """A batch of records as numpy text columns, one per header position (cells as written,
+    none holding a NUL), for the core's vectorised checks; ``rows()`` gives the same records
+    as lists when a batch needs a closer look."""
+
+    def __init__(self, arrays: Sequence[Any], rows: Callable[[], list[list[str]]]) -> None:
+        self.arrays = arrays
+        self.rows = rows
+
+
+Block = tuple[Sequence[int], list[list[str]] | None, list[str] | Columns | None]
+"""Like ``Batch``, or (locations, ``None``, text) where text is CSV lines without quotes or
+``Columns``: the fast ways through a big table."""
 
 
 class Unreadable(Exception):  # noqa: N818 - a signal between reader and core, never shown

@@ -28,12 +28,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from graph.errors import Problem
-from graph.formats.base import Batch, Block, HeaderJudge, MapTables
+from graph.formats.base import Batch, Block, Columns, HeaderJudge, MapTables
 from graph.formats.map_sheet import map_rows, read_map_rows
 from graph.formats.rows import (
     PEOPLE_COLUMNS,
@@ -62,6 +66,10 @@ _NUMBERS = {
 }
 
 
+def _unreadable(exc: Exception) -> str:
+    return _NOT_A_WORKBOOK.format(reason=(str(exc).splitlines() or ["unreadable"])[0][:200])
+
+
 def _text(cell: Any) -> str:
     """A cell as the text the CSV reader would see."""
     if type(cell) is str:
@@ -83,22 +91,39 @@ def _row(cells: Sequence[Any]) -> list[str]:
     return [c if type(c) is str else _text(c) for c in cells]
 
 
+def _text_column(column: Sequence[Any]) -> Sequence[str]:
+    """A column of cells as text: a column of text stays as it is, and the few distinct
+    values of any other column (strengths, dates, TRUE/FALSE) are each read once. A column
+    mixing TRUE/FALSE with numbers is read cell by cell (``True == 1`` as keys)."""
+    kinds = set(map(type, column))
+    if kinds == {str}:
+        return column
+    if bool in kinds and len(kinds - {str}) > 1:
+        return tuple(map(_text, column))
+    texts = {value: _text(value) for value in set(column)}
+    return tuple(map(texts.__getitem__, column))
+
+
+def _array(column: Sequence[Any]) -> np.ndarray[Any, Any] | None:
+    """A column of cells as a numpy text array, the cells as ``_text`` reads them (a column
+    of whole numbers converted at once); ``None`` when a cell holds a NUL, which numpy's text
+    arrays would drop."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        values = np.array(column, dtype=np.float64)
+        if bool((values == np.trunc(values)).all()) and bool((np.abs(values) < 2**53).all()):
+            return values.astype(np.int64).astype(str)
+    texts = _text_column(column)
+    if "\x00" in "".join(texts):
+        return None
+    return np.array(texts, dtype=str)
+
+
 def _as_text(rows: Sequence[Sequence[Any]]) -> list[list[str]]:
-    """Rows of cells as text, a column at a time: a column of text stays as it is, and the
-    few distinct values of any other column (strengths, dates, TRUE/FALSE) are each read once.
-    A column mixing TRUE/FALSE with numbers is read cell by cell (``True == 1`` as keys)."""
+    """Rows of cells as rows of text, a column at a time (``_text_column``)."""
     if not rows:
         return []
-    columns: list[Sequence[str]] = []
-    for column in zip(*rows, strict=True):
-        kinds = set(map(type, column))
-        if kinds == {str}:
-            columns.append(column)
-        elif bool in kinds and len(kinds - {str}) > 1:
-            columns.append(tuple(map(_text, column)))
-        else:
-            texts = {value: _text(value) for value in set(column)}
-            columns.append(tuple(map(texts.__getitem__, column)))
+    columns = [_text_column(column) for column in zip(*rows, strict=True)]
     return list(map(list, zip(*columns, strict=True)))
 
 
@@ -106,52 +131,64 @@ def _blank(cells: Sequence[str]) -> bool:
     return not "".join(cells).strip()
 
 
-_CHUNK = 20_000  # rows read as text at a time
-
-
 class _Sheet:
     """One sheet of the workbook as a ``RowTable``: rows numbered as Excel numbers them."""
 
     unit = "row"
 
-    def __init__(self, workbook: Any, label: str, sheet: str | None,
-                 missing: str | None) -> None:
+    def __init__(self, label: str, sheet: Future[Any] | None, missing: str | None) -> None:
         self.label = label
-        self._workbook = workbook
         self._sheet = sheet
         self._missing = missing
 
-    def _chunks(self, judge: HeaderJudge) -> Iterator[tuple[int, list[list[str]]]]:
-        """(number of the first row, rows as text) after the header, in chunks."""
+    def _data(self, judge: HeaderJudge) -> tuple[int, list[list[Any]]] | None:
+        """(number of the first row after the header, the cells of the rows after it)."""
         if self._sheet is None:
             if self._missing:
                 judge.problem(None, None, self._missing)
-            return
-        sheet = self._workbook.get_sheet_by_name(self._sheet)
+            return None
+        try:
+            sheet = self._sheet.result()
+        except Exception as exc:  # noqa: BLE001 - calamine's errors: the sheet is unreadable
+            judge.problem(None, None, _unreadable(exc))
+            return None
         first = sheet.start[0] + 1 if sheet.start else 1
         raw = sheet.to_python()
         at = next((i for i, cells in enumerate(raw) if not _blank(_row(cells))), None)
         if at is None:
             judge.empty()
-            return
+            return None
         if not judge.judge_header(first + at, _row(raw[at])):
-            return
-        for start in range(at + 1, len(raw), _CHUNK):
-            yield first + start, _as_text(raw[start:start + _CHUNK])
+            return None
+        return first + at + 1, raw[at + 1:]
+
+    def _slices(self, judge: HeaderJudge, size: int
+                ) -> Iterator[tuple[range, list[list[Any]]]]:
+        data = self._data(judge)
+        if data is not None:
+            first, raw = data
+            for i in range(0, len(raw), size):
+                part = raw[i:i + size]
+                yield range(first + i, first + i + len(part)), part
 
     def records(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]]:
-        for number, rows in self._chunks(judge):
-            yield from ((number + i, cells) for i, cells in enumerate(rows) if not _blank(cells))
+        for numbers, raw in self._slices(judge, 20_000):
+            yield from ((n, cells) for n, cells in zip(numbers, _as_text(raw), strict=True)
+                        if not _blank(cells))
 
     def batches(self, judge: HeaderJudge, size: int) -> Iterator[Batch]:
-        for number, rows in self._chunks(judge):
-            for i in range(0, len(rows), size):
-                part = rows[i:i + size]
-                yield range(number + i, number + i + len(part)), part
+        for numbers, raw in self._slices(judge, size):
+            yield numbers, _as_text(raw)
 
     def blocks(self, judge: HeaderJudge, size: int) -> Iterator[Block]:
-        for numbers, rows in self.batches(judge, size):
-            yield numbers, rows, None
+        """Batches as numpy text columns, for the core's vectorised checks (a batch with a
+        NUL in a cell comes as rows: numpy's text arrays would drop it)."""
+        for numbers, raw in self._slices(judge, size):
+            arrays = [_array(column) for column in zip(*raw, strict=True)]
+            if any(array is None for array in arrays):
+                yield numbers, _as_text(raw), None
+                continue
+            yield numbers, None, Columns(arrays, partial(_as_text, raw))
 
 
 def read_xlsx(path: PathLike) -> MapTables:
@@ -166,27 +203,36 @@ def read_xlsx(path: PathLike) -> MapTables:
         workbook = CalamineWorkbook.from_path(os.fspath(path))
     except FileNotFoundError:
         reason = "the file does not exist"
-        return MapTables(_Sheet(None, name, None, reason), _Sheet(None, name, None, None),
-                         files)
+        return MapTables(_Sheet(name, None, reason), _Sheet(name, None, None), files)
     except Exception as exc:  # noqa: BLE001 - calamine's errors: any means "cannot read it"
-        reason = _NOT_A_WORKBOOK.format(reason=str(exc).splitlines()[0][:200] or "unreadable")
-        return MapTables(_Sheet(None, name, None, reason), _Sheet(None, name, None, None),
-                         files)
-    sheets = {s.strip().lower(): s for s in workbook.sheet_names}
-    has = ", ".join(repr(s) for s in workbook.sheet_names) or "none"
+        return MapTables(_Sheet(name, None, _unreadable(exc)), _Sheet(name, None, None), files)
+    names = list(workbook.sheet_names)
+    sheets = {s.strip().lower(): s for s in names}
+    # calamine parses a sheet without holding the GIL, so a thread parses the sheets (one at a
+    # time: a workbook is not shared between threads) while the people are checked and written
+    parser = ThreadPoolExecutor(max_workers=1, thread_name_prefix="movemap-xlsx")
+    map_sheet = (parser.submit(workbook.get_sheet_by_name, sheets[MAP_SHEET])
+                 if MAP_SHEET in sheets else None)
+    has = ", ".join(repr(s) for s in names) or "none"
 
     def sheet(wanted: str) -> _Sheet:
         found = sheets.get(wanted)
-        return _Sheet(workbook, label[wanted], found,
+        parsed = None if found is None else parser.submit(workbook.get_sheet_by_name, found)
+        return _Sheet(label[wanted], parsed,
                       None if found else f"the workbook has no sheet '{wanted}' (its sheets: "
                       f"{has}); movemap reads the sheets {PEOPLE_SHEET}, "
                       f"{RELATIONSHIPS_SHEET} and, optionally, {MAP_SHEET}")
 
     tables = MapTables(sheet(PEOPLE_SHEET), sheet(RELATIONSHIPS_SHEET), files)
-    if MAP_SHEET in sheets:
-        rows = _as_text(workbook.get_sheet_by_name(sheets[MAP_SHEET]).to_python())
+    parser.shutdown(wait=False)  # the thread ends once the sheets asked for are parsed
+    if map_sheet is not None:
         problems: list[Problem] = []
-        tables.info = read_map_rows(rows, label[MAP_SHEET], problems)
+        try:
+            rows = _as_text(map_sheet.result().to_python())
+        except Exception as exc:  # noqa: BLE001 - calamine's errors: the sheet is unreadable
+            problems.append(Problem(label[MAP_SHEET], None, None, _unreadable(exc), "row"))
+        else:
+            tables.info = read_map_rows(rows, label[MAP_SHEET], problems)
         tables.problems = problems
     return tables
 
