@@ -26,9 +26,11 @@ Example:
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -64,6 +66,20 @@ _NUMBERS = {
     RELATIONSHIPS_SHEET: tuple(RELATIONSHIP_COLUMNS.index(c)
                                for c in ("relational", "functional", "flow_of_value")),
 }
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a sheet's cells become Python rows and
+    columns: millions of new lists and texts, none of them in a cycle, would otherwise set off
+    collections that walk them all again and again (they take longer than the work itself)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _unreadable(exc: Exception) -> str:
@@ -153,7 +169,8 @@ class _Sheet:
             judge.problem(None, None, _unreadable(exc))
             return None
         first = sheet.start[0] + 1 if sheet.start else 1
-        raw = sheet.to_python()
+        with _no_collection():
+            raw = sheet.to_python()
         at = next((i for i, cells in enumerate(raw) if not _blank(_row(cells))), None)
         if at is None:
             judge.empty()
@@ -178,13 +195,16 @@ class _Sheet:
 
     def batches(self, judge: HeaderJudge, size: int) -> Iterator[Batch]:
         for numbers, raw in self._slices(judge, size):
-            yield numbers, _as_text(raw)
+            with _no_collection():
+                rows = _as_text(raw)
+            yield numbers, rows
 
     def blocks(self, judge: HeaderJudge, size: int) -> Iterator[Block]:
         """Batches as numpy text columns, for the core's vectorised checks (a batch with a
         NUL in a cell comes as rows: numpy's text arrays would drop it)."""
         for numbers, raw in self._slices(judge, size):
-            arrays = [_array(column) for column in zip(*raw, strict=True)]
+            with _no_collection():
+                arrays = [_array(column) for column in zip(*raw, strict=True)]
             if any(array is None for array in arrays):
                 yield numbers, _as_text(raw), None
                 continue
