@@ -145,19 +145,13 @@ class CsvTable:
         csv module cannot read raises ``Unreadable``: the caller then reads the file again with
         ``records()``, which reports it exactly (it is always a problem).
         """
-        with self._text_lines(judge) as text:
-            if text is None:
+        with self._after_header(judge) as start:
+            if start is None:
                 return
-            reader = csv.reader(text, strict=True)
-            try:
-                previous = self._header_line(judge, reader)
-                if previous is None:
-                    return
-                for lines, rows, _ in self._csv_batches(reader, previous, size):
-                    assert rows is not None
-                    yield lines, rows
-            except csv.Error as exc:
-                raise Unreadable from exc
+            _flat, reader, previous = start
+            for lines, rows, _ in self._csv_batches(reader, previous, size):
+                assert rows is not None
+                yield lines, rows
 
     def blocks(self, judge: HeaderJudge, size: int) -> Iterator[Block]:
         """Like ``batches``, but a batch of lines without any ``"`` comes as text.
@@ -167,22 +161,33 @@ class CsvTable:
         may be blank lines and all: the reader must check). From the first ``"`` on, the rest
         of the file comes as records, read by the csv module (quoted cells may span lines).
         """
+        with self._after_header(judge) as start:
+            if start is None:
+                return
+            flat, reader, previous = start
+            while text := list(islice(flat, size)):
+                if '"' in "".join(text):
+                    # quotes from here on: the csv module reads the rest
+                    reader = csv.reader(chain(text, flat), strict=True)
+                    yield from self._csv_batches(reader, previous, size)
+                    return
+                yield range(previous + 1, previous + 1 + len(text)), None, text
+                previous += len(text)
+
+    @contextmanager
+    def _after_header(self, judge: HeaderJudge
+                      ) -> Iterator[tuple[Iterator[str], Any, int] | None]:
+        """The lines, a csv reader over them and the header's last line, once the header is
+        read and judged (``None`` when there is no usable header); a record the csv module
+        cannot read in the block raises ``Unreadable``."""
         with self._text_lines(judge) as flat:
             if flat is None:
+                yield None
                 return
             reader = csv.reader(flat, strict=True)
             try:
                 previous = self._header_line(judge, reader)
-                if previous is None:
-                    return
-                while text := list(islice(flat, size)):
-                    if '"' in "".join(text):
-                        # quotes from here on: the csv module reads the rest
-                        reader = csv.reader(chain(text, flat), strict=True)
-                        yield from self._csv_batches(reader, previous, size)
-                        return
-                    yield range(previous + 1, previous + 1 + len(text)), None, text
-                    previous += len(text)
+                yield None if previous is None else (flat, reader, previous)
             except csv.Error as exc:
                 raise Unreadable from exc
 
