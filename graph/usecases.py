@@ -43,6 +43,7 @@ from typing import Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
+from graph.analysis.event_effects import EventEffects, effect_window, event_effects
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
 from graph.events import (
@@ -97,6 +98,7 @@ __all__ = [
     "UndoConflict",
     "UseCases",
     "changes_between",
+    "events_with_effects",
     "map_as_of",
     "map_settings",
 ]
@@ -1045,3 +1047,29 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     then_analysis = analyse(then, with_values(base, as_of=since))
     now_analysis = analyse(now, with_values(base, as_of=until))
     return map_changes(then, then_analysis, now, now_analysis, since, until)
+
+
+def events_with_effects(store: GraphStore, name: str, today: date
+                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+    """The map's events, oldest first, each with what went with it
+    (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
+    from the map as of each day needed (each day read once)."""
+    store.get_constituency(name)
+    stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    record, settings = _parse(stored), _settings_of(stored)
+    window = settings.event_window_days
+    maps: dict[date, CompactGraph] = {}
+
+    def as_of(day: date) -> CompactGraph:
+        if day not in maps:
+            maps[day] = map_as_of(store, name, day)
+        return maps[day]
+
+    found = []
+    for event in _events_of(record):
+        day = event.event.date
+        start, end, _complete = effect_window(day, window, today)
+        found.append((event, event_effects(
+            event.id, day, event.event.people, as_of(start), as_of(day), as_of(end),
+            window_days=window, steps=settings.steps, today=today)))
+    return found
