@@ -24,12 +24,22 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
 
 from graph.limits import LIMITS
-from graph.model import Day, _check_count, _check_id, _Model, clean_text
+from graph.model import (
+    ID_TEXT,
+    MAX_ID_LENGTH,
+    VISIBLE_TEXT,
+    Day,
+    _check_count,
+    _check_id,
+    _documented,
+    _Model,
+    clean_text,
+)
 
 __all__ = [
     "EVENT_FIELD",
@@ -56,17 +66,25 @@ _ID_RE = re.compile(EVENT_ID_PATTERN)
 _SLUG_LENGTH = 60
 
 
+PersonId = Annotated[str, Field(json_schema_extra=_documented(ID_TEXT,
+                                                            maxLength=MAX_ID_LENGTH))]
+"""A person's id as JSON Schema describes it (``Event`` checks it as ``Person`` does)."""
+
+
 class Event(_Model):
     """What the movement did on a day, and who took part (as a user gives it)."""
 
     date: Day = Field(description="the day it happened, YYYY-MM-DD")
     name: str = Field(min_length=1, max_length=MAX_EVENT_NAME,
-                      description="what it was called, e.g. Community workshop")
+                      description="what it was called, e.g. Community workshop",
+                      json_schema_extra=_documented(VISIBLE_TEXT))
     description: str = Field(default="", max_length=MAX_EVENT_DESCRIPTION,
-                             description="what happened, in a few lines")
+                             description="what happened, in a few lines",
+                             json_schema_extra=_documented(VISIBLE_TEXT))
     kind: str = Field(default="", max_length=MAX_EVENT_KIND,
-                      description="e.g. workshop, listening campaign, launch")
-    people: tuple[str, ...] = Field(
+                      description="e.g. workshop, listening campaign, launch",
+                      json_schema_extra=_documented(VISIBLE_TEXT))
+    people: tuple[PersonId, ...] = Field(
         default=(), description="the ids of the people who took part (each once)",
         json_schema_extra={"maxItems": LIMITS.people_per_event})
 
