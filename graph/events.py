@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, field_validator
 
@@ -40,6 +40,9 @@ from graph.model import (
     _Model,
     clean_text,
 )
+
+if TYPE_CHECKING:
+    from graph.analysis.event_effects import EventEffects
 
 __all__ = [
     "EVENT_FIELD",
@@ -123,6 +126,11 @@ class RecordedEvent:
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, **self.event.stored()}
+
+    def with_effects(self, effects: EventEffects) -> dict[str, Any]:
+        """The event with what went with it, as the API and ``movemap events --json`` show
+        it."""
+        return {**self.to_dict(), "effects": effects.to_dict()}
 
 
 def event_field(event_id: str) -> str:

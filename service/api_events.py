@@ -20,9 +20,8 @@ from typing import Any
 from flask import Response, url_for
 from flask.typing import ResponseReturnValue
 
-from graph.analysis.event_effects import EventEffects
 from graph.errors import NotFound
-from graph.events import Event, RecordedEvent
+from graph.events import Event
 from graph.usecases import events_with_effects
 from service.api import (
     _cases,
@@ -40,15 +39,10 @@ from service.auth import requires_role
 __all__: list[str] = []
 
 
-def event_json(event: RecordedEvent, effects: EventEffects | None) -> dict[str, Any]:
-    """An event as the API and ``movemap events --json`` show it, with its effects."""
-    return {**event.to_dict(), "effects": None if effects is None else effects.to_dict()}
-
-
 def _listed(name: str) -> tuple[list[dict[str, Any]], int | None]:
     version = _cases().events(name)[1]
     found = events_with_effects(_store(), name, date.today())
-    return [event_json(e, f) for e, f in found], version
+    return [e.with_effects(f) for e, f in found], version
 
 
 def _one(name: str, event_id: str, status: int = 200,
