@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from graph.demo_limits import DEMO_NAME, MAX_SIZE, MIN_SIZE
+from graph.demo_story import tell_story
 from graph.model import Constituency, Engagement, Group, Person, Relationship, Role
 
 __all__ = ["DEMO_AS_OF", "DEMO_NAME", "MAX_SIZE", "MIN_SIZE", "demo_constituency"]
@@ -615,6 +616,7 @@ def demo_constituency(
         b.tie(i, rng.choice(engaged))
 
     b.cover_segments(general, core)
+    tell_story(b, chosen["mobiliser"][0], seed)  # the dates of the last two years' story
     return _finish(b)
 
 

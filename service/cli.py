@@ -581,6 +581,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
                 undated_since_always=True,
                 summary=("the demo map today" if last else "the demo map as it stood on "
                          f"{snapshot.on.isoformat()}") + f" (seed {seed}, {size:,} people)")
+        cases.add_event(name, history.workshop_event)
         if history.correction is not None:
             person, really = history.correction
             cases.save_person(name, person, on=really)

@@ -65,3 +65,12 @@ def test_a_bad_date_an_unknown_event_and_an_unknown_map_are_plain_errors() -> No
     assert "no event 'nope'" in one_line_error(
         run("event", "delete", "bay", "nope", code=EXIT_ERROR))
     assert "elsewhere" in one_line_error(run("events", "elsewhere", code=EXIT_ERROR))
+
+
+def test_the_demo_records_its_workshop_as_an_event_followed_by_a_wave_of_joiners() -> None:
+    run("demo", "--size", "200")
+    (workshop,) = json.loads(run("events", "demo", "--json").stdout)
+    assert workshop["kind"] == "workshop" and len(workshop["people"]) >= 8
+    effects = workshop["effects"]
+    assert effects["complete"] and effects["joiners_after"] > effects["joiners_before"]
+    assert effects["participants_moved_up"] >= effects["participants_in_map"] / 2
