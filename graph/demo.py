@@ -17,6 +17,10 @@ so the analysis has something true to say:
 - a core with almost no lived experience, and ties to system leaders mostly without
   flow-of-value trust.
 
+Its dates tell a story of the last two years (``graph.demo_story``): a slow start, a celebrity
+recruiter early on, a workshop followed by a wave of joiners, and organisers whose recruits
+recruit in turn.
+
 Pure Python and deterministic for a seed: no I/O, only ``random.Random(seed)``.
 
 Example:

@@ -151,7 +151,7 @@ def demo_history(people: list[Person], ties: list[Relationship], *, as_of: date,
     mistake = next((p.model_copy(update={"formal_power": 3}) for p in people
                     if p.formal_power == 0 and p.group.value == "people"), None)
     event = Event(date=workshop, name="Community workshop: what matters to us",
-                  kind="workshop", people=taking_part,
+                  kind="workshop", people=tuple(taking_part),
                   description="Patients, carers, staff and leaders told each other why the "
                               "change matters to them, then planned what to do next together.")
     return DemoHistory(snapshots, workshop, event, correction, mistake,

@@ -107,14 +107,14 @@ def tell_story(b: _Builder, celebrity: int, seed: int) -> None:
     placed = in_chains | set(followers) | {celebrity}
 
     # everyone else who joined in the two years: a slow start, then more each quarter
-    free = [i for i, s in enumerate(specs) if i not in placed and s.joined is not None
-            and s.joined > start]
-    for i in free:
-        share = (specs[i].joined - start).days / STORY_DAYS  # type: ignore[operator]
+    free = {i: s.joined for i, s in enumerate(specs)
+            if i not in placed and s.joined is not None and s.joined > start}
+    for i, joined in free.items():
+        share = (joined - start).days / STORY_DAYS
         specs[i].joined = start + timedelta(days=max(1, round(STORY_DAYS * math.sqrt(share))))
     # and a wave after the workshop: some who would have come later came then
     later = [i for i in free if specs[i].kind == "general" and not specs[i].in_core
-             and specs[i].joined > workshop + timedelta(days=WAVE_DAYS)]  # type: ignore[operator]
+             and (specs[i].joined or start) > workshop + timedelta(days=WAVE_DAYS)]
     for i in rng.sample(later, min(len(later), max(6, round(b.size * 0.05)))):
         specs[i].joined = _day(workshop, 1, WAVE_DAYS, rng, today)
 

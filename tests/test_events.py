@@ -15,7 +15,7 @@ import graph.events
 from graph.errors import NotFound
 from graph.events import Event, new_event_id
 from graph.history import Actor
-from graph.limits import LimitExceeded, Limits
+from graph.limits import LIMITS, LimitExceeded, Limits
 from graph.map_settings import MapSettings
 from graph.model import Constituency, Engagement, Person, Relationship
 from graph.stores.base import GraphStore
@@ -25,9 +25,9 @@ from graph.usecases import InvalidChange, Removal, StaleVersion, UseCases, event
 TODAY = date(2026, 6, 1)
 
 
-def _maps(store: GraphStore | None = None, **kwargs: object) -> UseCases:
+def _maps(store: GraphStore | None = None, limits: Limits = LIMITS) -> UseCases:
     maps = UseCases(store or SQLiteStore("sqlite:///:memory:"),
-                    Actor("lead@example.org", "test"), today=TODAY, **kwargs)  # type: ignore[arg-type]
+                    Actor("lead@example.org", "test"), today=TODAY, limits=limits)
     maps.create_constituency(Constituency(name="bay"))
     for pid in ("ana", "ben", "cat"):
         maps.save_person("bay", Person(id=pid, group="people"), on=date(2025, 1, 1))
