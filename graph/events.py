@@ -91,15 +91,13 @@ class Event(_Model):
         default=(), description="the ids of the people who took part (each once)",
         json_schema_extra={"maxItems": LIMITS.people_per_event})
 
-    @field_validator("name", "kind", mode="before")
+    @field_validator("name", "kind", "description", mode="before")
     @classmethod
-    def _visible_line(cls, value: Any, info: Any) -> Any:
-        return clean_text(value, info.field_name) if isinstance(value, str) else value
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _visible_lines(cls, value: Any) -> Any:
-        return clean_text(value, "description", lines=True) if isinstance(value, str) else value
+    def _visible(cls, value: Any, info: Any) -> Any:
+        """Visible text (``clean_text``); a description keeps its line breaks."""
+        if not isinstance(value, str):
+            return value
+        return clean_text(value, info.field_name, lines=info.field_name == "description")
 
     @field_validator("people", mode="before")
     @classmethod

@@ -267,3 +267,14 @@ def test_effects_are_worded_as_an_association_never_a_cause() -> None:
                             "(2 against 1).")
     assert "do not show that it caused" in sentences[-1]
     assert not any("because" in s or "caused by" in s for s in sentences)
+
+
+def test_a_copy_of_the_map_takes_its_events_along() -> None:
+    from graph.stores.copy import copy_constituencies
+
+    maps = _maps()
+    added, _ = maps.add_event("bay", Event(date="2025-03-01", name="One", people=["ana"]))
+    target = SQLiteStore("sqlite:///:memory:")
+    copy_constituencies(maps.store, target)
+    copied = UseCases(target, Actor("lead@example.org", "test"), today=TODAY)
+    assert copied.events("bay")[0] == [added]
