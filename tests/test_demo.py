@@ -16,6 +16,7 @@ import networkx as nx
 import pytest
 
 from graph.analysis import AnalysisOptions, analyse
+from graph.analysis.recruitment import recruitment_forest
 from graph.analysis.result import Analysis
 from graph.compact import CompactGraph
 from graph.demo import DEMO_AS_OF, DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
@@ -333,3 +334,16 @@ def test_the_workshop_is_an_event_with_a_wave_of_joiners_and_people_moving_up(
     rank_later = {p.id: p.engagement.rank for p in later.people}
     moved = [pid for pid in event.people if rank_later.get(pid, -1) > rank[pid]]
     assert len(moved) >= len(event.people) / 2
+
+
+def test_the_recruitment_forest_reads_as_leadership_spreading(story: Story) -> None:
+    """What a growth page shows from the recorded history: more leader-growers, less
+    concentrated, a year on from the end of the first year."""
+    _, _, history = story
+    forests = {s.on: recruitment_forest(CompactGraph.from_records("demo", s.people, s.ties))
+               for s in history.snapshots}
+    first_year = max(d for d in forests if d <= YEAR_TWO)
+    then, now = forests[first_year], forests[DEMO_AS_OF]
+    assert now.effective_leader_growers is not None  # None then: nobody grown yet
+    assert now.effective_leader_growers > (then.effective_leader_growers or 0) + 1
+    assert now.second_generation > then.second_generation
