@@ -272,6 +272,10 @@ def _growth_schema() -> Schema:
         "type": "object", "required": ["before", "after", "count"],
         "properties": {"before": {"type": "string"}, "after": {"type": "string"},
                        "count": count}}}
+    maybe_number = {"type": ["number", "null"]}
+    recruitment = {"type": ["object", "null"], "description": (
+        "how distributed the growing of leaders is (the recruitment forest)"),
+        "properties": {"effective_leader_growers": maybe_number, "top3_share": maybe_number}}
     point = {
         "type": "object",
         "required": ["date", "partial", "size", "groups", "core", "joined", "left",
@@ -298,10 +302,14 @@ def _growth_schema() -> Schema:
             "ladder_moves": moves,
             "role_moves": {"type": "object", "properties": {"inferred": moves,
                                                             "declared": moves}},
-            "leaders_developed": {"type": "object", "required": ["count", "ids"],
-                                  "properties": {"count": count, "ids": {
-                                      "type": "array", "items": {"type": "string"}}}},
-            "recruitment": {"type": ["object", "null"]},
+            "leaders_developed": {"type": "object", "required": ["count", "people"],
+                                  "properties": {"count": count, "people": {
+                                      "type": "array", "items": {
+                                          "type": "object", "required": ["id", "recruited_by"],
+                                          "properties": {"id": {"type": "string"},
+                                                         "recruited_by": {
+                                                             "type": ["string", "null"]}}}}}},
+            "recruitment": recruitment,
         },
     }
     return {
@@ -310,7 +318,7 @@ def _growth_schema() -> Schema:
             "interval": {"enum": list(INTERVALS)},
             "first_record": {"type": ["string", "null"], "format": "date"},
             "points": {"type": "array", "items": point, "description": "oldest first"},
-            "recruitment": {"type": ["object", "null"]},
+            "recruitment": recruitment,
         },
     }
 

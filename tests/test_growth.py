@@ -20,6 +20,7 @@ from graph.analysis.growth import (
     period_ends,
     period_start,
 )
+from graph.analysis.recruitment import recruitment_forest
 from graph.compact import CompactGraph
 from graph.history import Actor
 from graph.map_settings import MapSettings
@@ -106,6 +107,7 @@ def test_every_point_equals_the_as_of_analysis_of_its_date(store: GraphStore, se
     assert series.first_record is not None and series.first_record >= date(2024, 1, 1)
     assert [p.date for p in series.points] == period_ends(series.first_record, today, "month")
     assert [p.partial for p in series.points] == [False] * (len(series.points) - 1) + [True]
+    assert series.recruitment == series.points[-1].recruitment
     previous = map_as_of(store, "bay", period_start(series.points[0].date, "month")
                          - timedelta(days=1))
     for point in series.points:
@@ -149,7 +151,14 @@ def test_every_point_equals_the_as_of_analysis_of_its_date(store: GraphStore, se
         developed = sorted(pid for i, pid in enumerate(graph.ids)
                            if graph.person(i).engagement.value == "leading"
                            and then_level.get(pid) != "leading")
-        assert point.leaders_developed == {"count": len(developed), "ids": developed[:50]}
+        forest = recruitment_forest(graph)
+        recruiter = {graph.ids[i]: (None if r < 0 else graph.ids[r])
+                     for i, r in enumerate(forest.recruiter.tolist())}
+        assert point.leaders_developed == {"count": len(developed), "people": [
+            {"id": pid, "recruited_by": recruiter[pid]} for pid in developed[:50]]}
+        assert point.recruitment == {"effective_leader_growers":
+                                     forest.effective_leader_growers,
+                                     "top3_share": forest.top3_share}
         previous = graph
 
 

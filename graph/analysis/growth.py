@@ -29,7 +29,13 @@ snapshot carries):
   (before, after) pair; ``role_moves``: the same for suggested (``inferred``) and ``declared``
   roles, ``none`` for no role (a lone wolf who found engaged ties moves ``lone_wolf → none``);
 * ``leaders_developed``: people at ``leading`` now who were not at the previous point (or not
-  in the map): their count and the first ``LISTED`` ids.
+  in the map): their count and the first ``LISTED`` of them by id, each with who recruited
+  them (``recruited_by``: their recruiter in the recruitment forest of that day,
+  ``graph.analysis.recruitment``; ``None`` when nobody did).
+
+Each point also carries ``recruitment``: how distributed the growing of leaders is on its day
+(``effective_leader_growers`` and ``top3_share`` of ``recruitment_forest``); the series'
+own ``recruitment`` is today's (the last point's).
 
 Example:
     >>> from datetime import date
@@ -53,6 +59,7 @@ import numpy.typing as npt
 from graph.analysis.gaps import GAP_KINDS, find_gaps
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import core_reach
+from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.result import Clusters, CoreReach, RoleInference, gc_paused
 from graph.analysis.roles import infer_roles
 from graph.compact import LEADING, CompactGraph
@@ -170,6 +177,7 @@ class _Measured:
     reach: CoreReach
     roles: list[RoleInference]
     inferred: npt.NDArray[np.int8]  # per node: Role index, -1 for none
+    recruitment: Recruitment
 
     @property
     def graph(self) -> CompactGraph:
@@ -193,7 +201,8 @@ def _measure(snapshot: DaySnapshot, options: AnalysisOptions, *, gaps: bool
         found = Counter(g.kind for g in find_gaps(graph, day_options, reach=reach, roles=roles,
                                                   channels=channels, clusters=_NO_CLUSTERS))
         counts = {kind: found.get(kind, 0) for kind in SERIES_GAP_KINDS}
-    return _Measured(snapshot, reach, roles, inferred), counts
+    forest = recruitment_forest(graph, listed=0)
+    return _Measured(snapshot, reach, roles, inferred, forest), counts
 
 
 def _by_group(graph: CompactGraph, nodes: IntArray) -> dict[str, int]:
@@ -322,6 +331,7 @@ def _point(then: _Measured, now: _Measured, gaps: dict[str, int], options: Analy
     reached = leading.copy()
     reached[stayed] &= before.engagement[was] != LEADING
     developed = np.flatnonzero(reached)
+    recruiter = now.recruitment.recruiter
     reach = now.reach
     counts = np.bincount(after.group.astype(np.int64), minlength=len(GROUPS))
     return GrowthPoint(
@@ -351,9 +361,16 @@ def _point(then: _Measured, now: _Measured, gaps: dict[str, int], options: Analy
             "declared": _pair_counts(before.declared_role[was], after.declared_role[stayed],
                                      _ROLE_NAMES),
         },
-        leaders_developed={"count": int(developed.size),
-                           "ids": [after.ids[i] for i in developed[:LISTED].tolist()]},
+        leaders_developed={"count": int(developed.size), "people": [
+            {"id": after.ids[i], "recruited_by": None if recruiter[i] < 0
+             else after.ids[recruiter[i]]} for i in developed[:LISTED].tolist()]},
+        recruitment=_distribution(now.recruitment),
     )
+
+
+def _distribution(forest: Recruitment) -> dict[str, Any]:
+    return {"effective_leader_growers": forest.effective_leader_growers,
+            "top3_share": forest.top3_share}
 
 
 def growth_series(before: DaySnapshot, points: Iterable[DaySnapshot], *, interval: str,
@@ -372,6 +389,7 @@ def growth_series(before: DaySnapshot, points: Iterable[DaySnapshot], *, interva
             now, gaps = _measure(snapshot, options, gaps=True)
             out.append(_point(then, now, gaps, options, partial=False))
             then = now
-    if out:
-        out[-1] = replace(out[-1], partial=True)
-    return GrowthSeries(interval, first_record, out)
+    if not out:
+        return GrowthSeries(interval, first_record, out)
+    out[-1] = replace(out[-1], partial=True)
+    return GrowthSeries(interval, first_record, out, recruitment=out[-1].recruitment)
