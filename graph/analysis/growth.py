@@ -61,8 +61,8 @@ from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import core_reach
 from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.result import Clusters, CoreReach, RoleInference, gc_paused
-from graph.analysis.roles import infer_roles
-from graph.compact import LEADING, CompactGraph
+from graph.analysis.roles import infer_roles, role_matches
+from graph.compact import LEADING, CompactGraph, compiled
 from graph.errors import MovemapError
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 
@@ -191,11 +191,13 @@ def _measure(snapshot: DaySnapshot, options: AnalysisOptions, *, gaps: bool
     day_options = replace(options, as_of=snapshot.day)
     channels = graph.channels(day_options.min_trust)
     reach = core_reach(channels, graph.core_mask, day_options.hops)
-    roles = infer_roles(graph, day_options)
-    inferred = np.full(graph.n, -1, dtype=np.int8)
-    codes = {r.value: r.index for r in Role}
-    inferred[np.flatnonzero(graph.engaged_mask)] = [
-        -1 if r.inferred is None else codes[r.inferred] for r in roles]
+    matches = role_matches(graph, day_options)
+    inferred = matches.suggested(graph)
+    # the gaps read the roles of lone wolves and organisers only (``_lone_wolves``): an
+    # object for each of them, not for everyone engaged
+    wanted = (Role.LONE_WOLF.index, Role.ORGANISER.index)
+    roles = infer_roles(graph, day_options, matches=matches,
+                        only=np.isin(inferred, wanted) | np.isin(graph.declared_role, wanted))
     counts: dict[str, int] = {}
     if gaps:
         found = Counter(g.kind for g in find_gaps(graph, day_options, reach=reach, roles=roles,
@@ -225,13 +227,36 @@ def _pair_counts(before: npt.NDArray[Any], after: npt.NDArray[Any], names: Seque
 
 def _positions(before: IntArray, after: IntArray) -> IntArray:
     """For each of ``after``'s people, their node at the previous point, or -1."""
+    if before.size < 2 or bool(np.all(before[1:] > before[:-1])):
+        return _find_sorted(before, after)
     order = np.argsort(before, kind="stable")
-    ordered = before[order]
-    at = np.searchsorted(ordered, after)
-    found = at < len(ordered)
-    found[found] = ordered[at[found]] == after[found]
-    out = np.full(len(after), -1, dtype=np.int64)
-    out[found] = order[at[found]]
+    found = _find_sorted(before[order], after)
+    return np.where(found >= 0, order[found], -1)
+
+
+@compiled
+def _merge_find(ordered: IntArray, keys: IntArray) -> IntArray:
+    """For each of ``keys`` (ascending), its position in ``ordered`` (ascending, distinct) or
+    -1: one pass over both."""
+    out = np.full(keys.shape[0], -1, dtype=np.int64)
+    i = 0
+    for j in range(keys.shape[0]):
+        key = keys[j]
+        while i < ordered.shape[0] and ordered[i] < key:
+            i += 1
+        if i < ordered.shape[0] and ordered[i] == key:
+            out[j] = i
+    return out
+
+
+def _find_sorted(ordered: IntArray, keys: IntArray) -> IntArray:
+    """``_merge_find`` for keys in any order (sorted first unless they already are: from
+    ``maps_of_days`` they are, as a day's people keep the order of the day before)."""
+    if keys.size < 2 or bool(np.all(keys[1:] >= keys[:-1])):
+        return _merge_find(ordered, keys)
+    order = np.argsort(keys, kind="stable")
+    out = np.empty(keys.size, dtype=np.int64)
+    out[order] = _merge_find(ordered, keys[order])
     return out
 
 
@@ -240,23 +265,22 @@ def _tie_changes(before: CompactGraph, after: CompactGraph, position: IntArray
     """Ties formed and ended between two points, overall and per trust type they have."""
     n = max(before.n, 1)
     pu, pv = position[after.edge_u], position[after.edge_v]
-    both = (pu >= 0) & (pv >= 0)
-    lo, hi = np.minimum(pu, pv), np.maximum(pu, pv)
-    keys_after = np.where(both, lo * n + hi, -1)
+    both = np.flatnonzero((pu >= 0) & (pv >= 0))
+    lo, hi = np.minimum(pu[both], pv[both]), np.maximum(pu[both], pv[both])
     keys_before = before.edge_u.astype(np.int64) * n + before.edge_v  # ascending
-    at = np.searchsorted(keys_before, keys_after)
-    existed = both & (at < len(keys_before))
-    existed[existed] = keys_before[at[existed]] == keys_after[existed]
+    at = _find_sorted(keys_before, lo * n + hi)
+    existed = np.zeros(after.m, dtype=bool)
+    existed[both[at >= 0]] = True
     still = np.zeros(before.m, dtype=bool)
-    still[at[existed]] = True
+    still[at[at >= 0]] = True
 
-    def counted(graph: CompactGraph, mask: npt.NDArray[np.bool_]) -> dict[str, int]:
-        out = {"all": int(np.count_nonzero(mask))}
+    def counted(graph: CompactGraph, ties: IntArray) -> dict[str, int]:
+        out = {"all": int(ties.size)}
         for t in TRUST_TYPES:
-            out[t.value] = int(np.count_nonzero(mask & (graph.strength[t.value] >= 1)))
+            out[t.value] = int(np.count_nonzero(graph.strength[t.value][ties] >= 1))
         return out
 
-    return counted(after, ~existed), counted(before, ~still)
+    return counted(after, np.flatnonzero(~existed)), counted(before, np.flatnonzero(~still))
 
 
 @dataclass(frozen=True)

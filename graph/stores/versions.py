@@ -592,6 +592,6 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
             names=versions.names[which].tolist(),
             organisations=versions.organisations[which].tolist(),
             segments=versions.segments[which].tolist(), keys=people,
-            attrs=versions.attrs[which], ties=ties, parse_segments=segments,
+            attrs=versions.attrs[which], ties=ties, parse_segments=segments, in_order=True,
         )
         yield DayMap(day, graph, people)
