@@ -491,17 +491,16 @@ class AllVersions:
 
     People: one row per version, sorted by id (Python's order) so that the rows holding on a
     day come out in the compact graph's node order; ``person`` is the person's place in that
-    order. Ties: their ends as those places (not hashes), so a day's ties need no lookup.
+    order; ``texts`` holds each row's id, name, organisation and segments as indices into
+    ``table``. Ties: their ends as those places (not hashes), so a day's ties need no lookup.
     """
 
     person: npt.NDArray[np.int64]
     start: npt.NDArray[np.int32]
     end: npt.NDArray[np.int32]
     attrs: npt.NDArray[np.int64]
-    ids: Array
-    names: Array
-    organisations: Array
-    segments: Array
+    texts: dict[str, npt.NDArray[np.int64]]
+    table: Array
     everyone: int
     tie_source: npt.NDArray[np.int64]
     tie_target: npt.NDArray[np.int64]
@@ -517,6 +516,13 @@ class AllVersions:
         dated = days[(days != NO_DATE) & (days != OPEN_END)]
         return day_to_date(int(dated.min())) if len(dated) else None
 
+    def text(self, column: str, rows: Array) -> list[str]:
+        """The ``column`` (id, name, organisation, segments) of some rows."""
+        return self.table[self.texts[column][rows]].tolist()
+
+
+_TEXTS = ("id", "name", "organisation", "segments")
+
 
 def all_versions(read: ChunkReader) -> AllVersions:
     """Every version of the map's index (all its chunks, read once) as ``AllVersions``."""
@@ -526,19 +532,20 @@ def all_versions(read: ChunkReader) -> AllVersions:
         (n,) = _HEADER.unpack_from(blob)
         columns, end = _views(PERSON, blob, n, _HEADER.size)
         for name in PERSON.names or ():
-            offset = len(texts) if name in ("id", "name", "organisation", "segments") else 0
+            offset = len(texts) if name in _TEXTS else 0
             parts[name].append(columns[name] + offset if offset else columns[name])
         texts.extend(json.loads(bytes(blob[end:]).decode("utf-8")))
     table = np.array(texts, dtype=object)
-    person = {name: (np.concatenate(v) if v else np.zeros(0, PERSON[name]))
+    person = {name: (np.concatenate(v).astype(np.int64 if name in _TEXTS else PERSON[name])
+                     if v else np.zeros(0, np.int64 if name in _TEXTS else PERSON[name]))
               for name, v in parts.items()}
-    ids = table[person["id"].astype(np.int64)] if len(table) else np.zeros(0, dtype=object)
-    everyone_ids = sorted(set(ids.tolist()))
-    place = {pid: i for i, pid in enumerate(everyone_ids)}
-    rank = np.fromiter(map(place.__getitem__, ids.tolist()), dtype=np.int64, count=len(ids))
+    # everyone the map ever held: one key each (a key is one id), placed in id order
+    keys, first_row, of_row = np.unique(person["key"], return_index=True, return_inverse=True)
+    ids = table[person["id"][first_row]].tolist()
+    place = np.empty(len(keys), dtype=np.int64)
+    place[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    rank = place[of_row.reshape(-1)]
     order = np.lexsort((person["start"], rank))
-    keys = np.zeros(len(everyone_ids), dtype=np.int64)
-    keys[rank] = person["key"]
     tie_parts: dict[str, list[Array]] = {name: [] for name in TIE.names or ()}
     for blob in read("tie", range(CHUNKS)).values():
         columns, _end = _views(TIE, blob, len(blob) // TIE.itemsize)
@@ -549,17 +556,12 @@ def all_versions(read: ChunkReader) -> AllVersions:
     find = key_positions(keys)
     source, target = find(tie["source"]), find(tie["target"])
     known = (source >= 0) & (target >= 0)  # always, unless the index were damaged
-
-    def text(column: str) -> Array:
-        return table[person[column][order].astype(np.int64)] if len(order) else np.zeros(
-            0, dtype=object)
-
     return AllVersions(
         person=rank[order], start=person["start"][order], end=person["end"][order],
-        attrs=person["attrs"][order].astype(np.int64), ids=ids[order], names=text("name"),
-        organisations=text("organisation"), segments=text("segments"),
-        everyone=len(everyone_ids),
-        tie_source=source[known], tie_target=target[known],
+        attrs=person["attrs"][order].astype(np.int64),
+        texts={name: person[name][order] for name in _TEXTS}, table=table,
+        everyone=len(keys),
+        tie_source=place[source[known]], tie_target=place[target[known]],
         tie_start=tie["start"][known], tie_end=tie["end"][known],
         tie_trust=tie["trust"][known], tie_since=tie["since"][known],
     )
@@ -588,10 +590,10 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
         ties = Ties(versions.tie_source[alive], versions.tie_target[alive],
                     versions.tie_trust[alive], versions.tie_since[alive].astype(np.int32))
         graph = compact_graph(
-            name, expected_segments(day), ids=versions.ids[which].tolist(),
-            names=versions.names[which].tolist(),
-            organisations=versions.organisations[which].tolist(),
-            segments=versions.segments[which].tolist(), keys=people,
+            name, expected_segments(day), ids=versions.text("id", which),
+            names=versions.text("name", which),
+            organisations=versions.text("organisation", which),
+            segments=versions.text("segments", which), keys=people,
             attrs=versions.attrs[which], ties=ties, parse_segments=segments, in_order=True,
         )
         yield DayMap(day, graph, people)
