@@ -316,7 +316,6 @@ def _growth_schema() -> Schema:
         "type": "object", "required": ["interval", "points", "recruitment"],
         "properties": {
             "interval": {"enum": list(INTERVALS)},
-            "first_record": {"type": ["string", "null"], "format": "date"},
             "points": {"type": "array", "items": point, "description": "oldest first"},
             "recruitment": recruitment,
         },

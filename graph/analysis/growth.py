@@ -319,7 +319,9 @@ class GrowthPoint:
 
 @dataclass(frozen=True)
 class GrowthSeries:
-    """The points of a series, oldest first."""
+    """The points of a series, oldest first; ``first_record``: the day of the map's first
+    record (``None`` when nothing is dated), which the first point's period holds unless the
+    series was asked to start later; ``recruitment``: today's (the last point's)."""
 
     interval: str
     first_record: date | None
@@ -329,8 +331,6 @@ class GrowthSeries:
     def to_dict(self) -> dict[str, Any]:
         return {
             "interval": self.interval,
-            "first_record": None if self.first_record is None
-            else self.first_record.isoformat(),
             "points": [p.to_dict() for p in self.points],
             "recruitment": self.recruitment,
         }

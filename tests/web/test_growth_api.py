@@ -24,7 +24,7 @@ def test_growth_is_the_series_of_the_use_case_for_a_viewer(web: Web) -> None:
     answer = _get(web, "?interval=quarter")
     assert answer.status_code == 200
     body = answer.get_json()
-    assert set(body) == {"interval", "first_record", "points", "recruitment"}
+    assert set(body) == {"interval", "points", "recruitment"}
     assert body["interval"] == "quarter"
     point = body["points"][-1]
     assert point["partial"] is True and point["date"] == date.today().isoformat()
