@@ -215,7 +215,7 @@ def _by_group(graph: CompactGraph, nodes: IntArray) -> dict[str, int]:
 def _pair_counts(before: npt.NDArray[Any], after: npt.NDArray[Any], names: Sequence[str]
                  ) -> list[dict[str, Any]]:
     """How many people moved from each value to each other one (indices into ``names``;
-    -1 is the last name), most first, then by name."""
+    -1 is the last name), most first, then in the order of ``names``."""
     k = len(names)
     moved = before != after
     code = (before[moved].astype(np.int64) % k) * k + after[moved].astype(np.int64) % k
