@@ -220,3 +220,24 @@ def test_a_map_with_no_dated_fact_has_one_point_today(store: GraphStore) -> None
     series = maps.growth("bay", "month")
     assert series.first_record is None
     assert [(p.date, p.size, p.partial) for p in series.points] == [(date(2025, 3, 3), 0, True)]
+
+
+def test_no_point_detects_clusters_or_plans_whom_to_engage(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import graph.analysis as analysis
+    import graph.analysis.gaps as gaps
+    from graph.stores.base import open_store
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the series must not run this")
+
+    store = open_store(f"sqlite:///{tmp_path}/maps.db")
+    try:
+        maps = _history(store, 6, steps=40)
+        monkeypatch.setattr(gaps, "find_clusters", refuse)
+        monkeypatch.setattr(analysis, "greedy_plans", refuse)
+        monkeypatch.setattr(analysis, "broker_scores", refuse)
+        series = maps.growth("bay", "quarter")
+    finally:
+        store.close()
+    assert series.points and all("cluster_unreached" not in p.gaps for p in series.points)

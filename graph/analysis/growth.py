@@ -60,7 +60,7 @@ from graph.analysis.gaps import GAP_KINDS, find_gaps
 from graph.analysis.options import AnalysisOptions
 from graph.analysis.reach import core_reach
 from graph.analysis.recruitment import Recruitment, recruitment_forest
-from graph.analysis.result import Clusters, CoreReach, RoleInference, gc_paused
+from graph.analysis.result import Clusters, CoreReach, gc_paused
 from graph.analysis.roles import infer_roles, role_matches
 from graph.compact import LEADING, CompactGraph, compiled
 from graph.errors import MovemapError
@@ -175,7 +175,6 @@ class _Measured:
 
     snapshot: DaySnapshot
     reach: CoreReach
-    roles: list[RoleInference]
     inferred: npt.NDArray[np.int8]  # per node: Role index, -1 for none
     recruitment: Recruitment
 
@@ -204,7 +203,7 @@ def _measure(snapshot: DaySnapshot, options: AnalysisOptions, *, gaps: bool
                                                   channels=channels, clusters=_NO_CLUSTERS))
         counts = {kind: found.get(kind, 0) for kind in SERIES_GAP_KINDS}
     forest = recruitment_forest(graph, listed=0)
-    return _Measured(snapshot, reach, roles, inferred, forest), counts
+    return _Measured(snapshot, reach, inferred, forest), counts
 
 
 def _by_group(graph: CompactGraph, nodes: IntArray) -> dict[str, int]:
