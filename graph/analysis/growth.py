@@ -185,7 +185,9 @@ class _Measured:
 
 def _measure(snapshot: DaySnapshot, options: AnalysisOptions, *, gaps: bool
              ) -> tuple[_Measured, dict[str, int]]:
-    """Reach, roles (and the open gaps by kind) of one day, as ``analyse`` computes them."""
+    """Reach and roles of one day as ``analyse`` computes them, and with ``gaps`` (a point
+    shown, not the day before the first period) the open gaps by kind and the recruitment
+    forest."""
     graph = snapshot.graph
     day_options = replace(options, as_of=snapshot.day)
     channels = graph.channels(day_options.min_trust)
@@ -202,7 +204,8 @@ def _measure(snapshot: DaySnapshot, options: AnalysisOptions, *, gaps: bool
         found = Counter(g.kind for g in find_gaps(graph, day_options, reach=reach, roles=roles,
                                                   channels=channels, clusters=_NO_CLUSTERS))
         counts = {kind: found.get(kind, 0) for kind in SERIES_GAP_KINDS}
-    forest = recruitment_forest(graph, listed=0)
+    # the day before the first period is only compared with: its forest is not shown
+    forest = recruitment_forest(graph, listed=0) if gaps else Recruitment()
     return _Measured(snapshot, reach, inferred, forest), counts
 
 
