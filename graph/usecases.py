@@ -35,7 +35,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as with_values
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -43,8 +43,25 @@ from typing import Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
+from graph.analysis.event_effects import EventEffects, effect_window, event_effects
+from graph.analysis.growth import (
+    GrowthSeries,
+    InvalidSeries,
+    growth_series,
+    period_ends,
+    period_start,
+)
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
+from graph.events import (
+    EVENT_FIELD,
+    Event,
+    RecordedEvent,
+    event_field,
+    is_event_id,
+    new_event_id,
+    recorded_events,
+)
 from graph.formats.base import MapInfo, MapTables
 from graph.formats.rows import MapExport
 from graph.history import (
@@ -91,6 +108,8 @@ __all__ = [
     "UndoConflict",
     "UseCases",
     "changes_between",
+    "events_with_effects",
+    "growth_of",
     "map_as_of",
     "map_settings",
 ]
@@ -198,7 +217,7 @@ def _check_not_after(key: Key, before: Timeline | None, after: Timeline | None, 
         return
     for name in sorted(after.fields, key=lambda n: n != PRESENT):  # joined/left named first
         entries = after.fields[name]
-        old = set(before.fields.get(name, ())) if before else set()
+        old = list(before.fields.get(name, ())) if before else []  # values may be dicts
         for day, value in entries:
             if day is not None and day > today and (day, value) not in old:
                 field = name
@@ -487,15 +506,23 @@ class UseCases:
         return Saved(change_set, None)
 
     def _map_change(self, name: str, values: Mapping[str, Any],
-                    if_version: int | None = None) -> Saved:
+                    if_version: int | None = None, *, summary: str | None = None,
+                    check: Callable[[Timeline], None] | None = None,
+                    remove: Sequence[str] = ()) -> Saved:
+        """Set ``values`` (and drop the fields ``remove``) in the map's own record: one change
+        set; ``check`` sees the record as it stands, inside the transaction, before."""
         with self.store.transaction():
             self.store.lock(name)
             constituency = self.store.get_constituency(name)
             record = self._records(name, [MAP_KEY]).get(MAP_KEY)
             self._check_version(name, MAP_KEY, record, if_version)
             before = _parse(record) or map_timeline(constituency)
+            if check is not None:
+                check(before)
             after = before.set(values, on=None)
-            change_set = self._commit(name, {MAP_KEY: (record, after)})
+            if remove:
+                after = Timeline({k: v for k, v in after.fields.items() if k not in remove})
+            change_set = self._commit(name, {MAP_KEY: (record, after)}, summary=summary)
         self._done(name, change_set)
         return Saved(change_set, change_set or (record.version if record else None))
 
@@ -552,6 +579,68 @@ class UseCases:
                                 if_version)
             return Saved(None, version)
         return self._map_change(name, changed, if_version)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def events(self, name: str) -> tuple[list[RecordedEvent], int | None]:
+        """The map's events, oldest day first (``graph.events``), with the version of the
+        map's record (send it back as ``if_version``)."""
+        self.store.get_constituency(name)  # an unknown map says so
+        record = self._records(name, [MAP_KEY]).get(MAP_KEY)
+        return _events_of(_parse(record)), None if record is None else record.version
+
+    def _check_event(self, name: str, event: Event) -> None:
+        """``InvalidChange`` for a day still to come or people who are not in the map."""
+        if event.date > self.today:
+            raise InvalidChange(
+                f"date: the event is dated {event.date.isoformat()}, after today "
+                f"({self.today.isoformat()}); record an event once it has happened", "date")
+        known = self._records(name, [person_key(p) for p in event.people])
+        unknown = [p for p in event.people if person_key(p) not in known]
+        if unknown:
+            shown = ", ".join(repr(p) for p in unknown[:10])
+            more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
+            raise InvalidChange(f"people: there is no person {shown}{more} in constituency "
+                                f"{name!r}; add them to the map first", "people")
+
+    def add_event(self, name: str, event: Event, *, if_version: int | None = None
+                  ) -> tuple[RecordedEvent, Saved]:
+        """Record an event with the map under a new id (``graph.events.new_event_id``): one
+        change set, undoable."""
+        self._check_event(name, event)
+        with self.store.transaction():  # the id is chosen and written under one lock
+            self.store.lock(name)
+            events = _events_of(_parse(self._records(name, [MAP_KEY]).get(MAP_KEY)))
+            self.limits.check("events_per_map", len(events) + 1, "events of the map")
+            found = RecordedEvent(new_event_id(event, {e.id for e in events}), event)
+            saved = self._map_change(
+                name, {event_field(found.id): event.stored()}, if_version,
+                summary=f"added the event {found.id}: {event.name}")
+        return found, saved
+
+    def _event_record(self, name: str, event_id: str) -> Callable[[Timeline], None]:
+        def check(record: Timeline) -> None:
+            if event_field(event_id) not in record.fields:
+                raise NotFound(f"there is no event {event_id!r} in constituency {name!r}")
+        if not is_event_id(event_id):
+            self.store.get_constituency(name)  # an unknown map says so first
+            check(Timeline({}))
+        return check
+
+    def update_event(self, name: str, event_id: str, event: Event, *,
+                     if_version: int | None = None) -> Saved:
+        """Change what is recorded of an event (its id stays)."""
+        check = self._event_record(name, event_id)
+        self._check_event(name, event)
+        return self._map_change(name, {event_field(event_id): event.stored()}, if_version,
+                                summary=f"changed the event {event_id}", check=check)
+
+    def delete_event(self, name: str, event_id: str, *, if_version: int | None = None
+                     ) -> Saved:
+        """Remove an event from the map (undoable, like any change)."""
+        check = self._event_record(name, event_id)
+        return self._map_change(name, {}, if_version, summary=f"removed the event {event_id}",
+                                check=check, remove=[event_field(event_id)])
 
     # -- people --------------------------------------------------------------------------------
 
@@ -1035,19 +1124,52 @@ class UseCases:
         """The map as it stood at the end of ``day`` (see ``map_as_of``)."""
         return map_as_of(self.store, name, day)
 
+    def growth(self, name: str, interval: str = "month", *, since: date | None = None
+               ) -> GrowthSeries:
+        """Is the movement growing: the growth series of the map up to ``today`` (see
+        ``growth_of``)."""
+        return growth_of(self.store, name, interval, today=self.today, since=since)
+
+
+def _expected_segments(store: GraphStore, name: str) -> Callable[[date], Sequence[str]]:
+    """The segments map ``name`` expected on a day (``NotFound`` when there is no such map)."""
+    constituency = store.get_constituency(name)
+    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    if record is None:
+        return lambda day: constituency.expected_segments
+    timeline = Timeline.from_json(record.timeline)
+    return lambda day: tuple(timeline.value_at("expected_segments", day) or ())
+
+
+def _chunk_reader(store: GraphStore, name: str) -> versions.ChunkReader:
+    return lambda kind, chunks: store.version_chunks(name, kind, chunks)
+
 
 def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
     """The compact graph of the map at the end of ``day``: people who had joined and not left,
     ties formed and not ended between them, each with the values valid then. Read from the
     store's as-of index (``graph.stores.versions``), not from the timelines one by one."""
-    constituency = store.get_constituency(name)
-    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
-    expected: Sequence[str] = constituency.expected_segments
-    if record is not None:
-        expected = tuple(Timeline.from_json(record.timeline).value_at("expected_segments", day)
-                         or ())
-    return versions.map_of_day(
-        name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
+    expected = _expected_segments(store, name)
+    return versions.map_of_day(name, expected(day), _chunk_reader(store, name), day)
+
+
+def growth_of(store: GraphStore, name: str, interval: str = "month", *,
+              today: date | None = None, since: date | None = None,
+              options: AnalysisOptions | None = None) -> GrowthSeries:
+    """The growth series of map ``name`` (``graph.analysis.growth``) by ``interval``, from the
+    period holding its first record (or ``since``, when given) to today's, with ``options``
+    (default: the map's settings). The as-of index is read once for the whole series."""
+    today = today or date.today()
+    if since is not None and since > today:
+        raise InvalidSeries(f"since ({since}) is after today ({today})", "since")
+    expected = _expected_segments(store, name)
+    base = options or map_settings(store, name).options()
+    every = versions.all_versions(_chunk_reader(store, name))
+    first = every.first_day()
+    ends = period_ends(since or first, today, interval)
+    before = period_start(ends[0], interval) - timedelta(days=1)
+    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
 def _settings_of(record: TimelineRecord | None) -> MapSettings:
@@ -1056,6 +1178,13 @@ def _settings_of(record: TimelineRecord | None) -> MapSettings:
     timeline = Timeline.from_json(record.timeline)
     return MapSettings.from_stored({k: timeline.value_at(k, None) for k in SETTING_FIELDS
                                     if k in timeline.fields})
+
+
+def _events_of(record: Timeline | None) -> list[RecordedEvent]:
+    if record is None:
+        return []
+    return recorded_events({k: record.value_at(k, None) for k in record.fields
+                            if k.startswith(EVENT_FIELD)})
 
 
 def map_settings(store: GraphStore, name: str) -> MapSettings:
@@ -1076,3 +1205,29 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     then_analysis = analyse(then, with_values(base, as_of=since))
     now_analysis = analyse(now, with_values(base, as_of=until))
     return map_changes(then, then_analysis, now, now_analysis, since, until)
+
+
+def events_with_effects(store: GraphStore, name: str, today: date
+                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+    """The map's events, oldest first, each with what went with it
+    (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
+    from the map as of each day needed (each day read once)."""
+    store.get_constituency(name)
+    stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    record, settings = _parse(stored), _settings_of(stored)
+    window = settings.event_window_days
+    maps: dict[date, CompactGraph] = {}
+
+    def as_of(day: date) -> CompactGraph:
+        if day not in maps:
+            maps[day] = map_as_of(store, name, day)
+        return maps[day]
+
+    found = []
+    for event in _events_of(record):
+        day = event.event.date
+        start, end, _complete = effect_window(day, window, today)
+        found.append((event, event_effects(
+            event.id, day, event.event.people, as_of(start), as_of(day), as_of(end),
+            window_days=window, steps=settings.steps, today=today)))
+    return found

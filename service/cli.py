@@ -529,6 +529,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
                 undated_since_always=True,
                 summary=("the demo map today" if last else "the demo map as it stood on "
                          f"{snapshot.on.isoformat()}") + f" (seed {seed}, {size:,} people)")
+        cases.add_event(name, history.workshop_event)
         if history.correction is not None:
             person, really = history.correction
             cases.save_person(name, person, on=really)
@@ -580,6 +581,33 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
              for p in cases.people_as_of(name, day)}
     echo(format_changes(found, names, target_reach=map_settings(store, name).target_reach),
          nl=False)
+
+
+@main.command("growth")
+@click.argument("name", callback=_name_argument)
+@click.option("--interval", type=click.Choice(("week", "month", "quarter")), default="month",
+              show_default=True, help="One point per week, month or quarter.")
+@click.option("--since", "since", type=_IsoDate(), default=None,
+              help="Start at the period holding this date.  [default: the first record]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the series as JSON: interval, points (oldest first) and "
+              "recruitment.")
+@click.pass_context
+def growth_command(ctx: click.Context, name: str, interval: str, since: date | None,
+                   as_json: bool) -> None:
+    """Is NAME growing: one row per period from its first record to today (the current period
+    so far): people, joined and left, ties formed and ended, the engaged core and its reach
+    against their targets, new leaders and open gaps."""
+    from graph.usecases import growth_of
+    from service.growth_report import format_growth
+
+    state = _state(ctx)
+    with state.step("Measuring every period"):
+        series = growth_of(state.store(), name, interval, since=since)
+    if as_json:
+        echo(json.dumps(series.to_dict(), indent=2, ensure_ascii=False))
+        return
+    echo(format_growth(series, name), nl=False)
 
 
 @main.command("history")
@@ -743,8 +771,9 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
     return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
 
 
-# The account and web commands register themselves on ``main``.
-from service import cli_formats as _cli_formats  # noqa: E402, F401  (import, export)
+# The account, web, event and format (import, export) commands register themselves on ``main``.
+from service import cli_events as _cli_events  # noqa: E402, F401
+from service import cli_formats as _cli_formats  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,9 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
+from graph.analysis.growth import INTERVALS
 from graph.analysis.result import SEVERITIES
+from graph.events import EVENT_ID_PATTERN, Event
 from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from service.api_requests import (
@@ -32,6 +34,7 @@ from service.api_requests import (
     ChangesQuery,
     ExportQuery,
     GapsQuery,
+    GrowthQuery,
     HistoryQuery,
     ImportForm,
     PeopleQuery,
@@ -57,7 +60,7 @@ def _ref(name: str) -> Schema:
 def _model_schemas() -> dict[str, Schema]:
     _, top = models_json_schema(
         [(model, "validation") for model in (Person, Relationship, Constituency, RoleChange,
-                                             AccountChanges, MapSettings)],
+                                             AccountChanges, MapSettings, Event)],
         ref_template=_REF,
     )
     schemas: dict[str, Schema] = dict(top["$defs"])
@@ -253,10 +256,121 @@ def _schemas() -> dict[str, Schema]:
                 "gaps_closed": {"type": "array", "items": _ref("Gap")},
             },
         },
+        "GrowthSeries": _growth_schema(),
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
+        **_event_schemas(schemas["Event"]),
     })
     return schemas
+
+
+def _event_schemas(event_body: Schema) -> dict[str, Schema]:
+    count = {"type": "integer", "minimum": 0}
+    share = {"type": ["number", "null"], "minimum": 0}
+    standing = {
+        "type": "object", "required": ["day", "people", "contributing_or_above", "core",
+                                       "reach"],
+        "properties": {"day": {"type": "string", "format": "date"}, "people": count,
+                       "contributing_or_above": count, "core": count,
+                       "reach": {"type": "number", "minimum": 0, "maximum": 1}},
+    }
+    change = {"type": "object", "properties": {"before": {"type": "number"},
+                                               "after": {"type": "number"}}}
+    event = copy.deepcopy(event_body["properties"])
+    return {
+        "EventStanding": {**standing, "description": "the map at the end of one day"},
+        "EventEffects": {
+            "type": "object",
+            "description": "what went with the event (an association, not proof of cause)",
+            "required": ["event_id", "day", "window_days", "complete", "start", "on_day",
+                         "end", "changes", "joiners_before", "joiners_after", "sentences"],
+            "properties": {
+                "event_id": {"type": "string"}, "day": {"type": "string", "format": "date"},
+                "window_days": count,
+                "complete": {"type": "boolean",
+                             "description": "false while the window after has not ended"},
+                "start": _ref("EventStanding"), "on_day": _ref("EventStanding"),
+                "end": _ref("EventStanding"),
+                "changes": {"type": "object", "additionalProperties": change},
+                "joiners_before": count, "joiners_after": count, "joiner_ratio": share,
+                "participants": count, "participants_in_map": count,
+                "participants_moved_up": count, "participants_moved_up_share": share,
+                "sentences": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "EventView": {
+            "type": "object", "required": ["id", "date", "name", "people", "effects"],
+            "properties": {"id": {"type": "string", "pattern": EVENT_ID_PATTERN}, **event,
+                           "effects": _ref("EventEffects")},
+        },
+        "EventList": {
+            "type": "object", "required": ["constituency", "window_days", "items", "total"],
+            "properties": {"constituency": {"type": "string"}, "window_days": count,
+                           "items": {"type": "array", "items": _ref("EventView")},
+                           "total": count},
+        },
+    }
+
+
+def _growth_schema() -> Schema:
+    """``GrowthSeries.to_dict()`` (``graph.analysis.growth``)."""
+    count = {"type": "integer", "minimum": 0}
+    counts = {"type": "object", "additionalProperties": count}
+    share = {"type": "number", "minimum": 0, "maximum": 1}
+    changed = {"type": "object", "required": ["count", "by_group"],
+               "properties": {"count": count, "by_group": counts}}
+    moves = {"type": "array", "items": {
+        "type": "object", "required": ["before", "after", "count"],
+        "properties": {"before": {"type": "string"}, "after": {"type": "string"},
+                       "count": count}}}
+    maybe_number = {"type": ["number", "null"]}
+    recruitment = {"type": ["object", "null"], "description": (
+        "how distributed the growing of leaders is (the recruitment forest)"),
+        "properties": {"effective_leader_growers": maybe_number, "top3_share": maybe_number}}
+    point = {
+        "type": "object",
+        "required": ["date", "partial", "size", "groups", "core", "joined", "left",
+                     "ties_formed", "ties_ended", "engagement", "roles", "gaps",
+                     "ladder_moves", "role_moves", "leaders_developed"],
+        "properties": {
+            "date": {"type": "string", "format": "date",
+                     "description": "the last day of the period (today for the current one)"},
+            "partial": {"type": "boolean", "description": "the current period, cut at today"},
+            "size": count, "ties": count, "groups": counts, "engagement": counts,
+            "core": {"type": "object", "required": ["size", "share", "reach",
+                                                    "reach_by_group"],
+                     "properties": {
+                         "size": count, "share": share, "target": share, "reach": share,
+                         "target_reach": share, "steps": count, "reached": count,
+                         "outside": count,
+                         "reach_by_group": {"type": "object", "additionalProperties": {
+                             "type": ["number", "null"]}}}},
+            "roles": {"type": "object", "properties": {"declared": counts,
+                                                       "inferred": counts}},
+            "gaps": {**counts, "description": "open gaps by kind (cluster_unreached left out)"},
+            "joined": changed, "left": changed,
+            "ties_formed": counts, "ties_ended": counts,
+            "ladder_moves": moves,
+            "role_moves": {"type": "object", "properties": {"inferred": moves,
+                                                            "declared": moves}},
+            "leaders_developed": {"type": "object", "required": ["count", "people"],
+                                  "properties": {"count": count, "people": {
+                                      "type": "array", "items": {
+                                          "type": "object", "required": ["id", "recruited_by"],
+                                          "properties": {"id": {"type": "string"},
+                                                         "recruited_by": {
+                                                             "type": ["string", "null"]}}}}}},
+            "recruitment": recruitment,
+        },
+    }
+    return {
+        "type": "object", "required": ["interval", "points", "recruitment"],
+        "properties": {
+            "interval": {"enum": list(INTERVALS)},
+            "points": {"type": "array", "items": point, "description": "oldest first"},
+            "recruitment": recruitment,
+        },
+    }
 
 
 def _access_schemas() -> dict[str, Schema]:
@@ -485,6 +599,7 @@ def _parameters() -> dict[str, Schema]:
                      "409 instead of being overwritten",
                      "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
         "email": path("email", "an account's email"),
+        "event_id": path("event_id", "an event's id (from GET .../events)"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
                      "description": "a token's id (from GET /api/v1/tokens)",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
@@ -675,10 +790,40 @@ def _paths() -> dict[str, Schema]:
             params=(*n, "change_set_id"), ok=("201", "The undo", _ref("UndoResult")),
             extra=("409",))},
         **_access_paths(c),
+        **_event_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+        f"{c}/{{name}}/growth": {"get": _op(
+            "getGrowth", "Is the movement growing: one point per week, month or quarter, as "
+            "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,
+            ok=("200", "The growth series", _ref("GrowthSeries")), extra=("400",))},
+    }
+
+
+def _event_paths(c: str) -> dict[str, Schema]:
+    n, one = ("name",), ("name", "event_id")
+    body, view = _json_content(_ref("Event")), _ref("EventView")
+    return {
+        f"{c}/{{name}}/events": {
+            "get": _op("listEvents", "The map's events, oldest first, each with what went "
+                       "with it (with the map's version as ETag)", "viewer", params=n,
+                       ok=("200", "The events", _ref("EventList"))),
+            "post": _op("createEvent", "Record an event: what the movement did and who took "
+                        "part", "editor", params=(*n, "if_match"), body=body,
+                        ok=("201", "Recorded, with its new id", view), extra=("409",)),
+        },
+        f"{c}/{{name}}/events/{{event_id}}": {
+            "get": _op("getEvent", "An event with what went with it", "viewer", params=one,
+                       ok=("200", "The event", view)),
+            "put": _op("replaceEvent", "Replace what is recorded of an event (its id stays)",
+                       "editor", params=(*one, "if_match"), body=body,
+                       ok=("200", "The event", view), extra=("409",)),
+            "delete": _op("deleteEvent", "Remove an event (undoable from the history)",
+                          "editor", params=(*one, "if_match"), ok=("204", "Removed", None),
+                          extra=("409",)),
+        },
     }
 
 
