@@ -796,8 +796,9 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
     return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
 
 
-# The account, web and event commands register themselves on ``main``.
+# The account, web, event and purpose commands register themselves on ``main``.
 from service import cli_events as _cli_events  # noqa: E402, F401
+from service import cli_purpose as _cli_purpose  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
