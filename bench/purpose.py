@@ -71,36 +71,36 @@ def seeded_purpose(graph: CompactGraph, contributions: int, seed: int = 1) -> Pu
     state = PurposeState()
     for i in range(contributions):
         element = rng.choice(_ELEMENTS)
-        state.contributions[f"c{i + 1}"] = Contribution(
-            element=element, kind=rng.choice(_KINDS) if element == "shared" else None,
-            text=f"What matters to me, in my words, number {i}", date=date(2026, 5, 1),
-            contributor={"person": someone()}, withdrawn=rng.random() < 0.02)
+        state.contributions[f"c{i + 1}"] = Contribution.model_validate({
+            "element": element, "kind": rng.choice(_KINDS) if element == "shared" else None,
+            "text": f"What matters to me, in my words, number {i}", "date": date(2026, 5, 1),
+            "contributor": {"person": someone()}, "withdrawn": rng.random() < 0.02})
     for s in range(1, 4):
         state.statements[f"s{s}"] = Statement(title=f"Statement {s}")
         for v in range(1, 4):
-            state.versions[f"s{s}-v{v}"] = StatementVersion(
-                purpose="Everyone lives well at home" if v < 3 else
+            state.versions[f"s{s}-v{v}"] = StatementVersion.model_validate({
+                "purpose": "Everyone lives well at home" if v < 3 else
                 "By April 2027 we will provide care within 24 hours",
-                status="current" if (s, v) == (1, 3) else "draft", date=date(2026, 5, v),
-                drafted_by=[{"person": someone()} for _ in range(4)],
-                from_contributions=[f"c{rng.randint(1, contributions)}" for _ in range(20)])
+                "status": "current" if (s, v) == (1, 3) else "draft", "date": date(2026, 5, v),
+                "drafted_by": [{"person": someone()} for _ in range(4)],
+                "from_contributions": [f"c{rng.randint(1, contributions)}" for _ in range(20)]})
     for r in range(500):
-        state.reviews[f"rv{r + 1}"] = Review(
-            version=f"s{rng.randint(1, 3)}-v{rng.randint(1, 3)}", reviewer={"person": someone()},
-            answer=rng.choice(["can_live_with", "cannot_yet"]), reason="not yet mine",
-            date=date(2026, 5, 10))
+        state.reviews[f"rv{r + 1}"] = Review.model_validate({
+            "version": f"s{rng.randint(1, 3)}-v{rng.randint(1, 3)}",
+            "reviewer": {"person": someone()},
+            "answer": rng.choice(["can_live_with", "cannot_yet"]), "reason": "not yet mine",
+            "date": date(2026, 5, 10)})
     for t in range(20):
-        state.themes[f"t{t + 1}"] = Theme(title=f"Theme {t}", mark=rng.choice(["unites",
-                                                                              "differs"]),
-                                          contributions=[f"c{rng.randint(1, contributions)}"
-                                                         for _ in range(50)])
+        state.themes[f"t{t + 1}"] = Theme.model_validate({
+            "title": f"Theme {t}", "mark": rng.choice(["unites", "differs"]),
+            "contributions": [f"c{rng.randint(1, contributions)}" for _ in range(50)]})
     for a in range(5):
         state.aims[f"a{a + 1}"] = Aim(what=f"Aim {a}", statement="s1" if a % 2 else None)
     segments = graph.segment_names[:20]
     for p in range(10):
-        state.personas[f"pe{p + 1}"] = Persona(name=f"Persona {p}", group=rng.choice(GROUPS),
-                                               segments=[rng.choice(segments)] if segments
-                                               else [])
+        state.personas[f"pe{p + 1}"] = Persona.model_validate({
+            "name": f"Persona {p}", "group": rng.choice(GROUPS),
+            "segments": [rng.choice(segments)] if segments else []})
     return state
 
 
