@@ -29,7 +29,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -64,6 +64,9 @@ from graph.purpose.records import (
 from graph.timeline import Timeline
 
 if TYPE_CHECKING:
+    from graph.analysis.result import Gap
+    from graph.compact import CompactGraph
+    from graph.purpose.board import Board
     from graph.usecases import UseCases
 
 __all__ = ["NotYours", "PurposeCases"]
@@ -87,6 +90,16 @@ class PurposeCases:
         """Every purpose item of the map (``NotFound`` for an unknown map)."""
         self.cases.store.get_constituency(name)
         return state_from_records(self.cases.store.iter_timeline_records(name, PURPOSE))
+
+    def board(self, name: str, graph: CompactGraph, gaps: Sequence[Gap]) -> Board:
+        """The board of the map's purpose (``graph.purpose.board``) from the map and its gaps
+        (the caller's, often cached), with the map's ``purpose_review_days``."""
+        from graph.purpose.board import build_board
+        from graph.usecases import map_settings
+
+        settings = map_settings(self.cases.store, name)
+        return build_board(name, graph, gaps, self.state(name), today=self.cases.today,
+                           review_days=settings.purpose_review_days)
 
     def item(self, name: str, kind: str, item_id: str) -> BaseModel:
         """One item (``NotFound`` naming it when there is none)."""
