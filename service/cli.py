@@ -549,6 +549,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
     from graph.demo import demo_constituency
     from graph.demo_history import demo_history
+    from graph.demo_purpose import record_demo_purpose
     from graph.model import Constituency
 
     store = state.store()
@@ -589,6 +590,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
             wrong = cases.save_person(name, history.mistake)
             if wrong.change_set is not None:
                 cases.undo(name, wrong.change_set)
+        record_demo_purpose(cases, name, people, seed=seed)
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "

@@ -69,7 +69,8 @@ def _text_board(board: Board) -> list[str]:
     data = board.to_dict()
     lines = [f"Our shared purpose: {board.name}", "", "OUR (who are our people)"]
     lines += [f"  {g['people']:,} {g['label']}" for g in data["our"]["groups"]]
-    lines += [f"  missing: {m['subject']}" for m in data["our"]["missing_voices"][:10]]
+    lines += [f"  {m['kind'].replace('_', ' ')}: {m['subject'].replace('_', ' ')}"
+              for m in data["our"]["missing_voices"][:10]]
     lines += [f"  we have left out: {c['text']}  [{c['id']}]" for c in data["our"]["left_out"]]
     lines += ["", "SHARED (what unites us)"]
     for kind in ("story", "value", "commonality", "difference"):

@@ -48,6 +48,17 @@ class Question:
                 "answer": self.answer, "evidence": self.evidence}
 
 
+_NOUNS = {GROUPS[0]: "people", GROUPS[1]: "givers of service", GROUPS[2]: "system leaders"}
+
+
+def _voice(gap: Gap) -> str:
+    """A missing voice in words: a segment as written, a group by its label."""
+    groups = {g.value: g for g in GROUPS}
+    if gap.subject in groups:
+        return f"{groups[gap.subject].label} ({gap.kind.replace('_', ' ')})"
+    return gap.subject
+
+
 def _kinds(warnings: Sequence[Warning], *kinds: str) -> list[str]:
     return [w.message for w in warnings if w.kind in kinds]
 
@@ -56,9 +67,9 @@ def reflection_questions(graph: CompactGraph, state: PurposeState, balance: Bala
                          warnings: Sequence[Warning], missing: Sequence[Gap]
                          ) -> list[Question]:
     """The four questions, answered from the map, the purpose and its warnings."""
-    sizes = ", ".join(f"{c:,} {g.label}" for g, c in zip(GROUPS, balance.constituency.counts,
-                                                          strict=True))
-    voices = [g.subject for g in missing] + [
+    sizes = ", ".join(f"{c:,} {_NOUNS[g]}" for g, c in zip(GROUPS, balance.constituency.counts,
+                                                           strict=True))
+    voices = [_voice(g) for g in missing] + [
         s for w in warnings if w.kind == "missing_voices" for s in w.evidence.get("segments",
                                                                                   [])]
     our = Question("our_people", QUESTIONS["our_people"],
