@@ -23,19 +23,8 @@ from flask import Response
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
+from graph.purpose import model as m
 from graph.purpose.board import board_csv
-from graph.purpose.model import (
-    Aim,
-    Contribution,
-    Persona,
-    Review,
-    Round,
-    Statement,
-    StatementStatus,
-    StatementVersion,
-    Theme,
-    Who,
-)
 from graph.purpose.records import ITEM_KINDS
 from graph.purpose.usecases import NotYours, PurposeCases
 from service.api import ApiError, _cases, _json, bp, json_object, validated
@@ -51,19 +40,19 @@ PLURAL = {"round": "rounds", "contribution": "contributions", "theme": "themes",
 _KIND_OF = {plural: kind for kind, plural in PLURAL.items()}
 
 ADDED: dict[str, tuple[type[BaseModel], Callable[[PurposeCases, str, Any], str]]] = {
-    "rounds": (Round, lambda p, n, item: p.open_round(n, item)),
-    "contributions": (Contribution, lambda p, n, item: p.add_contribution(n, item)),
-    "themes": (Theme, lambda p, n, item: p.add_theme(n, item)),
-    "statements": (Statement, lambda p, n, item: p.add_statement(n, item)),
-    "reviews": (Review, lambda p, n, item: p.review(n, item)),
-    "aims": (Aim, lambda p, n, item: p.add_aim(n, item)),
-    "personas": (Persona, lambda p, n, item: p.add_persona(n, item)),
+    "rounds": (m.Round, lambda p, n, item: p.open_round(n, item)),
+    "contributions": (m.Contribution, lambda p, n, item: p.add_contribution(n, item)),
+    "themes": (m.Theme, lambda p, n, item: p.add_theme(n, item)),
+    "statements": (m.Statement, lambda p, n, item: p.add_statement(n, item)),
+    "reviews": (m.Review, lambda p, n, item: p.review(n, item)),
+    "aims": (m.Aim, lambda p, n, item: p.add_aim(n, item)),
+    "personas": (m.Persona, lambda p, n, item: p.add_persona(n, item)),
 }
 """The kinds added with ``POST .../purpose/KINDS``: the body's model and the use case."""
 UPDATED: dict[str, tuple[type[BaseModel], Callable[[PurposeCases, str, str, Any], int]]] = {
-    "themes": (Theme, lambda p, n, i, item: p.update_theme(n, i, item)),
-    "aims": (Aim, lambda p, n, i, item: p.update_aim(n, i, item)),
-    "personas": (Persona, lambda p, n, i, item: p.update_persona(n, i, item)),
+    "themes": (m.Theme, lambda p, n, i, item: p.update_theme(n, i, item)),
+    "aims": (m.Aim, lambda p, n, i, item: p.update_aim(n, i, item)),
+    "personas": (m.Persona, lambda p, n, i, item: p.update_persona(n, i, item)),
 }
 """The kinds a lead replaces with ``PUT .../purpose/KINDS/ID``."""
 
@@ -72,7 +61,7 @@ class VersionStatus(BaseModel):
     """The body of ``PUT .../purpose/versions/ID/status``."""
 
     model_config = {"extra": "forbid", "frozen": True}
-    status: StatementStatus
+    status: m.StatementStatus
 
 
 @bp.errorhandler(NotYours)
@@ -84,10 +73,10 @@ def _purpose() -> PurposeCases:
     return _cases().purpose
 
 
-def _caller() -> Who:
+def _caller() -> m.Who:
     account = current_account()
     assert account is not None  # the gate lets nobody else in
-    return Who(account=account.email)
+    return m.Who(account=account.email)
 
 
 def _one(name: str, plural: str, item_id: str, status: int = 200) -> Response:
@@ -204,7 +193,7 @@ def edit_own_contribution(name: str, item_id: str) -> ResponseReturnValue:
     """Change your own contribution (the caller's account must be its contributor; 403
     otherwise)."""
     _cases().store.get_constituency(name)
-    contribution = validated(Contribution, json_object())
+    contribution = validated(m.Contribution, json_object())
     _purpose().edit_contribution(name, item_id, contribution, _caller())
     return _one(name, "contributions", item_id)
 
@@ -222,7 +211,7 @@ def withdraw_own_contribution(name: str, item_id: str) -> ResponseReturnValue:
 def add_statement_version(name: str, item_id: str) -> ResponseReturnValue:
     """A new version of a statement (201, with its id, e.g. s1-v2)."""
     _cases().store.get_constituency(name)
-    version = validated(StatementVersion, json_object())
+    version = validated(m.StatementVersion, json_object())
     return _one(name, "versions", _purpose().add_version(name, item_id, version), 201)
 
 

@@ -8,25 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
-from graph.purpose.model import (
-    Aim,
-    Contribution,
-    Persona,
-    Review,
-    Round,
-    Statement,
-    StatementVersion,
-    Theme,
-)
+from graph.purpose.records import ITEM_MODELS
 from service.api_purpose import ADDED, PLURAL, UPDATED, VersionStatus
 
 __all__ = ["purpose_paths", "purpose_schemas"]
 
 Schema = dict[str, Any]
-_MODELS = (Round, Contribution, Theme, Statement, StatementVersion, Review, Aim, Persona,
-           VersionStatus)
+_MODELS: tuple[type[BaseModel], ...] = (*ITEM_MODELS.values(), VersionStatus)
 
 
 def purpose_schemas() -> dict[str, Schema]:

@@ -129,8 +129,14 @@ ItemId = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9][a
 """An id the use cases gave (``c12``, ``s1-v2``)."""
 
 
-def _text(value: Any, what: str, *, lines: bool = False) -> Any:
-    return clean_text(value, what, lines=lines) if isinstance(value, str) else value
+def _visible(*fields: str, lines: bool = False) -> Any:
+    """The validator that makes ``fields`` visible text (``clean_text``); ``lines`` keeps
+    line breaks (a story, a statement's part)."""
+    def check(cls: Any, value: Any, info: Any) -> Any:
+        return clean_text(value, info.field_name, lines=lines) if isinstance(value, str) \
+            else value
+
+    return field_validator(*fields, mode="before")(classmethod(check))
 
 
 def _ids(value: Any, what: str, limit: str = "purpose_list_items") -> Any:
@@ -201,8 +207,7 @@ class Round(_Model):
     closes: Day | None = Field(default=None, description="the day it closes (planned or done)")
     status: RoundStatus = RoundStatus.OPEN
 
-    _clean = field_validator("title", mode="before")(
-        classmethod(lambda cls, v: _text(v, "title")))
+    _clean = _visible("title")
 
     @model_validator(mode="after")
     def _order(self) -> Round:
@@ -226,15 +231,8 @@ class Contribution(_Model):
                          json_schema_extra=_documented(VISIBLE_TEXT))
     withdrawn: bool = Field(default=False, description="taken back by the contributor")
 
-    @field_validator("text", mode="before")
-    @classmethod
-    def _clean_text(cls, value: Any) -> Any:
-        return _text(value, "text", lines=True)
-
-    @field_validator("picture", mode="before")
-    @classmethod
-    def _clean_picture(cls, value: Any) -> Any:
-        return _text(value, "picture")
+    _clean_text = _visible("text", lines=True)
+    _clean_picture = _visible("picture")
 
     @model_validator(mode="after")
     def _kind_for_shared(self) -> Contribution:
@@ -255,8 +253,7 @@ class Theme(_Model):
     contributions: tuple[ItemId, ...] = Field(default=(), json_schema_extra={
         "maxItems": MAX_LIST}, description="the ids of the contributions in it")
 
-    _clean = field_validator("title", mode="before")(
-        classmethod(lambda cls, v: _text(v, "title")))
+    _clean = _visible("title")
     _list = field_validator("contributions", mode="before")(
         classmethod(lambda cls, v: _ids(v, "contributions")))
 
@@ -266,8 +263,7 @@ class Statement(_Model):
 
     title: str = _title("a name for the statement, e.g. Home first")
 
-    _clean = field_validator("title", mode="before")(
-        classmethod(lambda cls, v: _text(v, "title")))
+    _clean = _visible("title")
 
 
 class StatementVersion(_Model):
@@ -285,10 +281,7 @@ class StatementVersion(_Model):
     round: ItemId | None = None
     date: Day = Field(description="the day this version was drafted")
 
-    @field_validator("our", "shared", "purpose", mode="before")
-    @classmethod
-    def _clean(cls, value: Any, info: Any) -> Any:
-        return _text(value, info.field_name, lines=True)
+    _clean = _visible("our", "shared", "purpose", lines=True)
 
     @field_validator("drafted_by", mode="before")
     @classmethod
@@ -317,10 +310,7 @@ class Review(_Model):
     reason: str = _long("why not yet (required when cannot_yet)")
     date: Day
 
-    @field_validator("reason", mode="before")
-    @classmethod
-    def _clean(cls, value: Any) -> Any:
-        return _text(value, "reason", lines=True)
+    _clean = _visible("reason", lines=True)
 
     @model_validator(mode="after")
     def _reason_when_not_yet(self) -> Review:
@@ -341,10 +331,7 @@ class Aim(_Model):
         default=None, description="the purpose statement it serves (its id); an aim with "
                                   "none leaves a de facto purpose")
 
-    @field_validator("what", "for_whom", "how_much", "how_measured", mode="before")
-    @classmethod
-    def _clean(cls, value: Any, info: Any) -> Any:
-        return _text(value, info.field_name)
+    _clean = _visible("what", "for_whom", "how_much", "how_measured")
 
 
 class Persona(_Model):
@@ -357,15 +344,8 @@ class Persona(_Model):
     segments: tuple[Segment, ...] = Field(default=(), json_schema_extra={"maxItems": 100},
                                           description="the segments they stand for")
 
-    @field_validator("name", mode="before")
-    @classmethod
-    def _clean_name(cls, value: Any) -> Any:
-        return _text(value, "name")
-
-    @field_validator("story", "what_matters", mode="before")
-    @classmethod
-    def _clean(cls, value: Any, info: Any) -> Any:
-        return _text(value, info.field_name, lines=True)
+    _clean_name = _visible("name")
+    _clean = _visible("story", "what_matters", lines=True)
 
     @field_validator("segments", mode="before")
     @classmethod
