@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
@@ -96,6 +96,9 @@ from graph.timeline import (
     tie_timeline,
     tie_values,
 )
+
+if TYPE_CHECKING:
+    from graph.purpose.usecases import PurposeCases
 
 __all__ = [
     "Actor",
@@ -202,6 +205,8 @@ class ChangeSet:
 
 def _subject(key: Key) -> str:
     kind, a, b = key
+    if kind == "purpose":  # ("purpose", "contribution", "c12"): graph.purpose.records
+        return f"{a} {b}"
     return f"{a} → {b}" if kind == "tie" else a
 
 
@@ -264,7 +269,8 @@ def _describe(changes: Mapping[Key, tuple[Timeline | None, Timeline | None]]) ->
     """A short summary in plain words: ``changed ana: engagement``, ``import: 3 people…``."""
     if len(changes) == 1:
         (key, (before, after)), = changes.items()
-        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}", "map": "the map"}[key[0]]
+        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}",
+                "map": "the map"}.get(key[0], _subject(key))
         if before is None:
             return f"added {what}"
         if after is None:
@@ -309,6 +315,12 @@ class UseCases:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     limits: Limits = LIMITS
 
+    @property
+    def purpose(self) -> PurposeCases:
+        """The shared purpose's use cases (``graph.purpose.usecases``), on this write path."""
+        from graph.purpose.usecases import PurposeCases
+        return PurposeCases(self)
+
     # -- the machinery every use case shares ---------------------------------------------------
 
     def _records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
@@ -328,7 +340,8 @@ class UseCases:
         ]
         raise StaleVersion({"person": f"person {key[1]!r}",
                             "tie": f"the tie {key[1]!r} → {key[2]!r}",
-                            "map": "the map"}[key[0]], if_version, current, since)
+                            "map": "the map"}.get(key[0], _subject(key)), if_version, current,
+                           since)
 
     def _commit(
         self,
@@ -912,8 +925,8 @@ class UseCases:
                         else tuple(map_values)
             if replace:
                 for key in list(records):
-                    if key in changes or key[0] == "map":
-                        continue
+                    if key in changes or key[0] not in ("person", "tie"):
+                        continue  # the map's own record and the purpose's stay
                     timeline = timeline_of(key)
                     if timeline is not None and timeline.present_at(day):
                         ended: Timeline | None = None  # it had not started yet: never there
