@@ -53,6 +53,7 @@ from dashboards.palette import (
     SEQUENTIAL,
     TIE_COLOUR,
 )
+from dashboards.purpose_figures import PART_COLOURS, PART_SYMBOLS, PART_WORDS
 from dashboards.words import (
     engagement_label,
     group_label,
@@ -72,6 +73,7 @@ __all__ = [
     "MAX_SEGMENT_LINKS",
     "MAX_TIES",
     "NAMES_ALL",
+    "COLOURINGS",
     "VIEWS",
     "NetworkFilters",
     "NetworkView",
@@ -99,6 +101,8 @@ the highlighted people's."""
 MAX_NAMES = 400
 """At most this many names are written on one picture (the core first)."""
 VIEWS = ("auto", "people", "core", "segments", "clusters")
+COLOURINGS = ("group", "purpose")
+"""What a person's mark shows: their group, or their part in the shared purpose."""
 _ROLES = tuple(Role)
 _ENGAGEMENT = tuple(Engagement)
 
@@ -113,6 +117,8 @@ class NetworkFilters:
     view: ``auto`` (people when it fits, else segments), ``people``, ``core``, ``segments``,
     ``clusters``.
     brokers: highlight the brokers (``Analysis.brokers``) and write their names.
+    colour: what a person's mark shows: ``group`` (shape and colour by group) or ``purpose``
+    (their part in the shared purpose, ``graph.purpose.parts``, by shape and colour).
     """
 
     trust: str | None = None
@@ -122,6 +128,7 @@ class NetworkFilters:
     engagement: int = 0
     view: str = "auto"
     brokers: bool = False
+    colour: str = "group"
 
     def __post_init__(self) -> None:
         if self.trust is not None and self.trust not in {t.value for t in TRUST_TYPES}:
@@ -134,6 +141,8 @@ class NetworkFilters:
             raise ValueError("engagement must be 0–4")
         if self.view not in VIEWS:
             raise ValueError(f"unknown view {self.view!r}")
+        if self.colour not in COLOURINGS:
+            raise ValueError(f"unknown colouring {self.colour!r}")
 
     @property
     def active(self) -> bool:
@@ -207,13 +216,16 @@ def network_view(
     max_ties: int = MAX_TIES,
     clusters: Clusters | None = None,
     brokers: Sequence[int] = (),
+    parts: npt.NDArray[np.int8] | None = None,
 ) -> NetworkView:
     """The picture for these filters, drawn person by person when it fits, else aggregated.
 
     ``reached`` marks the core and the people it reaches (colours the segments and clusters
     views); ``highlight`` outlines a person's neighbourhood in the people views; ``clusters``
     names the cluster regions and draws the clusters view; ``brokers`` (node indices, the
-    strongest first) are outlined and named when ``filters.brokers`` asks for them.
+    strongest first) are outlined and named when ``filters.brokers`` asks for them;
+    ``parts`` (each node's ``graph.purpose.parts.Part`` index) colours the people when
+    ``filters.colour`` is ``purpose``.
     """
     people = person_mask(graph, filters)
     ties = tie_mask(graph, filters, people)
@@ -221,7 +233,8 @@ def network_view(
     fits = shown <= max_people and drawn <= max_ties
     wanted = filters.view
     marked = _Marks(highlight, clusters, np.asarray(brokers, dtype=np.int64)
-                    if filters.brokers else np.zeros(0, dtype=np.int64))
+                    if filters.brokers else np.zeros(0, dtype=np.int64),
+                    parts if filters.colour == "purpose" else None)
     if wanted == "clusters" and clusters is not None and clusters.listed:
         return _clusters_view(graph, layout, people, ties, reached, clusters)
     if wanted == "core":
@@ -274,6 +287,7 @@ class _Marks:
     highlight: Neighbourhood | None
     clusters: Clusters | None
     brokers: I64
+    parts: npt.NDArray[np.int8] | None = None
 
 
 def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: BoolArray,
@@ -303,16 +317,16 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
                           connectgaps=False))
 
     sizes = (6 + 2.0 * graph.engagement).astype(np.float32)
-    for g in GROUPS:
-        members = nodes[graph.group[nodes] == g.index]
+    for members, name, colour, symbol in _mark_kinds(graph, nodes, marks.parts):
         fig.add_trace(scatter(
-            x=x[members], y=y[members], mode="markers", name=group_label(g.value),
+            x=x[members], y=y[members], mode="markers", name=name,
             customdata=["p:" + graph.ids[i] for i in members.tolist()],
             hovertext=[_hover(graph, i) for i in members.tolist()],
             hovertemplate="%{hovertext}<extra></extra>",
-            marker={"color": GROUP_COLOURS[g.value], "size": sizes[members] + 1,
-                    "symbol": GROUP_SYMBOLS[g.value],
-                    "line": {"color": "#ffffff", "width": 0.6}, "opacity": 0.95},
+            marker={"color": colour, "size": sizes[members] + 1, "symbol": symbol,
+                    "line": {"color": "#ffffff" if not symbol.endswith("-open") else colour,
+                             "width": 0.6 if not symbol.endswith("-open") else 1.5},
+                    "opacity": 0.95},
         ))
 
     core = nodes[graph.core_mask[nodes]]
@@ -376,6 +390,18 @@ def _people_view(graph: CompactGraph, layout: Layout, people: BoolArray, ties: B
     fig.update_layout(**_picture_layout(f"Network of {graph.name}: {label.lower()}"))
     return NetworkView(fig, view, int(nodes.size), int(edges.size), note,
                        extra={"webgl": gl, "names": _named_count(fig)})
+
+
+def _mark_kinds(graph: CompactGraph, nodes: I64, parts: npt.NDArray[np.int8] | None
+                ) -> list[tuple[I64, str, str, str]]:
+    """The people's marks, one trace each: ``(nodes, legend name, colour, symbol)`` by
+    group, or by part in the purpose when ``parts`` is given (every part listed, empty
+    ones too, so the legend always explains all four)."""
+    if parts is None:
+        return [(nodes[graph.group[nodes] == g.index], group_label(g.value),
+                 GROUP_COLOURS[g.value], GROUP_SYMBOLS[g.value]) for g in GROUPS]
+    return [(nodes[parts[nodes] == i], f"{PART_WORDS[key]} ({int((parts[nodes] == i).sum()):,})",
+             PART_COLOURS[key], PART_SYMBOLS[key]) for i, key in enumerate(PART_WORDS)]
 
 
 LABEL_REGION_SHARE = 0.5

@@ -51,6 +51,7 @@ from dashboards import figures
 from dashboards.gap_cards import findings_about, gap_cards
 from dashboards.layout import Layout, compute_layout
 from dashboards.network import (
+    COLOURINGS,
     VIEWS,
     NetworkFilters,
     NetworkView,
@@ -526,7 +527,7 @@ def next_rows(data: PageData, added: Sequence[Addition]) -> list[dict[str, Any]]
 
 
 _NETWORK_ARGS = frozenset({"trust", "min_strength", "group", "segment", "engagement", "view",
-                           "person", "steps", "as_of"})
+                           "person", "steps", "as_of", "colour"})
 """The query the network page keeps in its own links (nothing else is passed on)."""
 
 
@@ -544,7 +545,8 @@ def _network_filters() -> tuple[NetworkFilters, list[str]]:
     filters = NetworkFilters(
         trust=trust, min_strength=_int_arg("min_strength", 1, 1, 3), group=group,
         segment=segment, engagement=_int_arg("engagement", 0, 0, len(Engagement) - 1),
-        view=view, brokers=args.get("brokers") == "1")
+        view=view, brokers=args.get("brokers") == "1",
+        colour=_choice_arg("colour", set(COLOURINGS)) or "group")
     return filters, ignored
 
 
@@ -576,10 +578,15 @@ def network(name: str) -> ResponseReturnValue:
             keep = tie_mask(graph, filters, np.ones(graph.n, dtype=bool))
             highlight = neighbourhood(graph, node, steps, keep)
             selected = _neighbourhood_data(data, node, steps, keep, positions=False)
-    key = (filters, person_id if highlight is not None else "", steps)
+    parts = None
+    if filters.colour == "purpose":
+        from service.pages_purpose import network_parts
+        parts = network_parts(name, graph)
+    key = (filters, person_id if highlight is not None else "", steps,
+           None if parts is None else hashlib.blake2b(parts.tobytes(), digest_size=16).hexdigest())
     view = data.network(key, lambda: network_view(
         graph, data.layout, filters, reached=data.reached, highlight=highlight,
-        clusters=data.analysis.clusters, brokers=data.brokers))
+        clusters=data.analysis.clusters, brokers=data.brokers, parts=parts))
     query: dict[str, Any] = {k: v for k, v in request.args.items() if k in _NETWORK_ARGS}
     return render_template(
         "network.html", name=name, data=data, view=view, filters=filters, ignored=ignored,
