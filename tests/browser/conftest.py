@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from graph.demo import demo_constituency
+from graph.demo_purpose import record_demo_purpose
 from graph.history import Actor
 from graph.stores.base import open_store
 from graph.usecases import UseCases
@@ -70,8 +71,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The app on a free loopback port with a fresh store: the 800-person demo map (``demo``),
-    a smaller map the tests may change (``scratch``) and an owner of both."""
+    """The app on a free loopback port with a fresh store: the 800-person demo map (``demo``,
+    with the demo's shared purpose), a smaller map the tests may change (``scratch``) and an
+    owner of both."""
     folder = tmp_path_factory.mktemp("browser-server")
     settings = Settings(
         store_url=f"sqlite:///{folder / 'store.db'}",
@@ -86,6 +88,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
             constituency, people, relationships = demo_constituency(seed=7, size=size)
             cases.create_constituency(constituency.model_copy(update={"name": name}))
             cases.import_records(name, people, relationships)
+        record_demo_purpose(cases, MAP, list(store.iter_people(MAP)), seed=7)
     finally:
         store.close()
     warm_up()  # as `movemap serve` does: no page waits for the kernels to compile

@@ -35,6 +35,9 @@ PAGES = [
     ("changes", f"/c/{MAP}/changes?since=2020-01-01", 0),
     ("history", f"/c/{MAP}/history", 0),
     ("summary", f"/c/{MAP}/summary", 0),
+    ("purpose", f"/c/{MAP}/purpose", 2),
+    ("purpose-sheet", f"/c/{MAP}/purpose/sheet", 0),
+    ("network-purpose", f"/c/{MAP}/network?colour=purpose", 1),
     ("settings", f"/c/{MAP}/settings", 0),
     ("colleagues", f"/c/{MAP}/colleagues", 0),
     ("delete-map", f"/c/{MAP}/delete", 0),
@@ -154,5 +157,22 @@ def test_the_summary_prints_on_one_sheet_of_a4(
         (screenshots / "summary-a4.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert pages == 1, f"the summary prints on {pages} pages of A4"
+    finally:
+        context.close()
+
+
+def test_the_purpose_sheet_prints_on_one_sheet_of_a4(
+        browser: Browser, server: LiveServer, signed_in_state: Any, screenshots: Path) -> None:
+    context = browser.new_context(base_url=server.url, storage_state=signed_in_state)
+    try:
+        page = context.new_page()
+        page.goto(f"/c/{MAP}/purpose")
+        page.get_by_role("link", name="The statement on one page, to print or share").click()
+        page.wait_for_url(f"**/c/{MAP}/purpose/sheet")
+        page.emulate_media(media="print")
+        pdf = page.pdf(format="A4", print_background=False)
+        (screenshots / "purpose-sheet-a4.pdf").write_bytes(pdf)
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages == 1, f"the purpose sheet prints on {pages} pages of A4"
     finally:
         context.close()
