@@ -73,6 +73,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     from service.pages_account import bp as account_bp
     from service.pages_admin import bp as admin_bp
+    from service.pages_growth import bp as growth_bp
     from service.pages_settings import bp as settings_bp
     from service.pages_summary import bp as summary_bp
 
@@ -80,6 +81,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(summary_bp)
+    app.register_blueprint(growth_bp)
     from service.pages_account import token_days
     from service.pages_admin import invitation_hours
 

@@ -14,6 +14,7 @@ what changed in a flash message.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import threading
 from collections import OrderedDict
@@ -233,7 +234,7 @@ class PageData:
     def roles_by_id(self) -> dict[str, RoleInference]:
         return {r.id: r for r in self.analysis.roles}
 
-    def chart(self, key: str, build: Callable[[], go.Figure]) -> Markup:
+    def chart(self, key: str, build: Callable[[], go.Figure | dict[str, Any]]) -> Markup:
         """A figure's JSON (safe in a data block), built once per revision: building Plotly
         figures costs more than everything else a page does."""
         with self._lock:
@@ -373,13 +374,15 @@ def page_data(name: str) -> PageData:
 # -- helpers for templates ---------------------------------------------------------------------
 
 
-def figure_json(fig: go.Figure | Markup) -> Markup:
+def figure_json(fig: go.Figure | dict[str, Any] | Markup) -> Markup:
     """A figure as JSON safe inside ``<script type="application/json">`` (no ``</script>``).
 
-    Already serialised JSON (a ``Markup`` from ``PageData.chart``) passes through."""
+    Already serialised JSON (a ``Markup`` from ``PageData.chart``) passes through; a plain
+    figure (a dict, as ``dashboards.animation`` builds) is written compactly."""
     if isinstance(fig, Markup):
         return fig
-    text = cast(str, fig.to_json())
+    text = (cast(str, fig.to_json()) if isinstance(fig, go.Figure)
+            else json.dumps(fig, separators=(",", ":"), allow_nan=False))
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 

@@ -33,7 +33,9 @@
     if (!network) {
       config.displayModeBar = false;
     }
-    Plotly.newPlot(container, fig.data, fig.layout, config).then(function () {
+    /* frames: an animation's pictures, played by its buttons and slider */
+    Plotly.newPlot(container, { data: fig.data, layout: fig.layout, frames: fig.frames,
+                                config: config }).then(function () {
       container.setAttribute("data-figure-ready", "true");
       if (network) {
         wireNetwork(container);

@@ -1,0 +1,131 @@
+"""The growth page: the network growing over time, to watch and to take to a board.
+
+``/c/NAME/growth`` shows the map as it stood at the end of each week, month or quarter
+(``?interval=``) as an animation with play, pause and a date slider, and the same frames as a
+table (its text alternative); ``/c/NAME/growth/animation.gif`` is the animation as an image
+for a board paper. Both read the map as of each period end through the use cases
+(``UseCases.graph_as_of``) and today's network layout (``PageData.layout``), so people sit
+where the network page draws them. The frames and the image are built once per revision of the
+map and interval.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from typing import cast
+from weakref import WeakKeyDictionary
+
+import numpy as np
+from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from werkzeug.utils import secure_filename
+
+from dashboards.animation import (
+    INTERVALS,
+    MAX_FRAMES,
+    Animation,
+    animation_figure,
+    growth_animation,
+    period_ends,
+)
+from dashboards.animation_gif import animation_gif
+from graph.compact import NO_DATE, CompactGraph, day_to_date
+from service.auth import requires_role
+from service.pages import PageData, page_as_of, page_cases, page_data
+
+__all__ = ["DEFAULT_INTERVAL", "bp"]
+
+bp = Blueprint("growth", __name__)
+
+DEFAULT_INTERVAL = "month"
+INTERVAL_WORDS = {"week": "weeks", "month": "months", "quarter": "quarters"}
+
+
+@dataclass
+class _Built:
+    """What one revision of a map has built, by interval: the animation and its image."""
+
+    animations: dict[str, Animation] = field(default_factory=dict)
+    images: dict[str, bytes] = field(default_factory=dict)
+
+
+class _GrowthState:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.built: WeakKeyDictionary[CompactGraph, _Built] = WeakKeyDictionary()
+
+
+def _state() -> _GrowthState:
+    app = cast(Flask, current_app)
+    state = app.extensions.get("movemap.growth")
+    if state is None:
+        state = app.extensions.setdefault("movemap.growth", _GrowthState())
+    return cast(_GrowthState, state)
+
+
+def _built(data: PageData) -> _Built:
+    state = _state()
+    with state.lock:
+        return state.built.setdefault(data.graph, _Built())
+
+
+def _interval() -> str:
+    value = request.args.get("interval", "").strip()
+    return value if value in INTERVALS else DEFAULT_INTERVAL
+
+
+def _first_day(graph: CompactGraph, last: date) -> date:
+    """The day the map's story starts: the earliest someone still in it joined, or the
+    earliest tie, else ``last``."""
+    days = np.concatenate([graph.joined, graph.edge_since]).astype(np.int64)
+    days = days[days != NO_DATE]
+    first = day_to_date(int(days.min())) if days.size else None
+    return min(first, last) if first is not None else last
+
+
+def _animation(name: str, data: PageData, interval: str) -> Animation:
+    built = _built(data)
+    found = built.animations.get(interval)
+    if found is not None:
+        return found
+    last = page_as_of() or date.today()
+    cases = page_cases()
+    frames = [(day, data.graph if day == last else cases.graph_as_of(name, day))
+              for day in period_ends(_first_day(data.graph, last), last, interval)]
+    animation = growth_animation(frames, data.graph, data.layout, interval=interval)
+    built.animations[interval] = animation
+    return animation
+
+
+@bp.get("/c/<name>/growth")
+@requires_role("viewer")
+def page(name: str) -> ResponseReturnValue:
+    data = page_data(name)
+    interval = _interval()
+    animation = _animation(name, data, interval)
+    first_day = _first_day(data.graph, animation.frames[-1].day)
+    return render_template(
+        "growth.html", name=name, active="growth", interval=interval, intervals=INTERVALS,
+        interval_words=INTERVAL_WORDS, animation=animation,
+        cut=animation.frames[0].day > first_day and len(animation.frames) == MAX_FRAMES,
+        first_day=first_day,
+        animation_figure=data.chart(f"growth-animation:{interval}",
+                          lambda: animation_figure(animation)))
+
+
+@bp.get("/c/<name>/growth/animation.gif")
+@requires_role("viewer")
+def animation_image(name: str) -> ResponseReturnValue:
+    """The animation as an animated GIF, to download for a board paper or a slide."""
+    data = page_data(name)
+    interval = _interval()
+    built = _built(data)
+    image = built.images.get(interval)
+    if image is None:
+        image = built.images[interval] = animation_gif(_animation(name, data, interval))
+    file_name = secure_filename(f"{name}-growth-by-{interval}.gif") or "growth.gif"
+    return Response(image, mimetype="image/gif", headers={
+        "Content-Disposition": f'attachment; filename="{file_name}"',
+        "Cache-Control": "private, no-store"})

@@ -1,0 +1,80 @@
+"""The growth page and its animated image: scoped like every map page, one picture per period
+end in the figure, the table and the GIF alike."""
+
+from __future__ import annotations
+
+import json
+import re
+from io import BytesIO
+
+import pytest
+from flask.testing import FlaskClient
+from PIL import Image
+from support import MAP, OTHER_MAP, Web, sign_in
+
+from dashboards.animation import MAX_FRAMES
+
+
+@pytest.fixture
+def viewer(web: Web) -> FlaskClient:
+    client = web.app.test_client()
+    sign_in(client, web.emails["viewer"])
+    return client
+
+
+def _figure(html: str) -> dict[str, object]:
+    match = re.search(r'<script type="application/json" id="animation-data">(.*?)</script>',
+                      html, re.S)
+    assert match, "the page has no animation data"
+    return dict(json.loads(match.group(1)))
+
+
+def _table_dates(html: str) -> list[str]:
+    return re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th>', html)
+
+
+@pytest.mark.parametrize("interval", ["week", "month", "quarter"])
+def test_the_growth_page_shows_a_picture_and_a_table_row_per_period_end(
+        viewer: FlaskClient, interval: str) -> None:
+    response = viewer.get(f"/c/{MAP}/growth?interval={interval}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    figure = _figure(html)
+    frames = [f["name"] for f in figure["frames"]]  # type: ignore[attr-defined]
+    assert 1 < len(frames) <= MAX_FRAMES
+    assert _table_dates(html) == frames
+    assert f'<option value="{interval}" selected>' in html
+    assert f'href="/c/{MAP}/growth"' in html and 'aria-current="page">Growth<' in html
+    assert f"/c/{MAP}/growth/animation.gif?interval={interval}" in html
+
+
+def test_an_unknown_interval_shows_months(viewer: FlaskClient) -> None:
+    html = viewer.get(f"/c/{MAP}/growth?interval=fortnight").get_data(as_text=True)
+    assert '<option value="month" selected>' in html
+
+
+def test_the_gif_has_one_frame_per_row_of_the_page_and_downloads_as_a_file(
+        viewer: FlaskClient) -> None:
+    html = viewer.get(f"/c/{MAP}/growth?interval=quarter").get_data(as_text=True)
+    response = viewer.get(f"/c/{MAP}/growth/animation.gif?interval=quarter")
+    assert response.status_code == 200 and response.mimetype == "image/gif"
+    assert response.headers["Content-Disposition"] == \
+        f'attachment; filename="{MAP}-growth-by-quarter.gif"'
+    image = Image.open(BytesIO(response.data))
+    assert image.format == "GIF" and image.n_frames == len(_table_dates(html))
+
+
+@pytest.mark.parametrize("path", ["/c/{}/growth", "/c/{}/growth/animation.gif"])
+def test_signed_out_visitors_are_sent_to_sign_in(client: FlaskClient, path: str) -> None:
+    response = client.get(path.format(MAP))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("path", ["/c/{}/growth", "/c/{}/growth/animation.gif"])
+def test_another_maps_accounts_and_unknown_maps_get_not_found(
+        web: Web, viewer: FlaskClient, path: str) -> None:
+    outsider = web.app.test_client()
+    sign_in(outsider, web.emails["outsider"])
+    assert outsider.get(path.format(MAP)).status_code == 404
+    assert viewer.get(path.format(OTHER_MAP)).status_code == 404
+    assert viewer.get(path.format("no-such-map")).status_code == 404
