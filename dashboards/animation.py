@@ -67,7 +67,9 @@ __all__ = [
     "Animation",
     "AnimationFrame",
     "animation_figure",
+    "frame_counts",
     "frame_label",
+    "frame_words",
     "growth_animation",
     "period_ends",
 ]
@@ -362,14 +364,19 @@ def _places(today: CompactGraph, layout: Layout, ids: list[str], anchor: I64
 # -- the Plotly figure -------------------------------------------------------------------------
 
 
-def frame_words(frame: AnimationFrame) -> str:
-    """What a frame shows, in a line: ``as of 2025-03-31: 120 people, 8 in the core, 240 ties
-    (12 joined, 1 left)``."""
-    text = (f"as of {frame.day.isoformat()}: {plural(frame.people, 'person', 'people')}, "
-            f"{frame.core:,} in the core, {plural(frame.ties, 'tie')}")
+def frame_counts(frame: AnimationFrame) -> str:
+    """The counts of a frame: ``120 people, 8 in the core, 240 ties (12 joined, 1 left)``."""
+    text = (f"{plural(frame.people, 'person', 'people')}, {frame.core:,} in the core, "
+            f"{plural(frame.ties, 'tie')}")
     if frame.joined or frame.left:
         text += f" ({frame.joined:,} joined, {frame.left:,} left)"
     return text
+
+
+def frame_words(frame: AnimationFrame) -> str:
+    """What a frame shows, in a line: ``as of 2025-03-31: 120 people, 8 in the core, 240 ties
+    (12 joined, 1 left)``."""
+    return f"as of {frame.day.isoformat()}: {frame_counts(frame)}"
 
 
 GRID_UNITS = 1_000
@@ -475,18 +482,22 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
              "marker": {**style.get("marker", {}), **first.get("marker", {})}}
             if "marker" in style else {"type": "scatter", **style, **first}
             for style, first in zip(styles, pictures[0], strict=True)]
-    layout = base_layout(_title(anim, anim.frames[0]), height=680)
+    layout = base_layout(_title(anim, anim.frames[0]), height=720)
+    layout["title"] = {**layout["title"], "y": 0.98, "yref": "container", "yanchor": "top",
+                       "pad": {"t": 6}}
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
+    # from the top: the title (two lines), Play and Pause, the date slider, the picture, the
+    # legend; the slider and buttons sit in the top margin, over nobody
     layout.update(
         xaxis={**hidden, "range": _range(x)},
         yaxis={**hidden, "range": _range(y), "scaleanchor": "x", "scaleratio": 1},
-        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        margin={"l": 10, "r": 10, "t": 190, "b": 10},
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.02, "yanchor": "top",
                 "bgcolor": "rgba(255,255,255,0.9)"},
         dragmode="pan", hovermode="closest", uirevision="animation",
         updatemenus=[{
             "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 4},
+            "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 82},
             "buttons": [
                 {"label": "Play", "method": "animate",
                  "args": [None, {"frame": {"duration": FRAME_MS, "redraw": True},
@@ -497,7 +508,7 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
                                    "transition": {"duration": 0}}]},
             ]}],
         sliders=[{
-            "active": 0, "x": 0, "len": 1, "y": 1.0, "yanchor": "top", "pad": {"t": 4},
+            "active": 0, "x": 0, "len": 1, "y": 1.0, "yanchor": "bottom", "pad": {"b": 6},
             "currentvalue": {"prefix": "Map as of ", "font": {"size": 14}},
             "font": {"size": 10},
             "steps": [{"label": frame_label(f.day, anim.interval), "method": "animate",
@@ -510,7 +521,9 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
 
 
 def _title(anim: Animation, frame: AnimationFrame) -> str:
-    return f"{_escape(anim.name)} {frame_words(frame)}"
+    """Two lines, so a phone shows them whole: the map and the date, then the counts."""
+    return (f"{_escape(anim.name)} as of {frame.day.isoformat()}<br>"
+            f"<span style=\"font-size:13px\">{frame_counts(frame)}</span>")
 
 
 def _range(values: I64) -> list[float]:

@@ -40,8 +40,55 @@
       if (network) {
         wireNetwork(container);
       }
+      if (fig.frames && fig.frames.length) {
+        wireAnimation(container, fig);
+      }
     }, function (err) {
       container.setAttribute("data-figure-error", String(err));
+    });
+  }
+
+  /* -- an animation: buttons a keyboard reaches, and the date it shows --------------------- */
+
+  /* Plotly.animate's promise is rejected, with no reason, whenever a new animation interrupts
+   * one in progress (Pause, or the slider while playing): expected, so not an error. */
+  var animated = false;
+  window.addEventListener("unhandledrejection", function (event) {
+    if (animated && event.reason === undefined) {
+      event.preventDefault();
+    }
+  });
+
+  /* The page's own Play and Pause buttons ([data-animate="play"|"pause"][data-for=id]) do
+   * what the figure's do, from the keyboard too; an element [data-animation-date][data-for=id]
+   * says which date the picture shows. */
+  function wireAnimation(plot, fig) {
+    animated = true;
+    var id = plot.id;
+    var said = document.querySelector('[data-animation-date][data-for="' + id + '"]');
+    var names = fig.frames.map(function (frame) { return frame.name; });
+    function say(name) {
+      if (said && name) {
+        said.textContent = name;
+      }
+    }
+    plot.on("plotly_animatingframe", function (event) { say(event && event.name); });
+    plot.on("plotly_sliderchange", function (event) {
+      say(event && event.step && event.step.args && event.step.args[0] && event.step.args[0][0]);
+    });
+    document.querySelectorAll('[data-animate][data-for="' + id + '"]').forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var play = button.getAttribute("data-animate") === "play";
+        var options = play
+          ? { frame: { duration: 800, redraw: true }, transition: { duration: 250 },
+              fromcurrent: true }
+          : { mode: "immediate", frame: { duration: 0, redraw: false },
+              transition: { duration: 0 } };
+        var step = plot.layout.sliders ? plot.layout.sliders[0].active : 0;
+        var frames = play ? (step >= names.length - 1 ? names : null) : [null];
+        Plotly.animate(plot, frames, options).catch(function () { return null; });
+      });
     });
   }
 

@@ -1,0 +1,81 @@
+"""The growth page in a real browser: the animation plays, the slider moves it to a date, the
+interval changes the pictures, and the image downloads."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+
+from PIL import Image
+from playwright.sync_api import Page
+
+from .browsing import MAP, Watch, assert_figures_rendered, screenshot, wait_for_figures
+
+_TITLE = "() => document.querySelector('#animation .gtitle').textContent"
+_ACTIVE = "() => document.getElementById('animation').layout.sliders[0].active"
+
+
+def _open(page: Page, interval: str = "month") -> None:
+    page.goto(f"/c/{MAP}/growth?interval={interval}")
+    wait_for_figures(page, f"growth by {interval}")
+    assert_figures_rendered(page, f"growth by {interval}")
+
+
+def test_playing_the_animation_moves_it_through_the_dates(page: Page, watch: Watch,
+                                                          screenshots: Path) -> None:
+    _open(page)
+    first = page.evaluate(_TITLE)
+    dates = page.locator("tbody th[scope=row]").all_text_contents()
+    assert dates[0] in first
+    page.locator("#animation .updatemenu-button").filter(has_text="Play").click()
+    page.wait_for_function(f"() => ({_ACTIVE})() >= 2", timeout=15_000)
+    page.locator("#animation .updatemenu-button").filter(has_text="Pause").click()
+    paused = page.evaluate(_ACTIVE)
+    page.wait_for_timeout(1_500)
+    assert page.evaluate(_ACTIVE) == paused, "the animation went on after Pause"
+    title = page.evaluate(_TITLE)
+    assert title != first and dates[paused] in title
+    assert page.locator("[data-animation-date]").text_content() == dates[paused]
+    screenshot(page, screenshots, "growth-playing")
+    watch.assert_clean("growth, playing")
+
+
+def test_the_pages_own_buttons_play_and_pause_from_the_keyboard(page: Page,
+                                                                watch: Watch) -> None:
+    _open(page, "quarter")
+    play = page.get_by_role("button", name="Play", exact=True)
+    play.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({_ACTIVE})() >= 1", timeout=15_000)
+    page.get_by_role("button", name="Pause", exact=True).press("Enter")
+    watch.assert_clean("growth, keyboard")
+
+
+def test_moving_the_slider_shows_the_map_at_that_date(page: Page, watch: Watch) -> None:
+    _open(page, "quarter")
+    dates = page.locator("tbody th[scope=row]").all_text_contents()
+    people = page.locator("tbody tr td:nth-child(2)").all_text_contents()
+    drawn_before = page.evaluate("() => document.querySelectorAll('#animation .point').length")
+    rail = page.locator("#animation .slider-rail-rect")
+    box = rail.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] - 2, box["y"] + box["height"] / 2)  # the last date
+    page.wait_for_function(f"() => ({_ACTIVE})() === {len(dates) - 1}")
+    page.wait_for_function(
+        f"() => ({_TITLE})().includes({dates[-1]!r})", timeout=10_000)
+    title = page.evaluate(_TITLE)
+    assert f"{people[-1]} people" in title
+    drawn_after = page.evaluate("() => document.querySelectorAll('#animation .point').length")
+    assert drawn_after > drawn_before, "the last date draws no more people than the first"
+    watch.assert_clean("growth, slider")
+
+
+def test_the_image_download_is_a_gif_of_the_same_pictures(page: Page) -> None:
+    _open(page, "quarter")
+    rows = page.locator("tbody th[scope=row]").count()
+    with page.expect_download() as caught:
+        page.get_by_role("link", name="Download the animation as an image").click()
+    download = caught.value
+    assert download.suggested_filename == f"{MAP}-growth-by-quarter.gif"
+    image = Image.open(BytesIO(Path(download.path()).read_bytes()))
+    assert image.format == "GIF" and image.n_frames == rows
