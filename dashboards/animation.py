@@ -483,7 +483,8 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
             if "marker" in style else {"type": "scatter", **style, **first}
             for style, first in zip(styles, pictures[0], strict=True)]
     layout = base_layout(_title(anim, anim.frames[0]), height=720)
-    layout["title"] = {**layout["title"], "y": 0.98, "yref": "container", "yanchor": "top",
+    layout["title"] = {"text": _title(anim, anim.frames[0]), "x": 0, "xanchor": "left",
+                       "font": {"size": 17}, "y": 0.98, "yref": "container", "yanchor": "top",
                        "pad": {"t": 6}}
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
     # from the top: the title (two lines), Play and Pause, the date slider, the picture, the
