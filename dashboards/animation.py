@@ -20,7 +20,7 @@ Pure functions: no Flask, no store.
 
 Example:
     >>> from graph.model import Person, Relationship
-    >>> from graph.compact import NO_DATE, CompactGraph
+    >>> from graph.compact import CompactGraph
     >>> from dashboards.layout import compute_layout
     >>> a = Person(id="a", group="people")
     >>> b = Person(id="b", group="people")
@@ -56,6 +56,7 @@ from dashboards.palette import (
     TIE_COLOUR,
 )
 from dashboards.words import group_label, plural
+from graph.analysis.recruitment import recruiter_of
 from graph.compact import NO_DATE, CompactGraph
 from graph.model import GROUPS
 
@@ -265,23 +266,18 @@ def _everyone(today: CompactGraph, graphs: Sequence[CompactGraph]
 
 def _joined_through(frames: Sequence[tuple[date, CompactGraph]], nodes: Sequence[I64],
                     by_id: I64) -> tuple[I64, I64]:
-    """Whom each person joined through: their recruiter (in the first frame that records
-    one), else their tie formed first (the earliest ``since``) in the frame they first appear;
-    -1 for nobody; of two on the same day, the first by id (``by_id``: each person's rank).
+    """Whom each person joined through: their recruiter (``recruiter_of`` in the first frame
+    that records one), else their tie formed first (the earliest ``since``) in the frame they
+    first appear; -1 for nobody; of two ties on the same day, the first by id (``by_id``:
+    each person's rank).
     And an anchor to place them by: the same, else their first tie in any later frame."""
     n = by_id.size
     through = np.full(n, -1, dtype=np.int64)
     for (_, g), u in zip(frames, nodes, strict=True):  # recruiters first: they win
-        if g.recruit_source.size == 0:
-            continue
-        # several recruiters of one person: the one whose tie is the earliest
-        order = np.lexsort((by_id[u[g.recruit_source]], _recruit_since(g), g.recruit_target))
-        targets, sources = g.recruit_target[order], g.recruit_source[order]
-        heads = np.ones(targets.size, dtype=bool)
-        heads[1:] = targets[1:] != targets[:-1]
-        dst, src = u[targets[heads]], u[sources[heads]]
-        fresh = through[dst] < 0
-        through[dst[fresh]] = src[fresh]
+        recruiter = recruiter_of(g)  # the forest's rule: the earliest recruiting tie
+        has = np.flatnonzero(recruiter >= 0)
+        fresh = has[through[u[has]] < 0]
+        through[u[fresh]] = u[recruiter[fresh]]
     seen = np.zeros(n, dtype=bool)
     anchor = through.copy()
     for (_, g), u in zip(frames, nodes, strict=True):
@@ -304,21 +300,6 @@ def _joined_through(frames: Sequence[tuple[date, CompactGraph]], nodes: Sequence
         anchor[u[a[free]]] = u[b[free]]
     anchor = np.where(through >= 0, through, anchor)
     return through, anchor
-
-
-def _recruit_since(g: CompactGraph) -> I64:
-    """The ``since`` of the tie behind each recruitment of ``g`` (``NO_DATE`` sorts last)."""
-    n = max(g.n, 1)
-    keys = np.minimum(g.edge_u, g.edge_v).astype(np.int64) * n + np.maximum(g.edge_u, g.edge_v)
-    order = np.argsort(keys, kind="stable")
-    wanted = (np.minimum(g.recruit_source, g.recruit_target).astype(np.int64) * n
-              + np.maximum(g.recruit_source, g.recruit_target))
-    at = np.clip(np.searchsorted(keys[order], wanted), 0, max(keys.size - 1, 0))
-    since = np.full(wanted.size, np.iinfo(np.int64).max, dtype=np.int64)
-    if keys.size:
-        found = keys[order][at] == wanted
-        since[found] = _undated_last(g.edge_since[order][at][found])
-    return since
 
 
 def _undated_last(since: npt.NDArray[np.integer]) -> I64:
