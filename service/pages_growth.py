@@ -6,7 +6,8 @@ table (its text alternative); ``/c/NAME/growth/animation.gif`` is the animation 
 for a board paper. Both read the map as of each period end through the use cases
 (``UseCases.graph_as_of``) and today's network layout (``PageData.layout``), so people sit
 where the network page draws them. The frames and the image are built once per revision of the
-map and interval.
+map and interval. Below them: who brought whom in (the recruitment forest as a sunburst, and
+its leading recruiters as a table) and the organiser teams.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from typing import Any, cast
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import secure_filename
 
@@ -31,6 +32,10 @@ from dashboards.animation import (
     period_ends,
 )
 from dashboards.animation_gif import animation_gif
+from dashboards.recruitment_figures import recruitment_sunburst
+from dashboards.words import group_label
+from graph.analysis.recruitment import Recruitment, recruitment_forest
+from graph.analysis.teams import OrganiserTeams, organiser_teams
 from graph.compact import NO_DATE, CompactGraph, day_to_date
 from service.auth import requires_role
 from service.pages import PageData, page_as_of, page_cases, page_data
@@ -45,10 +50,12 @@ INTERVAL_WORDS = {"week": "weeks", "month": "months", "quarter": "quarters"}
 
 @dataclass
 class _Built:
-    """What one revision of a map has built, by interval: the animation and its image."""
+    """What one revision of a map has built: by interval, the animation and its image; and
+    the recruitment forest with the organiser teams."""
 
     animations: dict[str, Animation] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)
+    recruitment: tuple[Recruitment, OrganiserTeams] | None = None
 
 
 class _GrowthState:
@@ -99,6 +106,28 @@ def _animation(name: str, data: PageData, interval: str) -> Animation:
     return animation
 
 
+def _recruitment(data: PageData) -> tuple[Recruitment, OrganiserTeams]:
+    built = _built(data)
+    if built.recruitment is None:
+        forest = recruitment_forest(data.graph)
+        built.recruitment = (forest, organiser_teams(data.graph, data.analysis.roles,
+                                                     recruiter=forest.recruiter))
+    return built.recruitment
+
+
+def _team_rows(data: PageData, teams: OrganiserTeams) -> list[dict[str, Any]]:
+    """The organiser teams as the table lists them: who, how many, how tied, which groups."""
+    return [{
+        "id": t.id, "name": t.name or t.id, "declared": t.source == "declared",
+        "size": t.size, "recruited": t.recruited,
+        "tied": t.members_tied_to_each_other, "parts": t.parts,
+        "groups": [group_label(g) for g in t.groups],
+        "missing": [group_label(g, title=False) for g in t.missing_groups],
+        "hangs": t.hangs_on_organiser,
+        "url": url_for("pages.person", name=data.graph.name, person_id=t.id),
+    } for t in teams.listed]
+
+
 @bp.get("/c/<name>/growth")
 @requires_role("viewer")
 def page(name: str) -> ResponseReturnValue:
@@ -106,13 +135,19 @@ def page(name: str) -> ResponseReturnValue:
     interval = _interval()
     animation = _animation(name, data, interval)
     first_day = _first_day(data.graph, animation.frames[-1].day)
+    forest, teams = _recruitment(data)
     return render_template(
         "growth.html", name=name, active="growth", interval=interval, intervals=INTERVALS,
         interval_words=INTERVAL_WORDS, animation=animation,
         cut=animation.frames[0].day > first_day and len(animation.frames) == MAX_FRAMES,
         first_day=first_day,
         animation_figure=data.chart(f"growth-animation:{interval}",
-                          lambda: animation_figure(animation)))
+                                    lambda: animation_figure(animation)),
+        forest=forest, teams=teams, team_rows=_team_rows(data, teams),
+        recruiter_links=[url_for("pages.person", name=name, person_id=r.id)
+                         for r in forest.listed],
+        sunburst=data.chart("growth-recruitment", lambda: recruitment_sunburst(
+            data.graph, forest.recruiter)) if forest.recruiters else None)
 
 
 @bp.get("/c/<name>/growth/animation.gif")

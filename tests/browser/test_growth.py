@@ -25,7 +25,7 @@ def test_playing_the_animation_moves_it_through_the_dates(page: Page, watch: Wat
                                                           screenshots: Path) -> None:
     _open(page)
     first = page.evaluate(_TITLE)
-    dates = page.locator("tbody th[scope=row]").all_text_contents()
+    dates = page.locator("#frames tbody th[scope=row]").all_text_contents()
     assert dates[0] in first
     page.locator("#animation .updatemenu-button").filter(has_text="Play").click()
     page.wait_for_function(f"() => ({_ACTIVE})() >= 2", timeout=15_000)
@@ -53,8 +53,8 @@ def test_the_pages_own_buttons_play_and_pause_from_the_keyboard(page: Page,
 
 def test_moving_the_slider_shows_the_map_at_that_date(page: Page, watch: Watch) -> None:
     _open(page, "quarter")
-    dates = page.locator("tbody th[scope=row]").all_text_contents()
-    people = page.locator("tbody tr td:nth-child(2)").all_text_contents()
+    dates = page.locator("#frames tbody th[scope=row]").all_text_contents()
+    people = page.locator("#frames tbody tr td:nth-child(2)").all_text_contents()
     drawn_before = page.evaluate("() => document.querySelectorAll('#animation .point').length")
     rail = page.locator("#animation .slider-rail-rect")
     box = rail.bounding_box()
@@ -72,7 +72,7 @@ def test_moving_the_slider_shows_the_map_at_that_date(page: Page, watch: Watch) 
 
 def test_the_image_download_is_a_gif_of_the_same_pictures(page: Page) -> None:
     _open(page, "quarter")
-    rows = page.locator("tbody th[scope=row]").count()
+    rows = page.locator("#frames tbody th[scope=row]").count()
     with page.expect_download() as caught:
         page.get_by_role("link", name="Download the animation as an image").click()
     download = caught.value

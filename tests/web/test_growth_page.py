@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from io import BytesIO
 
 import pytest
@@ -13,6 +14,11 @@ from PIL import Image
 from support import MAP, OTHER_MAP, Web, sign_in
 
 from dashboards.animation import MAX_FRAMES
+from dashboards.recruitment_figures import MAX_SECTORS
+from graph.compact import CompactGraph
+from graph.model import Role
+from graph.stores.base import open_store
+from graph.usecases import map_as_of
 
 
 @pytest.fixture
@@ -78,3 +84,39 @@ def test_another_maps_accounts_and_unknown_maps_get_not_found(
     assert outsider.get(path.format(MAP)).status_code == 404
     assert viewer.get(path.format(OTHER_MAP)).status_code == 404
     assert viewer.get(path.format("no-such-map")).status_code == 404
+
+
+def _map_graph(web: Web) -> CompactGraph:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        return map_as_of(store, MAP, date.today())
+    finally:
+        store.close()
+
+
+def test_the_page_shows_the_recruitment_forest_and_its_leading_recruiters(
+        web: Web, viewer: FlaskClient) -> None:
+    html = viewer.get(f"/c/{MAP}/growth").get_data(as_text=True)
+    graph = _map_graph(web)
+    recruited = {graph.ids[t] for t in graph.recruit_target.tolist()}
+    assert f"{len(recruited):,} people were brought in by someone" in html
+    match = re.search(r'<script type="application/json" id="recruitment-data">(.*?)</script>',
+                      html, re.S)
+    assert match, "no sunburst on the page"
+    sunburst = json.loads(match.group(1))["data"][0]
+    assert sunburst["type"] == "sunburst" and len(sunburst["ids"]) <= MAX_SECTORS
+    listed = re.findall(r'<caption>The recruiters who grew the most engaged people.*?</caption>'
+                        r'(.*?)</table>', html, re.S)
+    assert listed and listed[0].count('<th scope="row">') >= 1
+
+
+def test_the_page_lists_each_organisers_team_with_its_groups(web: Web,
+                                                             viewer: FlaskClient) -> None:
+    html = viewer.get(f"/c/{MAP}/growth").get_data(as_text=True)
+    graph = _map_graph(web)
+    declared = int((graph.declared_role == Role.ORGANISER.index).sum())
+    assert declared and f"({declared} declared," in html
+    section = html.split('id="teams-heading"')[1]
+    rows = section.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count('<th scope="row">') >= declared
+    assert "Hangs on the organiser" in section
