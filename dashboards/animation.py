@@ -55,7 +55,7 @@ from dashboards.palette import (
     GROUP_SYMBOLS,
     TIE_COLOUR,
 )
-from dashboards.words import group_label, plural
+from dashboards.words import group_label, plain_text, plural
 from graph.analysis.recruitment import recruiter_of
 from graph.compact import NO_DATE, CompactGraph
 from graph.model import GROUPS
@@ -87,7 +87,7 @@ cut to its latest part, and the page says so."""
 MAX_DRAWN = 2_000
 """At most this many people are drawn in the animation: the engaged core first, then the people
 with most ties. A browser animates SVG markers smoothly up to about this many."""
-MAX_FRAME_TIES = 3_000
+MAX_FRAME_TIES = 2_000
 """At most this many ties per frame, those between the people drawn first."""
 PLACING_PASSES = 4
 """Passes placing people who left beside whom they joined through (chains of leavers)."""
@@ -403,7 +403,7 @@ def _frame_traces(anim: Animation, frame: AnimationFrame, x: I64, y: I64
         traces.append({
             "x": x[members].tolist(), "y": y[members].tolist(),
             "ids": [anim.ids[i] for i in members],
-            "hovertext": [_escape(anim.names[i]) for i in members],
+            "hovertext": [plain_text(anim.names[i]) for i in members],
             "marker": {"size": sizes[pick].tolist()},
         })
     core = frame.drawn[frame.in_core].tolist()
@@ -413,11 +413,6 @@ def _frame_traces(anim: Animation, frame: AnimationFrame, x: I64, y: I64
     traces.append({"x": x[new].tolist(), "y": y[new].tolist(),
                    "ids": [anim.ids[i] for i in new.tolist()]})
     return traces
-
-
-def _escape(text: str) -> str:
-    """People's names as plain text in Plotly's hover labels (it renders a subset of HTML)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _styles() -> list[dict[str, Any]]:
@@ -504,7 +499,7 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
 
 def _title(anim: Animation, frame: AnimationFrame) -> str:
     """Two lines, so a phone shows them whole: the map and the date, then the counts."""
-    return (f"{_escape(anim.name)} as of {frame.day.isoformat()}<br>"
+    return (f"{plain_text(anim.name)} as of {frame.day.isoformat()}<br>"
             f"<span style=\"font-size:13px\">{frame_counts(frame)}</span>")
 
 

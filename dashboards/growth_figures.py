@@ -41,7 +41,7 @@ from dashboards.palette import (
     TARGET_COLOUR,
     UNREACHED_COLOUR,
 )
-from dashboards.words import engagement_label, group_label, percent
+from dashboards.words import engagement_label, group_label, percent, plain_text
 from graph.model import GROUPS, Engagement
 
 __all__ = [
@@ -89,14 +89,9 @@ def _mark_events(fig: go.Figure, events: Events, *, rows: int = 1) -> go.Figure:
             fig.add_vline(x=x, line={"color": MUTED, "width": 1.5, "dash": "dot"},
                           row=row if rows > 1 else None, col=1 if rows > 1 else None)
         fig.add_annotation(x=x, y=1, yref="paper", yanchor="bottom", showarrow=False,
-                           text=_escape(name[:40]), textangle=-30, xanchor="left",
+                           text=plain_text(name[:40]), textangle=-30, xanchor="left",
                            font={"size": 11, "color": MUTED})
     return fig
-
-
-def _escape(text: str) -> str:
-    """Event names as plain text in Plotly's labels (it renders a subset of HTML)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def people_by_group(points: Sequence[Point], events: Events = ()) -> go.Figure:

@@ -34,7 +34,7 @@ import plotly.graph_objects as go
 
 from dashboards.figures import base_layout
 from dashboards.palette import GROUP_COLOURS, MUTED
-from dashboards.words import group_label, plural
+from dashboards.words import group_label, plain_text, plural
 from graph.compact import CompactGraph
 from graph.model import GROUPS
 
@@ -139,7 +139,7 @@ def recruitment_sunburst(graph: CompactGraph, recruiter: I64, *,
         if s.node >= 0:
             group = int(graph.group[s.node])
             colours.append(GROUP_COLOURS[GROUPS[group].value])
-            hover.append(f"{_escape(s.label)} ({group_label(group, title=False)}): recruited "
+            hover.append(f"{plain_text(s.label)} ({group_label(group, title=False)}): recruited "
                          f"{plural(s.recruited, 'person', 'people')} directly; "
                          f"{plural(s.value - 1, 'person', 'people')} came in through them")
         else:
@@ -148,7 +148,7 @@ def recruitment_sunburst(graph: CompactGraph, recruiter: I64, *,
                          f"{plural(s.value, 'person', 'people')} in all")
     fig = go.Figure(go.Sunburst(
         ids=[s.id for s in sectors], parents=[s.parent for s in sectors],
-        labels=[_escape(s.label) for s in sectors], values=[s.value for s in sectors],
+        labels=[plain_text(s.label) for s in sectors], values=[s.value for s in sectors],
         branchvalues="total", maxdepth=4, hovertext=hover, leaf={"opacity": 1},
         hovertemplate="%{hovertext}<extra></extra>",
         marker={"colors": colours, "line": {"color": "#ffffff", "width": 1}},
@@ -159,8 +159,3 @@ def recruitment_sunburst(graph: CompactGraph, recruiter: I64, *,
                                     height=560, legend=False))
     fig.update_layout(margin={"l": 10, "r": 10, "t": 60, "b": 10})
     return fig
-
-
-def _escape(text: str) -> str:
-    """Names as plain text in Plotly's labels (it renders a subset of HTML)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

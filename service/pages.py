@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -120,7 +120,7 @@ from service.state import (
 )
 from service.uploads import unnamed_copies
 
-__all__ = ["PLOTLY_JS", "PageData", "bp"]
+__all__ = ["PLOTLY_JS", "PageData", "app_extension", "bp"]
 
 bp = Blueprint("pages", __name__)
 
@@ -142,6 +142,7 @@ OVERVIEW_GAP_KINDS = 5
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
+T = TypeVar("T")
 _ROLES = tuple(Role)
 
 
@@ -335,12 +336,18 @@ class _PagesState:
         self.lock = threading.Lock()
 
 
-def _state() -> _PagesState:
+def app_extension(key: str, make: Callable[[], T]) -> T:
+    """The app's one ``make()`` kept under ``key`` in ``app.extensions``, made on first use
+    (what a blueprint derives and keeps between requests)."""
     app = cast(Flask, current_app)
-    state = app.extensions.get("movemap.pages")
-    if state is None:
-        state = app.extensions.setdefault("movemap.pages", _PagesState())
-    return cast(_PagesState, state)
+    found = app.extensions.get(key)
+    if found is None:
+        found = app.extensions.setdefault(key, make())
+    return cast(T, found)
+
+
+def _state() -> _PagesState:
+    return app_extension("movemap.pages", _PagesState)
 
 
 def page_as_of() -> date | None:

@@ -15,11 +15,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from flask import Blueprint, Flask, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.utils import secure_filename
 
@@ -38,7 +38,7 @@ from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.teams import OrganiserTeams, organiser_teams
 from graph.compact import NO_DATE, CompactGraph, day_to_date
 from service.auth import requires_role
-from service.pages import PageData, page_as_of, page_cases, page_data
+from service.pages import PageData, app_extension, page_as_of, page_cases, page_data
 
 __all__ = ["DEFAULT_INTERVAL", "bp"]
 
@@ -64,16 +64,8 @@ class _GrowthState:
         self.built: WeakKeyDictionary[CompactGraph, _Built] = WeakKeyDictionary()
 
 
-def _state() -> _GrowthState:
-    app = cast(Flask, current_app)
-    state = app.extensions.get("movemap.growth")
-    if state is None:
-        state = app.extensions.setdefault("movemap.growth", _GrowthState())
-    return cast(_GrowthState, state)
-
-
 def _built(data: PageData) -> _Built:
-    state = _state()
+    state = app_extension("movemap.growth", _GrowthState)
     with state.lock:
         return state.built.setdefault(data.graph, _Built())
 
