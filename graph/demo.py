@@ -17,6 +17,10 @@ so the analysis has something true to say:
 - a core with almost no lived experience, and ties to system leaders mostly without
   flow-of-value trust.
 
+Its dates tell a story of the last two years (``graph.demo_story``): a slow start, a celebrity
+recruiter early on, a workshop followed by a wave of joiners, and organisers whose recruits
+recruit in turn.
+
 Pure Python and deterministic for a seed: no I/O, only ``random.Random(seed)``.
 
 Example:
@@ -34,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from graph.demo_limits import DEMO_NAME, MAX_SIZE, MIN_SIZE
+from graph.demo_story import tell_story
 from graph.model import Constituency, Engagement, Group, Person, Relationship, Role
 
 __all__ = ["DEMO_AS_OF", "DEMO_NAME", "MAX_SIZE", "MIN_SIZE", "demo_constituency"]
@@ -615,6 +620,7 @@ def demo_constituency(
         b.tie(i, rng.choice(engaged))
 
     b.cover_segments(general, core)
+    tell_story(b, chosen["mobiliser"][0], seed)  # the dates of the last two years' story
     return _finish(b)
 
 

@@ -1,17 +1,19 @@
 """Two believable years of history for the demo map, as dated snapshots and a few edits.
 
 Pure: the demo's final map in, ``DemoHistory`` out; ``movemap demo`` records it through the use
-cases, so every page has something to show: waves of joining, people moving up the ladder, a
-workshop after which the engaged core grows, a few people leaving, ties forming and some ending,
-a late correction and an edit made by mistake and undone. The last snapshot is the demo map
-itself, so the map today is exactly ``demo_constituency``'s.
+cases, so every page has something to show: the story the demo's dates tell
+(``graph.demo_story``: a slow start, a celebrity recruiter, organisers whose recruits recruit),
+people moving up the ladder, a workshop (recorded as an event, with the people who took part)
+after which a wave joins and most of those who took part move up, a few people leaving, ties
+forming and some ending, a late correction and an edit made by mistake and undone. The last
+snapshot is the demo map itself, so the map today is exactly ``demo_constituency``'s.
 
 Example:
     >>> from graph.demo import demo_constituency
     >>> _, people, ties = demo_constituency(size=200)
     >>> history = demo_history(people, ties, as_of=date(2026, 6, 30))
-    >>> len(history.snapshots), history.workshop
-    (9, datetime.date(2025, 9, 29))
+    >>> len(history.snapshots), history.workshop, history.workshop_event.name
+    (10, datetime.date(2025, 9, 29), 'Community workshop: what matters to us')
 """
 
 from __future__ import annotations
@@ -20,14 +22,19 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from graph.model import Engagement, Person, Relationship
+from graph.demo_story import WAVE_DAYS, workshop_day
+from graph.events import Event
+from graph.model import Engagement, Person, Relationship, Role
 
 __all__ = ["DemoHistory", "Snapshot", "demo_history"]
 
 QUARTERS = 8
-"""Snapshots a quarter apart before today's map: two years."""
+"""Snapshots a quarter apart before today's map: two years (and one after the workshop)."""
 
 _LADDER = tuple(Engagement)
+AFTER_WORKSHOP = WAVE_DAYS * 3 // 4
+"""A snapshot this many days after the workshop records who moved up in the weeks after it
+(the quarter's end comes after the event's window)."""
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,12 @@ class Snapshot:
 class DemoHistory:
     """The snapshots, oldest first (the last is today's map), and the edits made after them:
     a late correction (``correction``: a person and the day they really moved up) and an edit
-    made by mistake (``mistake``: the wrong person as saved, then undone)."""
+    made by mistake (``mistake``: the wrong person as saved, then undone); the workshop as
+    the event to record (``workshop_event``)."""
 
     snapshots: list[Snapshot]
     workshop: date
+    workshop_event: Event
     correction: tuple[Person, date] | None = None
     mistake: Person | None = None
     leavers: list[str] = field(default_factory=list)
@@ -60,9 +69,9 @@ def demo_history(people: list[Person], ties: list[Relationship], *, as_of: date,
                  seed: int = 7) -> DemoHistory:
     """The history leading to the demo map ``people``/``ties`` on ``as_of``."""
     rng = random.Random(seed * 7919 + len(people))
-    days = _quarter_ends(as_of)
+    workshop = workshop_day(as_of)
+    days = sorted({*_quarter_ends(as_of), workshop + timedelta(days=AFTER_WORKSHOP)})
     start = days[0]
-    workshop = days[QUARTERS // 2 + 1]
     span = (as_of - start).days
 
     # when each person reached each rung of the ladder: engaged people climbed to where they
@@ -80,6 +89,8 @@ def demo_history(people: list[Person], ties: list[Relationship], *, as_of: date,
                 when = joined + timedelta(days=rng.randint(1, max(1, (as_of - joined).days)))
             steps.append((min(max(when, steps[-1][0]), as_of), rank))
         climbs[p.id] = steps
+
+    taking_part = _workshop_people(people, climbs, workshop, rng)
 
     def rank_on(pid: str, day: date) -> int:
         rank = climbs[pid][0][1]
@@ -139,5 +150,32 @@ def demo_history(people: list[Person], ties: list[Relationship], *, as_of: date,
         correction = (who, when)
     mistake = next((p.model_copy(update={"formal_power": 3}) for p in people
                     if p.formal_power == 0 and p.group.value == "people"), None)
-    return DemoHistory(snapshots, workshop, correction, mistake,
+    event = Event(date=workshop, name="Community workshop: what matters to us",
+                  kind="workshop", people=tuple(taking_part),
+                  description="Patients, carers, staff and leaders told each other why the "
+                              "change matters to them, then planned what to do next together.")
+    return DemoHistory(snapshots, workshop, event, correction, mistake,
                        [leaver.id for leaver, _c, _w in leavers])
+
+
+def _workshop_people(people: list[Person], climbs: dict[str, list[tuple[date, int]]],
+                     workshop: date, rng: random.Random) -> list[str]:
+    """Who took part in the workshop: the organisers and people in the map that day, most of
+    whom move up the ladder in the weeks after (their next climb is moved there)."""
+    there = [p for p in people if (p.joined or workshop) <= workshop]
+    organisers = [p.id for p in there if p.role is Role.ORGANISER]
+    climbing = [p.id for p in there if p.id not in organisers
+                and any(when > workshop for when, _rank in climbs[p.id])]
+    staying = [p.id for p in there if p.id not in organisers and p.id not in climbing]
+    wanted = max(8, round(len(people) * 0.03))
+    chosen = rng.sample(climbing, min(len(climbing), wanted * 3 // 4))
+    chosen += rng.sample(staying, min(len(staying), wanted - len(chosen)))
+    for pid in chosen:
+        steps = climbs[pid]
+        k = next((k for k, (when, _r) in enumerate(steps) if when > workshop), None)
+        if k is not None:
+            when = workshop + timedelta(days=rng.randint(3, AFTER_WORKSHOP - 5))
+            if k + 1 < len(steps):
+                when = min(when, steps[k + 1][0])
+            steps[k] = (when, steps[k][1])
+    return sorted([*organisers, *chosen])

@@ -16,6 +16,8 @@ large, can make the analysis or a page run out of time or memory.
 | ``people_per_map`` | 250,000 | people in one map |
 | ``ties_per_map`` | 2,500,000 | ties in one map |
 | ``maps_per_account`` | 25 | maps one account owns (and so may have created) |
+| ``events_per_map`` | 250 | events recorded with one map (``graph.events``) |
+| ``people_per_event`` | 1,000 | people named as taking part in one event |
 | ``body_bytes`` | 2 MiB | the body of an API request or a form |
 | ``upload_bytes`` | 256 MiB | the CSV files of one import |
 
@@ -84,6 +86,8 @@ class Limits:
     people_per_map: int = 250_000
     ties_per_map: int = 2_500_000
     maps_per_account: int = 25
+    events_per_map: int = 250
+    people_per_event: int = 1_000
     body_bytes: int = 2 * 1024 * 1024
     upload_bytes: int = 256 * 1024 * 1024
 

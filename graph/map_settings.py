@@ -7,6 +7,7 @@ engage next, kept with the map and used by every analysis of it by default.
 | ``target_reach`` | 0.90 | and in conversation with this share of everyone else |
 | ``steps`` | 1 | reach counts people within this many ties of the core (1 to 3) |
 | ``min_engagement`` | anyone | whom to engage next: only people at or above this level |
+| ``event_window_days`` | 60 | an event's effects compare this many days before and after it |
 
 They live in the map's own record (its timeline in the history, beside the description and
 the expected segments), so a change is recorded with who made it and can be undone; a map that
@@ -32,10 +33,12 @@ from graph.analysis.options import AnalysisOptions
 from graph.model import Engagement
 from graph.model import _integral as whole_number  # 3.0 is the whole number 3, as in JSON
 
-__all__ = ["MAX_STEPS", "SETTING_FIELDS", "MapSettings"]
+__all__ = ["MAX_EVENT_WINDOW_DAYS", "MAX_STEPS", "SETTING_FIELDS", "MapSettings"]
 
 MAX_STEPS = 3
 """The most steps a map's reach may count (the reach curve shows 1 to 3)."""
+MAX_EVENT_WINDOW_DAYS = 365
+"""The longest window an event's effects may look at, either side of its day."""
 
 
 class MapSettings(BaseModel):
@@ -57,6 +60,9 @@ class MapSettings(BaseModel):
         default=None,
         description="whom to engage next: only people at or above this engagement level "
                     "(null: anyone)")
+    event_window_days: Annotated[int, BeforeValidator(whole_number)] = Field(
+        default=60, ge=7, le=MAX_EVENT_WINDOW_DAYS,
+        description="an event's effects compare this many days before it with as many after")
 
     def options(self, **overrides: Any) -> AnalysisOptions:
         """The analysis options these settings give, with ``overrides`` (any

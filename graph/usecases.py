@@ -43,8 +43,18 @@ from typing import Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
+from graph.analysis.event_effects import EventEffects, effect_window, event_effects
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
+from graph.events import (
+    EVENT_FIELD,
+    Event,
+    RecordedEvent,
+    event_field,
+    is_event_id,
+    new_event_id,
+    recorded_events,
+)
 from graph.history import (
     MAP_KEY,
     Actor,
@@ -88,6 +98,7 @@ __all__ = [
     "UndoConflict",
     "UseCases",
     "changes_between",
+    "events_with_effects",
     "map_as_of",
     "map_settings",
 ]
@@ -195,7 +206,7 @@ def _check_not_after(key: Key, before: Timeline | None, after: Timeline | None, 
         return
     for name in sorted(after.fields, key=lambda n: n != PRESENT):  # joined/left named first
         entries = after.fields[name]
-        old = set(before.fields.get(name, ())) if before else set()
+        old = list(before.fields.get(name, ())) if before else []  # values may be dicts
         for day, value in entries:
             if day is not None and day > today and (day, value) not in old:
                 field = name
@@ -484,15 +495,23 @@ class UseCases:
         return Saved(change_set, None)
 
     def _map_change(self, name: str, values: Mapping[str, Any],
-                    if_version: int | None = None) -> Saved:
+                    if_version: int | None = None, *, summary: str | None = None,
+                    check: Callable[[Timeline], None] | None = None,
+                    remove: Sequence[str] = ()) -> Saved:
+        """Set ``values`` (and drop the fields ``remove``) in the map's own record: one change
+        set; ``check`` sees the record as it stands, inside the transaction, before."""
         with self.store.transaction():
             self.store.lock(name)
             constituency = self.store.get_constituency(name)
             record = self._records(name, [MAP_KEY]).get(MAP_KEY)
             self._check_version(name, MAP_KEY, record, if_version)
             before = _parse(record) or map_timeline(constituency)
+            if check is not None:
+                check(before)
             after = before.set(values, on=None)
-            change_set = self._commit(name, {MAP_KEY: (record, after)})
+            if remove:
+                after = Timeline({k: v for k, v in after.fields.items() if k not in remove})
+            change_set = self._commit(name, {MAP_KEY: (record, after)}, summary=summary)
         self._done(name, change_set)
         return Saved(change_set, change_set or (record.version if record else None))
 
@@ -549,6 +568,68 @@ class UseCases:
                                 if_version)
             return Saved(None, version)
         return self._map_change(name, changed, if_version)
+
+    # -- events --------------------------------------------------------------------------------
+
+    def events(self, name: str) -> tuple[list[RecordedEvent], int | None]:
+        """The map's events, oldest day first (``graph.events``), with the version of the
+        map's record (send it back as ``if_version``)."""
+        self.store.get_constituency(name)  # an unknown map says so
+        record = self._records(name, [MAP_KEY]).get(MAP_KEY)
+        return _events_of(_parse(record)), None if record is None else record.version
+
+    def _check_event(self, name: str, event: Event) -> None:
+        """``InvalidChange`` for a day still to come or people who are not in the map."""
+        if event.date > self.today:
+            raise InvalidChange(
+                f"date: the event is dated {event.date.isoformat()}, after today "
+                f"({self.today.isoformat()}); record an event once it has happened", "date")
+        known = self._records(name, [person_key(p) for p in event.people])
+        unknown = [p for p in event.people if person_key(p) not in known]
+        if unknown:
+            shown = ", ".join(repr(p) for p in unknown[:10])
+            more = f" and {len(unknown) - 10:,} more" if len(unknown) > 10 else ""
+            raise InvalidChange(f"people: there is no person {shown}{more} in constituency "
+                                f"{name!r}; add them to the map first", "people")
+
+    def add_event(self, name: str, event: Event, *, if_version: int | None = None
+                  ) -> tuple[RecordedEvent, Saved]:
+        """Record an event with the map under a new id (``graph.events.new_event_id``): one
+        change set, undoable."""
+        self._check_event(name, event)
+        with self.store.transaction():  # the id is chosen and written under one lock
+            self.store.lock(name)
+            events = _events_of(_parse(self._records(name, [MAP_KEY]).get(MAP_KEY)))
+            self.limits.check("events_per_map", len(events) + 1, "events of the map")
+            found = RecordedEvent(new_event_id(event, {e.id for e in events}), event)
+            saved = self._map_change(
+                name, {event_field(found.id): event.stored()}, if_version,
+                summary=f"added the event {found.id}: {event.name}")
+        return found, saved
+
+    def _event_record(self, name: str, event_id: str) -> Callable[[Timeline], None]:
+        def check(record: Timeline) -> None:
+            if event_field(event_id) not in record.fields:
+                raise NotFound(f"there is no event {event_id!r} in constituency {name!r}")
+        if not is_event_id(event_id):
+            self.store.get_constituency(name)  # an unknown map says so first
+            check(Timeline({}))
+        return check
+
+    def update_event(self, name: str, event_id: str, event: Event, *,
+                     if_version: int | None = None) -> Saved:
+        """Change what is recorded of an event (its id stays)."""
+        check = self._event_record(name, event_id)
+        self._check_event(name, event)
+        return self._map_change(name, {event_field(event_id): event.stored()}, if_version,
+                                summary=f"changed the event {event_id}", check=check)
+
+    def delete_event(self, name: str, event_id: str, *, if_version: int | None = None
+                     ) -> Saved:
+        """Remove an event from the map (undoable, like any change)."""
+        check = self._event_record(name, event_id)
+        return self._map_change(name, {}, if_version, summary=f"removed the event {event_id}",
+                                check=check, remove=[event_field(event_id)])
 
     # -- people --------------------------------------------------------------------------------
 
@@ -941,6 +1022,13 @@ def _settings_of(record: TimelineRecord | None) -> MapSettings:
                                     if k in timeline.fields})
 
 
+def _events_of(record: Timeline | None) -> list[RecordedEvent]:
+    if record is None:
+        return []
+    return recorded_events({k: record.value_at(k, None) for k in record.fields
+                            if k.startswith(EVENT_FIELD)})
+
+
 def map_settings(store: GraphStore, name: str) -> MapSettings:
     """The settings of map ``name`` as stored with it (defaults for those never set)."""
     store.get_constituency(name)
@@ -959,3 +1047,29 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     then_analysis = analyse(then, with_values(base, as_of=since))
     now_analysis = analyse(now, with_values(base, as_of=until))
     return map_changes(then, then_analysis, now, now_analysis, since, until)
+
+
+def events_with_effects(store: GraphStore, name: str, today: date
+                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+    """The map's events, oldest first, each with what went with it
+    (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
+    from the map as of each day needed (each day read once)."""
+    store.get_constituency(name)
+    stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    record, settings = _parse(stored), _settings_of(stored)
+    window = settings.event_window_days
+    maps: dict[date, CompactGraph] = {}
+
+    def as_of(day: date) -> CompactGraph:
+        if day not in maps:
+            maps[day] = map_as_of(store, name, day)
+        return maps[day]
+
+    found = []
+    for event in _events_of(record):
+        day = event.event.date
+        start, end, _complete = effect_window(day, window, today)
+        found.append((event, event_effects(
+            event.id, day, event.event.people, as_of(start), as_of(day), as_of(end),
+            window_days=window, steps=settings.steps, today=today)))
+    return found

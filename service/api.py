@@ -105,7 +105,7 @@ _ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflic
 
 def init_api(app: Flask) -> None:
     """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
-    from service import api_access  # noqa: F401  # its routes join this blueprint
+    from service import api_access, api_events  # noqa: F401  # their routes join this blueprint
 
     app.register_blueprint(bp)
     csrf = app.extensions.get("csrf")

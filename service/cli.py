@@ -581,6 +581,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
                 undated_since_always=True,
                 summary=("the demo map today" if last else "the demo map as it stood on "
                          f"{snapshot.on.isoformat()}") + f" (seed {seed}, {size:,} people)")
+        cases.add_event(name, history.workshop_event)
         if history.correction is not None:
             person, really = history.correction
             cases.save_person(name, person, on=really)
@@ -795,7 +796,8 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
     return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
 
 
-# The account and web commands register themselves on ``main``.
+# The account, web and event commands register themselves on ``main``.
+from service import cli_events as _cli_events  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,6 +21,7 @@ from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.result import SEVERITIES
+from graph.events import EVENT_ID_PATTERN, Event
 from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
 from service.api_requests import (
@@ -56,7 +57,7 @@ def _ref(name: str) -> Schema:
 def _model_schemas() -> dict[str, Schema]:
     _, top = models_json_schema(
         [(model, "validation") for model in (Person, Relationship, Constituency, RoleChange,
-                                             AccountChanges, MapSettings)],
+                                             AccountChanges, MapSettings, Event)],
         ref_template=_REF,
     )
     schemas: dict[str, Schema] = dict(top["$defs"])
@@ -254,8 +255,57 @@ def _schemas() -> dict[str, Schema]:
         },
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
+        **_event_schemas(schemas["Event"]),
     })
     return schemas
+
+
+def _event_schemas(event_body: Schema) -> dict[str, Schema]:
+    count = {"type": "integer", "minimum": 0}
+    share = {"type": ["number", "null"], "minimum": 0}
+    standing = {
+        "type": "object", "required": ["day", "people", "contributing_or_above", "core",
+                                       "reach"],
+        "properties": {"day": {"type": "string", "format": "date"}, "people": count,
+                       "contributing_or_above": count, "core": count,
+                       "reach": {"type": "number", "minimum": 0, "maximum": 1}},
+    }
+    change = {"type": "object", "properties": {"before": {"type": "number"},
+                                               "after": {"type": "number"}}}
+    event = copy.deepcopy(event_body["properties"])
+    return {
+        "EventStanding": {**standing, "description": "the map at the end of one day"},
+        "EventEffects": {
+            "type": "object",
+            "description": "what went with the event (an association, not proof of cause)",
+            "required": ["event_id", "day", "window_days", "complete", "start", "on_day",
+                         "end", "changes", "joiners_before", "joiners_after", "sentences"],
+            "properties": {
+                "event_id": {"type": "string"}, "day": {"type": "string", "format": "date"},
+                "window_days": count,
+                "complete": {"type": "boolean",
+                             "description": "false while the window after has not ended"},
+                "start": _ref("EventStanding"), "on_day": _ref("EventStanding"),
+                "end": _ref("EventStanding"),
+                "changes": {"type": "object", "additionalProperties": change},
+                "joiners_before": count, "joiners_after": count, "joiner_ratio": share,
+                "participants": count, "participants_in_map": count,
+                "participants_moved_up": count, "participants_moved_up_share": share,
+                "sentences": {"type": "array", "items": {"type": "string"}},
+            },
+        },
+        "EventView": {
+            "type": "object", "required": ["id", "date", "name", "people", "effects"],
+            "properties": {"id": {"type": "string", "pattern": EVENT_ID_PATTERN}, **event,
+                           "effects": _ref("EventEffects")},
+        },
+        "EventList": {
+            "type": "object", "required": ["constituency", "window_days", "items", "total"],
+            "properties": {"constituency": {"type": "string"}, "window_days": count,
+                           "items": {"type": "array", "items": _ref("EventView")},
+                           "total": count},
+        },
+    }
 
 
 def _access_schemas() -> dict[str, Schema]:
@@ -484,6 +534,7 @@ def _parameters() -> dict[str, Schema]:
                      "409 instead of being overwritten",
                      "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
         "email": path("email", "an account's email"),
+        "event_id": path("event_id", "an event's id (from GET .../events)"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
                      "description": "a token's id (from GET /api/v1/tokens)",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
@@ -673,10 +724,36 @@ def _paths() -> dict[str, Schema]:
             params=(*n, "change_set_id"), ok=("201", "The undo", _ref("UndoResult")),
             extra=("409",))},
         **_access_paths(c),
+        **_event_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+    }
+
+
+def _event_paths(c: str) -> dict[str, Schema]:
+    n, one = ("name",), ("name", "event_id")
+    body, view = _json_content(_ref("Event")), _ref("EventView")
+    return {
+        f"{c}/{{name}}/events": {
+            "get": _op("listEvents", "The map's events, oldest first, each with what went "
+                       "with it (with the map's version as ETag)", "viewer", params=n,
+                       ok=("200", "The events", _ref("EventList"))),
+            "post": _op("createEvent", "Record an event: what the movement did and who took "
+                        "part", "editor", params=(*n, "if_match"), body=body,
+                        ok=("201", "Recorded, with its new id", view), extra=("409",)),
+        },
+        f"{c}/{{name}}/events/{{event_id}}": {
+            "get": _op("getEvent", "An event with what went with it", "viewer", params=one,
+                       ok=("200", "The event", view)),
+            "put": _op("replaceEvent", "Replace what is recorded of an event (its id stays)",
+                       "editor", params=(*one, "if_match"), body=body,
+                       ok=("200", "The event", view), extra=("409",)),
+            "delete": _op("deleteEvent", "Remove an event (undoable from the history)",
+                          "editor", params=(*one, "if_match"), ok=("204", "Removed", None),
+                          extra=("409",)),
+        },
     }
 
 

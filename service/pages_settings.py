@@ -1,5 +1,5 @@
 """The Settings page of a map: its targets, the steps its reach counts, the readiness of whom to
-engage next, and its expected segments (add, rename, remove).
+engage next, the window of its events' effects, and its expected segments (add, rename, remove).
 
 Everyone with a role reads the page; editors and owners change it. Every change goes through
 the use cases (``UseCases.set_settings``, ``UseCases.set_expected_segments``) with the version
@@ -15,14 +15,14 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
-from wtforms import FloatField, HiddenField, SelectChoice, SelectField, StringField
+from wtforms import FloatField, HiddenField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import NumberInput
 
 from dashboards.words import engagement_label, segment_label
 from graph.errors import MovemapError, NotFound
 from graph.limits import LIMITS
-from graph.map_settings import MAX_STEPS, MapSettings
+from graph.map_settings import MAX_EVENT_WINDOW_DAYS, MAX_STEPS, MapSettings
 from graph.model import MAX_TEXT_LENGTH, Engagement, normalise_segment
 from graph.usecases import StaleVersion
 from service.auth import current_account, requires_role
@@ -67,6 +67,13 @@ class SettingsForm(FlaskForm):
                    for e in Engagement)],
         description="Readiness: the overview then shows whom to engage next among people at "
                     "or above this engagement level, beside the plan from anyone.")
+    event_window_days = IntegerField(
+        "Event window (days)", validators=[
+            InputRequired("Give a number of days."),
+            NumberRange(min=7, max=MAX_EVENT_WINDOW_DAYS,
+                        message=f"Give a number of days from 7 to {MAX_EVENT_WINDOW_DAYS}.")],
+        description="An event's effects compare this many days before it with as many after.",
+        widget=NumberInput(step=1))
     version = HiddenField()
 
 
@@ -93,6 +100,7 @@ def _fill(form: SettingsForm, settings: MapSettings, version: int | None) -> Non
     form.steps.data = settings.steps
     form.min_engagement.data = (ANYONE if settings.min_engagement is None
                                 else settings.min_engagement.value)
+    form.event_window_days.data = settings.event_window_days
     form.version.data = "" if version is None else str(version)
 
 
@@ -145,6 +153,7 @@ def save(name: str) -> ResponseReturnValue:
         "target_reach": (form.target_reach.data or 0) / 100,
         "steps": form.steps.data,
         "min_engagement": form.min_engagement.data or None,
+        "event_window_days": form.event_window_days.data,
     }
     try:
         settings = MapSettings(**values)

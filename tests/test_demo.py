@@ -1,22 +1,26 @@
-"""The demo constituency: believable, deterministic, and with the gaps it promises to plant.
+"""The demo constituency: believable, deterministic, and with the gaps it promises to plant;
+and its last two years, which tell a story of growth.
 
 The planted structures are checked with networkx computations written here, independent of
-the analysis, and then the analysis is checked to find them.
+the analysis, and then the analysis is checked to find them; the story is checked with plain
+counts over the demo's dates and history.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import networkx as nx
 import pytest
 
 from graph.analysis import AnalysisOptions, analyse
+from graph.analysis.recruitment import recruitment_forest
 from graph.analysis.result import Analysis
 from graph.compact import CompactGraph
 from graph.demo import DEMO_AS_OF, DEMO_NAME, MAX_SIZE, MIN_SIZE, demo_constituency
+from graph.demo_history import DemoHistory, demo_history
 from graph.model import Constituency, Engagement, Person, Relationship
 
 PLANTED_KINDS = {
@@ -239,3 +243,107 @@ def test_demo_stays_current_when_made_today() -> None:
     assert max(p.joined for p in people if p.joined) <= today
     assert max(r.since for r in relationships if r.since) <= today
     assert min(p.joined for p in people if p.joined) >= date(2025, 1, 1)
+
+
+# -- the story of the last two years (graph.demo_story, graph.demo_history) -------------------
+
+STORIES = [(7, 800), (3, 300)]
+Story = tuple[list[Person], list[Relationship], DemoHistory]
+
+
+@pytest.fixture(scope="module", params=STORIES, ids=lambda s: f"seed{s[0]}-size{s[1]}")
+def story(request: pytest.FixtureRequest) -> Story:
+    seed, size = request.param
+    _, people, ties = demo_constituency(seed=seed, size=size)
+    return people, ties, demo_history(people, ties, as_of=DEMO_AS_OF, seed=seed)
+
+
+START = DEMO_AS_OF - timedelta(days=730)
+YEAR_TWO = START + timedelta(days=365)
+
+
+def _quarter(day: date) -> int | None:
+    """0 to 7 for a day in the two years before the demo's today, else None."""
+    if not START < day <= DEMO_AS_OF:
+        return None
+    return min(7, (day - START).days * 8 // 730)
+
+
+def _recruitments(ties: list[Relationship]) -> list[tuple[str, str, date]]:
+    return [(t.source, t.target, t.since) for t in ties if t.recruited and t.since]
+
+
+def test_the_story_starts_slowly_and_grows(story: Story) -> None:
+    people, _, _ = story
+    per_quarter = Counter(q for p in people if p.joined and (q := _quarter(p.joined)) is not None)
+    quarters = [per_quarter[q] for q in range(8)]
+    assert quarters[0] == min(quarters) and quarters[0] < quarters[7] / 2
+    assert sum(quarters[:4]) < sum(quarters[4:])
+
+
+def test_one_celebrity_recruiter_brought_most_first_year_recruits_who_went_no_further(
+        story: Story) -> None:
+    people, ties, _ = story
+    by_id = {p.id: p for p in people}
+    first_year = [r for r in _recruitments(ties) if START < r[2] <= YEAR_TWO]
+    (celebrity, brought), = Counter(r[0] for r in first_year).most_common(1)
+    assert brought / len(first_year) >= 0.6
+    assert by_id[celebrity].role is not None and by_id[celebrity].role.value == "mobiliser"
+    theirs = [by_id[r[1]] for r in first_year if r[0] == celebrity]
+    assert sum(1 for p in theirs if p.engaged) <= len(theirs) / 5
+
+
+def test_organisers_recruits_recruit_in_turn_in_the_second_year(story: Story) -> None:
+    people, ties, _ = story
+    engaged = {p.id for p in people if p.engagement.rank >= Engagement.CONTRIBUTING.rank}
+    recruiter_of = {target: source for source, target, _ in _recruitments(ties)}
+
+    def growers(low: date, high: date) -> set[str]:
+        return {s for s, t, since in _recruitments(ties) if low < since <= high and t in engaged}
+
+    first, second = growers(START, YEAR_TWO), growers(YEAR_TWO, DEMO_AS_OF)
+    assert len(second) > len(first)
+    # second generation: most second-year growers were themselves brought in by someone
+    assert sum(1 for s in second if s in recruiter_of) >= len(second) / 2
+
+
+def test_a_recruiting_tie_starts_the_day_the_recruit_joined(story: Story) -> None:
+    people, ties, _ = story
+    joined = {p.id: p.joined for p in people}
+    for source, target, since in _recruitments(ties):
+        assert since == joined[target]
+        assert joined[source] is None or joined[source] <= since
+
+
+def test_the_workshop_is_an_event_with_a_wave_of_joiners_and_people_moving_up(
+        story: Story) -> None:
+    people, _, history = story
+    event, workshop = history.workshop_event, history.workshop
+    assert event.date == workshop and event.kind == "workshop"
+    joined = {p.id: p.joined for p in people}
+    assert len(event.people) >= 8
+    assert all(pid in joined and (joined[pid] or workshop) <= workshop for pid in event.people)
+    window = timedelta(days=60)
+    before = sum(1 for d in joined.values() if d and workshop - window < d <= workshop)
+    after = sum(1 for d in joined.values() if d and workshop < d <= workshop + window)
+    assert after > 1.5 * before
+    # from the snapshots as movemap records them: the workshop day, and the one in its window
+    on_day = next(s for s in history.snapshots if s.on == workshop)
+    later = next(s for s in history.snapshots if workshop < s.on <= workshop + window)
+    rank = {p.id: p.engagement.rank for p in on_day.people}
+    rank_later = {p.id: p.engagement.rank for p in later.people}
+    moved = [pid for pid in event.people if rank_later.get(pid, -1) > rank[pid]]
+    assert len(moved) >= len(event.people) / 2
+
+
+def test_the_recruitment_forest_reads_as_leadership_spreading(story: Story) -> None:
+    """What a growth page shows from the recorded history: more leader-growers, less
+    concentrated, a year on from the end of the first year."""
+    _, _, history = story
+    forests = {s.on: recruitment_forest(CompactGraph.from_records("demo", s.people, s.ties))
+               for s in history.snapshots}
+    first_year = max(d for d in forests if d <= YEAR_TWO)
+    then, now = forests[first_year], forests[DEMO_AS_OF]
+    assert now.effective_leader_growers is not None  # None then: nobody grown yet
+    assert now.effective_leader_growers > (then.effective_leader_growers or 0) + 1
+    assert now.second_generation > then.second_generation

@@ -39,6 +39,9 @@ def test_settings_become_analysis_options_and_a_callers_choice_wins() -> None:
     ({"target_reach": 1.5}, "target_reach"), ({"target_core_share": -0.1}, "target_core_share"),
     ({"target_core_share": float("nan")}, "target_core_share"),
     ({"min_engagement": "keen"}, "min_engagement"), ({"colour": "red"}, "colour"),
+    ({"event_window_days": 6}, "event_window_days"),
+    ({"event_window_days": 366}, "event_window_days"),
+    ({"event_window_days": 30.5}, "event_window_days"),
 ])
 def test_a_bad_setting_is_refused_naming_its_field(values: dict[str, object], field: str
                                                    ) -> None:

@@ -552,7 +552,8 @@ def json_endpoints(api: Api) -> list[tuple[str, str]]:
     source, target = first_tie(api)
     return [("POST", f"{API}/constituencies"), ("PATCH", BAY), ("POST", f"{BAY}/people"),
             ("PUT", f"{BAY}/people/p0001"), ("PATCH", f"{BAY}/people/p0001"),
-            ("POST", f"{BAY}/relationships"), ("PUT", f"{BAY}/relationships/{source}/{target}")]
+            ("POST", f"{BAY}/relationships"), ("PUT", f"{BAY}/relationships/{source}/{target}"),
+            ("POST", f"{BAY}/events"), ("PUT", f"{BAY}/events/2025-01-01-x")]
 
 
 BAD_BODIES: list[bytes] = [
@@ -696,7 +697,8 @@ def test_openapi_bodies_are_the_domain_models_schemas() -> None:
 def test_every_documented_operation_answers_401_without_credentials(api: Api) -> None:
     source, target = first_tie(api)
     values = {"name": MAP, "person_id": "p0001", "source": source, "target": target,
-              "change_set_id": "1", "email": "viewer@example.org", "token_id": "1"}
+              "change_set_id": "1", "email": "viewer@example.org", "token_id": "1",
+              "event_id": "2025-01-01-x"}
     for path, item in build_document()["paths"].items():
         url = path.format(**{k: values[k] for k in _placeholders(path)})
         for method in item:

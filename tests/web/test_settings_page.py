@@ -40,7 +40,8 @@ def settings_form(client: FlaskClient, **values: str) -> dict[str, str]:
     html = text(client.get(PAGE))
     data = {"settings-csrf_token": csrf_token(client, PAGE), "settings-version": version(html),
             "settings-target_core_share": "3", "settings-target_reach": "90",
-            "settings-steps": "1", "settings-min_engagement": ""}
+            "settings-steps": "1", "settings-min_engagement": "",
+            "settings-event_window_days": "60"}
     data.update({f"settings-{k}": v for k, v in values.items()})
     return data
 
@@ -55,6 +56,7 @@ def test_a_viewer_sees_the_settings_without_forms(client: FlaskClient, web: Web)
     sign_in(client, web.emails["viewer"])
     html = text(client.get(PAGE))
     assert "Reach target" in html and "90% of everyone else" in html
+    assert "60 days before and after each event" in html
     assert "<form method=\"post\" action=\"/c/bay/settings\"" not in html
     assert 'href="/c/bay/settings"' in text(client.get(f"/c/{MAP}/"))  # in the map's navigation
     response = client.post(PAGE, data={"settings-csrf_token": csrf_token(client, PAGE),
@@ -72,15 +74,16 @@ def test_an_editor_saves_the_settings_and_the_overview_follows(editor: FlaskClie
                                                               ) -> None:
     response = editor.post(PAGE, data=settings_form(
         editor, target_core_share="5", target_reach="80", steps="2",
-        min_engagement="contributing"))
+        min_engagement="contributing", event_window_days="30"))
     assert response.status_code == 302, text(response)
     assert stored(web)[0] == MapSettings(target_core_share=0.05, target_reach=0.8, steps=2,
-                                         min_engagement="contributing")
+                                         min_engagement="contributing", event_window_days=30)
     overview = text(editor.get(f"/c/{MAP}/"))
     assert "within 2 ties of someone in the core" in overview
     assert "Among people contributing or above" in overview
     history = text(editor.get(f"/c/{MAP}/history"))
-    assert "changed the map: min_engagement, steps, target_core_share, target_reach" in history
+    assert ("changed the map: event_window_days, min_engagement, steps, target_core_share, "
+            "target_reach") in history
 
 
 def test_settings_without_the_csrf_token_are_refused(editor: FlaskClient, web: Web) -> None:
@@ -96,6 +99,8 @@ def test_settings_without_the_csrf_token_are_refused(editor: FlaskClient, web: W
     ({"target_reach": "lots"}, "Not a valid float value."),
     ({"steps": "4"}, "Not a valid choice."),
     ({"min_engagement": "keen"}, "Not a valid choice."),
+    ({"event_window_days": "3"}, "Give a number of days from 7 to 365."),
+    ({"event_window_days": ""}, "Give a number of days."),
 ])
 def test_a_bad_setting_is_refused_next_to_its_field(editor: FlaskClient, web: Web,
                                                     values: dict[str, str], message: str
