@@ -69,6 +69,7 @@ __all__ = [
     "AnimationFrame",
     "animation_figure",
     "frame_counts",
+    "frame_events",
     "frame_label",
     "frame_words",
     "growth_animation",
@@ -439,10 +440,34 @@ def _styles() -> list[dict[str, Any]]:
     return styles
 
 
-def animation_figure(anim: Animation) -> dict[str, Any]:
+def frame_events(anim: Animation, events: Sequence[tuple[date, str]]) -> list[list[str]]:
+    """The names of the events (day, name) in each frame's period: after the frame before,
+    up to the frame's own day (the first frame: within its own period)."""
+    named: list[list[str]] = [[] for _ in anim.frames]
+    for day, name in sorted(events):
+        for f, frame in enumerate(anim.frames):
+            after = (anim.frames[f - 1].day if f else
+                     _period_start(frame.day, anim.interval) - timedelta(days=1))
+            if after < day <= frame.day:
+                named[f].append(name)
+                break
+    return named
+
+
+def _period_start(day: date, interval: str) -> date:
+    if interval == "week":
+        return day - timedelta(days=day.weekday())
+    if interval == "month":
+        return day.replace(day=1)
+    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def animation_figure(anim: Animation, events: Sequence[tuple[date, str]] = ()
+                     ) -> dict[str, Any]:
     """The animation as a Plotly figure (plain JSON-ready data: ``data``, ``layout``,
     ``frames``): the first frame drawn, one frame per period end, play and pause buttons and
-    a date slider; the axes fixed so nothing moves but people arriving and leaving.
+    a date slider; the axes fixed so nothing moves but people arriving and leaving. Each
+    picture names the ``events`` (day, name) of its period.
 
     Plain data rather than ``go.Figure``: plotly.py checks every value of every frame, which
     takes seconds for 24 frames of a few thousand people; the tests check the same data with
@@ -451,15 +476,18 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
     x, y = _grid(anim)
     styles = _styles()
     pictures = [_frame_traces(anim, frame, x, y) for frame in anim.frames]
+    named = frame_events(anim, events)
+    titles = [_title(anim, frame, names) for frame, names in zip(anim.frames, named,
+                                                                 strict=True)]
     frames = [{"name": frame.day.isoformat(), "data": traces,
-               "layout": {"title": {"text": _title(anim, frame)}}}
-              for frame, traces in zip(anim.frames, pictures, strict=True)]
+               "layout": {"title": {"text": title}}}
+              for frame, traces, title in zip(anim.frames, pictures, titles, strict=True)]
     data = [{"type": "scatter", **style, **first,
              "marker": {**style.get("marker", {}), **first.get("marker", {})}}
             if "marker" in style else {"type": "scatter", **style, **first}
             for style, first in zip(styles, pictures[0], strict=True)]
-    layout = base_layout(_title(anim, anim.frames[0]), height=720)
-    layout["title"] = {"text": _title(anim, anim.frames[0]), "x": 0, "xanchor": "left",
+    layout = base_layout(titles[0], height=720)
+    layout["title"] = {"text": titles[0], "x": 0, "xanchor": "left",
                        "font": {"size": 17}, "y": 0.98, "yref": "container", "yanchor": "top",
                        "pad": {"t": 6}}
     hidden = {"visible": False, "showgrid": False, "zeroline": False}
@@ -497,10 +525,20 @@ def animation_figure(anim: Animation) -> dict[str, Any]:
     return {"data": data, "layout": layout, "frames": frames}
 
 
-def _title(anim: Animation, frame: AnimationFrame) -> str:
-    """Two lines, so a phone shows them whole: the map and the date, then the counts."""
-    return (f"{plain_text(anim.name)} as of {frame.day.isoformat()}<br>"
-            f"<span style=\"font-size:13px\">{frame_counts(frame)}</span>")
+EVENTS_NAMED = 3
+"""A picture names at most this many events of its period, then says how many more."""
+
+
+def _title(anim: Animation, frame: AnimationFrame, events: Sequence[str] = ()) -> str:
+    """Two lines, so a phone shows them whole: the map and the date, then the counts; a
+    third with the period's events."""
+    title = (f"{plain_text(anim.name)} as of {frame.day.isoformat()}<br>"
+             f"<span style=\"font-size:13px\">{frame_counts(frame)}</span>")
+    if events:
+        listed = ", ".join(plain_text(e[:60]) for e in events[:EVENTS_NAMED])
+        more = f" and {len(events) - EVENTS_NAMED} more" if len(events) > EVENTS_NAMED else ""
+        title += f"<br><span style=\"font-size:13px\">Events: {listed}{more}</span>"
+    return title
 
 
 def _range(values: I64) -> list[float]:

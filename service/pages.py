@@ -120,7 +120,7 @@ from service.state import (
 )
 from service.uploads import unnamed_copies
 
-__all__ = ["PLOTLY_JS", "PageData", "app_extension", "bp"]
+__all__ = ["PLOTLY_JS", "PageData", "app_extension", "bp", "person_picker"]
 
 bp = Blueprint("pages", __name__)
 
@@ -597,7 +597,7 @@ def network(name: str) -> ResponseReturnValue:
         segments=graph.segment_names, clusters=data.analysis.clusters,
         brokers=data.analysis.brokers,
         brokers_url=url_for("pages.network", name=name, **{**query, "brokers": "1"}),
-        picker=_picker(name, "network-people"))
+        picker=person_picker(name, "network-people"))
 
 
 def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
@@ -756,9 +756,11 @@ def roles(name: str) -> ResponseReturnValue:
 # -- people: list, search, add, import ---------------------------------------------------------
 
 
-def _picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
+def person_picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
     """The attributes that make a text input pick a person as you type (``movemap.js`` fills
-    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id)."""
+    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id).
+    ``value``: what a pick puts in the input: ``id``, ``name`` or ``label`` (the name with
+    the organisation and id, which ``SearchIndex.resolve`` reads back)."""
     return {"list": datalist, "autocomplete": "off", "data-person-value": value,
             "data-person-search": url_for("pages.person_search", name=name)}
 
@@ -816,7 +818,7 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
     return render_template(
         "people.html", name=name, data=data, rows=rows, query=filters.q, pager=pager,
         filters=filters, sorts=SORTS, **_people_choices(graph, filters),
-        picker=_picker(name, "search-people", "name"),
+        picker=person_picker(name, "search-people", "name"),
         person_form=person_form, import_form=import_form, problems=shown_problems,
         problems_total=len(problems or []), active="people"), status
 
@@ -1019,7 +1021,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
             tie_form.version.data = str(_pair_version(page_cases(), name, person_id, other) or "")
-    tie_form.other.render_kw = _picker(name, "tie-people")
+    tie_form.other.render_kw = person_picker(name, "tie-people")
     rings: list[dict[str, Any]] = []
     if node is not None:
         around = neighbourhood(data.graph, node, 3)

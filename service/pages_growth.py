@@ -6,7 +6,9 @@ table (its text alternative); ``/c/NAME/growth/animation.gif`` is the animation 
 for a board paper. Both read the map as of each period end through the use cases
 (``UseCases.graph_as_of``) and today's network layout (``PageData.layout``), so people sit
 where the network page draws them. The frames and the image are built once per revision of the
-map and interval. Below them: who brought whom in (the recruitment forest as a sunburst, and
+map and interval. Events (``UseCases.events``) are named on the pictures of their period, and
+listed, with a form to record one (``POST …/growth/events``, editors). Below them: who brought
+whom in (the recruitment forest as a sunburst, and
 its leading recruiters as a table) and the organiser teams.
 """
 
@@ -19,8 +21,9 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from pydantic import ValidationError
 from werkzeug.utils import secure_filename
 
 from dashboards.animation import (
@@ -33,18 +36,38 @@ from dashboards.animation import (
 )
 from dashboards.animation_gif import animation_gif
 from dashboards.recruitment_figures import recruitment_sunburst
-from dashboards.words import group_label
+from dashboards.words import group_label, plural
 from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.teams import OrganiserTeams, organiser_teams
 from graph.compact import NO_DATE, CompactGraph, day_to_date
+from graph.errors import MovemapError
+from graph.events import Event, RecordedEvent
+from graph.limits import LIMITS
+from graph.usecases import StaleVersion
 from service.auth import requires_role
-from service.pages import PageData, app_extension, page_as_of, page_cases, page_data
+from service.notices import notify
+from service.page_forms import EventForm
+from service.pages import (
+    PageData,
+    app_extension,
+    form_version,
+    page_as_of,
+    page_cases,
+    page_data,
+    person_picker,
+)
+from service.person_search import PersonNotFound
+from service.state import invalidate
 
 __all__ = ["DEFAULT_INTERVAL", "bp"]
 
 bp = Blueprint("growth", __name__)
 
 DEFAULT_INTERVAL = "month"
+EVENT_PEOPLE_NAMED = 10
+"""The events table names this many people of each event, then says how many more."""
+EVENT_PROBLEMS_SHOWN = 20
+"""At most this many lines of the people list are reported as not found."""
 INTERVAL_WORDS = {"week": "weeks", "month": "months", "quarter": "quarters"}
 
 
@@ -120,26 +143,104 @@ def _team_rows(data: PageData, teams: OrganiserTeams) -> list[dict[str, Any]]:
     } for t in teams.listed]
 
 
-@bp.get("/c/<name>/growth")
-@requires_role("viewer")
-def page(name: str) -> ResponseReturnValue:
+def _events(name: str) -> tuple[list[RecordedEvent], int | None]:
+    """The map's events, oldest first, and the version of the record that holds them."""
+    return page_cases().events(name)
+
+
+def _growth_page(name: str, *, event_form: EventForm | None = None,
+                 status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
     interval = _interval()
     animation = _animation(name, data, interval)
     first_day = _first_day(data.graph, animation.frames[-1].day)
     forest, teams = _recruitment(data)
+    events, version = _events(name)
+    marks = [(e.event.date, e.event.name) for e in events]
+    if event_form is None:
+        event_form = EventForm(formdata=None)
+        event_form.version.data = "" if version is None else str(version)
+    event_form.find.render_kw = person_picker(name, "event-people-found", "label")
     return render_template(
         "growth.html", name=name, active="growth", interval=interval, intervals=INTERVALS,
         interval_words=INTERVAL_WORDS, animation=animation,
         cut=animation.frames[0].day > first_day and len(animation.frames) == MAX_FRAMES,
         first_day=first_day,
-        animation_figure=data.chart(f"growth-animation:{interval}",
-                                    lambda: animation_figure(animation)),
+        animation_figure=data.chart(f"growth-animation:{interval}:{version}",
+                                    lambda: animation_figure(animation, marks)),
         forest=forest, teams=teams, team_rows=_team_rows(data, teams),
         recruiter_links=[url_for("pages.person", name=name, person_id=r.id)
                          for r in forest.listed],
         sunburst=data.chart("growth-recruitment", lambda: recruitment_sunburst(
-            data.graph, forest.recruiter)) if forest.recruiters else None)
+            data.graph, forest.recruiter)) if forest.recruiters else None,
+        events=events, event_form=event_form,
+        event_names={e.id: [data.name_of(p) for p in e.event.people[:EVENT_PEOPLE_NAMED]]
+                     for e in events},
+        event_people_named=EVENT_PEOPLE_NAMED), status
+
+
+@bp.get("/c/<name>/growth")
+@requires_role("viewer")
+def page(name: str) -> ResponseReturnValue:
+    return _growth_page(name)
+
+
+def _people_of(data: PageData, form: EventForm) -> list[str] | None:
+    """The ids of the people the form lists, one name or id a line; ``None`` (with the
+    problems on the field) when a line names nobody, or several people."""
+    lines = [line.strip() for line in (form.people.data or "").splitlines() if line.strip()]
+    if len(lines) > LIMITS.people_per_event:
+        form.people.errors = [*form.people.errors, f"At most {LIMITS.people_per_event:,} "
+                              f"people take part in one event; the list has {len(lines):,}."]
+        return None
+    ids: list[str] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            ids.append(data.graph.ids[data.people_index.resolve(line)])
+        except PersonNotFound as exc:
+            problems.append(f"Line {number}: {exc}")
+    if problems:
+        form.people.errors = [*form.people.errors, *problems[:EVENT_PROBLEMS_SHOWN]]
+        return None
+    return ids
+
+
+@bp.post("/c/<name>/growth/events")
+@requires_role("editor")
+def add_event(name: str) -> ResponseReturnValue:
+    """Record an event from the page's form (one change set, undoable from the history)."""
+    data = page_data(name)
+    form = EventForm()
+    if form.validate_on_submit():
+        people = _people_of(data, form)
+        if people is not None:
+            try:
+                event = Event(date=form.date.data, name=form.name.data or "",
+                              kind=form.kind.data or "",
+                              description=form.description.data or "", people=tuple(people))
+                page_cases().add_event(name, event, if_version=form_version(form.version.data))
+            except ValidationError as exc:
+                for error in exc.errors():
+                    field = getattr(form, str(error["loc"][0]), form.name) if error["loc"] \
+                        else form.name
+                    field.errors = [*field.errors, error["msg"]]
+            except StaleVersion as exc:
+                notify(f"The event was not recorded: {exc} Check the events below and send "
+                       "it again.", "error")
+                return _growth_page(name, event_form=form, status=409)
+            except MovemapError as exc:
+                field = getattr(form, getattr(exc, "field", None) or "name", form.name)
+                field.errors = [*field.errors, str(exc)]
+            else:
+                invalidate(name)
+                notify(f"Recorded the event {event.name} on {event.date.isoformat()} with "
+                       f"{plural(len(people), 'person', 'people')} taking part (undo it from "
+                       "the history).", "success")
+                return redirect(url_for("growth.page", name=name,
+                                        interval=request.args.get("interval")) + "#events")
+    notify("The event was not recorded: see what is wrong next to the fields.", "error")
+    return _growth_page(name, event_form=form, status=400)
 
 
 @bp.get("/c/<name>/growth/animation.gif")

@@ -96,12 +96,14 @@
 
   /* An input with data-person-search (a URL) and a list="…" <datalist> gets the people whose
    * name, organisation or id match what is typed, accents and case aside. Each option's value
-   * is the person's id (or name, with data-person-value="name"); its label tells people of the
-   * same name apart. Without this script the input still takes a name or an id. */
+   * is the person's id (or name, with data-person-value="name", or "Name (organisation, id)"
+   * with data-person-value="label"); its label tells people of the same name apart. Without
+   * this script the input still takes a name or an id. */
   function wirePersonSearch(input) {
     var list = document.getElementById(input.getAttribute("list") || "");
     var url = input.getAttribute("data-person-search");
-    var key = input.getAttribute("data-person-value") === "name" ? "name" : "id";
+    var wanted = input.getAttribute("data-person-value");
+    var key = wanted === "name" || wanted === "label" ? wanted : "id";
     if (!list || !url) {
       return;
     }
@@ -148,6 +150,27 @@
   }
 
   document.querySelectorAll("input[data-person-search]").forEach(wirePersonSearch);
+
+  /* A button [data-add-from=input id][data-add-to=textarea id] puts the person picked in the
+   * input on a line of its own in the list (without scripts, people type the list). */
+  document.querySelectorAll("button[data-add-from][data-add-to]").forEach(function (button) {
+    var from = document.getElementById(button.getAttribute("data-add-from"));
+    var to = document.getElementById(button.getAttribute("data-add-to"));
+    if (!from || !to) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var picked = from.value.trim();
+      if (!picked) {
+        return;
+      }
+      var text = to.value.replace(/\s+$/, "");
+      to.value = (text ? text + "\n" : "") + picked + "\n";
+      from.value = "";
+      from.focus();
+    });
+  });
 
   /* -- the network picture ------------------------------------------------------------------ */
 

@@ -1,15 +1,29 @@
 """The growth page in a real browser: the animation plays, the slider moves it to a date, the
-interval changes the pictures, and the image downloads."""
+image downloads, and an event is recorded through the form with people picked by name."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
-from .browsing import MAP, Watch, assert_figures_rendered, screenshot, wait_for_figures
+from graph.history import Actor
+from graph.stores.base import open_store
+from graph.usecases import UseCases
+
+from .browsing import (
+    MAP,
+    SCRATCH,
+    LiveServer,
+    Watch,
+    assert_accessible,
+    assert_figures_rendered,
+    screenshot,
+    wait_for_figures,
+)
 
 _TITLE = "() => document.querySelector('#animation .gtitle').textContent"
 _ACTIVE = "() => document.getElementById('animation').layout.sliders[0].active"
@@ -79,3 +93,41 @@ def test_the_image_download_is_a_gif_of_the_same_pictures(page: Page) -> None:
     assert download.suggested_filename == f"{MAP}-growth-by-quarter.gif"
     image = Image.open(BytesIO(Path(download.path()).read_bytes()))
     assert image.format == "GIF" and image.n_frames == rows
+
+
+def test_an_event_is_recorded_through_the_form_with_people_picked_by_name(
+        page: Page, watch: Watch, server: LiveServer, screenshots: Path) -> None:
+    store = open_store(server.settings.store_url)
+    try:
+        person = UseCases(store, Actor("tests", "read")).person(SCRATCH, "p0001")[0]
+    finally:
+        store.close()
+    page.goto(f"/c/{SCRATCH}/growth?interval=quarter")
+    wait_for_figures(page, "scratch growth")
+    form = page.locator("form", has=page.get_by_role("button", name="Record the event"))
+    day = date.today().replace(day=1)
+    form.get_by_label("Day").fill(day.isoformat())
+    form.get_by_label("Name", exact=True).fill("Listening walk")
+    find = form.get_by_label("Find a person")
+    find.press_sequentially(person.name[:6], delay=20)
+    options = page.locator("datalist#event-people-found option")
+    expect(options.first).to_be_attached()
+    picked = next(v for v in options.evaluate_all("os => os.map(o => o.value)")
+                  if "p0001" in v)
+    find.fill(picked)  # choosing from the list puts the option's value in the field
+    form.get_by_role("button", name="Add to the list").click()
+    people = form.get_by_label("People who took part")
+    expect(people).to_have_value(f"{picked}\n")
+    assert_accessible(page, "growth page with the event form filled")
+    form.get_by_role("button", name="Record the event").click()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Recorded the event Listening walk")
+    events = page.locator("#events table")
+    expect(events).to_contain_text("Listening walk")
+    expect(events.get_by_role("link", name=person.name)).to_be_visible()
+    wait_for_figures(page, "scratch growth after the event")
+    titles = page.evaluate("""() => document.getElementById('animation')._transitionData
+        ._frames.map((f) => f.layout.title.text)""")
+    assert sum("Events: Listening walk" in t for t in titles) == 1
+    screenshot(page, screenshots, "growth-event-recorded")
+    watch.assert_clean("recording an event")

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from io import BytesIO
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -16,9 +17,10 @@ from support import MAP, OTHER_MAP, Web, sign_in
 from dashboards.animation import MAX_FRAMES
 from dashboards.recruitment_figures import MAX_SECTORS
 from graph.compact import CompactGraph
+from graph.history import Actor
 from graph.model import Role
 from graph.stores.base import open_store
-from graph.usecases import map_as_of
+from graph.usecases import UseCases, map_as_of
 
 
 @pytest.fixture
@@ -120,3 +122,76 @@ def test_the_page_lists_each_organisers_team_with_its_groups(web: Web,
     rows = section.split("<tbody>")[1].split("</tbody>")[0]
     assert rows.count('<th scope="row">') >= declared
     assert "Hangs on the organiser" in section
+
+
+@pytest.fixture
+def editor(web: Web) -> FlaskClient:
+    client = web.app.test_client()
+    sign_in(client, web.emails["editor"])
+    return client
+
+
+def _event_form(client: FlaskClient, **values: str) -> dict[str, str]:
+    html = client.get(f"/c/{MAP}/growth").get_data(as_text=True)
+    token = re.search(r'name="event-csrf_token"[^>]*value="([^"]+)"', html)
+    version = re.search(r'name="event-version"[^>]*value="([^"]*)"', html)
+    assert token and version, "no event form on the page"
+    return {"event-csrf_token": token.group(1), "event-version": version.group(1),
+            **{f"event-{k}": v for k, v in values.items()}}
+
+
+def _recorded(web: Web) -> list[Any]:
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        return UseCases(store, Actor("tests", "read")).events(MAP)[0]
+    finally:
+        store.close()
+
+
+def test_an_editor_records_an_event_with_people_by_name_or_id(web: Web,
+                                                              editor: FlaskClient) -> None:
+    graph = _map_graph(web)
+    names = [n for n in graph.names if n and graph.names.count(n) == 1][:2]
+    third = graph.ids[5]
+    day = date.today().replace(day=1)
+    response = editor.post(f"/c/{MAP}/growth/events?interval=month", data=_event_form(
+        editor, date=day.isoformat(), name="Community workshop", kind="workshop",
+        people=f"{names[0]}\n\n{names[1]}\n{third}\n"))
+    assert response.status_code == 302 and response.headers["Location"].endswith("#events")
+    [event] = _recorded(web)
+    assert event.event.name == "Community workshop" and event.event.date == day
+    assert list(event.event.people) == [graph.ids[graph.names.index(n)] for n in names] + [third]
+    html = editor.get(f"/c/{MAP}/growth?interval=month").get_data(as_text=True)
+    assert "Community workshop" in html.split('id="events-heading"')[1]
+    titles = [f["layout"]["title"]["text"] for f in _figure(html)["frames"]]  # type: ignore
+    assert sum("Events: Community workshop" in t for t in titles) == 1
+
+
+def test_an_event_naming_nobody_is_refused_with_the_line_named(web: Web,
+                                                               editor: FlaskClient) -> None:
+    response = editor.post(f"/c/{MAP}/growth/events", data=_event_form(
+        editor, date="2025-09-29", name="Listening", people="Nobody Atall Here"))
+    assert response.status_code == 400
+    assert "Line 1: There is nobody called or with the id" in response.get_data(as_text=True)
+    assert _recorded(web) == []
+
+
+def test_an_event_after_today_is_refused_next_to_the_day(web: Web,
+                                                         editor: FlaskClient) -> None:
+    later = (date.today().replace(day=1) + timedelta(days=40)).isoformat()
+    response = editor.post(f"/c/{MAP}/growth/events", data=_event_form(
+        editor, date=later, name="Launch"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'id="event-date-error"' in html
+    assert _recorded(web) == []
+
+
+def test_viewers_cannot_record_events_and_see_no_form(viewer: FlaskClient) -> None:
+    html = viewer.get(f"/c/{MAP}/growth").get_data(as_text=True)
+    assert "Record an event" not in html
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert token
+    response = viewer.post(f"/c/{MAP}/growth/events", data={
+        "event-csrf_token": token.group(1), "event-date": "2025-09-29", "event-name": "x"})
+    assert response.status_code == 403
+    assert viewer.post(f"/c/{MAP}/growth/events", data={}).status_code == 400  # no token
