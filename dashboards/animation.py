@@ -61,6 +61,7 @@ from graph.compact import NO_DATE, CompactGraph
 from graph.model import GROUPS
 
 __all__ = [
+    "EVENTS_NAMED",
     "INTERVALS",
     "MAX_DRAWN",
     "MAX_FRAMES",

@@ -27,13 +27,21 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from io import BytesIO
 
 import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from dashboards.animation import Animation, AnimationFrame, frame_words
+from dashboards.animation import (
+    EVENTS_NAMED,
+    Animation,
+    AnimationFrame,
+    frame_events,
+    frame_words,
+)
 from dashboards.palette import BLACK, EMPTY_COLOUR, GROUP_COLOURS, MUTED
 from dashboards.words import group_label
 from graph.model import GROUPS
@@ -66,8 +74,10 @@ def _palette() -> list[int]:
     return flat + [0] * (768 - len(flat))
 
 
-def animation_gif(anim: Animation, *, width: int = 960, height: int = 720) -> bytes:
-    """The animation as GIF bytes: one frame per period end, a caption on each, looping."""
+def animation_gif(anim: Animation, events: Sequence[tuple[date, str]] = (), *,
+                  width: int = 960, height: int = 720) -> bytes:
+    """The animation as GIF bytes: one frame per period end, a caption on each (with the
+    ``events`` (day, name) of its period), looping."""
     if not (200 <= width <= MAX_WIDTH and 200 <= height <= MAX_HEIGHT):
         raise ValueError(f"width and height: 200 to {MAX_WIDTH} by 200 to {MAX_HEIGHT} "
                          f"pixels, not {width} by {height}")
@@ -76,13 +86,19 @@ def animation_gif(anim: Animation, *, width: int = 960, height: int = 720) -> by
     large = ImageFont.load_default(size=18)
     palette = _palette()
     images = []
-    for frame in anim.frames:
+    named = frame_events(anim, events)
+    for frame, names in zip(anim.frames, named, strict=True):
         image = Image.new("P", (width, height), WHITE)
         image.putpalette(palette)
         draw = ImageDraw.Draw(image)
         _draw_frame(draw, anim, frame, scale)
         draw.text((MARGIN, 10), f"{anim.name}", fill=INK, font=large)
-        draw.text((MARGIN, 36), frame_words(frame), fill=INK, font=small)
+        caption = frame_words(frame)
+        if names:
+            caption += " · " + ", ".join(n[:40] for n in names[:EVENTS_NAMED])
+            caption += f" and {len(names) - EVENTS_NAMED} more" if len(names) > EVENTS_NAMED \
+                else ""
+        draw.text((MARGIN, 36), caption, fill=INK, font=small)
         _legend(draw, anim, width, height, small)
         images.append(image)
     out = BytesIO()

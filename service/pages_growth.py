@@ -250,9 +250,12 @@ def animation_image(name: str) -> ResponseReturnValue:
     data = page_data(name)
     interval = _interval()
     built = _built(data)
-    image = built.images.get(interval)
+    events, version = _events(name)
+    key = f"{interval}:{version}"
+    image = built.images.get(key)
     if image is None:
-        image = built.images[interval] = animation_gif(_animation(name, data, interval))
+        image = built.images[key] = animation_gif(
+            _animation(name, data, interval), [(e.event.date, e.event.name) for e in events])
     file_name = secure_filename(f"{name}-growth-by-{interval}.gif") or "growth.gif"
     return Response(image, mimetype="image/gif", headers={
         "Content-Disposition": f'attachment; filename="{file_name}"',

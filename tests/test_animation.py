@@ -21,6 +21,7 @@ from dashboards.animation import (
     MAX_FRAMES,
     Animation,
     animation_figure,
+    frame_events,
     growth_animation,
     period_ends,
 )
@@ -248,3 +249,19 @@ def test_the_gif_refuses_a_size_beyond_its_bounds() -> None:
     anim = animate(story(frames=2))
     with pytest.raises(ValueError, match="width and height"):
         animation_gif(anim, width=5000, height=480)
+
+
+def test_each_event_is_named_on_the_picture_of_its_period_only() -> None:
+    s = story()
+    anim = animate(s)
+    days = [f.day for f in anim.frames]
+    events = [(days[0] - timedelta(days=400), "Long before"),  # before the first period
+              (days[0].replace(day=1), "First month"), (days[2], "On a period end"),
+              (days[2] + timedelta(days=1), "Just after"), (days[-1], "Today")]
+    named = frame_events(anim, events)
+    assert named[0] == ["First month"] and named[2] == ["On a period end"]
+    assert named[3] == ["Just after"] and named[-1] == ["Today"]
+    assert "Long before" not in sum(named, [])
+    spec = animation_figure(anim, events)
+    assert "Events: On a period end" in spec["frames"][2]["layout"]["title"]["text"]
+    assert "Events" not in spec["frames"][1]["layout"]["title"]["text"]
