@@ -35,7 +35,7 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as with_values
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -44,6 +44,13 @@ from typing import Any
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
 from graph.analysis.event_effects import EventEffects, effect_window, event_effects
+from graph.analysis.growth import (
+    GrowthSeries,
+    InvalidSeries,
+    growth_series,
+    period_ends,
+    period_start,
+)
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
 from graph.events import (
@@ -99,6 +106,7 @@ __all__ = [
     "UseCases",
     "changes_between",
     "events_with_effects",
+    "growth_of",
     "map_as_of",
     "map_settings",
 ]
@@ -999,19 +1007,52 @@ class UseCases:
         """The map as it stood at the end of ``day`` (see ``map_as_of``)."""
         return map_as_of(self.store, name, day)
 
+    def growth(self, name: str, interval: str = "month", *, since: date | None = None
+               ) -> GrowthSeries:
+        """Is the movement growing: the growth series of the map up to ``today`` (see
+        ``growth_of``)."""
+        return growth_of(self.store, name, interval, today=self.today, since=since)
+
+
+def _expected_segments(store: GraphStore, name: str) -> Callable[[date], Sequence[str]]:
+    """The segments map ``name`` expected on a day (``NotFound`` when there is no such map)."""
+    constituency = store.get_constituency(name)
+    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    if record is None:
+        return lambda day: constituency.expected_segments
+    timeline = Timeline.from_json(record.timeline)
+    return lambda day: tuple(timeline.value_at("expected_segments", day) or ())
+
+
+def _chunk_reader(store: GraphStore, name: str) -> versions.ChunkReader:
+    return lambda kind, chunks: store.version_chunks(name, kind, chunks)
+
 
 def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
     """The compact graph of the map at the end of ``day``: people who had joined and not left,
     ties formed and not ended between them, each with the values valid then. Read from the
     store's as-of index (``graph.stores.versions``), not from the timelines one by one."""
-    constituency = store.get_constituency(name)
-    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
-    expected: Sequence[str] = constituency.expected_segments
-    if record is not None:
-        expected = tuple(Timeline.from_json(record.timeline).value_at("expected_segments", day)
-                         or ())
-    return versions.map_of_day(
-        name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
+    expected = _expected_segments(store, name)
+    return versions.map_of_day(name, expected(day), _chunk_reader(store, name), day)
+
+
+def growth_of(store: GraphStore, name: str, interval: str = "month", *,
+              today: date | None = None, since: date | None = None,
+              options: AnalysisOptions | None = None) -> GrowthSeries:
+    """The growth series of map ``name`` (``graph.analysis.growth``) by ``interval``, from the
+    period holding its first record (or ``since``, when given) to today's, with ``options``
+    (default: the map's settings). The as-of index is read once for the whole series."""
+    today = today or date.today()
+    if since is not None and since > today:
+        raise InvalidSeries(f"since ({since}) is after today ({today})", "since")
+    expected = _expected_segments(store, name)
+    base = options or map_settings(store, name).options()
+    every = versions.all_versions(_chunk_reader(store, name))
+    first = every.first_day()
+    ends = period_ends(since or first, today, interval)
+    before = period_start(ends[0], interval) - timedelta(days=1)
+    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
 def _settings_of(record: TimelineRecord | None) -> MapSettings:

@@ -635,6 +635,33 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
          nl=False)
 
 
+@main.command("growth")
+@click.argument("name", callback=_name_argument)
+@click.option("--interval", type=click.Choice(("week", "month", "quarter")), default="month",
+              show_default=True, help="One point per week, month or quarter.")
+@click.option("--since", "since", type=_IsoDate(), default=None,
+              help="Start at the period holding this date.  [default: the first record]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the series as JSON: interval, points (oldest first) and "
+              "recruitment.")
+@click.pass_context
+def growth_command(ctx: click.Context, name: str, interval: str, since: date | None,
+                   as_json: bool) -> None:
+    """Is NAME growing: one row per period from its first record to today (the current period
+    so far): people, joined and left, ties formed and ended, the engaged core and its reach
+    against their targets, new leaders and open gaps."""
+    from graph.usecases import growth_of
+    from service.growth_report import format_growth
+
+    state = _state(ctx)
+    with state.step("Measuring every period"):
+        series = growth_of(state.store(), name, interval, since=since)
+    if as_json:
+        echo(json.dumps(series.to_dict(), indent=2, ensure_ascii=False))
+        return
+    echo(format_growth(series, name), nl=False)
+
+
 @main.command("history")
 @click.argument("name", callback=_name_argument)
 @click.option("--person", "person", default=None, metavar="ID",

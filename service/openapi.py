@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
+from graph.analysis.growth import INTERVALS
 from graph.analysis.result import SEVERITIES
 from graph.events import EVENT_ID_PATTERN, Event
 from graph.map_settings import MapSettings
@@ -32,6 +33,7 @@ from service.api_requests import (
     AnalysisQuery,
     ChangesQuery,
     GapsQuery,
+    GrowthQuery,
     HistoryQuery,
     ImportForm,
     PeopleQuery,
@@ -253,6 +255,7 @@ def _schemas() -> dict[str, Schema]:
                 "gaps_closed": {"type": "array", "items": _ref("Gap")},
             },
         },
+        "GrowthSeries": _growth_schema(),
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
@@ -304,6 +307,67 @@ def _event_schemas(event_body: Schema) -> dict[str, Schema]:
             "properties": {"constituency": {"type": "string"}, "window_days": count,
                            "items": {"type": "array", "items": _ref("EventView")},
                            "total": count},
+        },
+    }
+
+
+def _growth_schema() -> Schema:
+    """``GrowthSeries.to_dict()`` (``graph.analysis.growth``)."""
+    count = {"type": "integer", "minimum": 0}
+    counts = {"type": "object", "additionalProperties": count}
+    share = {"type": "number", "minimum": 0, "maximum": 1}
+    changed = {"type": "object", "required": ["count", "by_group"],
+               "properties": {"count": count, "by_group": counts}}
+    moves = {"type": "array", "items": {
+        "type": "object", "required": ["before", "after", "count"],
+        "properties": {"before": {"type": "string"}, "after": {"type": "string"},
+                       "count": count}}}
+    maybe_number = {"type": ["number", "null"]}
+    recruitment = {"type": ["object", "null"], "description": (
+        "how distributed the growing of leaders is (the recruitment forest)"),
+        "properties": {"effective_leader_growers": maybe_number, "top3_share": maybe_number}}
+    point = {
+        "type": "object",
+        "required": ["date", "partial", "size", "groups", "core", "joined", "left",
+                     "ties_formed", "ties_ended", "engagement", "roles", "gaps",
+                     "ladder_moves", "role_moves", "leaders_developed"],
+        "properties": {
+            "date": {"type": "string", "format": "date",
+                     "description": "the last day of the period (today for the current one)"},
+            "partial": {"type": "boolean", "description": "the current period, cut at today"},
+            "size": count, "ties": count, "groups": counts, "engagement": counts,
+            "core": {"type": "object", "required": ["size", "share", "reach",
+                                                    "reach_by_group"],
+                     "properties": {
+                         "size": count, "share": share, "target": share, "reach": share,
+                         "target_reach": share, "steps": count, "reached": count,
+                         "outside": count,
+                         "reach_by_group": {"type": "object", "additionalProperties": {
+                             "type": ["number", "null"]}}}},
+            "roles": {"type": "object", "properties": {"declared": counts,
+                                                       "inferred": counts}},
+            "gaps": {**counts, "description": "open gaps by kind (cluster_unreached left out)"},
+            "joined": changed, "left": changed,
+            "ties_formed": counts, "ties_ended": counts,
+            "ladder_moves": moves,
+            "role_moves": {"type": "object", "properties": {"inferred": moves,
+                                                            "declared": moves}},
+            "leaders_developed": {"type": "object", "required": ["count", "people"],
+                                  "properties": {"count": count, "people": {
+                                      "type": "array", "items": {
+                                          "type": "object", "required": ["id", "recruited_by"],
+                                          "properties": {"id": {"type": "string"},
+                                                         "recruited_by": {
+                                                             "type": ["string", "null"]}}}}}},
+            "recruitment": recruitment,
+        },
+    }
+    return {
+        "type": "object", "required": ["interval", "points", "recruitment"],
+        "properties": {
+            "interval": {"enum": list(INTERVALS)},
+            "points": {"type": "array", "items": point, "description": "oldest first"},
+            "recruitment": recruitment,
         },
     }
 
@@ -729,6 +793,10 @@ def _paths() -> dict[str, Schema]:
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+        f"{c}/{{name}}/growth": {"get": _op(
+            "getGrowth", "Is the movement growing: one point per week, month or quarter, as "
+            "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,
+            ok=("200", "The growth series", _ref("GrowthSeries")), extra=("400",))},
     }
 
 
