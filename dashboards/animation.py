@@ -36,7 +36,6 @@ Example:
 
 from __future__ import annotations
 
-import calendar
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -56,13 +55,13 @@ from dashboards.palette import (
     TIE_COLOUR,
 )
 from dashboards.words import group_label, plain_text, plural
+from graph.analysis.growth import period_ends, period_start
 from graph.analysis.recruitment import recruiter_of
 from graph.compact import NO_DATE, CompactGraph
 from graph.model import GROUPS
 
 __all__ = [
     "EVENTS_NAMED",
-    "INTERVALS",
     "MAX_DRAWN",
     "MAX_FRAMES",
     "MAX_FRAME_TIES",
@@ -74,15 +73,13 @@ __all__ = [
     "frame_label",
     "frame_words",
     "growth_animation",
-    "period_ends",
+    "frame_days",
 ]
 
 F32 = npt.NDArray[np.float32]
 I64 = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
-INTERVALS = ("week", "month", "quarter")
-"""The periods a reader may step through: a frame at the end of each."""
 MAX_FRAMES = 24
 """At most this many frames (the latest period ends); a longer history at a short interval is
 cut to its latest part, and the page says so."""
@@ -97,36 +94,21 @@ FRAME_MS = 800
 """How long each frame shows while playing, in milliseconds."""
 
 
-def period_ends(first: date, last: date, interval: str, limit: int = MAX_FRAMES) -> list[date]:
-    """The last day of each week (Sunday), month or quarter from the period holding ``first``
-    to ``last``, with ``last`` itself (a period not yet over) as the final day; at most
-    ``limit``, the latest.
+def frame_days(first: date, last: date, interval: str, limit: int = MAX_FRAMES) -> list[date]:
+    """The days of the pictures: the growth series' period ends (``graph.analysis.growth``)
+    from the period holding ``first`` to ``last`` (itself the final day: a period not yet
+    over), the latest ``limit`` of them.
 
-    >>> period_ends(date(2025, 1, 15), date(2025, 4, 10), "month")
-    [datetime.date(2025, 1, 31), datetime.date(2025, 2, 28), datetime.date(2025, 3, 31), \
-datetime.date(2025, 4, 10)]
-    >>> period_ends(date(2025, 1, 1), date(2025, 12, 31), "quarter", limit=2)
-    [datetime.date(2025, 9, 30), datetime.date(2025, 12, 31)]
+    >>> frame_days(date(2024, 1, 1), date(2024, 12, 31), "quarter", limit=2)
+    [datetime.date(2024, 9, 30), datetime.date(2024, 12, 31)]
     """
-    if interval not in INTERVALS:
-        raise ValueError(f"interval: choose one of {', '.join(INTERVALS)}, not {interval!r}")
     if limit < 1:
         raise ValueError(f"limit: at least 1 frame, not {limit}")
-    first = min(first, last)
-    ends: list[date] = []
-    day = _period_end(first, interval)
-    while day < last:
-        ends.append(day)
-        day = _period_end(day + timedelta(days=1), interval)
-    ends.append(last)
-    return ends[-limit:]
-
-
-def _period_end(day: date, interval: str) -> date:
-    if interval == "week":
-        return day + timedelta(days=6 - day.weekday())
-    month = day.month if interval == "month" else ((day.month - 1) // 3 + 1) * 3
-    return date(day.year, month, calendar.monthrange(day.year, month)[1])
+    start = min(first, last)
+    earliest = last
+    for _ in range(limit - 1):  # the period ``limit - 1`` periods before the last
+        earliest = period_start(earliest, interval) - timedelta(days=1)
+    return period_ends(max(start, earliest), last, interval)[-limit:]
 
 
 def frame_label(day: date, interval: str) -> str:
@@ -448,19 +430,11 @@ def frame_events(anim: Animation, events: Sequence[tuple[date, str]]) -> list[li
     for day, name in sorted(events):
         for f, frame in enumerate(anim.frames):
             after = (anim.frames[f - 1].day if f else
-                     _period_start(frame.day, anim.interval) - timedelta(days=1))
+                     period_start(frame.day, anim.interval) - timedelta(days=1))
             if after < day <= frame.day:
                 named[f].append(name)
                 break
     return named
-
-
-def _period_start(day: date, interval: str) -> date:
-    if interval == "week":
-        return day - timedelta(days=day.weekday())
-    if interval == "month":
-        return day.replace(day=1)
-    return date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
 
 
 def animation_figure(anim: Animation, events: Sequence[tuple[date, str]] = ()

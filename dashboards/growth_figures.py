@@ -67,6 +67,28 @@ def _dates(points: Sequence[Point]) -> list[str]:
     return [str(p["date"]) for p in points]
 
 
+_DAY_MS = 86_400_000
+
+
+def _bar_width(points: Sequence[Point]) -> float | None:
+    """Bars about two thirds of a period wide, in milliseconds (a date axis): Plotly would
+    size them by the closest two points, and the last point (today) may be days after the
+    one before."""
+    days = sorted(date.fromisoformat(str(p["date"])) for p in points)
+    gaps = sorted((b - a).days for a, b in zip(days, days[1:], strict=False))
+    return 0.66 * gaps[len(gaps) // 2] * _DAY_MS if gaps else None
+
+
+def _two_panels(fig: go.Figure, title: str, height: int) -> None:
+    """The look of a chart of two panels: the legend above both panels' titles."""
+    layout = base_layout(title, height=height)
+    layout["title"] = {"text": title, "x": 0, "xanchor": "left", "font": {"size": 17},
+                       "y": 0.985, "yref": "container", "yanchor": "top"}
+    layout["margin"] = {**layout["margin"], "t": 150}  # type: ignore[dict-item]
+    layout["legend"] = {**layout["legend"], "y": 1.08}  # type: ignore[dict-item]
+    fig.update_layout(**layout)
+
+
 def _axis(title: str, **extra: object) -> dict[str, object]:
     return {"title": {"text": title}, "gridcolor": GRID, "zerolinecolor": GRID,
             "automargin": True, **extra}
@@ -146,8 +168,7 @@ def core_over_time(points: Sequence[Point], events: Events = ()) -> go.Figure:
         name=f"Target: reach {percent(reach_target / 100)}",
         line={"color": TARGET_COLOUR, "width": 1.5, "dash": "dash"},
         hovertemplate="Reach target: %{y:.0f}%<extra>%{x}</extra>"), row=2, col=1)
-    fig.update_layout(**base_layout("The engaged core and its reach against the targets",
-                                    height=560))
+    _two_panels(fig, "The engaged core and its reach against the targets", 600)
     fig.update_xaxes(_axis("", type="date"))
     fig.update_xaxes(_axis("period ending", type="date"), row=2, col=1)
     top = max([share_target, *(float(c["share"]) * 100 for c in cores)]) * 1.3
@@ -161,10 +182,11 @@ def joined_and_left(points: Sequence[Point], events: Events = ()) -> go.Figure:
     dates = _dates(points)
     joined = [int(p["joined"]["count"]) for p in points]
     left = [int(p["left"]["count"]) for p in points]
+    width = _bar_width(points)
     fig = go.Figure([
         go.Bar(x=dates, y=joined, name="Joined", marker={"color": REACHED_COLOUR},
-               hovertemplate="Joined: %{y:,}<extra>%{x}</extra>"),
-        go.Bar(x=dates, y=[-k for k in left], name="Left", customdata=left,
+               width=width, hovertemplate="Joined: %{y:,}<extra>%{x}</extra>"),
+        go.Bar(x=dates, y=[-k for k in left], name="Left", customdata=left, width=width,
                marker={"color": UNREACHED_COLOUR, "pattern": {"shape": "/"}},
                hovertemplate="Left: %{customdata:,}<extra>%{x}</extra>"),
     ])
@@ -177,9 +199,10 @@ def joined_and_left(points: Sequence[Point], events: Events = ()) -> go.Figure:
 def engagement_over_time(points: Sequence[Point], events: Events = ()) -> go.Figure:
     """The people at each level of the engagement ladder, stacked, the most engaged on top."""
     dates = _dates(points)
+    width = _bar_width(points)
     fig = go.Figure([
         go.Bar(x=dates, y=[int(p["engagement"].get(level.value, 0)) for p in points],
-               name=engagement_label(level.value), marker={"color": colour},
+               name=engagement_label(level.value), marker={"color": colour}, width=width,
                hovertemplate=f"{engagement_label(level.value)}: %{{y:,}}<extra>%{{x}}</extra>")
         for level, colour in zip(Engagement, _LADDER_COLOURS, strict=True)])
     fig.update_layout(barmode="stack")
@@ -206,7 +229,7 @@ def leader_growers_over_time(points: Sequence[Point], events: Events = ()) -> go
         mode="lines+markers", name="Top three's share",
         line={"color": OKABE_ITO["vermillion"], "width": 2.5, "dash": "dashdot"},
         hovertemplate="Top three: %{y:.0f}%<extra>%{x}</extra>"), row=2, col=1)
-    fig.update_layout(**base_layout("Is leadership spreading?", height=520))
+    _two_panels(fig, "Is leadership spreading?", 560)
     fig.update_xaxes(_axis("", type="date"))
     fig.update_xaxes(_axis("period ending", type="date"), row=2, col=1)
     fig.update_yaxes(_axis("people (effective)", rangemode="tozero"), row=1, col=1)

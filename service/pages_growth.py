@@ -17,33 +17,37 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup
 from pydantic import ValidationError
 from werkzeug.utils import secure_filename
 
+from dashboards import growth_figures
 from dashboards.animation import (
-    INTERVALS,
     MAX_FRAMES,
     Animation,
     animation_figure,
+    frame_days,
     growth_animation,
-    period_ends,
 )
 from dashboards.animation_gif import animation_gif
 from dashboards.recruitment_figures import recruitment_sunburst
 from dashboards.words import group_label, plural
+from graph.analysis.growth import INTERVALS, GrowthSeries
 from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.teams import OrganiserTeams, organiser_teams
 from graph.compact import NO_DATE, CompactGraph, day_to_date
 from graph.errors import MovemapError
 from graph.events import Event, RecordedEvent
 from graph.limits import LIMITS
-from graph.usecases import StaleVersion
+from graph.model import GROUPS, Engagement
+from graph.usecases import StaleVersion, growth_of
 from service.auth import requires_role
 from service.notices import notify
 from service.page_forms import EventForm
@@ -57,7 +61,7 @@ from service.pages import (
     person_picker,
 )
 from service.person_search import PersonNotFound
-from service.state import invalidate
+from service.state import get_store, invalidate
 
 __all__ = ["DEFAULT_INTERVAL", "bp"]
 
@@ -73,10 +77,11 @@ INTERVAL_WORDS = {"week": "weeks", "month": "months", "quarter": "quarters"}
 
 @dataclass
 class _Built:
-    """What one revision of a map has built: by interval, the animation and its image; and
-    the recruitment forest with the organiser teams."""
+    """What one revision of a map has built: by interval, the animation, the growth series
+    of the same days and the image; and the recruitment forest with the organiser teams."""
 
     animations: dict[str, Animation] = field(default_factory=dict)
+    series: dict[str, GrowthSeries] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)
     recruitment: tuple[Recruitment, OrganiserTeams] | None = None
 
@@ -115,10 +120,37 @@ def _animation(name: str, data: PageData, interval: str) -> Animation:
     last = page_as_of() or date.today()
     cases = page_cases()
     frames = [(day, data.graph if day == last else cases.graph_as_of(name, day))
-              for day in period_ends(_first_day(data.graph, last), last, interval)]
+              for day in frame_days(_first_day(data.graph, last), last, interval)]
     animation = growth_animation(frames, data.graph, data.layout, interval=interval)
     built.animations[interval] = animation
     return animation
+
+
+def _series(name: str, data: PageData, animation: Animation) -> GrowthSeries:
+    """The growth series (``graph.usecases.growth_of``) on the animation's days: one point
+    per picture, the same period ends."""
+    built = _built(data)
+    found = built.series.get(animation.interval)
+    if found is None:
+        found = growth_of(get_store(), name, animation.interval,
+                          today=animation.frames[-1].day, since=animation.frames[0].day)
+        built.series[animation.interval] = found
+    return found
+
+
+def _charts(data: PageData, series: GrowthSeries, marks: list[tuple[date, str]],
+            key: str) -> dict[str, Markup]:
+    """The growth series' charts (``dashboards.growth_figures``) as JSON, events marked."""
+    points = [p.to_dict() for p in series.points]
+    builders = {
+        "people-by-group": growth_figures.people_by_group,
+        "core-over-time": growth_figures.core_over_time,
+        "joined-and-left": growth_figures.joined_and_left,
+        "engagement-over-time": growth_figures.engagement_over_time,
+        "leader-growers": growth_figures.leader_growers_over_time,
+    }
+    return {chart: data.chart(f"growth-{chart}:{key}", partial(build, points, marks))
+            for chart, build in builders.items()}
 
 
 def _recruitment(data: PageData) -> tuple[Recruitment, OrganiserTeams]:
@@ -157,6 +189,7 @@ def _growth_page(name: str, *, event_form: EventForm | None = None,
     forest, teams = _recruitment(data)
     events, version = _events(name)
     marks = [(e.event.date, e.event.name) for e in events]
+    series = _series(name, data, animation)
     if event_form is None:
         event_form = EventForm(formdata=None)
         event_form.version.data = "" if version is None else str(version)
@@ -168,6 +201,8 @@ def _growth_page(name: str, *, event_form: EventForm | None = None,
         first_day=first_day,
         animation_figure=data.chart(f"growth-animation:{interval}:{version}",
                                     lambda: animation_figure(animation, marks)),
+        series=series, charts=_charts(data, series, marks, f"{interval}:{version}"),
+        ladder=list(Engagement), groups=GROUPS,
         forest=forest, teams=teams, team_rows=_team_rows(data, teams),
         recruiter_links=[url_for("pages.person", name=name, person_id=r.id)
                          for r in forest.listed],

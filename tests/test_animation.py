@@ -21,12 +21,13 @@ from dashboards.animation import (
     MAX_FRAMES,
     Animation,
     animation_figure,
+    frame_days,
     frame_events,
     growth_animation,
-    period_ends,
 )
 from dashboards.animation_gif import FRAME_MS, LAST_FRAME_MS, animation_gif
 from dashboards.layout import compute_layout
+from graph.analysis.growth import period_ends, period_start
 from graph.compact import CompactGraph
 from graph.model import GROUPS, Engagement, Person, Relationship
 
@@ -191,38 +192,20 @@ def test_the_figure_has_a_frame_per_period_end_with_play_pause_and_a_date_slider
                for k, f in enumerate(spec["frames"]))
 
 
-def _month_ends(first: date, last: date) -> list[date]:
-    """A plain reference: walk day by day and keep each day whose next day starts a month."""
-    ends, day = [], first
-    while day < last:
-        if (day + timedelta(days=1)).month != day.month:
-            ends.append(day)
-        day += timedelta(days=1)
-    return [*ends, last]
+@pytest.mark.parametrize("interval", ["week", "month", "quarter"])
+def test_the_pictures_are_the_latest_period_ends_of_the_growth_series(interval: str) -> None:
+    first, last = date(2013, 2, 3), date(2025, 3, 14)  # twelve years: too many weeks to list
+    days = frame_days(first, last, interval)
+    assert len(days) == MAX_FRAMES and days[-1] == last
+    assert days == period_ends(days[0], last, interval)
+    assert period_start(days[0], interval) > first
+    assert frame_days(date(2025, 3, 2), last, interval, limit=100) == period_ends(
+        date(2025, 3, 2), last, interval)
 
 
-@pytest.mark.parametrize(("first", "last"), [(date(2024, 1, 1), date(2025, 3, 14)),
-                                             (date(2023, 11, 30), date(2024, 2, 29)),
-                                             (date(2025, 5, 5), date(2025, 5, 6))])
-def test_period_ends_are_the_last_day_of_each_month_then_today(first: date, last: date) -> None:
-    assert period_ends(first, last, "month", limit=100) == _month_ends(first, last)
-    assert period_ends(first, last, "month") == _month_ends(first, last)[-MAX_FRAMES:]
-
-
-def test_period_ends_of_weeks_are_sundays_and_of_quarters_quarter_ends() -> None:
-    weeks = period_ends(date(2025, 1, 1), date(2025, 3, 5), "week")
-    assert all(d.weekday() == 6 for d in weeks[:-1]) and weeks[-1] == date(2025, 3, 5)
-    assert [b - a for a, b in zip(weeks[:-2], weeks[1:-1], strict=True)] == \
-        [timedelta(days=7)] * (len(weeks) - 2)
-    assert period_ends(date(2024, 2, 1), date(2024, 12, 31), "quarter") == [
-        date(2024, 3, 31), date(2024, 6, 30), date(2024, 9, 30), date(2024, 12, 31)]
-
-
-def test_period_ends_name_a_bad_interval_or_limit() -> None:
-    with pytest.raises(ValueError, match="interval"):
-        period_ends(date(2025, 1, 1), date(2025, 2, 1), "day")
+def test_the_pictures_need_at_least_one_day() -> None:
     with pytest.raises(ValueError, match="limit"):
-        period_ends(date(2025, 1, 1), date(2025, 2, 1), "month", limit=0)
+        frame_days(date(2025, 1, 1), date(2025, 2, 1), "month", limit=0)
 
 
 def test_the_gif_reads_back_with_one_captioned_frame_per_period_end() -> None:

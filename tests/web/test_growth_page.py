@@ -37,8 +37,9 @@ def _figure(html: str) -> dict[str, object]:
     return dict(json.loads(match.group(1)))
 
 
-def _table_dates(html: str) -> list[str]:
-    return re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th>', html)
+def _table_dates(html: str, section: str = "frames") -> list[str]:
+    part = html.split(f'<section id="{section}"')[1].split("</section>")[0]
+    return re.findall(r'<tr><th scope="row">(\d{4}-\d\d-\d\d)</th>', part)
 
 
 @pytest.mark.parametrize("interval", ["week", "month", "quarter"])
@@ -51,6 +52,10 @@ def test_the_growth_page_shows_a_picture_and_a_table_row_per_period_end(
     frames = [f["name"] for f in figure["frames"]]  # type: ignore[attr-defined]
     assert 1 < len(frames) <= MAX_FRAMES
     assert _table_dates(html) == frames
+    assert _table_dates(html, "series") == frames * 2  # the series' two tables, same days
+    for chart in ("people-by-group", "core-over-time", "joined-and-left",
+                  "engagement-over-time", "leader-growers"):
+        assert f'id="{chart}-data"' in html, chart
     assert f'<option value="{interval}" selected>' in html
     assert f'href="/c/{MAP}/growth"' in html and 'aria-current="page">Growth<' in html
     assert f"/c/{MAP}/growth/animation.gif?interval={interval}" in html
@@ -195,3 +200,21 @@ def test_viewers_cannot_record_events_and_see_no_form(viewer: FlaskClient) -> No
         "event-csrf_token": token.group(1), "event-date": "2025-09-29", "event-name": "x"})
     assert response.status_code == 403
     assert viewer.post(f"/c/{MAP}/growth/events", data={}).status_code == 400  # no token
+
+
+def _column(html: str, section: str, column: int) -> list[str]:
+    part = html.split(f'<section id="{section}"')[1].split("</section>")[0]
+    body = part.split("<tbody>")[1].split("</tbody>")[0]
+    return [re.findall(r"<td>([^<]*)</td>", row)[column - 1]
+            for row in body.split("</tr>") if "<td>" in row]
+
+
+@pytest.mark.parametrize("interval", ["month", "quarter"])
+def test_the_pictures_and_the_growth_series_count_the_same_people_and_leavers(
+        viewer: FlaskClient, interval: str) -> None:
+    html = viewer.get(f"/c/{MAP}/growth?interval={interval}").get_data(as_text=True)
+    # the pictures count the map as of each day; the series is its own computation
+    assert _column(html, "frames", 1) == _column(html, "series", 1)
+    series_left = _column(html, "series", 6)
+    assert _column(html, "frames", 3)[1:] == series_left[1:]
+    assert _column(html, "frames", 2)[1:] == _column(html, "series", 5)[1:]
