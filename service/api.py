@@ -56,6 +56,7 @@ from service.access import check_may_create
 from service.api_requests import (
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
     GrowthQuery,
     HistoryQuery,
@@ -108,7 +109,11 @@ _ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflic
 
 def init_api(app: Flask) -> None:
     """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
-    from service import api_access, api_events  # noqa: F401  # their routes join this blueprint
+    from service import (  # noqa: F401  # their routes join this blueprint
+        api_access,
+        api_events,
+        api_purpose,
+    )
 
     app.register_blueprint(bp)
     csrf = app.extensions.get("csrf")
@@ -699,6 +704,22 @@ def _analysis(name: str) -> Analysis:
 def get_analysis(name: str) -> ResponseReturnValue:
     """The same object as ``movemap analyse NAME --json``."""
     return _json(_analysis(name).to_dict())
+
+
+@bp.get("/constituencies/<name>/export")
+@requires_role("viewer")
+def export_map(name: str) -> ResponseReturnValue:
+    """The map (as of ``as_of``) as a file that imports back as the same map: an Excel
+    workbook, or a .zip of the CSV files (``service.exports``)."""
+    from service.exports import MIMETYPES, download_name, export_bytes
+
+    asked = _query(ExportQuery)
+    _store().get_constituency(name)  # 404 before any work
+    data = export_bytes(_cases(), name, asked.format, asked.as_of)
+    return Response(data, mimetype=MIMETYPES[asked.format], headers={
+        "Content-Disposition": "attachment; filename="
+        f"\"{download_name(name, asked.format, asked.as_of)}\"",
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/constituencies/<name>/gaps")

@@ -333,3 +333,9 @@ class AccountChanges(BaseModel):
 class TokensQuery(_Query):
     email: str | None = Field(None, max_length=320, description=(
         "only this account's tokens (administrators; others see only their own)"))
+
+
+class ExportQuery(ViewQuery):
+    format: Literal["xlsx", "csv"] = Field("xlsx", description=(
+        "xlsx: one Excel workbook (sheets people, relationships, map); csv: a .zip of "
+        "people.csv, relationships.csv and map.csv. Both import back as the same map"))

@@ -32,6 +32,7 @@ from service.api_requests import (
     AccountChanges,
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
     GrowthQuery,
     HistoryQuery,
@@ -201,7 +202,7 @@ def _schemas() -> dict[str, Schema]:
         "FieldChange": {
             "type": "object", "required": ["kind", "subject", "field", "before", "after"],
             "properties": {
-                "kind": {"type": "string", "enum": ["person", "tie", "map"]},
+                "kind": {"type": "string", "enum": ["person", "tie", "map", "purpose"]},
                 "subject": {"type": "string"}, "field": {"type": "string"},
                 "before": {"type": "array", "items": {"type": "object"},
                            "description": "the field's values over time: [{from, value}]"},
@@ -260,6 +261,8 @@ def _schemas() -> dict[str, Schema]:
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
     })
+    from service.openapi_purpose import purpose_schemas  # it builds on this module
+    schemas.update({k: v for k, v in purpose_schemas().items() if k not in schemas})
     return schemas
 
 
@@ -599,6 +602,8 @@ def _parameters() -> dict[str, Schema]:
                      "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
         "email": path("email", "an account's email"),
         "event_id": path("event_id", "an event's id (from GET .../events)"),
+        "item_id": path("item_id", "an item of the purpose (from GET .../purpose/items), "
+                        "e.g. c12 or s1-v2"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
                      "description": "a token's id (from GET /api/v1/tokens)",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
@@ -768,6 +773,7 @@ def _paths() -> dict[str, Schema]:
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",
             params=n, query=AnalysisQuery, ok=("200", "The analysis", _ref("Analysis")),
             extra=("400",))},
+        f"{c}/{{name}}/export": {"get": _export_op(n)},
         f"{c}/{{name}}/gaps": {"get": _op(
             "listGaps", "Gaps and missing voices, most serious first", "viewer",
             params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
@@ -789,6 +795,7 @@ def _paths() -> dict[str, Schema]:
             extra=("409",))},
         **_access_paths(c),
         **_event_paths(c),
+        **_purpose_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
@@ -798,6 +805,11 @@ def _paths() -> dict[str, Schema]:
             "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,
             ok=("200", "The growth series", _ref("GrowthSeries")), extra=("400",))},
     }
+
+
+def _purpose_paths(c: str) -> dict[str, Schema]:
+    from service.openapi_purpose import purpose_paths  # it builds on this module
+    return purpose_paths(c)
 
 
 def _event_paths(c: str) -> dict[str, Schema]:
@@ -823,6 +835,18 @@ def _event_paths(c: str) -> dict[str, Schema]:
                           extra=("409",)),
         },
     }
+
+
+def _export_op(n: tuple[str, ...]) -> Schema:
+    """The export: a file, not JSON (``service.exports``)."""
+    operation = _op("exportMap", "The map as a file that imports back as the same map: an "
+                    "Excel workbook or a .zip of the CSV files", "viewer", params=n,
+                    query=ExportQuery, ok=("200", "The file", None), extra=("400",))
+    operation["responses"]["200"]["content"] = {
+        mimetype: {"schema": {"type": "string", "format": "binary"}}
+        for mimetype in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "application/zip")}
+    return operation
 
 
 def _access_paths(c: str) -> dict[str, Schema]:
