@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -225,6 +226,10 @@ class AccountStore:
                          "DO UPDATE SET value = excluded.value", (str(_SCHEMA_VERSION),))
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()
+        self.followers: list[Any] = []
+        """Other stores keyed by map name (private links): each is told, by its own
+        ``forget_constituency`` and ``rename_constituency``, when this store forgets or renames
+        a map, so every place that ends a map's roles ends theirs too."""
 
     def close(self) -> None:
         self._db.close()
@@ -455,6 +460,8 @@ class AccountStore:
         with self._write() as db:
             db.execute("DELETE FROM grants WHERE constituency = ?", (constituency,))
             db.execute("DELETE FROM invitations WHERE constituency = ?", (constituency,))
+        for follower in self.followers:
+            follower.forget_constituency(constituency)
 
     def role_for(self, email: str, constituency: str) -> str | None:
         row = self._db.execute(
@@ -474,6 +481,8 @@ class AccountStore:
                        (new_name, constituency))
             db.execute("UPDATE invitations SET constituency = ? WHERE constituency = ?",
                        (new_name, constituency))
+        for follower in self.followers:
+            follower.rename_constituency(constituency, new_name)
 
     # -- invitations: a link that lets a colleague set a password and join a map -------------
 
