@@ -105,7 +105,11 @@ _ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflic
 
 def init_api(app: Flask) -> None:
     """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
-    from service import api_access, api_events  # noqa: F401  # their routes join this blueprint
+    from service import (  # noqa: F401  # their routes join this blueprint
+        api_access,
+        api_events,
+        api_links,
+    )
 
     app.register_blueprint(bp)
     csrf = app.extensions.get("csrf")

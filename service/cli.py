@@ -798,6 +798,7 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
 
 # The account, web and event commands register themselves on ``main``.
 from service import cli_events as _cli_events  # noqa: E402, F401
+from service import cli_links as _cli_links  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -36,10 +36,10 @@ def _accounts() -> AccountStore:
 
 
 def forget_roles(constituency: str) -> str | None:
-    """Take away every role, invitation and private link of a deleted map; returns the accounts file it
-    changed, or ``None`` when there is none here (a command line used without the web service
-    has none, and none is made for it). A map made later under the same name starts with no
-    roles either way: the dashboard and the API clear them when they make it."""
+    """Take away every role, invitation and private link of a deleted map; returns the
+    accounts file it changed, or ``None`` when there is none here (a command line used without
+    the web service has none, and none is made for it). A map made later under the same name
+    starts with no roles either way: the dashboard and the API clear them when they make it."""
     path = accounts_path_from_url(accounts_url_from_env())
     if path == ":memory:" or not Path(path).exists():
         return None

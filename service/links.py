@@ -37,6 +37,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from graph.errors import MovemapError, NotFound, StoreError
 from graph.limits import whole_setting
 from graph.model import Group, Person
@@ -52,6 +54,7 @@ __all__ = [
     "SUBJECT_PATTERN",
     "IssuedLink",
     "Link",
+    "LinkInvitation",
     "LinkStore",
     "check_subject",
     "invite_from_map",
@@ -373,6 +376,22 @@ class LinkStore:
             for table in ("links", "invitation_log"):
                 db.execute(f"UPDATE {table} SET constituency = ? WHERE constituency = ?",
                            (new_name, constituency))
+
+
+class LinkInvitation(BaseModel):
+    """``POST …/purpose/rounds/ROUND/links``: whom to invite (any mix of the three ways)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    group: Group | None = Field(None, description="everyone whose primary group this is")
+    segment: str | None = Field(None, min_length=1, max_length=500,
+                                description="everyone who holds this segment")
+    people: list[str] = Field(default_factory=list, max_length=MAX_PEOPLE_PER_INVITATION,
+                              description="people picked by id or by exact name")
+    expires_days: int | None = Field(None, ge=1, le=MAX_LINK_DAYS, description=(
+        "days the links work (MOVEMAP_LINK_DAYS, 30, when left out)"))
+    base_url: str | None = Field(None, max_length=200, pattern=r"^https?://[^\s?#]+$",
+                                 description="the address the links start with (this "
+                                 "server's, when left out)")
 
 
 def select_people(people: Iterable[Person], *, group: str | None = None,

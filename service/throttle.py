@@ -12,8 +12,8 @@ right is never slowed by their own success.
 | ``MOVEMAP_RATE_SIGN_IN_ACCOUNT`` | ``5 per minute; 20 per hour`` | failed sign-ins to one email |
 | ``MOVEMAP_RATE_SIGN_IN_ADDRESS`` | ``20 per minute; 100 per hour`` | failed sign-ins, an address |
 | ``MOVEMAP_RATE_BAD_TOKEN`` | ``20 per minute; 100 per hour`` | bad API tokens from one address |
-| ``MOVEMAP_RATE_LINK_ADDRESS`` | ``120 per minute; 1000 per hour`` | private-link requests, an address |
-| ``MOVEMAP_RATE_LINK_USE`` | ``60 per minute; 500 per hour`` | requests made with one private link |
+| ``MOVEMAP_RATE_LINK_ADDRESS`` | ``120 per minute; 1000 per hour`` | link requests, an address |
+| ``MOVEMAP_RATE_LINK_USE`` | ``60 per minute; 500 per hour`` | requests with one private link |
 
 Private links (``service.links``) count every request, not only failures: a link is a key that
 anyone holding it may use, so its use is bounded too.
