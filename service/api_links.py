@@ -86,7 +86,7 @@ def revoke_round_links(name: str, round_id: str) -> ResponseReturnValue:
     return _json({"constituency": name, "round": round_id, "revoked": count})
 
 
-@bp.delete("/constituencies/<name>/purpose/links/<int(max=9223372036854775807):link_id>")
+@bp.delete("/constituencies/<name>/purpose/links/<int:link_id>")
 @requires_role("editor")
 def revoke_link(name: str, link_id: int) -> ResponseReturnValue:
     """Revoke one link at once."""

@@ -80,6 +80,8 @@ MAX_TOKEN_LENGTH = 100
 """A longer token is not ours: it is refused before it is hashed."""
 SUBJECT_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$"
 _SUBJECT_RE = re.compile(SUBJECT_PATTERN)
+_MAX_ID = 2**63 - 1
+"""The largest id SQLite holds: a larger one is unknown, never an overflow."""
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS links (
     id INTEGER PRIMARY KEY,
@@ -290,6 +292,8 @@ class LinkStore:
     def by_id(self, link_id: int, digest_start: str) -> Link | None:
         """The working link ``link_id`` whose digest starts with ``digest_start`` (what a
         link holder's cookie carries), its use counted; else ``None``."""
+        if not 0 < link_id <= _MAX_ID:
+            return None
         row = self._db.execute(f"SELECT {_COLUMNS}, digest FROM links WHERE id = ?",
                                (link_id,)).fetchone()
         if row is None or not secrets.compare_digest(str(row[11])[:len(digest_start)],
@@ -344,6 +348,8 @@ class LinkStore:
 
     def revoke(self, link_id: int, constituency: str) -> Link:
         """Stop one link of ``constituency`` at once (revoking twice is harmless)."""
+        if not 0 < link_id <= _MAX_ID:
+            raise NotFound(f"there is no link {link_id} in {constituency}")
         with self._write() as db:
             db.execute("UPDATE links SET revoked = ? WHERE id = ? AND constituency = ? AND "
                        "revoked IS NULL", (_iso(self.clock()), link_id, constituency))
