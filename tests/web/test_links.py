@@ -14,7 +14,6 @@ import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
 from PIL import Image
-from purpose_fake import FakeBoardState
 from support import MAP, OTHER_MAP, Web, bearer, sign_in
 
 from graph.demo import demo_constituency
@@ -30,6 +29,7 @@ from service.links import (
     select_people,
 )
 from service.throttle import Throttle
+from tests.purpose_fake import FakeBoardState
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 KIND = "purpose_round"
