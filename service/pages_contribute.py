@@ -109,13 +109,15 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _ended() -> ResponseReturnValue:
-    return render_template("contribute_ended.html", message=_ENDED), 404
+    return render_template("contribute_ended.html", heading="This link no longer works",
+                           message=_ENDED), 404
 
 
 def _slow_down(wait: int) -> ResponseReturnValue:
     response = make_response(render_template(
-        "contribute_ended.html", message="Too many requests from here just now; please try "
-        "again in a few minutes."), 429)
+        "contribute_ended.html", heading="Please wait a little",
+        message="Too many requests from here just now; please try again in a few minutes."),
+        429)
     response.headers["Retry-After"] = str(wait)
     return response
 

@@ -27,11 +27,18 @@ from service.notices import notify
 from service.pages_contribute import link_store
 from service.state import get_store
 
-__all__ = ["bp", "csv_download", "people_named"]
+__all__ = ["bp", "csv_download", "invited_people", "people_named"]
 
 bp = Blueprint("links", __name__)
 
 KIND = "purpose_round"
+
+
+def invited_people(name: str, round_id: str) -> set[str]:
+    """The ids of the people of map ``name`` holding a link to purpose round ``round_id`` that
+    was not revoked (expired ones count: they were asked). Less those who contributed, they are
+    the round's "invited and silent"."""
+    return link_store().invited_people(KIND, name, round_id)
 
 
 def people_named(name: str, ids: set[str]) -> dict[str, tuple[str, str]]:
