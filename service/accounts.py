@@ -19,7 +19,7 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -32,7 +32,7 @@ from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
 __all__ = ["ROLES", "AccountInfo", "AccountStore", "Invitation", "InvitationEnded", "TokenInfo",
-           "User", "accounts_path_from_url"]
+           "User", "accounts_path_from_url", "write_transaction"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
@@ -189,6 +189,21 @@ def accounts_path_from_url(url: str) -> str:
     return rest[1:] or ":memory:"
 
 
+@contextmanager
+def write_transaction(db: sqlite3.Connection, lock: threading.Lock
+                      ) -> Iterator[sqlite3.Connection]:
+    """One writer at a time, in one immediate transaction, rolled back on any error (the small
+    SQLite files of the service: accounts, private links)."""
+    with lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -234,16 +249,8 @@ class AccountStore:
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _user_id(self, email: str) -> int:
         row = self._db.execute("SELECT id FROM users WHERE email = ?", (email.strip(),)).fetchone()
