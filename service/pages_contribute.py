@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import logging
 import re
+import tempfile
+from pathlib import Path
 from typing import Any, cast
 
 from flask import (
@@ -50,7 +52,7 @@ from service.accounts import AccountStore, accounts_path_from_url
 from service.auth import public
 from service.config import Settings
 from service.links import MAX_TOKEN_LENGTH, Link, LinkStore, links_path_for
-from service.pictures import MAX_PICTURE_BYTES, clean_picture
+from service.pictures import MAX_PICTURE_BYTES, PictureFolder, clean_picture
 from service.purpose_board import (
     ELEMENT_WORDS,
     ELEMENTS,
@@ -77,8 +79,12 @@ _ENDED = ("This link no longer works. If you were asked to take part, ask whoeve
 
 def init_links(app: Flask, settings: Settings) -> None:
     """Open the links file beside the accounts file and add the link holder's pages."""
-    links = LinkStore(links_path_for(accounts_path_from_url(settings.accounts_url)))
+    path = links_path_for(accounts_path_from_url(settings.accounts_url))
+    links = LinkStore(path)
     app.extensions["movemap.links"] = links
+    app.extensions["movemap.pictures"] = PictureFolder(
+        Path(tempfile.mkdtemp(prefix="movemap-pictures-")) if path == ":memory:"
+        else Path(path).with_name(f"{Path(path).stem}-pictures"))
     # a deleted or renamed map takes its links along, wherever its roles are forgotten
     cast(AccountStore, app.extensions["movemap.accounts"]).followers.append(links)
     app.register_blueprint(bp)

@@ -16,15 +16,20 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import re
 import warnings
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from graph.errors import MovemapError
+from graph.stores.private import private_file, private_folder
 
-__all__ = ["MAX_PICTURE_BYTES", "MAX_PICTURE_PIXELS", "MAX_PICTURE_SIDE", "PictureRefused",
-           "clean_picture"]
+__all__ = ["MAX_PICTURE_BYTES", "MAX_PICTURE_PIXELS", "MAX_PICTURE_SIDE", "PictureFolder",
+           "PictureRefused", "clean_picture"]
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 """The largest picture file taken (5 MiB)."""
@@ -67,3 +72,38 @@ def clean_picture(data: bytes) -> bytes:
     fresh.paste(upright)
     fresh.save(out, "JPEG", quality=85, optimize=True)
     return out.getvalue()
+
+
+_REFERENCE = re.compile(r"^picture:([0-9a-f]{64})$")
+
+
+class PictureFolder:
+    """Cleaned pictures kept as files named by their SHA-256 (in a folder only its owner may
+    read); a contribution holds the reference ``picture:<digest>``, never the bytes.
+
+    >>> import tempfile
+    >>> folder = PictureFolder(Path(tempfile.mkdtemp()) / "pictures")
+    >>> ref = folder.save(b"jpeg bytes")
+    >>> folder.load(ref), folder.load("picture:" + "0" * 64), folder.load("../etc/passwd")
+    (b'jpeg bytes', None, None)
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    def save(self, data: bytes) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        private_folder(self.path)
+        target = self.path / f"{digest}.jpg"
+        if not target.exists():
+            private_file(target)
+            target.write_bytes(data)
+        return f"picture:{digest}"
+
+    def load(self, reference: str) -> bytes | None:
+        """The picture of a reference; ``None`` for anything else (never a path of its own)."""
+        match = _REFERENCE.match(reference)
+        if match is None:
+            return None
+        target = self.path / f"{match.group(1)}.jpg"
+        return target.read_bytes() if target.is_file() else None
