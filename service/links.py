@@ -36,6 +36,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -384,8 +385,9 @@ class LinkInvitation(BaseModel):
     group: Group | None = Field(None, description="everyone whose primary group this is")
     segment: str | None = Field(None, min_length=1, max_length=500,
                                 description="everyone who holds this segment")
-    people: list[str] = Field(default_factory=list, max_length=MAX_PEOPLE_PER_INVITATION,
-                              description="people picked by id or by exact name")
+    people: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(
+        default_factory=list, max_length=MAX_PEOPLE_PER_INVITATION,
+        description="people picked by id or by exact name")
     expires_days: int | None = Field(None, ge=1, le=MAX_LINK_DAYS, description=(
         "days the links work (MOVEMAP_LINK_DAYS, 30, when left out)"))
     base_url: str | None = Field(None, max_length=200, pattern=r"^https?://[^\s?#]+$",
