@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages bench-formats bench-growth bench-purpose install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -42,6 +42,13 @@ bench-history:
 	scripts/install-java
 	JAVA_OPTS=-Xmx6g NEO4J_PAGECACHE_MB=2048 scripts/with-neo4j .venv/bin/python -m bench.history $(ARGS)
 
+# The growth series of a 100,000-person map (1,000,000 ties) with two years of history: 24 months
+# against one as-of analysis (target ≤ 3×), and the recruitment forest (target ≤ 0.5×), in the
+# same run; writes bench/results/growth.json.
+bench-growth:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.growth $(ARGS)
+
 # What clusters and brokers add to the analysis of a 100,000-person map (1,000,000 ties), as a
 # ratio to the rest of the analysis measured in the same run; writes bench/results/clusters.json.
 bench-clusters:
@@ -67,3 +74,15 @@ bench-startup:
 bench-people-pages:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.people_pages $(ARGS)
+
+# Excel workbook import of 100,000 people and 1,000,000 ties against the CSV pair import of the
+# same map in the same run (target: at most 3x); writes bench/results/formats.json.
+bench-formats:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.formats $(ARGS)
+
+# The board of our shared purpose (10,000 people, 5,000 contributions): building it and
+# rendering it to JSON against the analysis in the same run; writes bench/results/purpose.json.
+bench-purpose:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.purpose $(ARGS)

@@ -79,6 +79,27 @@ def _fresh(kind: str, folder: Path, label: str) -> GraphStore:
     return open_store(url)
 
 
+def write_history(store: GraphStore, today: date) -> tuple[int, float]:
+    """Give map ``NAME`` (imported, no history yet) its two years of history, ending at its
+    current values; the records written and the seconds it took."""
+    changes = [StoredChange(person_key(p.id), None, _person_history(p, today, i).to_json())
+               for i, p in enumerate(store.iter_people(NAME))]
+    changes += [StoredChange(tie_key(t.source, t.target), None,
+                             _tie_history(t, today, i).to_json())
+                for i, t in enumerate(store.iter_relationships(NAME))]
+    started = time.perf_counter()
+    for part in range(0, len(changes), CHANGE_SET_SIZE):
+        with store.transaction():
+            store.append_change_set(NAME, ChangeSetHeader(
+                datetime.now(UTC), "bench", "bench", "two years of history"),
+                changes[part:part + CHANGE_SET_SIZE])
+    seconds = time.perf_counter() - started
+    records = len(changes)
+    del changes  # its million objects would slow every garbage collection measured after
+    gc.collect()
+    return records, seconds
+
+
 def measure(kind: str, people: int, folder: Path) -> dict[str, Any]:
     today = date.today()
     people_csv, ties_csv = write_constituency(folder, people)
@@ -94,22 +115,8 @@ def measure(kind: str, people: int, folder: Path) -> dict[str, Any]:
     try:
         import_csv(store, NAME, people_csv, ties_csv)
         before = None if plain is not None else timed(lambda: store.load_graph(NAME), reps=5)
-        changes = [StoredChange(person_key(p.id), None, _person_history(p, today, i).to_json())
-                   for i, p in enumerate(store.iter_people(NAME))]
-        changes += [StoredChange(tie_key(t.source, t.target), None,
-                                 _tie_history(t, today, i).to_json())
-                    for i, t in enumerate(store.iter_relationships(NAME))]
-        started = time.perf_counter()
-        for part in range(0, len(changes), CHANGE_SET_SIZE):
-            with store.transaction():
-                store.append_change_set(NAME, ChangeSetHeader(
-                    datetime.now(UTC), "bench", "bench", "two years of history"),
-                    changes[part:part + CHANGE_SET_SIZE])
-        result["history_write_s"] = time.perf_counter() - started
-        result["records"] = len(changes)
-        result["dated_changes"] = 3 * people + (len(changes) - people)
-        del changes  # its million objects would slow every garbage collection measured below
-        gc.collect()
+        result["records"], result["history_write_s"] = write_history(store, today)
+        result["dated_changes"] = 3 * people + (result["records"] - people)
         # plain and history loads measured one after the other, in the same state of the
         # process (SQLite); Neo4j's plain load was measured on the same server before
         load_plain = before or timed(lambda: plain.load_graph(NAME), reps=5)  # type: ignore[union-attr]
@@ -171,4 +178,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["main", "measure"]
+__all__ = ["main", "measure", "write_history"]

@@ -23,19 +23,22 @@ class StoreError(MovemapError):
 class Problem:
     """One thing wrong with one cell of an input file.
 
-    ``line`` is the physical line number in the file (the header is line 1); ``column`` is the
-    header name, or ``None`` when the problem is about the whole row or file.
+    ``line`` is the physical line number in the file (the header is line 1), or the row of a
+    sheet; ``unit`` says which (``line`` or ``row``); ``column`` is the header name, or ``None``
+    when the problem is about the whole row or file. ``file`` names the file, and the sheet
+    of a workbook (``bay.xlsx, sheet people``).
     """
 
     file: str
     line: int | None
     column: str | None
     reason: str
+    unit: str = "line"
 
     def __str__(self) -> str:
         where = self.file
         if self.line is not None:
-            where += f", line {self.line}"
+            where += f", {self.unit} {self.line}"
         if self.column:
             where += f", column '{self.column}'"
         return f"{where}: {self.reason}"

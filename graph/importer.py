@@ -1,12 +1,18 @@
-"""Import a constituency from two CSV files, ``people.csv`` and ``relationships.csv``.
+"""The one import core: check, match and write a map's rows, whatever format they came in.
 
-An import is all-or-nothing: every problem of both files is collected (file, line, column,
-reason in plain words), and only a clean pair is written, in one store transaction.
-Re-importing the same files changes nothing. ``import_csv`` streams: it reads the files in
+A reader (``graph.formats``: the CSV pair in ``csv_pair.py``, Excel workbooks in ``xlsx.py``)
+turns a file into tables of rows, each row with where it is (``people.csv, line 12``,
+``bay.xlsx, sheet people, row 12``) and its cells by column; this module judges the header,
+every cell and every row, with the same rules, limits and wording for every format.
+
+An import is all-or-nothing: every problem of both tables is collected (file, line or row,
+column, reason in plain words), and only a clean map is written, in one store transaction.
+Re-importing the same files changes nothing. ``import_csv`` streams: it reads the tables in
 batches and hands each clean batch to the store's bulk import inside that transaction, so memory
 does not grow with the files; the first problem stops the writing (the transaction is rolled
-back) but not the reading, so that every problem is still reported. ``load_csv_pair`` reads the
-same files into model objects, with the same checks and the same wording.
+back) but not the reading, so that every problem is still reported. ``load_tables`` (and
+``load_csv_pair``) read the same tables into model objects, with the same checks and the same
+wording, for the use cases (``graph.usecases.UseCases.import_tables``), which write them.
 
 The files (header names as in the README; the first line is the header; blank means default):
 
@@ -16,11 +22,9 @@ The files (header names as in the README; the first line is the header; blank me
 * ``relationships.csv``: ``source``, ``target`` (required, ids of people), ``relational``,
   ``functional``, ``flow_of_value``, ``recruited``, ``since``.
 
-What is accepted, so that files typed by people or exported from spreadsheets work:
+What is accepted, so that files typed by people or exported from spreadsheets work (how CSV
+text is read is ``graph.formats.csv_pair``'s; how workbook cells are, ``graph.formats.xlsx``'s):
 
-* UTF-8 text, with or without a byte-order mark (Excel's "CSV UTF-8"), comma-separated, fields
-  quoted the usual CSV way (a quoted field may hold commas and line breaks). Line numbers are
-  physical lines of the file; a record spanning lines is reported at the line where it starts.
 * Header names and enumerated values ignore case and treat spaces and hyphens as underscores:
   ``Givers of service`` is ``givers_of_service``, ``Lone wolf`` is ``lone_wolf``, a header
   ``Flow of value`` is ``flow_of_value``. ``mobilizer``/``organizer`` are accepted for the roles;
@@ -52,22 +56,18 @@ Example:
 
 from __future__ import annotations
 
-import codecs
 import csv
-import io
 import operator
 import os
 import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from itertools import chain, islice
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +76,8 @@ from pydantic import ValidationError
 from graph.compact import NO_DATE, date_to_day
 from graph.dates import UnreadableDay, read_day
 from graph.errors import ImportFailed, Problem, StoreError
+from graph.formats.base import Batch, Block, Columns, MapTables, RowTable, Unreadable
+from graph.formats.csv_pair import CsvTable
 from graph.limits import LIMITS, setting_name
 from graph.model import (
     HIDDEN,
@@ -105,11 +107,14 @@ __all__ = [
     "TIES_BATCH",
     "import_csv",
     "load_csv_pair",
+    "load_tables",
     "read_people",
     "read_relationships",
 ]
 
 PathLike = str | os.PathLike[str]
+Source = RowTable | PathLike
+"""A table as a reader gives it, or the path of a CSV file."""
 _E = TypeVar("_E", bound=StrEnum)
 
 PEOPLE_COLUMNS: tuple[str, ...] = (
@@ -129,11 +134,6 @@ _LEVELS = {"none": 0, "low": 1, "medium": 2, "high": 3, **dict.fromkeys(_YES, 1)
            **dict.fromkeys(_NO, 0)}
 _WHOLE = re.compile(r"^\d+(?:\.0*)?$")
 _SEPARATORS = re.compile(r"[\s\-]+")
-_CSV_UTF8_HINT = "save it from your spreadsheet as 'CSV UTF-8'"
-_WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (a zip), .xls
-_WORKBOOK_HINT = ("this is an Excel workbook, not a CSV file; movemap reads CSV files: in Excel "
-                  "choose File › Save As, then 'CSV UTF-8 (comma delimited)', for each sheet, "
-                  "and import those")
 
 
 @dataclass
@@ -175,23 +175,34 @@ def _code(text: str) -> str:
 # -- reading the file ------------------------------------------------------------------------
 
 
-class _Table:
-    """A CSV file read record by record, with physical line numbers and header checks.
+def _table_of(source: Source) -> RowTable:
+    """The table of ``source``: itself, or the CSV file at that path."""
+    return source if isinstance(source, RowTable) else CsvTable(source)
 
-    Problems of the file as a whole (missing file, encoding, header) go to ``problems``; the
-    caller checks the cells.
+
+def _label(source: Source) -> str:
+    return _table_of(source).label
+
+
+class _Table:
+    """One table of a map (``graph.formats.base.RowTable``) with its header checked.
+
+    The reader finds the header and the records; this judges the header (``judge_header``)
+    and cuts each record to its known columns (``cells``). Problems of the table as a whole
+    (missing file, encoding, header) go to ``problems``; the caller checks the cells.
     """
 
     def __init__(
         self,
-        path: PathLike,
+        source: Source,
         columns: tuple[str, ...],
         required: tuple[str, ...],
         problems: list[Problem],
         warnings: list[str],
     ) -> None:
-        self.label = os.fspath(path)
-        self.path = path
+        self.source = _table_of(source)
+        self.label = self.source.label
+        self.unit = self.source.unit
         self.columns = columns
         self.required = required
         self.problems = problems
@@ -199,206 +210,32 @@ class _Table:
         self.index: dict[str, int] = {}  # known column -> position in the header
         self.width = 0
         self.readable = False  # the header was found and names at least one known column
-        self._bad_encoding = False
 
     def problem(self, line: int | None, column: str | None, reason: str) -> None:
-        self.problems.append(Problem(self.label, line, column, reason))
+        self.problems.append(Problem(self.label, line, column, reason, self.unit))
 
-    def _open(self) -> BinaryIO | None:
-        """The file opened for reading, or ``None`` (and a problem) when it cannot be."""
-        try:
-            handle = open(self.path, "rb")  # noqa: SIM115 - the callers close it
-        except FileNotFoundError:
-            self.problem(None, None, "the file does not exist")
-        except IsADirectoryError:
-            self.problem(None, None, "this is a folder, not a CSV file")
-        except OSError as exc:
-            self.problem(None, None, f"the file cannot be read ({exc.strerror or exc})")
-        else:
-            start = handle.read(8)
-            handle.seek(0)
-            if start.startswith(_WORKBOOK_MAGIC):
-                handle.close()
-                self.problem(None, None, _WORKBOOK_HINT)
-                return None
-            return handle
-        return None
-
-    def _empty(self) -> None:
-        if not self._bad_encoding:
-            self.problem(
-                None, None,
-                "the file is empty; its first line must be the header naming the columns "
-                f"({', '.join(self.columns)})",
-            )
+    def empty(self) -> None:
+        self.problem(
+            None, None,
+            f"the file is empty; its first {self.unit} must be the header naming the columns "
+            f"({', '.join(self.columns)})",
+        )
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
-        """Yield (line, cells) for every data record that is not blank, after the header."""
-        handle = self._open()
-        if handle is None:
-            return
-        with handle:
-            # strict: an unclosed quote is reported rather than swallowing the rest of the file
-            reader = csv.reader(self._line_source(handle), strict=True)
-            header: list[str] | None = None
-            previous = 0
-            while True:
-                try:
-                    cells = next(reader)
-                except StopIteration:
-                    break
-                except csv.Error as exc:
-                    self.problem(previous + 1, None, _csv_reason(exc))
-                    previous = reader.line_num
-                    continue
-                line, previous = previous + 1, reader.line_num
-                if not "".join(cells).strip():
-                    continue  # a blank line or a row of blank cells
-                if header is None:
-                    header = cells
-                    if not self._read_header(line, header):
-                        return
-                    continue
-                yield line, cells
-            if header is None:
-                self._empty()
+        """Every data record that is not blank, after the header, with its line or row."""
+        return self.source.records(self)
 
-    def batches(self, size: int) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
-        """Yield (lines, records) in batches of ``size`` after the header, blank rows included.
+    def batches(self, size: int) -> Iterator[Batch]:
+        """Records in batches (blank ones included); ``Unreadable`` on a record the reader
+        cannot read, which ``records()`` then reports exactly."""
+        return self.source.batches(self, size)
 
-        The fast way through a file: the csv module reads a whole batch at once. A record the
-        csv module cannot read raises ``_Restart``: the caller then reads the file again with
-        ``records()``, which reports it exactly (it is always a problem).
-        """
-        handle = self._open()
-        if handle is None:
-            return
-        with handle:
-            reader = csv.reader(self._line_source(handle), strict=True)
-            try:
-                previous = self._header_line(reader)
-                if previous is None:
-                    return
-                for lines, rows, _ in self._csv_batches(reader, previous, size):
-                    assert rows is not None
-                    yield lines, rows
-            except csv.Error as exc:
-                raise _Restart from exc
+    def blocks(self, size: int) -> Iterator[Block]:
+        """Like ``batches``, but CSV lines without quotes may come as text (see
+        ``graph.formats.csv_pair.CsvTable.blocks``)."""
+        return self.source.blocks(self, size)
 
-    def blocks(
-        self, size: int
-    ) -> Iterator[tuple[Sequence[int], list[list[str]] | None, list[str] | None]]:
-        """Like ``batches``, but a batch of lines without any ``"`` comes as text.
-
-        Yields (lines, records, None) or (lines, None, text lines). Without quotes every line is
-        one record, so such a batch can be parsed by a faster reader than the csv module (it
-        may be blank lines and all: the reader must check). From the first ``"`` on, the rest
-        of the file comes as records, read by the csv module (quoted cells may span lines).
-        """
-        handle = self._open()
-        if handle is None:
-            return
-        with handle:
-            flat = self._line_source(handle)
-            reader = csv.reader(flat, strict=True)
-            try:
-                previous = self._header_line(reader)
-                if previous is None:
-                    return
-                while text := list(islice(flat, size)):
-                    if '"' in "".join(text):
-                        # quotes from here on: the csv module reads the rest
-                        reader = csv.reader(chain(text, flat), strict=True)
-                        yield from self._csv_batches(reader, previous, size)
-                        return
-                    yield range(previous + 1, previous + 1 + len(text)), None, text
-                    previous += len(text)
-            except csv.Error as exc:
-                raise _Restart from exc
-
-    def _header_line(self, reader: Any) -> int | None:
-        """Read up to the header (the first record that is not blank) and check it; returns
-        its last line, or ``None`` when the file has no usable header."""
-        previous = 0
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                self._empty()
-                return None
-            line, previous = previous + 1, reader.line_num
-            if "".join(cells).strip():
-                break
-        return previous if self._read_header(line, cells) else None
-
-    def _csv_batches(
-        self, reader: Any, previous: int, size: int
-    ) -> Iterator[tuple[Sequence[int], list[list[str]] | None, list[str] | None]]:
-        offset = previous - reader.line_num  # a new reader counts from 0
-        while rows := list(islice(reader, size)):
-            now = reader.line_num + offset
-            lines: Sequence[int] = (
-                range(previous + 1, now + 1) if now - previous == len(rows)
-                else _record_lines(previous, rows, now)
-            )
-            previous = now
-            yield lines, rows, None
-
-    def _line_source(self, handle: BinaryIO) -> Iterator[str]:
-        """Physical lines as text (see ``_line_blocks``)."""
-        return chain.from_iterable(self._line_blocks(handle))
-
-    def _line_blocks(self, handle: BinaryIO) -> Iterator[list[str]]:
-        """Physical lines as text in blocks, decoded by ``io.TextIOWrapper`` (fast, in C).
-
-        From the first block that is not UTF-8 on, ``_lines`` takes over, so that bad bytes
-        are reported at their line exactly as before. Both split lines at ``\n``, ``\r\n``
-        and a lone ``\r`` and keep the endings.
-        """
-        done = 0
-        wrapper = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-        try:
-            while block := wrapper.readlines(1 << 20):
-                done += len(block)
-                yield block
-            return
-        except UnicodeDecodeError:
-            pass
-        finally:
-            with suppress(ValueError):  # closed already when the caller stopped early
-                wrapper.detach()  # the caller closes the file
-        handle.seek(0)
-        rest = islice(self._lines(handle), done, None)
-        while block := list(islice(rest, 10_000)):
-            yield block
-
-    def _lines(self, handle: BinaryIO) -> Iterator[str]:
-        """Physical lines decoded as UTF-8 (a leading BOM dropped); bad bytes are one problem.
-
-        Lines are split at ``\\n``, ``\\r\\n`` and a lone ``\\r`` (old Mac files), keeping the
-        endings so the csv module sees quoted line breaks as they are.
-        """
-        number = 0
-        for chunk in handle:
-            pieces = chunk.splitlines(keepends=True) if b"\r" in chunk[:-1] else [chunk]
-            for raw in pieces:
-                number += 1
-                if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                    raw = raw[len(codecs.BOM_UTF8):]
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError as exc:
-                    if not self._bad_encoding:
-                        self._bad_encoding = True
-                        self.problem(
-                            number, None,
-                            f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be "
-                            f"read); {_CSV_UTF8_HINT}",
-                        )
-                    text = raw.decode("utf-8", errors="replace")
-                yield text
-
-    def _read_header(self, line: int, header: list[str]) -> bool:
+    def judge_header(self, line: int, header: list[str]) -> bool:
         self.width = len(header)
         unknown: list[str] = []
         for position, raw in enumerate(header):
@@ -422,7 +259,7 @@ class _Table:
                 hint = "; the columns look separated by semicolons or tabs, movemap needs commas"
             self.problem(
                 line, None,
-                "the first line must be the header naming the columns "
+                f"the first {self.unit} must be the header naming the columns "
                 f"({', '.join(self.columns)}); it names none of them{hint}",
             )
             return False
@@ -447,42 +284,6 @@ class _Table:
         # NFC: one spelling of each text, so two spellings of one id are one id
         return {name: unicodedata.normalize("NFC", cells[pos].strip())
                 for name, pos in self.index.items()}
-
-
-class _Restart(Exception):
-    """``_Table.batches`` met a record the csv module cannot read: read again by records."""
-
-
-def _record_lines(previous: int, rows: list[list[str]], now: int) -> list[int]:
-    """The line each record of a batch starts on, when some span several lines.
-
-    A record spans one line more for each line break inside its (quoted) cells; the line
-    source splits at every break, so the count is exact.
-    """
-    lines: list[int] = []
-    line = previous
-    for cells in rows:
-        line += 1
-        lines.append(line)
-        for cell in cells:
-            if "\n" in cell or "\r" in cell:
-                line += cell.count("\n") + cell.count("\r") - cell.count("\r\n")
-    if line != now:
-        raise AssertionError(f"records of lines {previous + 1}-{now} do not add up")
-    return lines
-
-
-def _csv_reason(exc: csv.Error) -> str:
-    """Plain words for what the csv module could not read."""
-    text = str(exc)
-    if "end of data" in text:
-        return "a quoted cell that starts on this line is never closed; check its \" marks"
-    if "expected after" in text:
-        return ("text follows the closing \" of a quoted cell; quote the whole cell and double "
-                "any \" inside it")
-    if "field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit():,} characters"
-    return "the line cannot be read as CSV; check its commas and \" marks"
 
 
 # -- reading cells ---------------------------------------------------------------------------
@@ -742,13 +543,13 @@ def _check_someone(table: _Table, ids: Mapping[str, int], problems: list[Problem
                       "file)")
 
 
-def read_people(path: PathLike, known_segments: Iterable[str] = ()) -> ParsedPeople:
+def read_people(path: Source, known_segments: Iterable[str] = ()) -> ParsedPeople:
     """Read ``people.csv``: every valid person, and every problem of every row.
 
     Segments are read as the segments they match (``graph.segments``): those of
     ``known_segments`` (the map's) and those written with their kind elsewhere in the file.
     """
-    result = ParsedPeople(path=os.fspath(path))
+    result = ParsedPeople(path=_label(path))
     table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
     checker = _PeopleChecker(table, result.ids)
     for line, cells in table.records():
@@ -782,7 +583,7 @@ def _match_segments(result: ParsedPeople, known_segments: Iterable[str]) -> None
 
 
 def read_relationships(
-    path: PathLike,
+    path: Source,
     known_ids: Collection[str] | None,
     *,
     known_label: str = "people.csv",
@@ -793,7 +594,7 @@ def read_relationships(
     that every tie is not reported as dangling). ``known_label`` names where ids come from in
     the reason: ``source 'x9' is not a person in people.csv``.
     """
-    result = ParsedRelationships(path=os.fspath(path))
+    result = ParsedRelationships(path=_label(path))
     table = _Table(
         path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
     )
@@ -847,8 +648,8 @@ def _merge(a: Relationship, b: Relationship) -> Relationship:
 
 
 def load_csv_pair(
-    people_path: PathLike,
-    relationships_path: PathLike,
+    people_path: Source,
+    relationships_path: Source,
     known_ids: Collection[str] = (),
     known_segments: Iterable[str] = (),
 ) -> tuple[list[Person], list[Relationship], list[str]]:
@@ -859,8 +660,21 @@ def load_csv_pair(
     ``ImportFailed`` listing every problem of both files. This holds every row in memory as
     model objects; ``import_csv`` streams instead, with the same checks.
     """
+    return load_tables(MapTables(_table_of(people_path), _table_of(relationships_path), ""),
+                       known_ids, known_segments)
+
+
+def load_tables(
+    tables: MapTables,
+    known_ids: Collection[str] = (),
+    known_segments: Iterable[str] = (),
+) -> tuple[list[Person], list[Relationship], list[str]]:
+    """Read a map's two tables, whatever their format (``graph.formats``); returns (people,
+    relationships, warnings) or raises ``ImportFailed`` listing every problem, the map
+    sheet's included. See ``load_csv_pair``."""
+    people_path, relationships_path = tables.people, tables.relationships
     people = read_people(people_path, known_segments)
-    label = Path(people_path).name
+    label = Path(_label(people_path)).name
     known: Collection[str] | None = None
     if people.ids_complete:
         if known_ids:
@@ -869,7 +683,7 @@ def load_csv_pair(
         else:
             known = people.ids.keys()
     relationships = read_relationships(relationships_path, known, known_label=label)
-    problems = people.problems + relationships.problems
+    problems = tables.problems + people.problems + relationships.problems
     if problems:
         raise ImportFailed(problems)
     return people.people, relationships.relationships, people.warnings + relationships.warnings
@@ -1171,10 +985,8 @@ class _FastTies:
     def convert_text(self, lines: range, text: list[str]) -> TiesBatch | None:
         """Like ``convert`` for lines without quotes, parsed by numpy (no Python object per
         cell); ``None`` when anything needs a closer look (blank lines included)."""
-        ids = self.ids
-        index = self.index
         width = self.table.width
-        if ids is None or "\x00" in "".join(text):  # numpy's text arrays drop trailing NULs
+        if self.ids is None or "\x00" in "".join(text):  # numpy's text arrays drop NULs
             return None
         chars = max(map(len, text))
         dtype = np.dtype([(f"c{i}", f"U{chars}") for i in range(width)])
@@ -1187,11 +999,21 @@ class _FastTies:
             return None
         if table.shape[0] != len(text):  # loadtxt skips blank lines
             return None
-        n = len(text)
+        return self.convert_columns(lines, [table[f"c{i}"] for i in range(width)])
+
+    def convert_columns(self, lines: range, columns: Sequence[npt.NDArray[np.str_]]
+                        ) -> TiesBatch | None:
+        """The batch from numpy text columns (one per header position, cells as written,
+        none holding a NUL), or ``None`` when anything needs a closer look."""
+        ids = self.ids
+        index = self.index
+        n = len(lines)
+        if ids is None or len(columns) != self.table.width:
+            return None
 
         def cells(column: str) -> npt.NDArray[np.str_] | None:
             at = index.get(column)
-            return None if at is None else table[f"c{at}"]
+            return None if at is None else columns[at]
 
         source = ids.keys(cells("source"))
         target = ids.keys(cells("target"))
@@ -1277,12 +1099,12 @@ class _StreamedPeople:
 
 
 def _stream_people(
-    path: PathLike,
+    path: Source,
     bulk: BulkImport | None,
     on_progress: Callable[[int, str], None] | None,
 ) -> _StreamedPeople:
     """Check people.csv and, while it has no problem, upsert its people through ``bulk``."""
-    result = _StreamedPeople(path=os.fspath(path))
+    result = _StreamedPeople(path=_label(path))
     table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
     checker = _PeopleChecker(table, result.ids)
     fast = _FastPeople(table, result.ids)
@@ -1337,7 +1159,7 @@ def _stream_people(
             done += len(rows)
             if on_progress is not None:
                 on_progress(done, result.path)
-    except _Restart:
+    except Unreadable:
         # a record the csv module cannot read: a problem, so nothing more is written
         result = _StreamedPeople(path=result.path)
         table = _Table(path, PEOPLE_COLUMNS, PEOPLE_REQUIRED, result.problems, result.warnings)
@@ -1358,7 +1180,7 @@ class _StreamedTies:
 
 
 def _stream_ties(
-    path: PathLike,
+    path: Source,
     bulk: BulkImport | None,
     keys: Mapping[str, int] | None,
     known: Collection[str] | None,
@@ -1370,7 +1192,7 @@ def _stream_ties(
     Writing needs ``keys`` (every id ties may refer to → person key); without ``bulk`` the file
     is only checked, against ``known`` as ``read_relationships`` does.
     """
-    result = _StreamedTies(path=os.fspath(path))
+    result = _StreamedTies(path=_label(path))
     table = _Table(
         path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
     )
@@ -1414,16 +1236,17 @@ def _stream_ties(
             if table.index.keys() >= set(RELATIONSHIP_REQUIRED):
                 if text is not None:
                     assert isinstance(lines, range)
-                    converted = fast.convert_text(lines, text)
+                    converted = (fast.convert_text(lines, text) if isinstance(text, list)
+                                 else fast.convert_columns(lines, text.arrays))
                     if converted is not None:
                         pending.append(converted)
                         text = None
                     else:
-                        records = _csv_records(text)
+                        records = _records_of(text)
                 if records is not None:
                     check(lines, records)
             else:
-                for line, cells in zip(lines, records or _csv_records(text or []), strict=True):
+                for line, cells in zip(lines, records or _records_of(text), strict=True):
                     exact(line, cells)
             flush()
             if bulk is not None and not result.problems:
@@ -1433,7 +1256,7 @@ def _stream_ties(
             done += len(lines)
             if on_progress is not None:
                 on_progress(done, result.path)
-    except _Restart:
+    except Unreadable:
         result = _StreamedTies(path=result.path)
         table = _Table(
             path, RELATIONSHIP_COLUMNS, RELATIONSHIP_REQUIRED, result.problems, result.warnings
@@ -1444,12 +1267,19 @@ def _stream_ties(
     return result
 
 
+def _records_of(text: list[str] | Columns | None) -> list[list[str]]:
+    """The records of a block that came as text lines or as columns."""
+    if text is None:
+        return []
+    return _csv_records(text) if isinstance(text, list) else text.rows()
+
+
 def _csv_records(text: list[str]) -> list[list[str]]:
-    """The records of lines without quotes (one per line); ``_Restart`` if one is unreadable."""
+    """The records of lines without quotes (one per line); ``Unreadable`` if one is."""
     try:
         return list(csv.reader(text, strict=True))
     except csv.Error as exc:
-        raise _Restart from exc
+        raise Unreadable from exc
 
 
 def _ties_batch(rows: list[tuple[int, Relationship]], keys: Mapping[str, int]) -> TiesBatch:
@@ -1469,8 +1299,8 @@ def _ties_batch(rows: list[tuple[int, Relationship]], keys: Mapping[str, int]) -
 def import_csv(
     store: GraphStore,
     name: str,
-    people_path: PathLike,
-    relationships_path: PathLike,
+    people_path: Source,
+    relationships_path: Source,
     *,
     replace: bool = False,
     on_warning: Callable[[str], None] | None = None,
@@ -1494,10 +1324,10 @@ def import_csv(
             f"constituency name {name!r} is not valid: {reason.removeprefix('Value error, ')}"
         ) from None
     try:
-        expected_ties = os.stat(relationships_path).st_size // 20
-    except OSError:
+        expected_ties = os.stat(cast(PathLike, relationships_path)).st_size // 20
+    except (OSError, TypeError):
         expected_ties = 0
-    label = Path(people_path).name
+    label = Path(_label(people_path)).name
     with store.bulk_import(name, replace=replace, expected_ties=expected_ties) as bulk:
         if bulk.existing_people:
             label += " nor already in the constituency"

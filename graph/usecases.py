@@ -35,15 +35,22 @@ import contextlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import replace as with_values
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
 from graph.analysis.event_effects import EventEffects, effect_window, event_effects
+from graph.analysis.growth import (
+    GrowthSeries,
+    InvalidSeries,
+    growth_series,
+    period_ends,
+    period_start,
+)
 from graph.compact import CompactGraph
 from graph.errors import MovemapError, NotFound
 from graph.events import (
@@ -55,6 +62,8 @@ from graph.events import (
     new_event_id,
     recorded_events,
 )
+from graph.formats.base import MapInfo, MapTables
+from graph.formats.rows import MapExport
 from graph.history import (
     MAP_KEY,
     Actor,
@@ -66,6 +75,7 @@ from graph.history import (
     person_key,
     tie_key,
 )
+from graph.import_plan import ImportPlan, looks_like_duplicates
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
@@ -87,6 +97,9 @@ from graph.timeline import (
     tie_values,
 )
 
+if TYPE_CHECKING:
+    from graph.purpose.usecases import PurposeCases
+
 __all__ = [
     "Actor",
     "ChangeSet",
@@ -99,6 +112,7 @@ __all__ = [
     "UseCases",
     "changes_between",
     "events_with_effects",
+    "growth_of",
     "map_as_of",
     "map_settings",
 ]
@@ -191,6 +205,8 @@ class ChangeSet:
 
 def _subject(key: Key) -> str:
     kind, a, b = key
+    if kind == "purpose":  # ("purpose", "contribution", "c12"): graph.purpose.records
+        return f"{a} {b}"
     return f"{a} → {b}" if kind == "tie" else a
 
 
@@ -253,7 +269,8 @@ def _describe(changes: Mapping[Key, tuple[Timeline | None, Timeline | None]]) ->
     """A short summary in plain words: ``changed ana: engagement``, ``import: 3 people…``."""
     if len(changes) == 1:
         (key, (before, after)), = changes.items()
-        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}", "map": "the map"}[key[0]]
+        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}",
+                "map": "the map"}.get(key[0], _subject(key))
         if before is None:
             return f"added {what}"
         if after is None:
@@ -298,6 +315,12 @@ class UseCases:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     limits: Limits = LIMITS
 
+    @property
+    def purpose(self) -> PurposeCases:
+        """The shared purpose's use cases (``graph.purpose.usecases``), on this write path."""
+        from graph.purpose.usecases import PurposeCases
+        return PurposeCases(self)
+
     # -- the machinery every use case shares ---------------------------------------------------
 
     def _records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
@@ -317,7 +340,8 @@ class UseCases:
         ]
         raise StaleVersion({"person": f"person {key[1]!r}",
                             "tie": f"the tie {key[1]!r} → {key[2]!r}",
-                            "map": "the map"}[key[0]], if_version, current, since)
+                            "map": "the map"}.get(key[0], _subject(key)), if_version, current,
+                           since)
 
     def _commit(
         self,
@@ -820,6 +844,8 @@ class UseCases:
         replace: bool = False,
         summary: str | None = None,
         undated_since_always: bool = False,
+        map_values: Mapping[str, Any] | None = None,
+        plan: ImportPlan | None = None,
     ) -> tuple[ImportSummary, int | None]:
         """Record validated rows as the state of the map on ``on`` (default: today, with the
         rows' ``joined``/``since`` as their start). What differs from the map as it stood on
@@ -827,15 +853,23 @@ class UseCases:
         leave (end) on that day. One change set; re-importing the same rows changes nothing.
         ``undated_since_always``: new rows without ``joined``/``since`` have been there since
         always, not from that day (for the first import of a map kept elsewhere).
+        ``map_values`` (description, expected segments) change the map in the same change set.
+
+        With ``plan`` (the dry run) nothing is written: ``plan`` is filled with what would be
+        created, updated, left alone and ended, and who looks like a duplicate
+        (``graph.import_plan``); the summary's counts are the same as a real import's.
         """
         day = on or self.today
         people = list(people)
         ties = list(ties)
         with self.store.transaction():
-            if not any(c.name == name for c in self.store.list_constituencies()):
+            exists = any(c.name == name for c in self.store.list_constituencies())
+            if not exists and plan is None:
                 self.create_constituency(Constituency(name=name))
-            self.store.lock(name)
-            records = {r.key: r for r in self.store.iter_timeline_records(name)}
+            if exists or plan is None:
+                self.store.lock(name)
+            records = ({r.key: r for r in self.store.iter_timeline_records(name)} if exists
+                       else {})
             state: dict[Key, Timeline | None] = {}
             changes: dict[Key, tuple[TimelineRecord | None, Timeline | None]] = {}
             counts = [0] * 6
@@ -845,13 +879,26 @@ class UseCases:
                     state[key] = _parse(records.get(key))
                 return state[key]
 
+            def sort(kind: int, key: Key, before: Timeline | None, after: Timeline) -> None:
+                at = 0 if before is None else 1 if after != before else 2
+                counts[kind + at] += 1
+                if plan is None:
+                    return
+                subject: Any = key[1] if kind == 0 else [key[1], key[2]]
+                lists = ((plan.people_created, plan.people_updated, plan.people_unchanged)
+                         if kind == 0 else
+                         (plan.ties_created, plan.ties_updated, plan.ties_unchanged))
+                fields = list(changed_fields(before, after))
+                lists[at].add(subject if at != 1 else [subject, fields] if kind == 0
+                              else [*subject, fields])
+
             for person in people:
                 key = person_key(person.id)
                 before = timeline_of(key)
                 after = self._snapshot(before, person_values(person), person.joined,
                                        person.left, day, "joined", "left",
                                        partial(person_timeline, person), undated_since_always)
-                counts[0 if before is None else 1 if after != before else 2] += 1
+                sort(0, key, before, after)
                 state[key] = after
                 changes[key] = (records.get(key), after)
             for tie in ties:
@@ -863,13 +910,23 @@ class UseCases:
                 after = self._snapshot(before, tie_values(tie), tie.since, tie.until, day,
                                        "since", "until",
                                        partial(tie_timeline, tie), undated_since_always)
-                counts[3 if before is None else 4 if after != before else 5] += 1
+                sort(3, key, before, after)
                 state[key] = after
                 changes[key] = (records.get(key), after)
+            if map_values:
+                record = records.get(MAP_KEY)
+                before_map = _parse(record) or map_timeline(
+                    self.store.get_constituency(name) if exists else Constituency(name=name))
+                after_map = before_map.set(map_values, on=None)
+                state[MAP_KEY] = after_map
+                changes[MAP_KEY] = (record, after_map)
+                if plan is not None:
+                    plan.map_fields = changed_fields(_parse(record), after_map) if record \
+                        else tuple(map_values)
             if replace:
                 for key in list(records):
-                    if key in changes or key[0] == "map":
-                        continue
+                    if key in changes or key[0] not in ("person", "tie"):
+                        continue  # the map's own record and the purpose's stay
                     timeline = timeline_of(key)
                     if timeline is not None and timeline.present_at(day):
                         ended: Timeline | None = None  # it had not started yet: never there
@@ -877,6 +934,18 @@ class UseCases:
                             ended = timeline.set({PRESENT: False}, on=day)
                         state[key] = ended
                         changes[key] = (records[key], ended)
+                        if plan is not None:
+                            (plan.people_leaving.add(key[1]) if key[0] == "person"
+                             else plan.ties_ending.add([key[1], key[2]]))
+            if plan is not None:
+                plan.new_map = not exists
+                present = (person_at(t, k[1], day) for k, r in records.items()
+                           if k[0] == "person" and (t := _parse(r)) is not None)
+                plan.duplicates = looks_like_duplicates(
+                    people, (p for p in present if p is not None))
+                for key, (before_t, after_t) in changes.items():  # refused as a real one is
+                    _check_not_after(key, _parse(before_t), after_t, self.today)
+                return ImportSummary(name, *counts), None
             for key, record in records.items():
                 state.setdefault(key, _parse(record))
             change_set = self._commit(name, changes, summary=summary, after_state=state)
@@ -909,10 +978,31 @@ class UseCases:
         on: date | None = None,
         replace: bool = False,
         on_warning: Callable[[str], None] | None = None,
+        plan: ImportPlan | None = None,
     ) -> tuple[ImportSummary, int | None]:
         """Import the CSV pair, all or nothing (``ImportFailed`` lists every problem); see
-        ``import_records`` for ``on`` and ``replace``."""
-        from graph.importer import load_csv_pair  # the readers; the import core is here
+        ``import_records`` for ``on``, ``replace`` and ``plan``."""
+        from graph.formats.csv_pair import read_csv_pair
+
+        return self.import_tables(name, read_csv_pair((people_path, relationships_path)),
+                                  on=on, replace=replace, on_warning=on_warning, plan=plan)
+
+    def import_tables(
+        self,
+        name: str,
+        tables: MapTables,
+        *,
+        on: date | None = None,
+        replace: bool = False,
+        on_warning: Callable[[str], None] | None = None,
+        plan: ImportPlan | None = None,
+    ) -> tuple[ImportSummary, int | None]:
+        """Import a map as a reader found it (``graph.formats``: the CSV pair, a workbook…),
+        all or nothing: the one import core checks every row (``ImportFailed`` lists every
+        problem), then ``import_records`` writes it, or with ``plan`` only lists what it would
+        do. The map's description and expected segments, when the file says them, change in
+        the same change set."""
+        from graph.importer import load_tables  # the core's checks; the writing is here
 
         known: set[str] = set()
         segments: list[str] = []
@@ -921,16 +1011,64 @@ class UseCases:
             if not replace:
                 known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
                     name, "person"))}
-        people, ties, warnings = load_csv_pair(people_path, relationships_path, known,
-                                               segments)
+        people, ties, warnings = load_tables(tables, known, segments)
         if on_warning is not None:
             for warning in warnings:
                 on_warning(warning)
-        files = f"{Path(people_path).name} {Path(relationships_path).name}"
-        summary = (f"import of {files}" + (f" as of {on.isoformat()}" if on else "")
+        if plan is not None:
+            plan.warnings.extend(warnings)
+        summary = (f"import of {tables.files}" + (f" as of {on.isoformat()}" if on else "")
                    + (" (replacing the map)" if replace else ""))
-        return self.import_records(name, people, ties, on=on, replace=replace,
-                                   summary=summary)
+        return self.import_records(
+            name, people, ties, on=on, replace=replace, summary=summary,
+            undated_since_always=tables.info.undated_since_always,
+            map_values=self._map_values(name, tables.info, people), plan=plan)
+
+    @staticmethod
+    def _map_values(name: str, info: MapInfo, people: Sequence[Person]) -> dict[str, Any]:
+        """The description and expected segments a file says, validated, each expected
+        segment read as the segment the file's people hold (``Barrow`` → ``locality:Barrow``)."""
+        values: dict[str, Any] = {}
+        if info.description is not None:
+            Constituency(name=name, description=info.description)  # validates
+            values["description"] = info.description
+        if info.expected_segments is not None:
+            matcher = SegmentMatcher(s for p in people for s in p.segments)
+            try:
+                expected = tuple(dict.fromkeys(matcher.resolve(normalise_segment(s))
+                                               for s in info.expected_segments))
+            except (AmbiguousSegment, ValueError) as exc:
+                raise InvalidChange(str(exc), "expected_segments") from None
+            Constituency(name=name, expected_segments=expected)  # validates
+            values["expected_segments"] = expected
+        return values
+
+    def export_map(self, name: str, *, as_of: date | None = None) -> MapExport:
+        """The map as it stands today, or as it stood at the end of ``as_of``, for a writer
+        (``graph.formats``): everyone present then and the ties between them, with the values
+        valid then, by id; its description and expected segments. An export as of a past day
+        leaves out what happened after it (a later ``left`` or ``until``)."""
+        constituency = self.store.get_constituency(name)
+        day = as_of or self.today
+        people: list[Person] = []
+        ties: list[Relationship] = []
+        description, expected = constituency.description, constituency.expected_segments
+        for record in self.store.iter_timeline_records(name):
+            kind, a, b = record.key
+            timeline = Timeline.from_json(record.timeline)
+            if kind == "map":
+                description = timeline.value_at("description", day) or ""
+                expected = tuple(timeline.value_at("expected_segments", day) or ())
+            elif kind == "person" and (person := person_at(timeline, a, day)) is not None:
+                people.append(person if as_of is None else
+                              person.model_copy(update={"left": None}))
+            elif kind == "tie" and (tie := tie_at(timeline, a, b, day)) is not None:
+                ties.append(tie if as_of is None else tie.model_copy(update={"until": None}))
+        present = {p.id for p in people}
+        ties = [t for t in ties if t.source in present and t.target in present]
+        people.sort(key=lambda p: p.id)
+        ties.sort(key=lambda t: (t.source, t.target))
+        return MapExport(name, description, tuple(expected), people, ties, as_of)
 
     # -- history and undo ----------------------------------------------------------------------
 
@@ -999,19 +1137,52 @@ class UseCases:
         """The map as it stood at the end of ``day`` (see ``map_as_of``)."""
         return map_as_of(self.store, name, day)
 
+    def growth(self, name: str, interval: str = "month", *, since: date | None = None
+               ) -> GrowthSeries:
+        """Is the movement growing: the growth series of the map up to ``today`` (see
+        ``growth_of``)."""
+        return growth_of(self.store, name, interval, today=self.today, since=since)
+
+
+def _expected_segments(store: GraphStore, name: str) -> Callable[[date], Sequence[str]]:
+    """The segments map ``name`` expected on a day (``NotFound`` when there is no such map)."""
+    constituency = store.get_constituency(name)
+    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
+    if record is None:
+        return lambda day: constituency.expected_segments
+    timeline = Timeline.from_json(record.timeline)
+    return lambda day: tuple(timeline.value_at("expected_segments", day) or ())
+
+
+def _chunk_reader(store: GraphStore, name: str) -> versions.ChunkReader:
+    return lambda kind, chunks: store.version_chunks(name, kind, chunks)
+
 
 def map_as_of(store: GraphStore, name: str, day: date) -> CompactGraph:
     """The compact graph of the map at the end of ``day``: people who had joined and not left,
     ties formed and not ended between them, each with the values valid then. Read from the
     store's as-of index (``graph.stores.versions``), not from the timelines one by one."""
-    constituency = store.get_constituency(name)
-    record = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
-    expected: Sequence[str] = constituency.expected_segments
-    if record is not None:
-        expected = tuple(Timeline.from_json(record.timeline).value_at("expected_segments", day)
-                         or ())
-    return versions.map_of_day(
-        name, expected, lambda kind, chunks: store.version_chunks(name, kind, chunks), day)
+    expected = _expected_segments(store, name)
+    return versions.map_of_day(name, expected(day), _chunk_reader(store, name), day)
+
+
+def growth_of(store: GraphStore, name: str, interval: str = "month", *,
+              today: date | None = None, since: date | None = None,
+              options: AnalysisOptions | None = None) -> GrowthSeries:
+    """The growth series of map ``name`` (``graph.analysis.growth``) by ``interval``, from the
+    period holding its first record (or ``since``, when given) to today's, with ``options``
+    (default: the map's settings). The as-of index is read once for the whole series."""
+    today = today or date.today()
+    if since is not None and since > today:
+        raise InvalidSeries(f"since ({since}) is after today ({today})", "since")
+    expected = _expected_segments(store, name)
+    base = options or map_settings(store, name).options()
+    every = versions.all_versions(_chunk_reader(store, name))
+    first = every.first_day()
+    ends = period_ends(since or first, today, interval)
+    before = period_start(ends[0], interval) - timedelta(days=1)
+    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
 def _settings_of(record: TimelineRecord | None) -> MapSettings:

@@ -37,6 +37,7 @@ from werkzeug.datastructures import FileStorage
 
 from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gap_groups import group_gaps, name_lookup
+from graph.analysis.growth import InvalidSeries
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
 from graph.limits import LimitExceeded
 from graph.map_settings import MapSettings
@@ -49,12 +50,15 @@ from graph.usecases import (
     UndoConflict,
     UseCases,
     changes_between,
+    growth_of,
 )
 from service.access import check_may_create
 from service.api_requests import (
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
+    GrowthQuery,
     HistoryQuery,
     ImportForm,
     PeopleQuery,
@@ -109,6 +113,7 @@ def init_api(app: Flask) -> None:
         api_access,
         api_events,
         api_links,
+        api_purpose,
     )
 
     app.register_blueprint(bp)
@@ -170,6 +175,11 @@ def _undo_conflict(error: UndoConflict) -> Response:
 def _invalid_change(error: InvalidChange) -> Response:
     return ApiError(422, str(error), [{"field": error.field or "body", "reason": str(error)}]
                     ).response()
+
+
+@bp.errorhandler(InvalidSeries)
+def _invalid_series(error: InvalidSeries) -> Response:
+    return ApiError(400, str(error), [{"field": error.field, "reason": str(error)}]).response()
 
 
 @bp.errorhandler(LimitExceeded)
@@ -697,6 +707,22 @@ def get_analysis(name: str) -> ResponseReturnValue:
     return _json(_analysis(name).to_dict())
 
 
+@bp.get("/constituencies/<name>/export")
+@requires_role("viewer")
+def export_map(name: str) -> ResponseReturnValue:
+    """The map (as of ``as_of``) as a file that imports back as the same map: an Excel
+    workbook, or a .zip of the CSV files (``service.exports``)."""
+    from service.exports import MIMETYPES, download_name, export_bytes
+
+    asked = _query(ExportQuery)
+    _store().get_constituency(name)  # 404 before any work
+    data = export_bytes(_cases(), name, asked.format, asked.as_of)
+    return Response(data, mimetype=MIMETYPES[asked.format], headers={
+        "Content-Disposition": "attachment; filename="
+        f"\"{download_name(name, asked.format, asked.as_of)}\"",
+        "Cache-Control": "no-store"})
+
+
 @bp.get("/constituencies/<name>/gaps")
 @requires_role("viewer")
 def list_gaps(name: str) -> ResponseReturnValue:
@@ -835,6 +861,15 @@ def get_changes(name: str) -> ResponseReturnValue:
     until = asked.until or date.today()
     since = asked.since or until - timedelta(days=CHANGES_DAYS)
     return _json(changes_between(_store(), name, since, until).to_dict())
+
+
+@bp.get("/constituencies/<name>/growth")
+@requires_role("viewer")
+def get_growth(name: str) -> ResponseReturnValue:
+    """Is the movement growing: one point per period (``interval``) from the map's first
+    record (or ``since``) to today, as ``movemap growth NAME --json``."""
+    asked = _query(GrowthQuery)
+    return _json(growth_of(_store(), name, asked.interval, since=asked.since).to_dict())
 
 
 # -- the OpenAPI document --------------------------------------------------------------------

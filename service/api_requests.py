@@ -26,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from werkzeug.datastructures import MultiDict
 
 from graph.analysis.gaps import GAP_KINDS
+from graph.analysis.growth import INTERVALS
 from graph.analysis.result import SEVERITIES
 from graph.model import MAX_ID_LENGTH, Engagement, TrustType, _iso_day
 from service.problems import problems_from
@@ -38,6 +39,7 @@ __all__ = [
     "AnalysisQuery",
     "ChangesQuery",
     "GapsQuery",
+    "GrowthQuery",
     "HistoryQuery",
     "ImportForm",
     "PeopleQuery",
@@ -221,6 +223,13 @@ class ChangesQuery(_Query):
         "…with the map at the end of this one (default today)"))
 
 
+class GrowthQuery(_Query):
+    interval: Literal[INTERVALS] = Field(  # type: ignore[valid-type]
+        "month", description="one point per week, month or quarter (default month)")
+    since: Day | None = Field(None, description=(
+        "start at the period holding this date (default: the map's first record)"))
+
+
 _YES_NO = ("yes", "no", "true", "false", "1", "0", "on", "off", "y", "n")
 
 
@@ -324,3 +333,9 @@ class AccountChanges(BaseModel):
 class TokensQuery(_Query):
     email: str | None = Field(None, max_length=320, description=(
         "only this account's tokens (administrators; others see only their own)"))
+
+
+class ExportQuery(ViewQuery):
+    format: Literal["xlsx", "csv"] = Field("xlsx", description=(
+        "xlsx: one Excel workbook (sheets people, relationships, map); csv: a .zip of "
+        "people.csv, relationships.csv and map.csv. Both import back as the same map"))

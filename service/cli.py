@@ -352,58 +352,6 @@ def _stderr_is_terminal() -> bool:
         return False
 
 
-_CSV = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-
-
-@main.command("import")
-@click.argument("name", callback=_name_argument)
-@click.argument("people_csv", type=_CSV)
-@click.argument("relationships_csv", type=_CSV)
-@click.option("--on", "on", type=_IsoDate(), default=None,
-              help="The files are the map as it stood on this date: what differs from the map "
-              "then is recorded as changed on that date.  [default: today, with the files' "
-              "joined and since dates]")
-@click.option("--replace", is_flag=True,
-              help="The files are the whole map: people and relationships not in them are "
-              "recorded as having left (ended) on the --on date, or today.")
-@click.pass_context
-def import_command(ctx: click.Context, name: str, people_csv: Path, relationships_csv: Path,
-                   on: date | None, replace: bool) -> None:
-    """Import NAME from PEOPLE_CSV and RELATIONSHIPS_CSV, all or nothing.
-
-    Every problem in either file is listed with its file, line and column, and nothing is
-    written until both files are clean. Re-importing the same files changes nothing. Import a
-    spreadsheet kept per quarter in order, each with --on, to build a true history.
-    """
-    state = _state(ctx)
-    warnings: list[str] = []
-    text = f"Importing {people_csv.name} and {relationships_csv.name}"
-    with state.step(text) as step:
-        summary, change_set = state.cases(
-            f"cli import {people_csv.name} {relationships_csv.name}").import_files(
-            name, people_csv, relationships_csv, on=on, replace=replace,
-            on_warning=warnings.append)
-        step.result = "done"
-    for warning in warnings:
-        echo(f"warning: {warning}", err=True)
-    rows = [
-        ("people", summary.people_added, summary.people_updated, summary.people_unchanged),
-        ("relationships", summary.relationships_added, summary.relationships_updated,
-         summary.relationships_unchanged),
-    ]
-    echo(f"Imported {people_csv.name} and {relationships_csv.name} into {name!r}"
-               + (f" as the map on {on.isoformat()}" if on else "") + ":")
-    for label, added, updated, unchanged in rows:
-        echo(f"  {label + ':':<15}{added:>7,} added  {updated:>7,} updated  "
-                   f"{unchanged:>7,} unchanged")
-    if change_set is None:
-        echo("Nothing changed: the store already held exactly these rows.")
-    else:
-        echo(f"Recorded as change set {change_set} (undo with "
-                   f"{state.hint(f'undo {_quote(name)} {change_set}')}).")
-    echo(f"Next: {state.hint(f'analyse {_quote(name)}')}")
-
-
 @main.command("template")
 @click.option("-o", "--output", "folder", type=click.Path(file_okay=False, path_type=Path),
               default=Path("."), show_default=True,
@@ -549,6 +497,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
     from graph.demo import demo_constituency
     from graph.demo_history import demo_history
+    from graph.demo_purpose import record_demo_purpose
     from graph.model import Constituency
 
     store = state.store()
@@ -589,6 +538,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
             wrong = cases.save_person(name, history.mistake)
             if wrong.change_set is not None:
                 cases.undo(name, wrong.change_set)
+        record_demo_purpose(cases, name, people, seed=seed)
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "
@@ -633,6 +583,33 @@ def changes_command(ctx: click.Context, name: str, since: date, until: date | No
              for p in cases.people_as_of(name, day)}
     echo(format_changes(found, names, target_reach=map_settings(store, name).target_reach),
          nl=False)
+
+
+@main.command("growth")
+@click.argument("name", callback=_name_argument)
+@click.option("--interval", type=click.Choice(("week", "month", "quarter")), default="month",
+              show_default=True, help="One point per week, month or quarter.")
+@click.option("--since", "since", type=_IsoDate(), default=None,
+              help="Start at the period holding this date.  [default: the first record]")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the series as JSON: interval, points (oldest first) and "
+              "recruitment.")
+@click.pass_context
+def growth_command(ctx: click.Context, name: str, interval: str, since: date | None,
+                   as_json: bool) -> None:
+    """Is NAME growing: one row per period from its first record to today (the current period
+    so far): people, joined and left, ties formed and ended, the engaged core and its reach
+    against their targets, new leaders and open gaps."""
+    from graph.usecases import growth_of
+    from service.growth_report import format_growth
+
+    state = _state(ctx)
+    with state.step("Measuring every period"):
+        series = growth_of(state.store(), name, interval, since=since)
+    if as_json:
+        echo(json.dumps(series.to_dict(), indent=2, ensure_ascii=False))
+        return
+    echo(format_growth(series, name), nl=False)
 
 
 @main.command("history")
@@ -796,9 +773,12 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
     return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
 
 
-# The account, web and event commands register themselves on ``main``.
+# The account, web, event, format (import, export) and purpose commands register themselves on
+# ``main``.
 from service import cli_events as _cli_events  # noqa: E402, F401
+from service import cli_formats as _cli_formats  # noqa: E402, F401
 from service import cli_links as _cli_links  # noqa: E402, F401
+from service import cli_purpose as _cli_purpose  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,7 @@
 """Commands for private links: ``movemap purpose invite`` and ``movemap purpose links``.
 
-Registered on the ``movemap`` group by ``service.cli`` (under ``purpose``, beside whatever
-other purpose commands there are). The links live in the file beside the accounts file
+Registered on ``movemap purpose`` (``service.cli_purpose.purpose_group``) beside the other
+purpose commands. The links live in the file beside the accounts file
 (``MOVEMAP_ACCOUNTS``), the same one the web service uses; the CSV written by ``invite`` is the
 only place the links are shown, so it is written readable by its owner alone.
 
@@ -22,7 +22,8 @@ from graph.errors import MovemapError
 from graph.model import Group
 from graph.stores.private import private_file
 from service.accounts import accounts_path_from_url
-from service.cli import _login, _name_argument, _state, main
+from service.cli import _login, _name_argument, _state
+from service.cli_purpose import purpose_group
 from service.config import accounts_url_from_env
 from service.links import (
     MAX_LINK_DAYS,
@@ -53,20 +54,6 @@ def _round_argument(ctx: click.Context, param: click.Parameter, value: str) -> s
     return value
 
 
-def _purpose_group() -> click.Group:
-    """The ``purpose`` group: another module's when it made one first, else a new one."""
-    found = main.commands.get("purpose")
-    if isinstance(found, click.Group):
-        return found
-
-    @main.group("purpose")
-    def purpose() -> None:
-        """The shared purpose of a map: its rounds and who is invited to them."""
-
-    return purpose
-
-
-purpose_group = _purpose_group()
 
 
 @purpose_group.command("invite")

@@ -323,13 +323,19 @@ class LinkStore:
             "ORDER BY id", (kind, constituency, subject)).fetchall()
         return [_link(r) for r in rows]
 
-    def invited_people(self, kind: str, constituency: str, subject: str) -> set[str]:
-        """The people who hold a link to the subject that was not revoked (an expired link
-        still counts: they were asked). With the contributions, this gives "invited and
-        silent"."""
-        return {str(r[0]) for r in self._db.execute(
-            "SELECT person_id FROM links WHERE kind = ? AND constituency = ? AND subject = ? "
-            "AND revoked IS NULL", (kind, constituency, subject))}
+    def invited_people(self, kind: str, constituency: str, subject: str | None = None
+                       ) -> set[str]:
+        """The people who hold a link to the subject (to any subject of the map, when
+        ``None``) that was not revoked (an expired link still counts: they were asked). With
+        the contributions, this gives "invited and silent" (``graph.purpose.parts``)."""
+        if subject is None:
+            rows = self._db.execute("SELECT DISTINCT person_id FROM links WHERE kind = ? AND "
+                                    "constituency = ? AND revoked IS NULL", (kind, constituency))
+        else:
+            rows = self._db.execute(
+                "SELECT person_id FROM links WHERE kind = ? AND constituency = ? AND "
+                "subject = ? AND revoked IS NULL", (kind, constituency, subject))
+        return {str(r[0]) for r in rows}
 
     def invitation_log(self, kind: str, constituency: str, subject: str
                        ) -> list[tuple[str, str, str, bool]]:

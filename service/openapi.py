@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from graph.analysis.gaps import GAP_KINDS
+from graph.analysis.growth import INTERVALS
 from graph.analysis.result import SEVERITIES
 from graph.events import EVENT_ID_PATTERN, Event
 from graph.map_settings import MapSettings
@@ -31,7 +32,9 @@ from service.api_requests import (
     AccountChanges,
     AnalysisQuery,
     ChangesQuery,
+    ExportQuery,
     GapsQuery,
+    GrowthQuery,
     HistoryQuery,
     ImportForm,
     PeopleQuery,
@@ -200,7 +203,7 @@ def _schemas() -> dict[str, Schema]:
         "FieldChange": {
             "type": "object", "required": ["kind", "subject", "field", "before", "after"],
             "properties": {
-                "kind": {"type": "string", "enum": ["person", "tie", "map"]},
+                "kind": {"type": "string", "enum": ["person", "tie", "map", "purpose"]},
                 "subject": {"type": "string"}, "field": {"type": "string"},
                 "before": {"type": "array", "items": {"type": "object"},
                            "description": "the field's values over time: [{from, value}]"},
@@ -254,11 +257,14 @@ def _schemas() -> dict[str, Schema]:
                 "gaps_closed": {"type": "array", "items": _ref("Gap")},
             },
         },
+        "GrowthSeries": _growth_schema(),
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
         **_link_schemas(),
     })
+    from service.openapi_purpose import purpose_schemas  # it builds on this module
+    schemas.update({k: v for k, v in purpose_schemas().items() if k not in schemas})
     return schemas
 
 
@@ -341,6 +347,67 @@ def _link_schemas() -> dict[str, Schema]:
             "LinksRevoked": {"type": "object", "required": ["constituency", "round", "revoked"],
                              "properties": {"constituency": text, "round": text,
                                             "revoked": {"type": "integer", "minimum": 0}}}}
+
+
+def _growth_schema() -> Schema:
+    """``GrowthSeries.to_dict()`` (``graph.analysis.growth``)."""
+    count = {"type": "integer", "minimum": 0}
+    counts = {"type": "object", "additionalProperties": count}
+    share = {"type": "number", "minimum": 0, "maximum": 1}
+    changed = {"type": "object", "required": ["count", "by_group"],
+               "properties": {"count": count, "by_group": counts}}
+    moves = {"type": "array", "items": {
+        "type": "object", "required": ["before", "after", "count"],
+        "properties": {"before": {"type": "string"}, "after": {"type": "string"},
+                       "count": count}}}
+    maybe_number = {"type": ["number", "null"]}
+    recruitment = {"type": ["object", "null"], "description": (
+        "how distributed the growing of leaders is (the recruitment forest)"),
+        "properties": {"effective_leader_growers": maybe_number, "top3_share": maybe_number}}
+    point = {
+        "type": "object",
+        "required": ["date", "partial", "size", "groups", "core", "joined", "left",
+                     "ties_formed", "ties_ended", "engagement", "roles", "gaps",
+                     "ladder_moves", "role_moves", "leaders_developed"],
+        "properties": {
+            "date": {"type": "string", "format": "date",
+                     "description": "the last day of the period (today for the current one)"},
+            "partial": {"type": "boolean", "description": "the current period, cut at today"},
+            "size": count, "ties": count, "groups": counts, "engagement": counts,
+            "core": {"type": "object", "required": ["size", "share", "reach",
+                                                    "reach_by_group"],
+                     "properties": {
+                         "size": count, "share": share, "target": share, "reach": share,
+                         "target_reach": share, "steps": count, "reached": count,
+                         "outside": count,
+                         "reach_by_group": {"type": "object", "additionalProperties": {
+                             "type": ["number", "null"]}}}},
+            "roles": {"type": "object", "properties": {"declared": counts,
+                                                       "inferred": counts}},
+            "gaps": {**counts, "description": "open gaps by kind (cluster_unreached left out)"},
+            "joined": changed, "left": changed,
+            "ties_formed": counts, "ties_ended": counts,
+            "ladder_moves": moves,
+            "role_moves": {"type": "object", "properties": {"inferred": moves,
+                                                            "declared": moves}},
+            "leaders_developed": {"type": "object", "required": ["count", "people"],
+                                  "properties": {"count": count, "people": {
+                                      "type": "array", "items": {
+                                          "type": "object", "required": ["id", "recruited_by"],
+                                          "properties": {"id": {"type": "string"},
+                                                         "recruited_by": {
+                                                             "type": ["string", "null"]}}}}}},
+            "recruitment": recruitment,
+        },
+    }
+    return {
+        "type": "object", "required": ["interval", "points", "recruitment"],
+        "properties": {
+            "interval": {"enum": list(INTERVALS)},
+            "points": {"type": "array", "items": point, "description": "oldest first"},
+            "recruitment": recruitment,
+        },
+    }
 
 
 def _access_schemas() -> dict[str, Schema]:
@@ -576,6 +643,8 @@ def _parameters() -> dict[str, Schema]:
         "link_id": {"name": "link_id", "in": "path", "required": True,
                     "description": "a private link's id (from GET .../links)",
                     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
+        "item_id": path("item_id", "an item of the purpose (from GET .../purpose/items), "
+                        "e.g. c12 or s1-v2"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
                      "description": "a token's id (from GET /api/v1/tokens)",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
@@ -745,6 +814,7 @@ def _paths() -> dict[str, Schema]:
             "getAnalysis", "The analysis, as 'movemap analyse NAME --json'", "viewer",
             params=n, query=AnalysisQuery, ok=("200", "The analysis", _ref("Analysis")),
             extra=("400",))},
+        f"{c}/{{name}}/export": {"get": _export_op(n)},
         f"{c}/{{name}}/gaps": {"get": _op(
             "listGaps", "Gaps and missing voices, most serious first", "viewer",
             params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
@@ -767,11 +837,21 @@ def _paths() -> dict[str, Schema]:
         **_access_paths(c),
         **_event_paths(c),
         **_link_paths(c),
+        **_purpose_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+        f"{c}/{{name}}/growth": {"get": _op(
+            "getGrowth", "Is the movement growing: one point per week, month or quarter, as "
+            "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,
+            ok=("200", "The growth series", _ref("GrowthSeries")), extra=("400",))},
     }
+
+
+def _purpose_paths(c: str) -> dict[str, Schema]:
+    from service.openapi_purpose import purpose_paths  # it builds on this module
+    return purpose_paths(c)
 
 
 def _event_paths(c: str) -> dict[str, Schema]:
@@ -819,6 +899,18 @@ def _link_paths(c: str) -> dict[str, Schema]:
             "revokeLink", "Revoke one private link at once", "editor",
             params=("name", "link_id"), ok=("204", "Revoked", None))},
     }
+
+
+def _export_op(n: tuple[str, ...]) -> Schema:
+    """The export: a file, not JSON (``service.exports``)."""
+    operation = _op("exportMap", "The map as a file that imports back as the same map: an "
+                    "Excel workbook or a .zip of the CSV files", "viewer", params=n,
+                    query=ExportQuery, ok=("200", "The file", None), extra=("400",))
+    operation["responses"]["200"]["content"] = {
+        mimetype: {"schema": {"type": "string", "format": "binary"}}
+        for mimetype in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         "application/zip")}
+    return operation
 
 
 def _access_paths(c: str) -> dict[str, Schema]:

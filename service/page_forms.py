@@ -178,6 +178,9 @@ class ImportForm(_Form):
     on = DateField("The files show the map as it stood on", validators=[Optional()],
                    description="Leave blank for today. Import one spreadsheet per quarter, "
                                "oldest first, each with its date, to build the history.")
+    dry_run = BooleanField("Preview only: list what the import would create, update and leave "
+                           "alone, and who looks like a duplicate, and write nothing",
+                           default=True)
 
 
 def _split_segments(text: str) -> list[str]:

@@ -76,6 +76,7 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import Addition, Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
+from graph.import_plan import ImportPlan
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
 from graph.usecases import (
@@ -774,7 +775,8 @@ def person_search(name: str) -> ResponseReturnValue:
 
 def _people_page(name: str, *, person_form: PersonForm | None = None,
                  import_form: ImportForm | None = None,
-                 problems: list[Problem] | None = None, status: int = 200) -> ResponseReturnValue:
+                 problems: list[Problem] | None = None, status: int = 200,
+                 plan: ImportPlan | None = None) -> ResponseReturnValue:
     data = page_data(name)
     graph = data.graph
     filters, ignored = read_filters(request.args, graph.segment_names)
@@ -808,7 +810,8 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
         filters=filters, sorts=SORTS, **_people_choices(graph, filters),
         picker=_picker(name, "search-people", "name"),
         person_form=person_form, import_form=import_form, problems=shown_problems,
-        problems_total=len(problems or []), active="people"), status
+        problems_total=len(problems or []), active="people", as_of=page_as_of(),
+        plan=None if plan is None else plan.to_dict()), status
 
 
 def _people_choices(graph: CompactGraph, filters: PeopleFilters) -> dict[str, list[Any]]:
@@ -914,12 +917,13 @@ def import_files(name: str) -> ResponseReturnValue:
             shown.update({str(path): file_name, path.name: file_name})
         account = current_account()
         assert account is not None
+        plan = ImportPlan(name) if form.dry_run.data else None
         try:
             summary, _change_set = use_cases(
                 account.email, f"dashboard import {shown[str(paths[0])]} "
                 f"{shown[str(paths[1])]}").import_files(
                 name, paths[0], paths[1], on=form.on.data, replace=bool(form.replace.data),
-                on_warning=warnings.append)
+                on_warning=warnings.append, plan=plan)
         except ImportFailed as exc:
             problems = [replace(p, file=shown.get(p.file, p.file)) for p in exc.problems]
             notify(f"Nothing was imported: the files have "
@@ -932,6 +936,10 @@ def import_files(name: str) -> ResponseReturnValue:
         for temporary, uploaded in shown.items():
             warning = warning.replace(temporary, uploaded)
         notify(warning, "info")
+    if plan is not None:
+        notify("Preview: nothing was written. Choose the files again, untick “Preview only” "
+               "and import to make these changes.", "info")
+        return _people_page(name, import_form=form, plan=plan)
     if summary.changed:
         _after_write(name, data.analysis, (
             f"Imported: {summary.people_added:,} people added, {summary.people_updated:,} "
@@ -943,6 +951,22 @@ def import_files(name: str) -> ResponseReturnValue:
 
 
 # -- one person: details, edit, remove, ties ---------------------------------------------------
+
+
+@bp.get("/c/<name>/export/<format_name>")
+@requires_role("viewer")
+def export_map(name: str, format_name: str) -> ResponseReturnValue:
+    """The map (as of the date control's day) as an Excel workbook or a .zip of CSV files."""
+    from service.exports import MIMETYPES, download_name, export_bytes
+
+    if format_name not in MIMETYPES:
+        abort(404)
+    get_store().get_constituency(name)
+    day = page_as_of()
+    data = export_bytes(page_cases(), name, format_name, day)
+    return Response(data, mimetype=MIMETYPES[format_name], headers={
+        "Content-Disposition": f'attachment; filename="{download_name(name, format_name, day)}"',
+        "Cache-Control": "no-store"})
 
 
 @bp.get("/csv-templates/<file_name>")

@@ -34,10 +34,10 @@ bp = Blueprint("links", __name__)
 KIND = "purpose_round"
 
 
-def invited_people(name: str, round_id: str) -> set[str]:
-    """The ids of the people of map ``name`` holding a link to purpose round ``round_id`` that
-    was not revoked (expired ones count: they were asked). Less those who contributed, they are
-    the round's "invited and silent"."""
+def invited_people(name: str, round_id: str | None = None) -> set[str]:
+    """The ids of the people of map ``name`` holding a link to purpose round ``round_id`` (to
+    any round, when ``None``) that was not revoked (expired ones count: they were asked): the
+    ``invited`` of ``graph.purpose.parts.person_parts``, which tells "invited and silent"."""
     return link_store().invited_people(KIND, name, round_id)
 
 

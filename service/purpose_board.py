@@ -2,9 +2,8 @@
 and every change goes through the purpose use cases (``graph.purpose``), never to a store.
 
 ``PurposeBoard`` is the interface; ``board_for`` gives the one the app is wired to: the
-adapter over ``graph.purpose``'s use cases when that package is present, else ``NoBoard`` (no
-round is open, so every link answers "no longer works"). Tests may put their own factory in
-``app.extensions["movemap.purpose_board"]``.
+adapter over ``graph.purpose``'s use cases (``service.purpose_adapter``); tests may put their
+own factory in ``app.extensions["movemap.purpose_board"]``.
 
 The parts of the board a contribution goes to (``ELEMENTS``): *our* (who are our people),
 *shared* (a story, a value, a commonality, a difference) and *purpose* (a wording).
@@ -23,7 +22,7 @@ from graph.model import Group
 from graph.stores.base import GraphStore
 
 __all__ = ["ELEMENTS", "ELEMENT_WORDS", "VERDICTS", "BoardFactory", "ContributionView",
-           "NoBoard", "PurposeBoard", "RoundView", "StatementView", "board_for"]
+           "PurposeBoard", "RoundView", "StatementView", "board_for"]
 
 ELEMENTS = ("our", "shared_story", "shared_value", "shared_commonality", "shared_difference",
             "purpose")
@@ -92,42 +91,10 @@ class PurposeBoard(Protocol):
 BoardFactory = Callable[[GraphStore, Actor], PurposeBoard]
 
 
-class NoBoard:
-    """The board while no shared-purpose domain is installed: no round exists."""
-
-    def __init__(self, store: GraphStore, actor: Actor) -> None:
-        self.actor = actor
-
-    def round(self, name: str, round_id: str) -> RoundView | None:
-        return None
-
-    def contributions(self, name: str, round_id: str) -> list[ContributionView]:
-        return []
-
-    def picture(self, name: str, round_id: str, contribution_id: str) -> bytes | None:
-        return None
-
-    def statements_for_review(self, name: str, round_id: str, person_id: str
-                              ) -> list[StatementView]:
-        return []
-
-    def add(self, name: str, round_id: str, person_id: str, element: str, text: str,
-            picture: bytes | None) -> str:
-        raise LookupError("no round is open")
-
-    def edit(self, name: str, round_id: str, person_id: str, contribution_id: str,
-             text: str) -> None:
-        raise LookupError("no round is open")
-
-    def withdraw(self, name: str, round_id: str, person_id: str, contribution_id: str) -> None:
-        raise LookupError("no round is open")
-
-    def review(self, name: str, round_id: str, person_id: str, statement_id: str,
-               version: int, verdict: str, reason: str) -> None:
-        raise LookupError("no round is open")
-
-
 def board_for(store: GraphStore, actor: Actor) -> PurposeBoard:
-    """The board the app is wired to, acting as ``actor``."""
+    """The board the app is wired to, acting as ``actor``: the shared purpose's use cases
+    (``service.purpose_adapter``) unless the app was given another factory."""
+    from service.purpose_adapter import UseCaseBoard
+
     factory = cast(BoardFactory | None, current_app.extensions.get("movemap.purpose_board"))
-    return (factory or NoBoard)(store, actor)
+    return (factory or UseCaseBoard)(store, actor)

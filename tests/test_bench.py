@@ -152,3 +152,15 @@ def test_startup_benchmark_writes_every_figure_it_prints(tmp_path: Path) -> None
         found["analyse"]["median_s"] - found["load_and_analyse"]["median_s"])
     assert found["load_and_analyse"]["without_imports_median_s"] < found[
         "load_and_analyse"]["median_s"]
+
+
+def test_growth_bench_times_the_series_against_one_as_of_analysis(tmp_path: Path) -> None:
+    from bench.growth import main as growth
+
+    out = tmp_path / "growth.json"
+    assert growth(["--people", "2000", "--reps", "1", "--out", str(out)]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["points"] == 24 and result["people"] == 2000
+    assert result["series_ratio"] == pytest.approx(
+        result["series"]["median_s"] / result["as_of_analysis"]["median_s"])
+    assert {"forest_ratio", "series_met", "forest_met", "commit", "machine"} <= set(result)

@@ -582,3 +582,50 @@ def test_analyse_min_engagement_suggests_the_closest_level(store_env: str) -> No
     run("demo", "--size", "200")
     result = run("analyse", "demo", "--min-engagement", "contributng", code=EXIT_USAGE)
     assert "did you mean 'Contributing' (contributing)?" in result.output
+
+
+def test_growth_prints_one_row_per_period_and_the_json_of_the_use_case(
+        store_env: str, tmp_path: Path) -> None:
+    from graph.analysis.growth import INTERVALS
+    from graph.stores.base import open_store
+    from graph.usecases import growth_of
+
+    people, ties = tmp_path / "people.csv", tmp_path / "relationships.csv"
+    people.write_text(PEOPLE_CSV)
+    ties.write_text(RELATIONSHIPS_CSV)
+    run("import", "bay", str(people), str(ties))
+    text = run("growth", "bay", "--interval", "quarter").output
+    store = open_store(store_env)
+    try:
+        expected = growth_of(store, "bay", "quarter")
+    finally:
+        store.close()
+    assert expected.first_record == date(2020, 1, 15)
+    rows = [line for line in text.splitlines() if line[:4].isdigit()]
+    assert len(rows) == len(expected.points)
+    assert rows[-1].startswith(f"{date.today().isoformat()} (so far)")
+    assert rows[0].startswith("2020-03-31")
+    as_json = json.loads(run("growth", "bay", "--interval", "quarter", "--json").output)
+    assert as_json == json.loads(json.dumps(expected.to_dict()))
+    assert as_json["points"][-1]["size"] == 4
+    assert as_json["points"][-1]["core"]["size"] == 2
+    help_text = run("growth", "--help").output
+    assert all(interval in help_text for interval in INTERVALS)
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("--interval", "fortnight"), "'--interval'"),
+    (("--since", "soon"), "'--since'"),
+])
+def test_growth_refuses_a_bad_interval_or_date_naming_the_option(
+        store_env: str, args: tuple[str, ...], words: str) -> None:
+    run("demo", "--size", "200")
+    result = run("growth", "demo", *args, code=EXIT_USAGE)
+    assert words in result.output
+
+
+def test_growth_of_a_day_to_come_or_an_unknown_map_is_a_plain_error(store_env: str) -> None:
+    run("demo", "--size", "200")
+    later = date.fromordinal(date.today().toordinal() + 5).isoformat()
+    assert "since" in run("growth", "demo", "--since", later, code=EXIT_ERROR).output
+    assert "nowhere" in run("growth", "nowhere", code=EXIT_ERROR).output

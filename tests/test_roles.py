@@ -436,3 +436,26 @@ def test_building_results_leaves_the_garbage_collector_as_it_found_it() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_suggested_roles_as_arrays_and_a_chosen_few_agree_with_every_inference(seed: int
+                                                                              ) -> None:
+    import numpy as np
+
+    from graph.analysis.roles import role_matches
+    from graph.synthetic import synthetic_constituency
+
+    graph = synthetic_constituency(400, 6, seed=seed)
+    options = AnalysisOptions()
+    everyone = infer_roles(graph, options)
+    matches = role_matches(graph, options)
+    suggested = matches.suggested(graph)
+    names = ["lone_wolf", "mobiliser", "organiser"]
+    expected = {r.id: r.inferred for r in everyone}
+    assert {graph.ids[i]: (None if s < 0 else names[s]) for i, s in enumerate(suggested.tolist())
+            if graph.ids[i] in expected} == expected
+    assert all(s == -1 for i, s in enumerate(suggested.tolist()) if graph.ids[i] not in expected)
+    only = np.arange(graph.n) % 3 == 0
+    few = infer_roles(graph, options, matches=matches, only=only)
+    assert few == [r for r in everyone if only[graph.index_of(r.id)]]

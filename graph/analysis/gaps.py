@@ -132,7 +132,9 @@ def find_gaps(
         reach: the current core's reach, as computed on ``graph.channels(options.min_trust)``.
         roles: the role inferences of ``infer_roles(graph, options)``.
         channels: ``graph.channels(options.min_trust)`` when the caller has it already.
-        clusters: the clusters of the channels (``find_clusters``) when the caller has them.
+        clusters: the clusters of the channels (``find_clusters``) when the caller has them;
+            an empty ``Clusters()`` leaves ``cluster_unreached`` out without detecting any
+            (the growth series does: a detection per day costs too much).
     """
     if channels is None:
         channels = graph.channels(options.min_trust)

@@ -47,6 +47,7 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,7 +59,8 @@ from graph.analysis.result import RoleInference, gc_paused
 from graph.compact import NO_DATE, CompactGraph, date_to_day
 from graph.model import Role
 
-__all__ = ["DAYS_PER_YEAR", "bridging_slots", "infer_roles", "role_counts"]
+__all__ = ["DAYS_PER_YEAR", "RoleMatches", "bridging_slots", "infer_roles", "role_counts",
+           "role_matches"]
 
 DAYS_PER_YEAR = 365
 """A year of engagement, in days (365 so that n calendar years always count as n years)."""
@@ -70,15 +72,31 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInference]:
-    """The inferred role of every engaged person, in ascending id order, with its evidence.
+@dataclass(frozen=True)
+class RoleMatches:
+    """The numbers behind everyone's suggested role, as arrays (no object per person).
 
-    Parameters:
-        graph: the full constituency graph (all ties count, whatever ``options.min_trust``).
-        options: the role thresholds and ``as_of``.
-    Returns:
-        one ``RoleInference`` per engaged person (``graph.engaged_mask``).
+    ``counts``: ``role_counts``; ``bits``: per person, bit ``i`` set when the conditions of
+    role ``i`` (``Role`` order) hold; ``engaged_share`` and ``bridging_share`` per person;
+    ``thresholds``: the thresholds applied (the evidence shows them).
     """
+
+    counts: dict[str, IntArray]
+    bits: IntArray
+    engaged_share: npt.NDArray[np.float64]
+    bridging_share: npt.NDArray[np.float64]
+    thresholds: dict[str, Any]
+
+    def suggested(self, graph: CompactGraph) -> npt.NDArray[np.int8]:
+        """Per person, the index in ``Role`` of their suggested role: -1 for none, and for
+        everyone not engaged (``graph.engaged_mask``)."""
+        out = _SUGGESTED[self.bits]
+        out[~graph.engaged_mask] = -1
+        return out
+
+
+def role_matches(graph: CompactGraph, options: AnalysisOptions) -> RoleMatches:
+    """Which roles' conditions hold for each person (see the module text), as arrays."""
     counts = role_counts(graph, options)
     ties = counts["ties"]
     mean_ties = 2 * graph.m / graph.n if graph.n else 0.0
@@ -111,18 +129,42 @@ def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInfer
         "lone_wolf_min_years": options.lone_wolf_min_years,
         "lone_wolf_max_engaged_ties": options.lone_wolf_max_engaged_ties,
     }
-    # every engaged person's numbers as plain lists, then one object per person; the roles that
-    # match are a bit set (bit = index in ``Role``), looked up in a table of the 8 combinations
-    engaged = np.flatnonzero(graph.engaged_mask)
     bits = np.zeros(graph.n, dtype=np.int64)
     for role, holds in match.items():
         bits |= holds.astype(np.int64) << _ROLES.index(role)
-    matches_of = [[r.value for i, r in enumerate(_ROLES) if k >> i & 1] for k in range(8)]
-    inferred_of = [
-        next((r.value for r in _PRIORITY if k >> _ROLES.index(r) & 1), None) for k in range(8)
-    ]
+    return RoleMatches(counts, bits, engaged_share, bridging_share, thresholds)
+
+
+# the roles that match are a bit set (bit = index in ``Role``), looked up in tables of the 8
+# combinations: every matching role, and the suggested one by priority
+_MATCHES_OF = [[r.value for i, r in enumerate(_ROLES) if k >> i & 1] for k in range(8)]
+_INFERRED_OF = [
+    next((r.value for r in _PRIORITY if k >> _ROLES.index(r) & 1), None) for k in range(8)
+]
+_SUGGESTED = np.array([-1 if r is None else _ROLES.index(Role(r)) for r in _INFERRED_OF],
+                      dtype=np.int8)
+
+
+def infer_roles(graph: CompactGraph, options: AnalysisOptions, *,
+                matches: RoleMatches | None = None, only: BoolArray | None = None
+                ) -> list[RoleInference]:
+    """The inferred role of every engaged person, in ascending id order, with its evidence.
+
+    Parameters:
+        graph: the full constituency graph (all ties count, whatever ``options.min_trust``).
+        options: the role thresholds and ``as_of``.
+        matches: ``role_matches(graph, options)`` when the caller has it already.
+        only: when given, only the engaged people for whom it is true (a caller that needs
+            a few people's evidence, not an object for everyone).
+    Returns:
+        one ``RoleInference`` per engaged person (``graph.engaged_mask``).
+    """
+    found = matches or role_matches(graph, options)
+    counts, thresholds = found.counts, found.thresholds
+    wanted = graph.engaged_mask if only is None else graph.engaged_mask & only
+    engaged = np.flatnonzero(wanted)
     declared = graph.declared_role[engaged].astype(np.int64)
-    code = bits[engaged]
+    code = found.bits[engaged]
     supported = (code >> np.maximum(declared, 0) & 1).astype(bool)
 
     def column(values: npt.NDArray[Any]) -> list[Any]:
@@ -136,15 +178,15 @@ def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInfer
             code.tolist(),
             declared.tolist(),
             supported.tolist(),
-            column(ties),
+            column(counts["ties"]),
             column(counts["engaged_ties"]),
-            column(engaged_share),
+            column(found.engaged_share),
             column(counts["bridging_ties"]),
-            column(bridging_share),
+            column(found.bridging_share),
             column(counts["groups_reached"]),
             column(counts["recruited"]),
             column(counts["leaders_grown"]),
-            column(days),
+            column(counts["days_engaged"]),
             strict=True,
         ):
             evidence: dict[str, Any] = {
@@ -159,14 +201,14 @@ def infer_roles(graph: CompactGraph, options: AnalysisOptions) -> list[RoleInfer
                 "days_engaged": None if d < 0 else d,
                 "years_engaged": None if d < 0 else round(d / DAYS_PER_YEAR, 2),
                 "thresholds": thresholds.copy(),
-                "matches": matches_of[c].copy(),
+                "matches": _MATCHES_OF[c].copy(),
                 "declared_supported": None if dec < 0 else sup,
             }
             results.append(
                 RoleInference(
                     id=ids[node],
                     declared=None if dec < 0 else _ROLES[dec].value,
-                    inferred=inferred_of[c],
+                    inferred=_INFERRED_OF[c],
                     evidence=evidence,
                 )
             )

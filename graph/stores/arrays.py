@@ -376,11 +376,13 @@ def compact_graph(
     attrs: I64,
     ties: Ties,
     parse_segments: Callable[[Any], Sequence[str]],
+    in_order: bool = False,
 ) -> CompactGraph:
     """The compact analysis graph of a store's columns: one entry per person (any order) with
     its person key and ``people_attrs``, and the ties by person key. People are put in Python's
-    id order, as ``CompactGraph.from_records`` does."""
-    order = python_order(ids)
+    id order, as ``CompactGraph.from_records`` does (``in_order``: the caller knows they are,
+    and the check is skipped; ``from_arrays`` still refuses ids out of order)."""
+    order = None if in_order else python_order(ids)
     if order is not None:
         ids = [ids[i] for i in order]
         names = [names[i] for i in order]

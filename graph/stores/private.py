@@ -21,7 +21,7 @@ import os
 import stat
 from pathlib import Path
 
-__all__ = ["private_file", "private_folder"]
+__all__ = ["new_private_file", "private_file", "private_folder"]
 
 
 def private_file(path: str | os.PathLike[str]) -> None:
@@ -42,3 +42,10 @@ def private_file(path: str | os.PathLike[str]) -> None:
 def private_folder(path: str | os.PathLike[str]) -> None:
     """Create ``path`` (and its parents) with mode 0700 when it does not exist."""
     Path(path).mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def new_private_file(path: str | os.PathLike[str]) -> None:
+    """Create ``path`` empty with mode 0600 for a writer to fill (an export); one already
+    there is never overwritten: ``FileExistsError``."""
+    fd = os.open(Path(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)

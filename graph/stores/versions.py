@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -47,20 +47,30 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from graph.compact import NO_DATE, CompactGraph, date_to_day
+from graph.compact import NO_DATE, CompactGraph, date_to_day, day_to_date
 from graph.errors import StoreError
 from graph.history import StoredChange
-from graph.stores.arrays import Ties, compact_graph, key_positions, pack_trust, people_attrs
+from graph.stores.arrays import (
+    Ties,
+    compact_graph,
+    key_positions,
+    pack_trust,
+    people_attrs,
+)
 from graph.stores.base import PeopleBatch
 from graph.timeline import PERSON_FIELDS, PRESENT, TIE_FIELDS
 
 __all__ = [
     "CHUNKS",
     "KINDS",
+    "AllVersions",
     "OPEN_END",
     "ChunkReader",
+    "DayMap",
     "SelectedPeople",
+    "all_versions",
     "map_of_day",
+    "maps_of_days",
     "person_hash",
     "selected_people",
     "selected_ties",
@@ -459,3 +469,131 @@ def map_of_day(name: str, expected_segments: Sequence[str], read: ChunkReader, d
         organisations=people.organisations, segments=people.segments, keys=people.keys,
         attrs=people.attrs, ties=ties, parse_segments=json.loads,
     )
+
+
+# -- many days at once -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayMap:
+    """The map at the end of ``day`` and, per node of ``graph``, a whole number naming the
+    person the same way on every day of one ``maps_of_days`` (their place among everyone the
+    map ever held, by id), so two days' people can be matched without comparing ids."""
+
+    day: date
+    graph: CompactGraph
+    people: npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class AllVersions:
+    """Every version of every person and tie of a map, read once, as columns.
+
+    People: one row per version, sorted by id (Python's order) so that the rows holding on a
+    day come out in the compact graph's node order; ``person`` is the person's place in that
+    order; ``texts`` holds each row's id, name, organisation and segments as indices into
+    ``table``. Ties: their ends as those places (not hashes), so a day's ties need no lookup.
+    """
+
+    person: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int32]
+    end: npt.NDArray[np.int32]
+    attrs: npt.NDArray[np.int64]
+    texts: dict[str, npt.NDArray[np.int64]]
+    table: Array
+    everyone: int
+    tie_source: npt.NDArray[np.int64]
+    tie_target: npt.NDArray[np.int64]
+    tie_start: npt.NDArray[np.int32]
+    tie_end: npt.NDArray[np.int32]
+    tie_trust: npt.NDArray[np.uint8]
+    tie_since: npt.NDArray[np.int32]
+
+    def first_day(self) -> date | None:
+        """The earliest day on which a person or tie of the map started, changed or ended
+        (``None`` when every fact of it holds since always)."""
+        days = np.concatenate([self.start, self.end, self.tie_start, self.tie_end])
+        dated = days[(days != NO_DATE) & (days != OPEN_END)]
+        return day_to_date(int(dated.min())) if len(dated) else None
+
+    def text(self, column: str, rows: Array) -> list[str]:
+        """The ``column`` (id, name, organisation, segments) of some rows."""
+        return self.table[self.texts[column][rows]].tolist()
+
+
+_TEXTS = ("id", "name", "organisation", "segments")
+
+
+def all_versions(read: ChunkReader) -> AllVersions:
+    """Every version of the map's index (all its chunks, read once) as ``AllVersions``."""
+    parts: dict[str, list[Array]] = {name: [] for name in PERSON.names or ()}
+    texts: list[str] = []
+    for blob in read("person", range(CHUNKS)).values():
+        (n,) = _HEADER.unpack_from(blob)
+        columns, end = _views(PERSON, blob, n, _HEADER.size)
+        for name in PERSON.names or ():
+            offset = len(texts) if name in _TEXTS else 0
+            parts[name].append(columns[name] + offset if offset else columns[name])
+        texts.extend(json.loads(bytes(blob[end:]).decode("utf-8")))
+    table = np.array(texts, dtype=object)
+    person = {name: (np.concatenate(v).astype(np.int64 if name in _TEXTS else PERSON[name])
+                     if v else np.zeros(0, np.int64 if name in _TEXTS else PERSON[name]))
+              for name, v in parts.items()}
+    # everyone the map ever held: one key each (a key is one id), placed in id order
+    keys, first_row, of_row = np.unique(person["key"], return_index=True, return_inverse=True)
+    ids = table[person["id"][first_row]].tolist()
+    place = np.empty(len(keys), dtype=np.int64)
+    place[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+    rank = place[of_row.reshape(-1)]
+    order = np.lexsort((person["start"], rank))
+    tie_parts: dict[str, list[Array]] = {name: [] for name in TIE.names or ()}
+    for blob in read("tie", range(CHUNKS)).values():
+        columns, _end = _views(TIE, blob, len(blob) // TIE.itemsize)
+        for name in TIE.names or ():
+            tie_parts[name].append(columns[name])
+    tie = {name: (np.concatenate(v) if v else np.zeros(0, TIE[name]))
+           for name, v in tie_parts.items()}
+    find = key_positions(keys)
+    source, target = find(tie["source"]), find(tie["target"])
+    known = (source >= 0) & (target >= 0)  # always, unless the index were damaged
+    return AllVersions(
+        person=rank[order], start=person["start"][order], end=person["end"][order],
+        attrs=person["attrs"][order].astype(np.int64),
+        texts={name: person[name][order] for name in _TEXTS}, table=table,
+        everyone=len(keys),
+        tie_source=place[source[known]], tie_target=place[target[known]],
+        tie_start=tie["start"][known], tie_end=tie["end"][known],
+        tie_trust=tie["trust"][known], tie_since=tie["since"][known],
+    )
+
+
+def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
+                 versions: AllVersions, days: Iterable[date]) -> Iterator[DayMap]:
+    """The map at the end of each of ``days``, as ``map_of_day`` gives it, from the index
+    read once (``all_versions``): for a series of days (the growth series) each day then
+    costs a selection over arrays in memory and the compact graph, not a read of every chunk.
+
+    People come out already in id order, and ties carry their ends' places in that order
+    (not their hashes), so ``compact_graph`` finds every node by a plain table lookup.
+    ``expected_segments(day)`` gives the segments the map expected on that day.
+    """
+    segments = lru_cache(maxsize=None)(json.loads)  # each distinct segment list parsed once
+    present = np.zeros(versions.everyone, dtype=bool)
+    for day in days:
+        d = date_to_day(day)
+        which = np.flatnonzero((versions.start <= d) & (versions.end > d))
+        people = versions.person[which]
+        present[:] = False
+        present[people] = True
+        alive = np.flatnonzero((versions.tie_start <= d) & (versions.tie_end > d))
+        alive = alive[present[versions.tie_source[alive]] & present[versions.tie_target[alive]]]
+        ties = Ties(versions.tie_source[alive], versions.tie_target[alive],
+                    versions.tie_trust[alive], versions.tie_since[alive].astype(np.int32))
+        graph = compact_graph(
+            name, expected_segments(day), ids=versions.text("id", which),
+            names=versions.text("name", which),
+            organisations=versions.text("organisation", which),
+            segments=versions.text("segments", which), keys=people,
+            attrs=versions.attrs[which], ties=ties, parse_segments=segments, in_order=True,
+        )
+        yield DayMap(day, graph, people)

@@ -2,13 +2,14 @@
 bar, the board fits the width and axe finds nothing; they add a story and a purpose wording,
 then change the story. And the lead's links page fits a phone too.
 
-The board is the in-memory one of ``tests/purpose_fake.py``, wired into an app of this module's
-own (the session's server has no purpose rounds)."""
+The board is the shared purpose's own (``graph.purpose`` through ``service.purpose_adapter``),
+on a server of this module's own with an open round."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,11 @@ from werkzeug.serving import make_server
 
 from graph.demo import demo_constituency
 from graph.history import Actor
+from graph.purpose.model import Round
 from graph.stores.base import open_store
 from graph.usecases import UseCases
 from service import Settings, create_app
 from service.links import LinkStore
-from tests.purpose_fake import FakeBoardState
 
 from .browsing import EMAIL, PASSWORD, Watch, assert_accessible, screenshot
 from .test_widths import sideways
@@ -32,7 +33,8 @@ MAP = "bay"
 
 
 @pytest.fixture(scope="module")
-def link_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def link_server(tmp_path_factory: pytest.TempPathFactory
+                ) -> Iterator[tuple[str, Any, str, str]]:
     folder = tmp_path_factory.mktemp("links-server")
     settings = Settings(store_url=f"sqlite:///{folder / 'store.db'}",
                         accounts_url=f"sqlite:///{folder / 'accounts.db'}",
@@ -43,12 +45,11 @@ def link_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         cases = UseCases(store, Actor("tests", "seed"))
         cases.create_constituency(constituency.model_copy(update={"name": MAP}))
         cases.import_records(MAP, people, ties)
+        round_id = cases.purpose.open_round(MAP, Round(title="Why urgent care matters to us",
+                                                       opens=date.today()))
     finally:
         store.close()
     app = create_app(settings)
-    board = FakeBoardState()
-    board.open_round(MAP, "r1", "Why urgent care matters to us")
-    app.extensions["movemap.purpose_board"] = board.factory
     accounts = app.extensions["movemap.accounts"]
     accounts.add_user(EMAIL, PASSWORD)
     accounts.grant(EMAIL, MAP, "editor")
@@ -56,7 +57,7 @@ def link_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     thread = threading.Thread(target=httpd.serve_forever, name="links-server", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{httpd.server_port}", app
+        yield f"http://127.0.0.1:{httpd.server_port}", app, round_id, settings.store_url
     finally:
         httpd.shutdown()
         thread.join(timeout=10)
@@ -68,10 +69,10 @@ def _fits(page: Page, where: str) -> None:
 
 
 def test_a_contributor_adds_a_story_and_a_purpose_on_a_phone_and_edits_it(
-        browser: Browser, link_server: tuple[str, Any], screenshots: Path) -> None:
-    url, app = link_server
+        browser: Browser, link_server: tuple[str, Any, str, str], screenshots: Path) -> None:
+    url, app, round_id, store_url = link_server
     links: LinkStore = app.extensions["movemap.links"]
-    token = links.invite("purpose_round", MAP, "r1", ["p0002"], "lead")[0].token
+    token = links.invite("purpose_round", MAP, round_id, ["p0002"], "lead")[0].token
     context = browser.new_context(base_url=url, viewport=PHONE)
     context.set_default_timeout(15_000)
     try:
@@ -100,9 +101,15 @@ def test_a_contributor_adds_a_story_and_a_purpose_on_a_phone_and_edits_it(
         story.get_by_role("button", name="Save the change").click()
         page.get_by_role("status").filter(has_text="changed").wait_for()
         assert page.locator("p.text", has_text="eleven hours").is_visible()
-        assert [c.text for c in app.extensions["movemap.purpose_board"].__self__.contributions
-                ] == ["My dad waited eleven hours in A&E.",
-                      "Everyone gets care with dignity, close by."]
+        store = open_store(store_url)
+        try:
+            state = UseCases(store, Actor("tests", "check")).purpose.state(MAP)
+        finally:
+            store.close()
+        assert [(c.element.value, c.text, c.contributor.person)
+                for c in state.contributions.values()] == [
+            ("shared", "My dad waited eleven hours in A&E.", "p0002"),
+            ("purpose", "Everyone gets care with dignity, close by.", "p0002")]
         _fits(page, "the board with contributions at 360 px")
         assert_accessible(page, "the board with contributions at 360 px")
         screenshot(page, screenshots, "contribute-board-360")
@@ -112,9 +119,9 @@ def test_a_contributor_adds_a_story_and_a_purpose_on_a_phone_and_edits_it(
 
 
 def test_a_broken_link_and_the_leads_links_page_fit_a_phone(
-        browser: Browser, link_server: tuple[str, Any], screenshots: Path) -> None:
-    url, app = link_server
-    app.extensions["movemap.links"].invite("purpose_round", MAP, "r1", ["p0003"], "lead")
+        browser: Browser, link_server: tuple[str, Any, str, str], screenshots: Path) -> None:
+    url, app, round_id, _store = link_server
+    app.extensions["movemap.links"].invite("purpose_round", MAP, round_id, ["p0003"], "lead")
     context = browser.new_context(base_url=url, viewport=PHONE)
     context.set_default_timeout(15_000)
     try:
@@ -128,8 +135,8 @@ def test_a_broken_link_and_the_leads_links_page_fit_a_phone(
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"{url}/")
-        page.goto(f"/c/{MAP}/purpose/links?round=r1")
-        page.get_by_role("heading", name="Links of round r1").wait_for()
+        page.goto(f"/c/{MAP}/purpose/links?round={round_id}")
+        page.get_by_role("heading", name=f"Links of round {round_id}").wait_for()
         _fits(page, "the links page at 360 px")
         assert_accessible(page, "the links page at 360 px")
         screenshot(page, screenshots, "purpose-links-360")

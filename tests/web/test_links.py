@@ -132,6 +132,8 @@ def test_invited_people_counts_expired_links_but_not_revoked(store: LinkStore,
     clock.now = START + timedelta(days=2)
     assert store.invited_people(KIND, MAP, "r1") == {"p1", "p2"}
     assert store.invited_people(KIND, OTHER_MAP, "r1") == set()
+    store.invite(KIND, MAP, "r2", ["p4"], "lead")
+    assert store.invited_people(KIND, MAP) == {"p1", "p2", "p4"}
 
 
 def test_invitations_are_bounded(store: LinkStore, monkeypatch: pytest.MonkeyPatch) -> None:
