@@ -86,6 +86,13 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     from service.pages_admin import invitation_hours
 
     invitation_hours(), token_days()  # a bad setting stops the start, not a page later
+    from service.links import link_days
+    from service.pages_contribute import init_links
+    from service.pages_links import bp as links_bp
+
+    link_days()
+    init_links(app, settings)  # private links for people without accounts (/l/…)
+    app.register_blueprint(links_bp)
     from service.api import init_api
 
     init_api(app)
