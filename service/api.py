@@ -112,6 +112,7 @@ def init_api(app: Flask) -> None:
     from service import (  # noqa: F401  # their routes join this blueprint
         api_access,
         api_events,
+        api_links,
         api_purpose,
     )
 

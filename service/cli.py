@@ -777,6 +777,7 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
 # ``main``.
 from service import cli_events as _cli_events  # noqa: E402, F401
 from service import cli_formats as _cli_formats  # noqa: E402, F401
+from service import cli_links as _cli_links  # noqa: E402, F401
 from service import cli_purpose as _cli_purpose  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 

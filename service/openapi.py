@@ -45,6 +45,7 @@ from service.api_requests import (
     ViewQuery,
     WriteQuery,
 )
+from service.links import SUBJECT_PATTERN, LinkInvitation
 
 __all__ = ["build_document"]
 
@@ -260,6 +261,7 @@ def _schemas() -> dict[str, Schema]:
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
+        **_link_schemas(),
     })
     from service.openapi_purpose import purpose_schemas  # it builds on this module
     schemas.update({k: v for k, v in purpose_schemas().items() if k not in schemas})
@@ -312,6 +314,39 @@ def _event_schemas(event_body: Schema) -> dict[str, Schema]:
                            "total": count},
         },
     }
+
+
+def _link_schemas() -> dict[str, Schema]:
+    """The bodies and answers of private links (``service.api_links``)."""
+    invitation = LinkInvitation.model_json_schema(ref_template=_REF, mode="validation")
+    invitation.pop("$defs", None)
+    text, when = {"type": "string"}, {"type": ["string", "null"]}
+    link: Schema = {"type": "object", "description": "a private link as listed: never its secret",
+            "required": ["id", "person_id", "invited_by", "created", "expires", "last_used",
+                         "uses", "revoked", "state"],
+            "properties": {"id": {"type": "integer"}, "person_id": text, "invited_by": text,
+                           "created": text, "expires": text, "last_used": when,
+                           "uses": {"type": "integer", "minimum": 0}, "revoked": when,
+                           "state": {"enum": ["works", "expired", "revoked"]}}}
+    issued: Schema = {
+        **copy.deepcopy(link), "description": "a new link with its address: shown this once",
+        "required": [*link["required"], "name", "organisation", "link", "replaced"],
+        "properties": {**copy.deepcopy(link["properties"]), "name": text,
+                       "organisation": text, "link": text,
+                       "replaced": {"type": "boolean", "description": (
+                           "it replaced the person's older link to the round")}}}
+
+    def listing(item: str) -> Schema:
+        return {"type": "object", "required": ["constituency", "round", "items", "total"],
+                "properties": {"constituency": text, "round": text, "total": {
+                    "type": "integer", "minimum": 0},
+                    "items": {"type": "array", "items": _ref(item)}}}
+
+    return {"LinkInvitation": invitation, "Link": link, "IssuedLink": issued,
+            "LinkList": listing("Link"), "IssuedLinkList": listing("IssuedLink"),
+            "LinksRevoked": {"type": "object", "required": ["constituency", "round", "revoked"],
+                             "properties": {"constituency": text, "round": text,
+                                            "revoked": {"type": "integer", "minimum": 0}}}}
 
 
 def _growth_schema() -> Schema:
@@ -602,6 +637,12 @@ def _parameters() -> dict[str, Schema]:
                      "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
         "email": path("email", "an account's email"),
         "event_id": path("event_id", "an event's id (from GET .../events)"),
+        "round_id": {"name": "round_id", "in": "path", "required": True,
+                     "description": "a purpose round's id",
+                     "schema": {"type": "string", "pattern": SUBJECT_PATTERN}},
+        "link_id": {"name": "link_id", "in": "path", "required": True,
+                    "description": "a private link's id (from GET .../links)",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
         "item_id": path("item_id", "an item of the purpose (from GET .../purpose/items), "
                         "e.g. c12 or s1-v2"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
@@ -795,6 +836,7 @@ def _paths() -> dict[str, Schema]:
             extra=("409",))},
         **_access_paths(c),
         **_event_paths(c),
+        **_link_paths(c),
         **_purpose_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
@@ -834,6 +876,28 @@ def _event_paths(c: str) -> dict[str, Schema]:
                           "editor", params=(*one, "if_match"), ok=("204", "Removed", None),
                           extra=("409",)),
         },
+    }
+
+
+def _link_paths(c: str) -> dict[str, Schema]:
+    n, links = ("name", "round_id"), f"{c}/{{name}}/purpose/rounds/{{round_id}}/links"
+    return {
+        links: {
+            "get": _op("listRoundLinks", "The private links of a purpose round (never their "
+                       "secrets)", "editor", params=n,
+                       ok=("200", "The links", _ref("LinkList"))),
+            "post": _op("inviteToRound", "Give each chosen person a private link to the "
+                        "round; re-inviting replaces a person's older link", "editor",
+                        params=n, body=_json_content(_ref("LinkInvitation")),
+                        ok=("201", "The new links: the only time they are shown",
+                            _ref("IssuedLinkList"))),
+            "delete": _op("revokeRoundLinks", "Revoke every working link of the round",
+                          "editor", params=n,
+                          ok=("200", "How many were revoked", _ref("LinksRevoked"))),
+        },
+        f"{c}/{{name}}/purpose/links/{{link_id}}": {"delete": _op(
+            "revokeLink", "Revoke one private link at once", "editor",
+            params=("name", "link_id"), ok=("204", "Revoked", None))},
     }
 
 

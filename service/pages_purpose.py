@@ -15,13 +15,22 @@ each, undoable from the history); a refusal is shown next to the field it is abo
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Collection
 from datetime import date
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
@@ -38,6 +47,7 @@ from graph.model import normalise_segment
 from graph.purpose.board import Board
 from graph.purpose.model import (
     Aim,
+    Contribution,
     Persona,
     Review,
     Round,
@@ -52,6 +62,8 @@ from graph.usecases import InvalidChange
 from service.auth import requires_role
 from service.notices import notify
 from service.pages import PageData, _may_edit, figure_json, page_cases, page_data
+from service.pages_links import invited_people
+from service.pictures import PictureFolder
 from service.purpose_forms import (
     NEW_STATEMENT,
     AimForm,
@@ -90,15 +102,22 @@ def _board(name: str, data: PageData) -> tuple[Board, PurposeState]:
 
 
 def invited(name: str, rounds: Collection[str]) -> set[str]:
-    """The people asked to contribute to any of ``rounds`` through a private link, when the
-    app has private links (``service.pages_links.invited_people``); else nobody, so everyone
-    who has not contributed or reviewed counts as never invited."""
-    try:
-        links = importlib.import_module("service.pages_links")
-    except ImportError:
-        return set()
-    asked: Callable[[str, str], set[str]] = links.invited_people
-    return set().union(*(asked(name, r) for r in rounds)) if rounds else set()
+    """The people asked to contribute to any of ``rounds`` through a private link
+    (``service.pages_links.invited_people``; revoked links aside, expired ones count)."""
+    return set().union(*(invited_people(name, r) for r in rounds))
+
+
+@bp.get("/c/<name>/purpose/pictures/<contribution_id>")
+@requires_role("viewer")
+def picture(name: str, contribution_id: str) -> ResponseReturnValue:
+    """The picture sent with a contribution (a JPEG the app re-encoded when it came in)."""
+    item = page_cases().purpose.item(name, "contribution", contribution_id[:40])
+    assert isinstance(item, Contribution)
+    folder = cast(PictureFolder | None, current_app.extensions.get("movemap.pictures"))
+    data = folder.load(item.picture) if folder is not None and item.picture else None
+    if data is None:
+        abort(404, f"Contribution {contribution_id} has no picture.")
+    return Response(data, mimetype="image/jpeg")
 
 
 def network_parts(name: str, graph: CompactGraph) -> npt.NDArray[np.int8]:
