@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import pytest
 from flask.testing import FlaskClient
-from support import MAP, OTHER_MAP, Web, csrf_token, sign_in
+from support import MAP, OTHER_MAP, Web, bearer, csrf_token, sign_in
 
 from graph.demo_purpose import record_demo_purpose
 from graph.history import Actor
+from graph.purpose.model import Contribution
 from graph.purpose.parts import person_parts
 from graph.stores.base import open_store
 from graph.usecases import UseCases
@@ -332,3 +334,48 @@ def test_the_network_by_group_is_unchanged_by_default(client: FlaskClient, demo:
     html = text(client.get(f"/c/{MAP}/network?view=people"))
     assert '"name":"Givers of service"' in html.replace(": ", ":")
     assert "Contributed (" not in html
+
+
+def test_people_invited_through_a_private_link_show_as_invited_and_silent(
+        client: FlaskClient, demo: Web) -> None:
+    silent = sorted(pid for pid, part in person_parts(
+        _ids(demo), state(demo)).items() if part == "never_invited")[:3]
+    response = client.post(f"/api/v1/constituencies/{MAP}/purpose/rounds/r3/links",
+                           json={"people": silent}, headers=bearer(demo.tokens["editor"]))
+    assert response.status_code == 201, text(response)
+    signed(client, demo, "viewer")
+    html = text(client.get(f"/c/{MAP}/network?colour=purpose&view=people"))
+    figure = json.loads(re.search(r'id="network-data">(.*?)</script>', html, re.S).group(1))
+    traces = {t["name"].rsplit(" (", 1)[0]: t for t in figure["data"] if "name" in t}
+    drawn = sorted(c.removeprefix("p:") for c in traces["Invited, not heard from yet"]
+                   ["customdata"])
+    assert drawn == silent
+
+
+def test_a_picture_sent_with_a_contribution_shows_on_the_board(client: FlaskClient,
+                                                                demo: Web) -> None:
+    folder = demo.app.extensions["movemap.pictures"]
+    reference = folder.save(b"\xff\xd8\xff fake jpeg")
+    maps, store = cases(demo)
+    try:
+        cid = maps.purpose.add_contribution(MAP, Contribution.model_validate({
+            "element": "shared", "kind": "story", "text": "Our garden", "round": "r3",
+            "date": date.today(), "contributor": {"person": _ids(demo)[0]},
+            "picture": reference}))
+    finally:
+        store.close()  # type: ignore[attr-defined]
+    signed(client, demo, "viewer")
+    html = text(client.get(BOARD))
+    assert f'src="/c/{MAP}/purpose/pictures/{cid}"' in html
+    response = client.get(f"/c/{MAP}/purpose/pictures/{cid}")
+    assert response.status_code == 200 and response.mimetype == "image/jpeg"
+    assert response.data == b"\xff\xd8\xff fake jpeg"
+    assert client.get(f"/c/{MAP}/purpose/pictures/c1").status_code == 404  # none sent
+
+
+def _ids(web: Web) -> list[str]:
+    maps, store = cases(web)
+    try:
+        return sorted(p.id for p in maps.store.iter_people(MAP) if p.left is None)
+    finally:
+        store.close()  # type: ignore[attr-defined]
