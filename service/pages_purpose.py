@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from datetime import date
-from typing import cast
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -33,8 +33,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
+from pydantic import BaseModel
 
 from dashboards.purpose_figures import (
+    ANSWER_WORDS,
     mix_figure,
     part_codes,
     reviews_figure,
@@ -214,34 +216,43 @@ def sheet(name: str) -> ResponseReturnValue:
 # -- writing ---------------------------------------------------------------------------------
 
 
+_FORM_PARTS: dict[str, tuple[str, str, str]] = {
+    "round": ("The round", "title", "#rounds-heading"),
+    "theme": ("The theme", "typed", "#themes-heading"),
+    "version": ("The version", "purpose", "#statements-heading"),
+    "review": ("The review", "reviewer", "#reviews-heading"),
+    "aim": ("The aim", "what", "#aims-heading"),
+    "persona": ("The persona", "name", "#personas-heading"),
+}
+"""Each form: what it saves (in words), the field a refusal naming no field goes beside, and
+where the page goes back to."""
+_ALIASES = {"contributions": "typed"}
+"""The form field where a use case's field is typed, when the names differ."""
+_M = TypeVar("_M", bound=BaseModel)
+
+
 def _back(name: str, anchor: str) -> ResponseReturnValue:
     return redirect(url_for("purpose.board", name=name) + anchor)
 
 
-def _refused(name: str, key: str, form: FlaskForm, what: str) -> ResponseReturnValue:
+def _save(name: str, key: str, form: FlaskForm, item: _M | None, write: Callable[[_M], str],
+          done: Callable[[_M, str], str]) -> ResponseReturnValue:
+    """Run one use case on the item the form describes (``None``: the form was refused); a
+    refusal goes beside the field it names, and the page is shown again with what was
+    typed."""
+    what, default, anchor = _FORM_PARTS[key]
+    if item is not None:
+        try:
+            made = write(item)
+        except InvalidChange as exc:
+            place_error(form, exc.field, str(exc), default, _ALIASES)
+        except (LimitExceeded, NotFound) as exc:
+            place_error(form, None, str(exc), default)
+        else:
+            notify(done(item, made), "success")
+            return _back(name, anchor)
     notify(f"{what} was not saved: see what is wrong next to the fields.", "error")
     return _page(name, {key: form}, status=400)
-
-
-_ALIASES = {"contributions": "typed"}
-"""The form field where a use case's field is typed, when the names differ."""
-
-
-def _write(name: str, key: str, form: FlaskForm, what: str, default: str,
-           write: Callable[[], str], done: Callable[[str], str], anchor: str
-           ) -> ResponseReturnValue:
-    """Run one use case; its refusal goes beside the field it names (a limit beside
-    ``default``), and the page is shown again with what was typed."""
-    try:
-        made = write()
-    except InvalidChange as exc:
-        place_error(form, exc.field, str(exc), default, _ALIASES)
-    except (LimitExceeded, NotFound) as exc:
-        place_error(form, None, str(exc), default)
-    else:
-        notify(done(made), "success")
-        return _back(name, anchor)
-    return _refused(name, key, form, what)
 
 
 def _day(value: date | None) -> date:
@@ -255,11 +266,9 @@ def open_round(name: str) -> ResponseReturnValue:
     item = item_from_form(Round, form, {"title": form.title.data or "",
                                         "opens": _day(form.opens.data)}) \
         if form.validate_on_submit() else None
-    if item is None:
-        return _refused(name, "round", form, "The round")
-    return _write(name, "round", form, "The round", "title",
-                  lambda: page_cases().purpose.open_round(name, item),
-                  lambda rid: f"Opened round {rid}: {item.title}", "#rounds-heading")
+    return _save(name, "round", form, item,
+                 lambda r: page_cases().purpose.open_round(name, r),
+                 lambda r, rid: f"Opened round {rid}: {r.title}")
 
 
 @bp.post("/c/<name>/purpose/rounds/<round_id>/close")
@@ -288,23 +297,26 @@ def add_theme(name: str) -> ResponseReturnValue:
         item = item_from_form(Theme, form, {"title": form.title.data or "",
                                             "mark": form.mark.data, "contributions": picked},
                               {"contributions": "typed"})
-    if item is None:
-        return _refused(name, "theme", form, "The theme")
-    return _write(name, "theme", form, "The theme", "typed",
-                  lambda: page_cases().purpose.add_theme(name, item),
-                  lambda tid: f"Grouped {len(item.contributions)} contributions into the theme "
-                              f"“{item.title}” ({tid}).", "#themes-heading")
+    return _save(name, "theme", form, item, lambda t: page_cases().purpose.add_theme(name, t),
+                 lambda t, tid: f"Grouped {len(t.contributions)} contributions into the theme "
+                                f"“{t.title}” ({tid}).")
+
+
+def _posted(key: str, form: FlaskForm, name: str) -> None:
+    """Give a posted form the choices its page offered (statements, versions, rounds)."""
+    _fill_choices({**{k: f(formdata=None) for k, f in _FORMS.items()}, key: form},
+                  page_cases().purpose.state(name))
 
 
 @bp.post("/c/<name>/purpose/versions")
 @requires_role("editor")
 def add_version(name: str) -> ResponseReturnValue:
     form = VersionForm()
-    _fill_choices({**{k: f(formdata=None) for k, f in _FORMS.items()}, "version": form},
-                  page_cases().purpose.state(name))
+    _posted("version", form, name)
     version = None
+    new = form.statement.data == NEW_STATEMENT
     if form.validate_on_submit():
-        if form.statement.data == NEW_STATEMENT and not (form.title.data or "").strip():
+        if new and not (form.title.data or "").strip():
             form.title.errors = [*form.title.errors, "Name the new statement."]
         else:
             version = item_from_form(StatementVersion, form, {
@@ -313,24 +325,20 @@ def add_version(name: str) -> ResponseReturnValue:
                 "drafted_by": who_list(form.drafted_by.data),
                 "from_contributions": id_list(form.from_contributions.data),
                 "round": form.round.data or None, "date": _day(form.date.data)})
-    if version is None:
-        return _refused(name, "version", form, "The version")
     purpose = page_cases().purpose
 
-    def write() -> str:
-        assert version is not None
-        if form.statement.data == NEW_STATEMENT:
-            sid = purpose.add_statement(name, Statement(title=(form.title.data or "").strip()))
-            try:
-                return purpose.add_version(name, sid, version)
-            except MovemapError:
-                purpose.remove(name, "statement", sid)  # no statement without its version
-                raise
-        return purpose.add_version(name, form.statement.data or "", version)
+    def write(v: StatementVersion) -> str:
+        if not new:
+            return purpose.add_version(name, form.statement.data or "", v)
+        sid = purpose.add_statement(name, Statement(title=(form.title.data or "").strip()))
+        try:
+            return purpose.add_version(name, sid, v)
+        except MovemapError:
+            purpose.remove(name, "statement", sid)  # no statement without its version
+            raise
 
-    return _write(name, "version", form, "The version", "purpose", write,
-                  lambda vid: f"Drafted version {vid} ({STATUS_WORDS[version.status]}).",
-                  "#statements-heading")
+    return _save(name, "version", form, version, write,
+                 lambda v, vid: f"Drafted version {vid} ({STATUS_WORDS[v.status]}).")
 
 
 @bp.post("/c/<name>/purpose/versions/<version_id>/status")
@@ -352,8 +360,7 @@ def set_status(name: str, version_id: str) -> ResponseReturnValue:
 @requires_role("editor")
 def add_review(name: str) -> ResponseReturnValue:
     form = ReviewForm()
-    _fill_choices({**{k: f(formdata=None) for k, f in _FORMS.items()}, "review": form},
-                  page_cases().purpose.state(name))
+    _posted("review", form, name)
     item = None
     if form.validate_on_submit():
         reviewer = who_list(form.reviewer.data)
@@ -361,32 +368,23 @@ def add_review(name: str) -> ResponseReturnValue:
             "version": form.version.data, "reviewer": reviewer[0] if reviewer else {},
             "answer": form.answer.data, "reason": form.reason.data or "",
             "date": _day(form.date.data)}, default="reviewer")
-    if item is None:
-        return _refused(name, "review", form, "The review")
-    return _write(name, "review", form, "The review", "reviewer",
-                  lambda: page_cases().purpose.review(name, item),
-                  lambda rid: f"Recorded the review of {item.version} by "
-                              f"{form.reviewer.data}: "
-                              + ("can live with it." if item.answer.value == "can_live_with"
-                                 else "cannot yet."), "#reviews-heading")
+    return _save(name, "review", form, item, lambda r: page_cases().purpose.review(name, r),
+                 lambda r, _rid: f"Recorded the review of {r.version} by {form.reviewer.data}: "
+                                 f"“{ANSWER_WORDS[r.answer.value]}”.")
 
 
 @bp.post("/c/<name>/purpose/aims")
 @requires_role("editor")
 def add_aim(name: str) -> ResponseReturnValue:
     form = AimForm()
-    state = page_cases().purpose.state(name)
-    _fill_choices({**{k: f(formdata=None) for k, f in _FORMS.items()}, "aim": form}, state)
+    _posted("aim", form, name)
     item = item_from_form(Aim, form, {
         "what": form.what.data or "", "for_whom": form.for_whom.data or "",
         "how_much": form.how_much.data or "", "by_when": form.by_when.data,
         "how_measured": form.how_measured.data or "",
         "statement": form.statement.data or None}) if form.validate_on_submit() else None
-    if item is None:
-        return _refused(name, "aim", form, "The aim")
-    return _write(name, "aim", form, "The aim", "what",
-                  lambda: page_cases().purpose.add_aim(name, item),
-                  lambda aid: f"Added the aim {aid}: {item.what}.", "#aims-heading")
+    return _save(name, "aim", form, item, lambda a: page_cases().purpose.add_aim(name, a),
+                 lambda a, aid: f"Added the aim {aid}: {a.what}.")
 
 
 @bp.post("/c/<name>/purpose/personas")
@@ -395,7 +393,6 @@ def add_persona(name: str) -> ResponseReturnValue:
     form = PersonaForm()
     item = None
     if form.validate_on_submit():
-        segments: list[str] = []
         try:
             segments = [normalise_segment(s.strip()) for s in (form.segments.data or "")
                         .split(";") if s.strip()]
@@ -406,8 +403,6 @@ def add_persona(name: str) -> ResponseReturnValue:
                 "name": form.name.data or "", "story": form.story.data or "",
                 "what_matters": form.what_matters.data or "", "group": form.group.data,
                 "segments": segments})
-    if item is None:
-        return _refused(name, "persona", form, "The persona")
-    return _write(name, "persona", form, "The persona", "name",
-                  lambda: page_cases().purpose.add_persona(name, item),
-                  lambda pid: f"Added the persona {item.name} ({pid}).", "#personas-heading")
+    return _save(name, "persona", form, item,
+                 lambda p: page_cases().purpose.add_persona(name, p),
+                 lambda p, pid: f"Added the persona {p.name} ({pid}).")

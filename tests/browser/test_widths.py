@@ -145,35 +145,23 @@ def test_pages_print_on_a4_without_menus_or_forms(
         context.close()
 
 
-def test_the_summary_prints_on_one_sheet_of_a4(
-        browser: Browser, server: LiveServer, signed_in_state: Any, screenshots: Path) -> None:
+@pytest.mark.parametrize(("start", "link", "sheet"), [
+    (f"/c/{MAP}/", "A one-page summary to print or share", "summary"),
+    (f"/c/{MAP}/purpose", "The statement on one page, to print or share", "purpose-sheet"),
+], ids=["summary", "purpose-sheet"])
+def test_a_one_page_sheet_prints_on_one_sheet_of_a4(
+        browser: Browser, server: LiveServer, signed_in_state: Any, screenshots: Path,
+        start: str, link: str, sheet: str) -> None:
     context = browser.new_context(base_url=server.url, storage_state=signed_in_state)
     try:
         page = context.new_page()
-        page.goto(f"/c/{MAP}/")
-        page.get_by_role("link", name="A one-page summary to print or share").click()
-        page.wait_for_url(f"**/c/{MAP}/summary")
+        page.goto(start)
+        page.get_by_role("link", name=link).click()
+        page.wait_for_url(f"**/c/{MAP}/{sheet.replace('-', '/')}")
         page.emulate_media(media="print")
         pdf = page.pdf(format="A4", print_background=False)
-        (screenshots / "summary-a4.pdf").write_bytes(pdf)
+        (screenshots / f"{sheet}-a4.pdf").write_bytes(pdf)
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-        assert pages == 1, f"the summary prints on {pages} pages of A4"
-    finally:
-        context.close()
-
-
-def test_the_purpose_sheet_prints_on_one_sheet_of_a4(
-        browser: Browser, server: LiveServer, signed_in_state: Any, screenshots: Path) -> None:
-    context = browser.new_context(base_url=server.url, storage_state=signed_in_state)
-    try:
-        page = context.new_page()
-        page.goto(f"/c/{MAP}/purpose")
-        page.get_by_role("link", name="The statement on one page, to print or share").click()
-        page.wait_for_url(f"**/c/{MAP}/purpose/sheet")
-        page.emulate_media(media="print")
-        pdf = page.pdf(format="A4", print_background=False)
-        (screenshots / "purpose-sheet-a4.pdf").write_bytes(pdf)
-        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
-        assert pages == 1, f"the purpose sheet prints on {pages} pages of A4"
+        assert pages == 1, f"the {sheet} prints on {pages} pages of A4"
     finally:
         context.close()
