@@ -12,7 +12,6 @@ New routes are covered as they are added: URL arguments are filled in genericall
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
