@@ -167,7 +167,8 @@ def test_a_link_holders_page_without_a_working_link_is_the_plain_ended_page(
     web: Web, client: FlaskClient,
 ) -> None:
     """Signed in or not, with an account's token or none: a link holder's route answers the
-    same 404 "no longer works" page (a form sent without its CSRF token: 400) unless the browser holds a working link of its own."""
+    same 404 "no longer works" page (a form sent without its CSRF token: 400) unless the
+    browser holds a working link of its own."""
     from service.throttle import Throttle
 
     web.app.extensions["movemap.throttle"] = Throttle.from_env(
