@@ -79,6 +79,7 @@ from graph.import_plan import ImportPlan, looks_like_duplicates
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.read_ahead import read_ahead
 from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
@@ -1181,7 +1182,8 @@ def growth_of(store: GraphStore, name: str, interval: str = "month", *,
     first = every.first_day()
     ends = period_ends(since or first, today, interval)
     before = period_start(ends[0], interval) - timedelta(days=1)
-    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    # each day's map is built beside the measuring of the one before (graph.read_ahead)
+    days = read_ahead(versions.maps_of_days(name, expected, every, [before, *ends]))
     return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
