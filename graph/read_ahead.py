@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import TypeVar
 
 __all__ = ["read_ahead"]
@@ -36,7 +36,7 @@ class _Failed:
 _END = object()
 
 
-def read_ahead(items: Iterator[T], depth: int = 1) -> Iterator[T]:
+def read_ahead(items: Iterator[T], depth: int = 1) -> Generator[T, None, None]:
     """``items`` in order, each made in a worker thread while the caller uses the previous
     one; at most ``depth`` items wait made. An exception in ``items`` is raised here, where
     the item would have come."""
