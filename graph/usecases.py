@@ -1222,11 +1222,12 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     return map_changes(then, then_analysis, now, now_analysis, since, until)
 
 
-def events_with_effects(store: GraphStore, name: str, today: date
-                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+def events_with_effects(store: GraphStore, name: str, today: date, *,
+                        latest: int | None = None) -> list[tuple[RecordedEvent, EventEffects]]:
     """The map's events, oldest first, each with what went with it
     (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
-    from the map as of each day needed (each day read once)."""
+    from the map as of each day needed (each day read once). ``latest``: only the latest
+    this many events (a page bounds its reads: at most three maps per event)."""
     store.get_constituency(name)
     stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
     record, settings = _parse(stored), _settings_of(stored)
@@ -1239,7 +1240,10 @@ def events_with_effects(store: GraphStore, name: str, today: date
         return maps[day]
 
     found = []
-    for event in _events_of(record):
+    chosen = _events_of(record)
+    if latest is not None:
+        chosen = chosen[max(len(chosen) - latest, 0):]
+    for event in chosen:
         day = event.event.date
         start, end, _complete = effect_window(day, window, today)
         found.append((event, event_effects(
