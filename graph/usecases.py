@@ -79,6 +79,7 @@ from graph.import_plan import ImportPlan, looks_like_duplicates
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.read_ahead import read_ahead
 from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
@@ -1181,7 +1182,8 @@ def growth_of(store: GraphStore, name: str, interval: str = "month", *,
     first = every.first_day()
     ends = period_ends(since or first, today, interval)
     before = period_start(ends[0], interval) - timedelta(days=1)
-    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    # each day's map is built beside the measuring of the one before (graph.read_ahead)
+    days = read_ahead(versions.maps_of_days(name, expected, every, [before, *ends]))
     return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
@@ -1220,11 +1222,12 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     return map_changes(then, then_analysis, now, now_analysis, since, until)
 
 
-def events_with_effects(store: GraphStore, name: str, today: date
-                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+def events_with_effects(store: GraphStore, name: str, today: date, *,
+                        latest: int | None = None) -> list[tuple[RecordedEvent, EventEffects]]:
     """The map's events, oldest first, each with what went with it
     (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
-    from the map as of each day needed (each day read once)."""
+    from the map as of each day needed (each day read once). ``latest``: only the latest
+    this many events (a page bounds its reads: at most three maps per event)."""
     store.get_constituency(name)
     stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
     record, settings = _parse(stored), _settings_of(stored)
@@ -1237,7 +1240,10 @@ def events_with_effects(store: GraphStore, name: str, today: date
         return maps[day]
 
     found = []
-    for event in _events_of(record):
+    chosen = _events_of(record)
+    if latest is not None:
+        chosen = chosen[max(len(chosen) - latest, 0):]
+    for event in chosen:
         day = event.event.date
         start, end, _complete = effect_window(day, window, today)
         found.append((event, event_effects(

@@ -258,6 +258,7 @@ def _schemas() -> dict[str, Schema]:
             },
         },
         "GrowthSeries": _growth_schema(),
+        "RecruitmentReport": _recruitment_schema(),
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
@@ -347,6 +348,53 @@ def _link_schemas() -> dict[str, Schema]:
             "LinksRevoked": {"type": "object", "required": ["constituency", "round", "revoked"],
                              "properties": {"constituency": text, "round": text,
                                             "revoked": {"type": "integer", "minimum": 0}}}}
+
+
+def _recruitment_schema() -> Schema:
+    """``GET …/recruitment``: ``Recruitment.to_dict()`` and ``OrganiserTeams.to_dict()``."""
+    count = {"type": "integer", "minimum": 0}
+    maybe_number = {"type": ["number", "null"]}
+    ids = {"type": "array", "items": {"type": "string"}}
+    recruiter = {"type": "object",
+                 "required": ["id", "name", "recruited", "engaged", "second_generation",
+                              "descendants", "depth"],
+                 "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                "recruited": count, "engaged": count,
+                                "second_generation": count, "descendants": count,
+                                "depth": count}}
+    cycle = {"type": "object", "required": ["ids", "names", "size", "dropped"],
+             "properties": {"ids": ids, "names": ids, "size": count,
+                            "dropped": {"type": "object"}}}
+    recruitment = {
+        "type": "object",
+        "required": ["recruiters", "recruited_people", "effective_leader_growers",
+                     "top3_share", "depth", "breadth", "listed", "cycle_count", "cycles"],
+        "properties": {
+            "recruiters": count, "recruiters_growing_leaders": count,
+            "recruiters_with_second_generation": count, "recruited_people": count,
+            "roots_with_recruits": count, "engaged_recruited": count,
+            "second_generation": count, "effective_leader_growers": maybe_number,
+            "top3_share": maybe_number, "depth": count, "breadth": count,
+            "listed": {"type": "array", "items": recruiter}, "cycle_count": count,
+            "cycles": {"type": "array", "items": cycle}},
+    }
+    team = {"type": "object",
+            "required": ["id", "name", "size", "members", "hangs_on_organiser"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                           "source": {"enum": ["declared", "inferred"]}, "size": count,
+                           "members": {"type": "array"}, "internal_density": maybe_number,
+                           "members_tied_to_each_other": maybe_number,
+                           "groups": {"type": "array"}, "missing_groups": {"type": "array"},
+                           "parts": count, "largest_part": count,
+                           "hangs_on_organiser": {"type": "boolean"}}}
+    teams = {"type": "object", "required": ["organisers", "listed"],
+             "properties": {"organisers": count, "declared": count, "inferred": count,
+                            "empty": count, "hanging_on_organiser": count,
+                            "listed": {"type": "array", "items": team}}}
+    return {"type": "object", "required": ["constituency", "as_of", "recruitment", "teams"],
+            "properties": {"constituency": {"type": "string"},
+                           "as_of": {"type": "string", "format": "date"},
+                           "recruitment": recruitment, "teams": teams}}
 
 
 def _growth_schema() -> Schema:
@@ -842,6 +890,11 @@ def _paths() -> dict[str, Schema]:
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+        f"{c}/{{name}}/recruitment": {"get": _op(
+            "getRecruitment", "Who grows leaders: the recruitment forest and the organiser "
+            "teams, as of a date", "viewer", params=n, query=ViewQuery,
+            ok=("200", "The recruitment forest and the organiser teams",
+                _ref("RecruitmentReport")), extra=("400",))},
         f"{c}/{{name}}/growth": {"get": _op(
             "getGrowth", "Is the movement growing: one point per week, month or quarter, as "
             "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,

@@ -49,7 +49,7 @@ from graph.errors import MovemapError, NotFound
 from graph.history import Actor
 from graph.model import Person
 from service.accounts import AccountStore, accounts_path_from_url
-from service.auth import public
+from service.auth import link_holder
 from service.config import Settings
 from service.links import MAX_TOKEN_LENGTH, Link, LinkStore, links_path_for
 from service.pictures import MAX_PICTURE_BYTES, PictureFolder, clean_picture
@@ -163,7 +163,7 @@ def _board(link: Link) -> PurposeBoard:
 
 
 @bp.get("/l/<token>")
-@public
+@link_holder
 def open_link(token: str) -> ResponseReturnValue:
     """Check the link, exchange it for this link's cookie, and go on to the board."""
     wait = _check_rate(None)
@@ -212,7 +212,7 @@ def _guarded(view: Any) -> Any:
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
-    return public(wrapper)
+    return link_holder(wrapper)
 
 
 def _render(link: Link, person: Person, found: RoundView, *, problem: str = "",

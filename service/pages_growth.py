@@ -39,6 +39,7 @@ from dashboards.animation import (
 from dashboards.animation_gif import animation_gif
 from dashboards.recruitment_figures import recruitment_sunburst
 from dashboards.words import group_label, plural
+from graph.analysis.event_effects import NOT_A_CAUSE, effect_sentences
 from graph.analysis.growth import INTERVALS, GrowthSeries
 from graph.analysis.recruitment import Recruitment, recruitment_forest
 from graph.analysis.teams import OrganiserTeams, organiser_teams
@@ -47,7 +48,7 @@ from graph.errors import MovemapError
 from graph.events import Event, RecordedEvent
 from graph.limits import LIMITS
 from graph.model import GROUPS, Engagement
-from graph.usecases import StaleVersion, growth_of
+from graph.usecases import StaleVersion, events_with_effects, growth_of, map_settings
 from service.auth import requires_role
 from service.notices import notify
 from service.page_forms import EventForm
@@ -70,6 +71,9 @@ bp = Blueprint("growth", __name__)
 DEFAULT_INTERVAL = "month"
 EVENT_PEOPLE_NAMED = 10
 """The events table names this many people of each event, then says how many more."""
+EVENTS_WITH_EFFECTS = 10
+"""The page says what went with the latest this many events (each reads up to three maps
+as of a day; the API and ``movemap events`` give every event's)."""
 EVENT_PROBLEMS_SHOWN = 20
 """At most this many lines of the people list are reported as not found."""
 INTERVAL_WORDS = {"week": "weeks", "month": "months", "quarter": "quarters"}
@@ -84,6 +88,7 @@ class _Built:
     series: dict[str, GrowthSeries] = field(default_factory=dict)
     images: dict[str, bytes] = field(default_factory=dict)
     recruitment: tuple[Recruitment, OrganiserTeams] | None = None
+    effects: dict[str, list[str]] | None = None
 
 
 class _GrowthState:
@@ -180,6 +185,18 @@ def _events(name: str) -> tuple[list[RecordedEvent], int | None]:
     return page_cases().events(name)
 
 
+def _effects(name: str, data: PageData) -> dict[str, list[str]]:
+    """What went with each of the latest ``EVENTS_WITH_EFFECTS`` events, in plain words, by
+    event id (``graph.analysis.event_effects``: an association, not a proof of cause)."""
+    built = _built(data)
+    if built.effects is None:
+        found = events_with_effects(get_store(), name, page_as_of() or date.today(),
+                                    latest=EVENTS_WITH_EFFECTS)
+        built.effects = {event.id: [line for line in effect_sentences(effects)
+                                    if line != NOT_A_CAUSE] for event, effects in found}
+    return built.effects
+
+
 def _growth_page(name: str, *, event_form: EventForm | None = None,
                  status: int = 200) -> ResponseReturnValue:
     data = page_data(name)
@@ -208,7 +225,9 @@ def _growth_page(name: str, *, event_form: EventForm | None = None,
                          for r in forest.listed],
         sunburst=data.chart("growth-recruitment", lambda: recruitment_sunburst(
             data.graph, forest.recruiter)) if forest.recruiters else None,
-        events=events, event_form=event_form,
+        events=events, event_form=event_form, effects=_effects(name, data) if events else {},
+        events_with_effects=EVENTS_WITH_EFFECTS, not_a_cause=NOT_A_CAUSE,
+        effects_window=map_settings(get_store(), name).event_window_days,
         event_names={e.id: [data.name_of(p) for p in e.event.people[:EVENT_PEOPLE_NAMED]]
                      for e in events},
         event_people_named=EVENT_PEOPLE_NAMED), status

@@ -218,3 +218,33 @@ def test_the_pictures_and_the_growth_series_count_the_same_people_and_leavers(
     series_left = _column(html, "series", 6)
     assert _column(html, "frames", 3)[1:] == series_left[1:]
     assert _column(html, "frames", 2)[1:] == _column(html, "series", 5)[1:]
+
+
+def test_each_of_the_latest_events_shows_what_went_with_it_as_the_use_case_words_it(
+    web: Web, viewer: FlaskClient,
+) -> None:
+    from html import unescape
+
+    from graph.analysis.event_effects import NOT_A_CAUSE, effect_sentences
+    from graph.events import Event
+    from graph.usecases import events_with_effects
+
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        cases = UseCases(store, Actor("tests", "test"))
+        graph = store.load_graph(MAP)
+        for k, days_ago in enumerate((400, 120, 30)):
+            cases.add_event(MAP, Event(date=date.today() - timedelta(days=days_ago),
+                                       name=f"Listening day {k}", people=graph.ids[k:k + 5]))
+        expected = events_with_effects(store, MAP, date.today())
+    finally:
+        store.close()
+    html = unescape(viewer.get(f"/c/{MAP}/growth").get_data(as_text=True))
+    events = html.split('id="events-heading"')[1].split("</section>")[0]
+    assert len(expected) == 3
+    for event, effects in expected:
+        row = events.split(event.event.name)[1].split("</tr>")[0]
+        lines = [line for line in effect_sentences(effects) if line != NOT_A_CAUSE]
+        assert lines and all(line in row for line in lines), event.event.name
+        assert NOT_A_CAUSE not in row  # said once, below the table
+    assert events.count(NOT_A_CAUSE) == 1
