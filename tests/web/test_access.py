@@ -27,6 +27,7 @@ from werkzeug.test import TestResponse
 from graph.demo_purpose import record_demo_purpose
 from graph.events import Event
 from graph.history import Actor
+from graph.purpose.model import Contribution
 from graph.stores.base import open_store
 from graph.usecases import UseCases
 from service.accounts import ROLES
@@ -78,7 +79,7 @@ def link_route(app: Flask, rule: Rule) -> bool:
 def arguments(web: Web) -> dict[str, str]:
     """Real values for the URL arguments routes use: a person with a tie, and the tie; an
     event; a purpose (the demo's, recorded on this map) with an item of every kind, under
-    ``item_id:PLURAL`` for the routes of that kind."""
+    ``item_id:PLURAL`` for the routes of that kind, and a contribution with a picture."""
     store = open_store(web.app.extensions["movemap.settings"].store_url)
     try:
         tie = next(iter(store.iter_relationships(MAP)))
@@ -87,6 +88,10 @@ def arguments(web: Web) -> dict[str, str]:
         event, _ = cases.add_event(MAP, Event(date=day, name="Listening day",
                                               people=[tie.source]))
         record_demo_purpose(cases, MAP, list(store.iter_people(MAP)), seed=1)
+        pictured = cases.purpose.add_contribution(MAP, Contribution.model_validate({
+            "element": "shared", "kind": "story", "text": "Our street", "date": day,
+            "contributor": {"person": tie.source},
+            "picture": web.app.extensions["movemap.pictures"].save(b"a picture")}))
         state = cases.purpose.state(MAP)
     finally:
         store.close()
@@ -94,7 +99,8 @@ def arguments(web: Web) -> dict[str, str]:
               "source": tie.source, "target": tie.target, "change_set_id": "1",
               "email": "viewer@example.org", "token_id": "1", "invitation_id": "1",
               "link_id": "1", "event_id": event.id, "format_name": "csv",
-              "file_name": "people.csv", "round_id": next(iter(state.rounds))}
+              "file_name": "people.csv", "round_id": next(iter(state.rounds)),
+              "version_id": next(iter(state.versions)), "contribution_id": pictured}
     for kind, plural in PLURAL.items():
         values[f"item_id:{plural}"] = next(iter(state.items(kind)))
     return values
