@@ -995,6 +995,9 @@ class UseCases:
         segments: list[str] = []
         if any(c.name == name for c in self.store.list_constituencies()):
             segments = self.held_segments(name)
+            if tables.rematch is not None:  # people without ids matched by name (Kumu)
+                tables = tables.rematch([(p.id, p.name, p.group.value)
+                                         for p in self.export_map(name).people])
             if not replace:
                 known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
                     name, "person"))}

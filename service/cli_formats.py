@@ -33,7 +33,8 @@ def _format_names(writing: bool) -> str:
 @click.argument("name", callback=_name_argument)
 @click.argument("files", type=_FILE, nargs=-1, required=True)
 @click.option("--format", "format_name", default=None, metavar="FORMAT",
-              help="The format of the file: csv or xlsx.  [default: from the file]")
+              help="The format of the file: csv, xlsx, kumu-xlsx, kumu-json, gexf, graphml, "
+              "node-link, action-network or nationbuilder.  [default: from the file]")
 @click.option("--on", "on", type=_IsoDate(), default=None,
               help="The files are the map as it stood on this date: what differs from the map "
               "then is recorded as changed on that date.  [default: today, with the files' "
@@ -152,7 +153,8 @@ def _show_plan(plan: object, shown: str, on: date | None) -> None:
 @main.command("export")
 @click.argument("name", callback=_name_argument)
 @click.option("--format", "format_name", required=True, metavar="FORMAT",
-              help="csv (a folder, or a .zip when the path ends in .zip) or xlsx.")
+              help="csv (a folder, or a .zip when the path ends in .zip), xlsx, kumu-xlsx, "
+              "kumu-json, gexf, graphml or node-link.")
 @click.option("-o", "--output", "output", required=True,
               type=click.Path(path_type=Path), help="Where to write the map.")
 @click.option("--as-of", "as_of", type=_IsoDate(), default=None,
@@ -163,8 +165,9 @@ def export_command(ctx: click.Context, name: str, format_name: str, output: Path
     """Write NAME in FORMAT to OUTPUT, private to you: a file that imports back as the same map.
 
     csv writes people.csv, relationships.csv and map.csv into a folder (or one .zip archive);
-    xlsx writes one workbook with the sheets people, relationships and map. An existing file
-    is never overwritten.
+    xlsx writes one workbook with the sheets people, relationships and map; kumu-xlsx and
+    kumu-json write Kumu's layouts, gexf (Gephi, the history as spells), graphml and
+    node-link the graph formats (docs/formats.md). An existing file is never overwritten.
     """
     from graph.formats import fmt
 
