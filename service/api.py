@@ -711,10 +711,11 @@ def export_map(name: str) -> ResponseReturnValue:
 
     asked = _query(ExportQuery)
     _store().get_constituency(name)  # 404 before any work
-    data = export_bytes(_cases(), name, asked.format, asked.as_of)
+    data = export_bytes(_cases(), name, asked.format, asked.as_of,
+                        asked.k if asked.pseudonymise else None)
     return Response(data, mimetype=MIMETYPES[asked.format], headers={
         "Content-Disposition": "attachment; filename="
-        f"\"{download_name(name, asked.format, asked.as_of)}\"",
+        f"\"{download_name(name, asked.format, asked.as_of, asked.pseudonymise)}\"",
         "Cache-Control": "no-store"})
 
 

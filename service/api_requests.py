@@ -336,6 +336,14 @@ class TokensQuery(_Query):
 
 
 class ExportQuery(ViewQuery):
-    format: Literal["xlsx", "csv"] = Field("xlsx", description=(
+    format: Literal["xlsx", "csv", "kumu-xlsx", "kumu-json", "gexf", "graphml",
+                    "node-link"] = Field("xlsx", description=(
         "xlsx: one Excel workbook (sheets people, relationships, map); csv: a .zip of "
-        "people.csv, relationships.csv and map.csv. Both import back as the same map"))
+        "people.csv, relationships.csv and map.csv; kumu-xlsx, kumu-json: Kumu's layouts; "
+        "gexf (Gephi, the history as spells), graphml, node-link: graph formats "
+        "(docs/formats.md). All import back as the same map"))
+    pseudonymise: bool = Field(False, description=(
+        "codes instead of names (salted per export), no free text, and no group or segment "
+        "of fewer than k people"))
+    k: int = Field(5, ge=1, le=1000, description=(
+        "with pseudonymise: the fewest people a group or segment may have"))

@@ -159,9 +159,14 @@ def _show_plan(plan: object, shown: str, on: date | None) -> None:
               type=click.Path(path_type=Path), help="Where to write the map.")
 @click.option("--as-of", "as_of", type=_IsoDate(), default=None,
               help="The map as it stood at the end of this day.  [default: today]")
+@click.option("--pseudonymise", is_flag=True,
+              help="Codes instead of names (new ones each export), no free text, and no "
+              "group or segment of fewer than --k people.")
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="With --pseudonymise: the fewest people a group or segment may have.")
 @click.pass_context
 def export_command(ctx: click.Context, name: str, format_name: str, output: Path,
-                   as_of: date | None) -> None:
+                   as_of: date | None, pseudonymise: bool, k: int) -> None:
     """Write NAME in FORMAT to OUTPUT, private to you: a file that imports back as the same map.
 
     csv writes people.csv, relationships.csv and map.csv into a folder (or one .zip archive);
@@ -175,7 +180,8 @@ def export_command(ctx: click.Context, name: str, format_name: str, output: Path
     assert chosen.write is not None
     state = _state(ctx)
     with state.step(f"Exporting {name}" + (f" as of {as_of}" if as_of else "")) as step:
-        export = state.cases("cli export").export_map(name, as_of=as_of)
+        export = state.cases("cli export").export_map(
+            name, as_of=as_of, pseudonymise_k=k if pseudonymise else None)
         try:
             chosen.write(export, output)
         except FileExistsError as exc:

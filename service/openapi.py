@@ -45,6 +45,7 @@ from service.api_requests import (
     ViewQuery,
     WriteQuery,
 )
+from service.exports import MIMETYPES
 
 __all__ = ["build_document"]
 
@@ -834,8 +835,7 @@ def _export_op(n: tuple[str, ...]) -> Schema:
                     query=ExportQuery, ok=("200", "The file", None), extra=("400",))
     operation["responses"]["200"]["content"] = {
         mimetype: {"schema": {"type": "string", "format": "binary"}}
-        for mimetype in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         "application/zip")}
+        for mimetype in dict.fromkeys(MIMETYPES.values())}
     return operation
 
 
