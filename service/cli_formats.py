@@ -54,10 +54,11 @@ def import_command(ctx: click.Context, name: str, files: tuple[Path, ...],
 
     FILES is people.csv and relationships.csv; or one Excel workbook (.xlsx, sheets people,
     relationships and map); or a folder or .zip holding the CSV files (what 'movemap export'
-    writes). Every problem is listed with its file (and sheet), line or row, and column, and
-    nothing is written until the whole map is clean. Re-importing the same files changes
-    nothing. Import a spreadsheet kept per quarter in order, each with --on, to build a true
-    history.
+    writes); or one file of another tool: Kumu (.xlsx, .json), GEXF, GraphML, node-link
+    JSON, an Action Network or NationBuilder people export (.csv). Every problem is listed
+    with its file (and sheet), line or row, and column, and nothing is written until the
+    whole map is clean. Re-importing the same files changes nothing. Import a spreadsheet
+    kept per quarter in order, each with --on, to build a true history.
     """
     from graph.formats import fmt, infer_format
     from graph.formats.csv_pair import read_csv_pair
@@ -73,7 +74,7 @@ def import_command(ctx: click.Context, name: str, files: tuple[Path, ...],
                                    "file", ctx)
         tables = read_csv_pair((files[0], files[1]))
     else:
-        if files[0].is_file() and files[0].suffix.lower() == ".csv":
+        if chosen.name == "csv" and files[0].is_file() and files[0].suffix.lower() == ".csv":
             raise click.UsageError("a CSV map is two files: people.csv relationships.csv "
                                    "(or a folder or .zip holding them)", ctx)
         assert chosen.read is not None

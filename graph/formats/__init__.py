@@ -14,6 +14,8 @@ format is one module and one line in ``FORMATS``.
 | ``gexf`` | yes | yes | GEXF 1.3 (Gephi), the history as spells |
 | ``graphml`` | yes | yes | GraphML (Gephi, yEd, Cytoscape) with typed keys |
 | ``node-link`` | yes | yes | networkx's node-link JSON |
+| ``action-network`` | yes | no | an Action Network activists export (CSV) |
+| ``nationbuilder`` | yes | no | a NationBuilder people export (CSV) |
 
 ``PLANNED`` names formats to come; asking for one says that it is not available yet, and
 asking for an unknown one lists the known ones.
@@ -21,11 +23,10 @@ asking for an unknown one lists the known ones.
 Example:
     >>> infer_format("bay.xlsx")
     'xlsx'
-    >>> fmt("pajek")
+    >>> fmt("pajek")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    graph.formats.UnknownFormat: the format 'pajek' is not one movemap knows; known formats: csv, \
-xlsx, kumu-xlsx, kumu-json, gexf, graphml, node-link
+    graph.formats.UnknownFormat: the format 'pajek' is not one movemap knows; known formats: csv...
 """
 
 from __future__ import annotations
@@ -96,7 +97,12 @@ def _lazy(module: str, function: str) -> Callable[..., Any]:
     return call
 
 
-def _format(name: str, what: str, module: str, suffixes: tuple[str, ...]) -> Format:
+def _format(name: str, what: str, module: str, suffixes: tuple[str, ...],
+            reader: str | None = None) -> Format:
+    """A format of ``graph.formats.<module>``: ``read_<module>`` and ``write_<module>``, or
+    only ``reader`` of it (an import-only format)."""
+    if reader is not None:
+        return Format(name, what, _lazy(module, reader), None, suffixes)
     return Format(name, what, _lazy(module, f"read_{module}"), _lazy(module, f"write_{module}"),
                   suffixes)
 
@@ -114,6 +120,10 @@ FORMATS: dict[str, Format] = {
     "graphml": _format("graphml", "GraphML for Gephi, yEd and Cytoscape", "graphml",
                        (".graphml",)),
     "node-link": _format("node-link", "networkx's node-link JSON", "node_link", (".json",)),
+    "action-network": _format("action-network", "an Action Network activists export (CSV; "
+                              "import only)", "crm", (), "read_action_network"),
+    "nationbuilder": _format("nationbuilder", "a NationBuilder people export (CSV; import "
+                             "only)", "crm", (), "read_nationbuilder"),
 }
 """Every format movemap reads or writes, by name."""
 
@@ -159,12 +169,20 @@ def _json_format(start: bytes) -> str | None:
     return "kumu-json" if nodes < 0 or 0 <= kumu < nodes else "node-link"
 
 
+def _crm_format(start: bytes) -> str | None:
+    """A CRM's people export, by its header (``graph.formats.crm``)."""
+    from graph.formats.crm import sniff_crm
+
+    return sniff_crm(start.decode("utf-8-sig", "replace").splitlines()[0] if start else "")
+
+
 def infer_format(path: PathLike) -> str:
     """The format of a file from its first bytes, then its name: a zip holding
     ``people.csv`` is ``csv``, a workbook with an ``Elements`` sheet ``kumu-xlsx``, any
     other zip (an .xlsx is one) or an old .xls ``xlsx``; XML whose root is ``gexf`` or
     ``graphml`` that format; JSON with ``elements`` ``kumu-json``, with ``nodes``
-    ``node-link``; a folder is ``csv``; otherwise by suffix, ``csv`` when nothing says
+    ``node-link``; a ``.csv`` whose header is a CRM's export that CRM; a folder is
+    ``csv``; otherwise by suffix, ``csv`` when nothing says
     otherwise."""
     target = Path(path)
     if target.is_dir():
@@ -183,6 +201,8 @@ def infer_format(path: PathLike) -> str:
     if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{") and (
             sniffed := _json_format(start)):
         return sniffed
+    if target.suffix.lower() == ".csv" and (crm := _crm_format(start)):
+        return crm
     suffix = target.suffix.lower()
     for name, found in FORMATS.items():
         if suffix and suffix in found.suffixes:
