@@ -60,25 +60,15 @@ def import_command(ctx: click.Context, name: str, files: tuple[Path, ...],
     whole map is clean. Re-importing the same files changes nothing. Import a spreadsheet
     kept per quarter in order, each with --on, to build a true history.
     """
-    from graph.formats import fmt, infer_format
-    from graph.formats.csv_pair import read_csv_pair
+    from graph.formats import UnknownFormat, read_files
     from graph.import_plan import ImportPlan
 
-    if len(files) > 2:
-        raise click.UsageError("give one file (a workbook, a folder or a .zip) or two "
-                               "(people.csv relationships.csv)", ctx)
-    chosen = fmt(format_name or infer_format(files[0]))
-    if len(files) == 2:
-        if chosen.name != "csv":
-            raise click.UsageError(f"two files are the CSV pair; a {chosen.name} map is one "
-                                   "file", ctx)
-        tables = read_csv_pair((files[0], files[1]))
-    else:
-        if chosen.name == "csv" and files[0].is_file() and files[0].suffix.lower() == ".csv":
-            raise click.UsageError("a CSV map is two files: people.csv relationships.csv "
-                                   "(or a folder or .zip holding them)", ctx)
-        assert chosen.read is not None
-        tables = chosen.read(files[0])
+    try:
+        tables = read_files(files, format_name)
+    except UnknownFormat:
+        raise
+    except MovemapError as exc:
+        raise click.UsageError(str(exc), ctx) from None
     shown = " and ".join(f.name for f in files)
     state = _state(ctx)
     warnings: list[str] = []

@@ -198,6 +198,11 @@ def _schemas() -> dict[str, Schema]:
                 "change_set": {"type": ["integer", "null"],
                                "description": "the change set it recorded (null: no change)"},
                 "warnings": {"type": "array", "items": {"type": "string"}},
+                "dry_run": {"type": "boolean", "description": "present (true) for a dry run: "
+                            "nothing was written"},
+                "plan": {"type": "object", "description": "with dry_run: what the import "
+                         "would create, update, leave alone and end, and likely duplicates, "
+                         "as 'movemap import --dry-run --json'"},
             },
         },
         "FieldChange": {
@@ -417,8 +422,14 @@ def _import_files_schema() -> Schema:
     form = {parameter["name"]: {**parameter["schema"], "description": parameter["description"]}
             for parameter in query_parameters(ImportForm)}
     return {
-        "type": "object", "required": ["people", "relationships"],
+        "type": "object",
+        "description": "one map file ('file'), or the CSV pair ('people' and 'relationships')",
         "properties": {
+            "file": {"type": "string", "contentMediaType": "application/octet-stream",
+                     "description": "one map file of any format movemap reads: a workbook, a "
+                                    ".zip of the CSV pair, Kumu (.xlsx, .json), GEXF, GraphML, "
+                                    "node-link JSON, an Action Network or NationBuilder "
+                                    "export (docs/formats.md)"},
             "people": {"type": "string", "contentMediaType": "text/csv",
                        "description": "people.csv (columns as for 'movemap import'): a file, "
                                       "or its text as a plain field"},
@@ -776,7 +787,8 @@ def _paths() -> dict[str, Schema]:
             params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
             extra=("400",))},
         f"{c}/{{name}}/import": {"post": _op(
-            "importFiles", "Import people.csv and relationships.csv, all or nothing", "editor",
+            "importFiles", "Import a map file of any format, or people.csv and "
+            "relationships.csv, all or nothing (or only see what it would do)", "editor",
             params=n, body={"multipart/form-data": {"schema": _ref("ImportFiles")}},
             ok=("200", "What changed", _ref("ImportResult")))},
         f"{c}/{{name}}/history": {"get": _op(

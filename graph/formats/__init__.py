@@ -35,7 +35,7 @@ import importlib
 import os
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,7 @@ if TYPE_CHECKING:  # the readers and writers are imported when a format is used
     from graph.formats.base import MapTables
     from graph.formats.rows import MapExport
 
-__all__ = ["FORMATS", "PLANNED", "Format", "UnknownFormat", "fmt", "infer_format"]
+__all__ = ["FORMATS", "PLANNED", "Format", "UnknownFormat", "fmt", "infer_format", "read_files"]
 
 PathLike = str | os.PathLike[str]
 
@@ -208,3 +208,26 @@ def infer_format(path: PathLike) -> str:
         if suffix and suffix in found.suffixes:
             return name
     return "csv"
+
+
+def read_files(paths: Sequence[PathLike], format_name: str | None = None) -> MapTables:
+    """The tables of the files a user gave (the command line, the API, the dashboard): two
+    files are the CSV pair; one file is read in ``format_name``, or the format found from it.
+    ``MovemapError`` says what is wrong with the choice (a lone ``.csv`` of the pair, two
+    files of a format that is one file, a format movemap does not read)."""
+    from graph.formats.csv_pair import read_csv_pair
+
+    if not 1 <= len(paths) <= 2:
+        raise MovemapError("give one file (a workbook, a folder, a .zip or another tool's "
+                           "file) or two (people.csv relationships.csv)")
+    if len(paths) == 2:  # the CSV pair (whose reader explains a workbook given as one)
+        if format_name not in (None, "csv"):
+            raise MovemapError(f"two files are the CSV pair; a {format_name} map is one file")
+        return read_csv_pair((paths[0], paths[1]))
+    chosen = fmt(format_name or infer_format(paths[0]))
+    if chosen.name == "csv" and Path(paths[0]).is_file() and \
+            Path(paths[0]).suffix.lower() == ".csv":
+        raise MovemapError("a CSV map is two files: people.csv relationships.csv (or a "
+                           "folder or .zip holding them)")
+    assert chosen.read is not None
+    return chosen.read(paths[0])
