@@ -26,6 +26,7 @@ from typing import Any
 from graph.errors import Problem
 from graph.formats.base import MapInfo, MapTables
 from graph.formats.foreign import Record
+from graph.formats.formula_guard import risky_positions
 from graph.formats.kumu import (
     CONNECTION_HEADER,
     ELEMENT_HEADER,
@@ -103,17 +104,23 @@ def write_kumu_xlsx(export: MapExport, path: PathLike) -> None:
         "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False})
     try:
         bold = workbook.add_format({"bold": True})
+        text = workbook.add_format({"quote_prefix": True})
         for title, records in ((ELEMENTS_SHEET, [element_fields(p) for p in export.people]),
                                (CONNECTIONS_SHEET, [connection_fields(t) for t in export.ties])):
             header = ELEMENT_HEADER if title == ELEMENTS_SHEET else CONNECTION_HEADER
             sheet = workbook.add_worksheet(title)
             sheet.write_row(0, 0, header, bold)
             for number, fields in enumerate(records, start=1):
-                sheet.write_row(number, 0, [int(fields[k]) if k in _NUMBERS and fields[k]
-                                            else fields[k] for k in header])
+                cells = [int(fields[k]) if k in _NUMBERS and fields[k] else fields[k]
+                         for k in header]
+                sheet.write_row(number, 0, cells)
+                for at in risky_positions(cells):  # text, never a formula
+                    sheet.write_string(number, at, cells[at], text)
         sheet = workbook.add_worksheet(MAP_SHEET)
         for number, row in enumerate(map_rows(export.description, export.expected_segments)):
             sheet.write_row(number, 0, row, bold if number == 0 else None)
+            for at in risky_positions(row) if number else ():
+                sheet.write_string(number, at, row[at], text)
         workbook.close()
     except BaseException:
         Path(path).unlink(missing_ok=True)  # no half-written file is left behind
