@@ -19,7 +19,7 @@ from graph.formats import fmt, infer_format
 from graph.stores.base import GraphStore
 from graph.stores.sqlite import SQLiteStore
 from graph.usecases import map_as_of, map_settings
-from tests.test_formats import TODAY, _analysis, _cases, _demo, _export, _import
+from tests.test_formats import TODAY, _cases, _demo, _export, _import, assert_round_trip
 
 SCHEMAS = Path(__file__).parent / "data" / "schemas"
 FORMATS = [("gexf", "m.gexf"), ("graphml", "m.graphml"), ("node-link", "m.json")]
@@ -43,14 +43,7 @@ def test_a_graph_format_round_trip_gives_the_same_map_and_analysis(
     _demo(sqlite)
     path = _export(sqlite, "demo", format_name, tmp_path / target)
     assert infer_format(path) == format_name
-    _import(sqlite, "copy", path)
-    original, copied = (_cases(sqlite).export_map(n) for n in ("demo", "copy"))
-    assert copied.people == original.people and copied.ties == original.ties
-    assert (copied.description, copied.expected_segments) == (
-        original.description, original.expected_segments) and original.expected_segments
-    assert _analysis(sqlite, "copy") == _analysis(sqlite, "demo")
-    summary, change_set = _import(sqlite, "copy", path)
-    assert change_set is None and not summary.changed
+    assert_round_trip(sqlite, path)
 
 
 @pytest.mark.parametrize("format_name, target", FORMATS)
@@ -184,3 +177,24 @@ def test_unsafe_xml_is_refused_without_expanding_anything(tmp_path: Path,
     path.write_text('<?xml version="1.0"?>\n' + declaration + '\n<gexf version="1.3"><graph>'
                     '<nodes><node id="&b;" label="&x;"/></nodes></graph></gexf>')
     assert "declares a DTD or entities" in _fails(tmp_path, path)
+
+
+def test_the_cli_exports_and_imports_every_format(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from service.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MOVEMAP_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
+    runner = CliRunner()
+    assert runner.invoke(main, ["demo", "--size", "200"]).exit_code == 0
+    want = runner.invoke(main, ["analyse", "demo", "--json"]).output.replace('"demo"', '"X"')
+    for number, (format_name, target) in enumerate([("kumu-xlsx", "k.xlsx"),
+                                                    ("kumu-json", "k.json"), *FORMATS]):
+        out = runner.invoke(main, ["export", "demo", "--format", format_name, "-o", target])
+        assert out.exit_code == 0 and f"({format_name})" in out.output, out.output
+        copy = f"copy{number}"
+        assert runner.invoke(main, ["import", copy, target]).exit_code == 0
+        got = runner.invoke(main, ["analyse", copy, "--json"]).output
+        assert got.replace(f'"{copy}"', '"X"') == want, format_name

@@ -16,9 +16,11 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, TextIO
 
 from graph.errors import Problem
 from graph.formats.base import ListTable, MapInfo
@@ -32,6 +34,7 @@ from graph.formats.rows import (
 )
 from graph.limits import LIMITS, setting_name
 from graph.model import Person, Relationship
+from graph.stores.private import new_private_file
 
 __all__ = [
     "PEOPLE_COLUMNS",
@@ -41,8 +44,10 @@ __all__ = [
     "person_fields",
     "read_bytes",
     "read_info",
+    "read_json",
     "records_table",
     "tie_fields",
+    "write_text",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -102,3 +107,31 @@ def read_bytes(path: PathLike) -> bytes:
                      f"({setting_name('upload_bytes')})")
     return Path(path).read_bytes()
 
+
+def read_json(path: PathLike, problems: list[Problem]) -> Any:
+    """The JSON document at ``path`` (within the upload limit), or ``None`` with a problem
+    naming the file, and the line where the JSON breaks."""
+    name = Path(path).name
+    try:
+        return json.loads(read_bytes(path))
+    except FileNotFoundError:
+        problems.append(Problem(name, None, None, "the file does not exist"))
+    except (TooBig, UnicodeDecodeError, RecursionError) as exc:
+        problems.append(Problem(name, None, None, f"this is not JSON movemap can read "
+                                f"({exc})"))
+    except json.JSONDecodeError as exc:
+        problems.append(Problem(name, exc.lineno, None, f"this is not JSON: {exc.msg} "
+                                f"(column {exc.colno})"))
+    return None
+
+
+def write_text(path: PathLike, write: Callable[[TextIO], None]) -> None:
+    """A new UTF-8 text file at ``path``, private to its owner (one already there is never
+    overwritten: ``FileExistsError``), filled by ``write``; no half-written file is left."""
+    new_private_file(path)
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            write(handle)
+    except BaseException:
+        Path(path).unlink(missing_ok=True)
+        raise

@@ -33,13 +33,11 @@ from pathlib import Path
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.errors import Problem
 from graph.formats.base import MapTables
-from graph.formats.foreign import TooBig, info_fields, person_fields, tie_fields
+from graph.formats.foreign import info_fields, person_fields, tie_fields, write_text
 from graph.formats.graph_doc import PERSON_TYPES, TIE_TYPES, GraphDoc, node_fields, text
 from graph.formats.rows import MapExport
-from graph.formats.safe_xml import UnsafeOrBadXml, XmlElement, read_xml
-from graph.stores.private import new_private_file
+from graph.formats.safe_xml import XmlElement
 
 __all__ = ["read_gexf", "write_gexf"]
 
@@ -103,13 +101,7 @@ def _write(handle: TextIO, export: MapExport) -> None:
 
 def write_gexf(export: MapExport, path: PathLike) -> None:
     """Write the map as GEXF 1.3 at ``path``, a new file private to its owner."""
-    new_private_file(path)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            _write(handle, export)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    write_text(path, lambda handle: _write(handle, export))
 
 
 def _period(element: XmlElement) -> tuple[str, str]:
@@ -133,18 +125,9 @@ def read_gexf(path: PathLike) -> MapTables:
     """A GEXF file (1.1 to 1.3) as movemap's tables."""
     name = Path(path).name
     doc = GraphDoc(name, name, name, "line", "line")
-    try:
-        root = read_xml(path)
-    except FileNotFoundError:
-        doc.problems.append(Problem(name, None, None, "the file does not exist"))
-        return doc.tables()
-    except (UnsafeOrBadXml, TooBig) as exc:
-        doc.problems.append(Problem(name, getattr(exc, "line", None), None, str(exc)))
-        return doc.tables()
-    graph = root.find("graph")
-    if root.tag != "gexf" or graph is None:
-        doc.problems.append(Problem(name, root.line, None, "this is not a GEXF file: its root "
-                                    "must be <gexf> holding a <graph>"))
+    root = doc.root(path, "gexf", "a GEXF")
+    graph = None if root is None else root.find("graph")
+    if root is None or graph is None:
         return doc.tables()
     titles = {kind: {a.attrib.get("id", ""): a.attrib.get("title", a.attrib.get("id", ""))
                      for group in graph.all("attributes") if group.attrib.get("class") == kind

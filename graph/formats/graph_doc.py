@@ -17,6 +17,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +28,11 @@ from graph.formats.foreign import (
     PEOPLE_COLUMNS,
     RELATIONSHIP_COLUMNS,
     Record,
+    TooBig,
     read_info,
     records_table,
 )
+from graph.formats.safe_xml import UnsafeOrBadXml, XmlElement, read_xml
 
 __all__ = ["GRAPH_KEYS", "PERSON_TYPES", "TIE_TYPES", "GraphDoc", "node_fields", "text",
            "typed"]
@@ -46,6 +49,7 @@ TIE_TYPES: dict[str, str] = {
     "recruited": "boolean", "since": "date", "until": "date",
 }
 """Each tie column (but ``source`` and ``target``) and its type."""
+PathLike = str | os.PathLike[str]
 GRAPH_KEYS = ("description", "expected_segments", "undated")
 """The graph attributes that say what the map says about itself (as the map sheet)."""
 
@@ -98,6 +102,24 @@ class GraphDoc:
     edges: list[Record] = field(default_factory=list)
     graph: dict[str, object] | None = None
     problems: list[Problem] = field(default_factory=list)
+
+    def root(self, path: PathLike, tag: str, what: str) -> XmlElement | None:
+        """The ``<graph>`` of the XML file at ``path`` whose root is ``tag``, or ``None``
+        with a problem (missing, unsafe or not well-formed XML, or another kind of file)."""
+        try:
+            root = read_xml(path)
+        except FileNotFoundError:
+            self.problems.append(Problem(self.files, None, None, "the file does not exist"))
+            return None
+        except (UnsafeOrBadXml, TooBig) as exc:
+            self.problems.append(Problem(self.files, getattr(exc, "line", None), None,
+                                         str(exc)))
+            return None
+        if root.tag != tag or root.find("graph") is None:
+            self.problems.append(Problem(self.files, root.line, None, f"this is not {what} "
+                                         f"file: its root must be <{tag}> holding a <graph>"))
+            return None
+        return root
 
     def tables(self) -> MapTables:
         """The tables for the import core."""

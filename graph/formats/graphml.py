@@ -27,13 +27,11 @@ from pathlib import Path
 from typing import TextIO
 from xml.sax.saxutils import escape, quoteattr
 
-from graph.errors import Problem
 from graph.formats.base import MapTables
-from graph.formats.foreign import TooBig, info_fields, person_fields, tie_fields
+from graph.formats.foreign import info_fields, person_fields, tie_fields, write_text
 from graph.formats.graph_doc import GRAPH_KEYS, PERSON_TYPES, TIE_TYPES, GraphDoc, node_fields
 from graph.formats.rows import MapExport
-from graph.formats.safe_xml import UnsafeOrBadXml, XmlElement, read_xml
-from graph.stores.private import new_private_file
+from graph.formats.safe_xml import XmlElement
 
 __all__ = ["read_graphml", "write_graphml"]
 
@@ -78,13 +76,7 @@ def _write(handle: TextIO, export: MapExport) -> None:
 
 def write_graphml(export: MapExport, path: PathLike) -> None:
     """Write the map as GraphML at ``path``, a new file private to its owner."""
-    new_private_file(path)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            _write(handle, export)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    write_text(path, lambda handle: _write(handle, export))
 
 
 def _values(element: XmlElement, keys: Mapping[str, str], defaults: Mapping[str, str]
@@ -100,18 +92,9 @@ def read_graphml(path: PathLike) -> MapTables:
     """A GraphML file as movemap's tables."""
     name = Path(path).name
     doc = GraphDoc(name, name, name, "line", "line")
-    try:
-        root = read_xml(path)
-    except FileNotFoundError:
-        doc.problems.append(Problem(name, None, None, "the file does not exist"))
-        return doc.tables()
-    except (UnsafeOrBadXml, TooBig) as exc:
-        doc.problems.append(Problem(name, getattr(exc, "line", None), None, str(exc)))
-        return doc.tables()
-    graph = root.find("graph")
-    if root.tag != "graphml" or graph is None:
-        doc.problems.append(Problem(name, root.line, None, "this is not a GraphML file: its "
-                                    "root must be <graphml> holding a <graph>"))
+    root = doc.root(path, "graphml", "a GraphML")
+    graph = None if root is None else root.find("graph")
+    if root is None or graph is None:
         return doc.tables()
     keys: dict[str, dict[str, str]] = {"graph": {}, "node": {}, "edge": {}, "all": {}}
     defaults: dict[str, dict[str, str]] = {"graph": {}, "node": {}, "edge": {}, "all": {}}

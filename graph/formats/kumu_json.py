@@ -28,10 +28,9 @@ from typing import Any
 
 from graph.errors import Problem
 from graph.formats.base import MapTables
-from graph.formats.foreign import Record, TooBig, info_fields, read_bytes, read_info
+from graph.formats.foreign import Record, info_fields, read_info, read_json, write_text
 from graph.formats.kumu import KumuMap, connection_fields, element_fields, kumu_key
 from graph.formats.rows import MapExport
-from graph.stores.private import new_private_file
 
 __all__ = ["read_kumu_json", "write_kumu_json"]
 
@@ -82,19 +81,10 @@ def read_kumu_json(path: PathLike) -> MapTables:
     name = Path(path).name
     labels = (f"{name}, elements", f"{name}, connections")
     problems: list[Problem] = []
-    document: Any = {}
-    try:
-        document = json.loads(read_bytes(path))
-    except FileNotFoundError:
-        problems.append(Problem(name, None, None, "the file does not exist"))
-    except TooBig as exc:
-        problems.append(Problem(name, None, None, str(exc)))
-    except (UnicodeDecodeError, RecursionError) as exc:
-        problems.append(Problem(name, None, None, f"this is not JSON movemap can read ({exc})"))
-    except json.JSONDecodeError as exc:
-        problems.append(Problem(name, exc.lineno, None, f"this is not JSON: {exc.msg} "
-                                f"(column {exc.colno})"))
-    if not isinstance(document, dict):
+    document = read_json(path, problems)
+    if document is None:
+        document = {}
+    elif not isinstance(document, dict):
         problems.append(Problem(name, None, None, "the file must be a JSON object with "
                                 "'elements' and 'connections'"))
         document = {}
@@ -135,10 +125,4 @@ def write_kumu_json(export: MapExport, path: PathLike) -> None:
                             "direction": fields["Direction"], "attributes": typed})
     document = {"elements": elements, "connections": connections,
                 INFO_KEY: info_fields(export)}
-    new_private_file(path)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False, indent=1)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    write_text(path, lambda handle: json.dump(document, handle, ensure_ascii=False, indent=1))

@@ -29,10 +29,9 @@ from typing import Any
 
 from graph.errors import Problem
 from graph.formats.base import MapTables
-from graph.formats.foreign import TooBig, info_fields, person_fields, read_bytes, tie_fields
+from graph.formats.foreign import info_fields, person_fields, read_json, tie_fields, write_text
 from graph.formats.graph_doc import PERSON_TYPES, TIE_TYPES, GraphDoc, node_fields, text, typed
 from graph.formats.rows import MapExport
-from graph.stores.private import new_private_file
 
 __all__ = ["read_node_link", "write_node_link"]
 
@@ -53,13 +52,7 @@ def write_node_link(export: MapExport, path: PathLike) -> None:
         "edges": [{"source": t.source, "target": t.target, **typed(tie_fields(t), TIE_TYPES)}
                   for t in export.ties],
     }
-    new_private_file(path)
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, ensure_ascii=False)
-    except BaseException:
-        Path(path).unlink(missing_ok=True)
-        raise
+    write_text(path, lambda handle: json.dump(document, handle, ensure_ascii=False))
 
 
 def _objects(doc: GraphDoc, items: Any, kind: str) -> list[tuple[int, dict[str, Any]]]:
@@ -81,18 +74,8 @@ def read_node_link(path: PathLike) -> MapTables:
     """A node-link JSON file as movemap's tables."""
     name = Path(path).name
     doc = GraphDoc(name, f"{name}, nodes", f"{name}, edges", "node", "edge")
-    try:
-        document = json.loads(read_bytes(path))
-    except FileNotFoundError:
-        doc.problems.append(Problem(name, None, None, "the file does not exist"))
-        return doc.tables()
-    except (TooBig, UnicodeDecodeError, RecursionError) as exc:
-        doc.problems.append(Problem(name, None, None, f"this is not JSON movemap can read "
-                                    f"({exc})"))
-        return doc.tables()
-    except json.JSONDecodeError as exc:
-        doc.problems.append(Problem(name, exc.lineno, None, f"this is not JSON: {exc.msg} "
-                                    f"(column {exc.colno})"))
+    document = read_json(path, doc.problems)
+    if document is None:
         return doc.tables()
     if not isinstance(document, dict) or "nodes" not in document:
         doc.problems.append(Problem(name, None, None, "the file must be a JSON object with "
