@@ -27,7 +27,8 @@ __all__ = ["guard", "guard_row", "guarded_text", "needs_guard", "risky_positions
 
 _RISKY = re.compile(r"'*[=+\-@\t\r]")
 _GUARDED = re.compile(r"'+[=+\-@\t\r]")
-_ANY_GUARDED = re.compile(r"(?:^|[,\t\n])'+[=+\-@\t\r]", re.MULTILINE)
+# a fast scan (it starts with a plain character): any text holding a guarded cell holds this
+_ANY_GUARDED = re.compile(r"'[=+\-@\t\r]")
 _ANY_RISKY = re.compile(r"(?:^|\x00)'*[=+\-@\t\r]")
 
 
