@@ -1,4 +1,4 @@
-.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages bench-formats bench-growth install
+.PHONY: demo report test bench bench-stores bench-history bench-limits bench-startup bench-clusters bench-people-pages bench-formats bench-growth bench-purpose install
 
 # Install movemap and run the main job on the embedded SQLite default: the dashboard with the demo
 # constituency at http://localhost:8000/ (it prints how to sign in). PORT=8001 make demo to move it.
@@ -80,3 +80,9 @@ bench-people-pages:
 bench-formats:
 	scripts/bootstrap bench
 	.venv/bin/python -m bench.formats $(ARGS)
+
+# The board of our shared purpose (10,000 people, 5,000 contributions): building it and
+# rendering it to JSON against the analysis in the same run; writes bench/results/purpose.json.
+bench-purpose:
+	scripts/bootstrap bench
+	.venv/bin/python -m bench.purpose $(ARGS)

@@ -25,6 +25,7 @@ __all__ = [
     "engagement_label",
     "group_label",
     "percent",
+    "plain_text",
     "plural",
     "role_checks",
     "role_label",
@@ -57,6 +58,16 @@ def percent(value: float | None, digits: int = 0, below: float | None = None) ->
 
 
 plural = count
+
+
+def plain_text(text: str) -> str:
+    """People's names, segments and events as plain text where Plotly draws them: it renders
+    a subset of HTML (links, styles) in labels and hover text.
+
+    >>> plain_text("<b>Ana</b> & co")
+    '&lt;b&gt;Ana&lt;/b&gt; &amp; co'
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 """``plural(1, 'person', 'people')`` → ``'1 person'`` (``graph.wording.count``)."""
 
 

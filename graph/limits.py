@@ -18,6 +18,11 @@ large, can make the analysis or a page run out of time or memory.
 | ``maps_per_account`` | 25 | maps one account owns (and so may have created) |
 | ``events_per_map`` | 250 | events recorded with one map (``graph.events``) |
 | ``people_per_event`` | 1,000 | people named as taking part in one event |
+| ``contributions_per_map`` | 20,000 | contributions to the purpose of one map |
+| ``purpose_items_per_map`` | 2,000 | rounds, themes, statements, versions, reviews, aims or |
+| | | personas of one map (each kind) (``graph.purpose``) |
+| ``purpose_text_length`` | 2,000 | characters of a contribution, a statement's part, a story |
+| ``purpose_list_items`` | 1,000 | ids in one list (a theme's contributions, a version's drafters) |
 | ``body_bytes`` | 2 MiB | the body of an API request or a form |
 | ``upload_bytes`` | 256 MiB | the CSV files of one import |
 
@@ -88,6 +93,10 @@ class Limits:
     maps_per_account: int = 25
     events_per_map: int = 250
     people_per_event: int = 1_000
+    contributions_per_map: int = 20_000
+    purpose_items_per_map: int = 2_000
+    purpose_text_length: int = 2_000
+    purpose_list_items: int = 1_000
     body_bytes: int = 2 * 1024 * 1024
     upload_bytes: int = 256 * 1024 * 1024
 

@@ -8,6 +8,7 @@ engage next, kept with the map and used by every analysis of it by default.
 | ``steps`` | 1 | reach counts people within this many ties of the core (1 to 3) |
 | ``min_engagement`` | anyone | whom to engage next: only people at or above this level |
 | ``event_window_days`` | 60 | an event's effects compare this many days before and after it |
+| ``purpose_review_days`` | 365 | a purpose not revisited for longer is flagged |
 
 They live in the map's own record (its timeline in the history, beside the description and
 the expected segments), so a change is recorded with who made it and can be undone; a map that
@@ -33,12 +34,15 @@ from graph.analysis.options import AnalysisOptions
 from graph.model import Engagement
 from graph.model import _integral as whole_number  # 3.0 is the whole number 3, as in JSON
 
-__all__ = ["MAX_EVENT_WINDOW_DAYS", "MAX_STEPS", "SETTING_FIELDS", "MapSettings"]
+__all__ = ["MAX_EVENT_WINDOW_DAYS", "MAX_PURPOSE_REVIEW_DAYS", "MAX_STEPS", "SETTING_FIELDS",
+           "MapSettings"]
 
 MAX_STEPS = 3
 """The most steps a map's reach may count (the reach curve shows 1 to 3)."""
 MAX_EVENT_WINDOW_DAYS = 365
 """The longest window an event's effects may look at, either side of its day."""
+MAX_PURPOSE_REVIEW_DAYS = 3650
+"""The longest a purpose may go without being revisited before it is flagged (ten years)."""
 
 
 class MapSettings(BaseModel):
@@ -63,6 +67,11 @@ class MapSettings(BaseModel):
     event_window_days: Annotated[int, BeforeValidator(whole_number)] = Field(
         default=60, ge=7, le=MAX_EVENT_WINDOW_DAYS,
         description="an event's effects compare this many days before it with as many after")
+
+    purpose_review_days: Annotated[int, BeforeValidator(whole_number)] = Field(
+        default=365, ge=7, le=MAX_PURPOSE_REVIEW_DAYS,
+        description="a shared purpose not revisited (a new version or a review) for longer "
+                    "than this many days is flagged as at risk of a de facto purpose")
 
     def options(self, **overrides: Any) -> AnalysisOptions:
         """The analysis options these settings give, with ``overrides`` (any

@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.analysis import AnalysisOptions, analyse
 from graph.analysis.changes import MapChanges, map_changes
@@ -79,6 +79,7 @@ from graph.import_plan import ImportPlan, looks_like_duplicates
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.read_ahead import read_ahead
 from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
 from graph.stores.base import GraphStore, ImportSummary
@@ -96,6 +97,9 @@ from graph.timeline import (
     tie_timeline,
     tie_values,
 )
+
+if TYPE_CHECKING:
+    from graph.purpose.usecases import PurposeCases
 
 __all__ = [
     "Actor",
@@ -202,6 +206,8 @@ class ChangeSet:
 
 def _subject(key: Key) -> str:
     kind, a, b = key
+    if kind == "purpose":  # ("purpose", "contribution", "c12"): graph.purpose.records
+        return f"{a} {b}"
     return f"{a} → {b}" if kind == "tie" else a
 
 
@@ -264,7 +270,8 @@ def _describe(changes: Mapping[Key, tuple[Timeline | None, Timeline | None]]) ->
     """A short summary in plain words: ``changed ana: engagement``, ``import: 3 people…``."""
     if len(changes) == 1:
         (key, (before, after)), = changes.items()
-        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}", "map": "the map"}[key[0]]
+        what = {"person": key[1], "tie": f"the tie {key[1]} → {key[2]}",
+                "map": "the map"}.get(key[0], _subject(key))
         if before is None:
             return f"added {what}"
         if after is None:
@@ -309,6 +316,12 @@ class UseCases:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     limits: Limits = LIMITS
 
+    @property
+    def purpose(self) -> PurposeCases:
+        """The shared purpose's use cases (``graph.purpose.usecases``), on this write path."""
+        from graph.purpose.usecases import PurposeCases
+        return PurposeCases(self)
+
     # -- the machinery every use case shares ---------------------------------------------------
 
     def _records(self, name: str, keys: Iterable[Key]) -> dict[Key, TimelineRecord]:
@@ -328,7 +341,8 @@ class UseCases:
         ]
         raise StaleVersion({"person": f"person {key[1]!r}",
                             "tie": f"the tie {key[1]!r} → {key[2]!r}",
-                            "map": "the map"}[key[0]], if_version, current, since)
+                            "map": "the map"}.get(key[0], _subject(key)), if_version, current,
+                           since)
 
     def _commit(
         self,
@@ -912,8 +926,8 @@ class UseCases:
                         else tuple(map_values)
             if replace:
                 for key in list(records):
-                    if key in changes or key[0] == "map":
-                        continue
+                    if key in changes or key[0] not in ("person", "tie"):
+                        continue  # the map's own record and the purpose's stay
                     timeline = timeline_of(key)
                     if timeline is not None and timeline.present_at(day):
                         ended: Timeline | None = None  # it had not started yet: never there
@@ -1182,7 +1196,8 @@ def growth_of(store: GraphStore, name: str, interval: str = "month", *,
     first = every.first_day()
     ends = period_ends(since or first, today, interval)
     before = period_start(ends[0], interval) - timedelta(days=1)
-    days = versions.maps_of_days(name, expected, every, [before, *ends])
+    # each day's map is built beside the measuring of the one before (graph.read_ahead)
+    days = read_ahead(versions.maps_of_days(name, expected, every, [before, *ends]))
     return growth_series(next(days), days, interval=interval, options=base, first_record=first)
 
 
@@ -1221,11 +1236,12 @@ def changes_between(store: GraphStore, name: str, since: date, until: date,
     return map_changes(then, then_analysis, now, now_analysis, since, until)
 
 
-def events_with_effects(store: GraphStore, name: str, today: date
-                        ) -> list[tuple[RecordedEvent, EventEffects]]:
+def events_with_effects(store: GraphStore, name: str, today: date, *,
+                        latest: int | None = None) -> list[tuple[RecordedEvent, EventEffects]]:
     """The map's events, oldest first, each with what went with it
     (``graph.analysis.event_effects``) over the map's ``event_window_days`` at its steps,
-    from the map as of each day needed (each day read once)."""
+    from the map as of each day needed (each day read once). ``latest``: only the latest
+    this many events (a page bounds its reads: at most three maps per event)."""
     store.get_constituency(name)
     stored = store.timeline_records(name, [MAP_KEY]).get(MAP_KEY)
     record, settings = _parse(stored), _settings_of(stored)
@@ -1238,7 +1254,10 @@ def events_with_effects(store: GraphStore, name: str, today: date
         return maps[day]
 
     found = []
-    for event in _events_of(record):
+    chosen = _events_of(record)
+    if latest is not None:
+        chosen = chosen[max(len(chosen) - latest, 0):]
+    for event in chosen:
         day = event.event.date
         start, end, _complete = effect_window(day, window, today)
         found.append((event, event_effects(

@@ -73,6 +73,7 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     from service.pages_account import bp as account_bp
     from service.pages_admin import bp as admin_bp
+    from service.pages_growth import bp as growth_bp
     from service.pages_settings import bp as settings_bp
     from service.pages_summary import bp as summary_bp
 
@@ -80,10 +81,18 @@ def create_app(config: Settings | dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(account_bp)
     app.register_blueprint(settings_bp)
     app.register_blueprint(summary_bp)
+    app.register_blueprint(growth_bp)
     from service.pages_account import token_days
     from service.pages_admin import invitation_hours
 
     invitation_hours(), token_days()  # a bad setting stops the start, not a page later
+    from service.links import link_days
+    from service.pages_contribute import init_links
+    from service.pages_links import bp as links_bp
+
+    link_days()
+    init_links(app, settings)  # private links for people without accounts (/l/…)
+    app.register_blueprint(links_bp)
     from service.api import init_api
 
     init_api(app)

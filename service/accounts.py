@@ -19,10 +19,11 @@ import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -31,7 +32,7 @@ from graph.errors import MovemapError, NotFound, StoreError
 from graph.stores.private import private_file
 
 __all__ = ["ROLES", "AccountInfo", "AccountStore", "Invitation", "InvitationEnded", "TokenInfo",
-           "User", "accounts_path_from_url"]
+           "User", "accounts_path_from_url", "write_transaction"]
 
 ROLES = ("viewer", "editor", "owner")
 """Roles per constituency, weakest first: each can do what the ones before it can."""
@@ -188,6 +189,21 @@ def accounts_path_from_url(url: str) -> str:
     return rest[1:] or ":memory:"
 
 
+@contextmanager
+def write_transaction(db: sqlite3.Connection, lock: threading.Lock
+                      ) -> Iterator[sqlite3.Connection]:
+    """One writer at a time, in one immediate transaction, rolled back on any error (the small
+    SQLite files of the service: accounts, private links)."""
+    with lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -225,20 +241,16 @@ class AccountStore:
                          "DO UPDATE SET value = excluded.value", (str(_SCHEMA_VERSION),))
         self._lock = threading.Lock()
         self._hasher = PasswordHasher()
+        self.followers: list[Any] = []
+        """Other stores keyed by map name (private links): each is told, by its own
+        ``forget_constituency`` and ``rename_constituency``, when this store forgets or renames
+        a map, so every place that ends a map's roles ends theirs too."""
 
     def close(self) -> None:
         self._db.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db, self._lock)
 
     def _user_id(self, email: str) -> int:
         row = self._db.execute("SELECT id FROM users WHERE email = ?", (email.strip(),)).fetchone()
@@ -455,6 +467,8 @@ class AccountStore:
         with self._write() as db:
             db.execute("DELETE FROM grants WHERE constituency = ?", (constituency,))
             db.execute("DELETE FROM invitations WHERE constituency = ?", (constituency,))
+        for follower in self.followers:
+            follower.forget_constituency(constituency)
 
     def role_for(self, email: str, constituency: str) -> str | None:
         row = self._db.execute(
@@ -474,6 +488,8 @@ class AccountStore:
                        (new_name, constituency))
             db.execute("UPDATE invitations SET constituency = ? WHERE constituency = ?",
                        (new_name, constituency))
+        for follower in self.followers:
+            follower.rename_constituency(constituency, new_name)
 
     # -- invitations: a link that lets a colleague set a password and join a map -------------
 

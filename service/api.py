@@ -110,7 +110,12 @@ _ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflic
 
 def init_api(app: Flask) -> None:
     """Register the API on ``app``: token calls skip CSRF, session calls are checked here."""
-    from service import api_access, api_events  # noqa: F401  # their routes join this blueprint
+    from service import (  # noqa: F401  # their routes join this blueprint
+        api_access,
+        api_events,
+        api_links,
+        api_purpose,
+    )
 
     app.register_blueprint(bp)
     csrf = app.extensions.get("csrf")
@@ -886,6 +891,25 @@ def get_growth(name: str) -> ResponseReturnValue:
     record (or ``since``) to today, as ``movemap growth NAME --json``."""
     asked = _query(GrowthQuery)
     return _json(growth_of(_store(), name, asked.interval, since=asked.since).to_dict())
+
+
+@bp.get("/constituencies/<name>/recruitment")
+@requires_role("viewer")
+def get_recruitment(name: str) -> ResponseReturnValue:
+    """Who grows leaders (as of ``as_of``, default today): the recruitment forest
+    (``graph.analysis.recruitment``: each recruiter's recruits, engaged recruits and
+    second generation; the effective number of leader-growers and the top three's share; cycles
+    reported as data problems) and the organiser teams (``graph.analysis.teams``)."""
+    from graph.analysis.recruitment import recruitment_forest
+    from graph.analysis.teams import organiser_teams
+
+    asked = _query(ViewQuery)
+    _store().get_constituency(name)  # 404 before any work
+    cached = analysis_for(name, options_for(name, as_of=asked.as_of) if asked.as_of else None)
+    forest = recruitment_forest(cached.graph)
+    teams = organiser_teams(cached.graph, cached.analysis.roles, recruiter=forest.recruiter)
+    return _json({"constituency": name, "as_of": (asked.as_of or date.today()).isoformat(),
+                  "recruitment": forest.to_dict(), "teams": teams.to_dict()})
 
 
 # -- the OpenAPI document --------------------------------------------------------------------

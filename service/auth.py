@@ -51,6 +51,7 @@ __all__ = [
     "check_routes",
     "current_account",
     "init_auth",
+    "link_holder",
     "public",
     "requires_role",
 ]
@@ -92,6 +93,15 @@ def public(view: F) -> F:
     """Mark a view as reachable without signing in (health checks and the sign-in page)."""
     view._movemap_public = True  # type: ignore[attr-defined]
     return view
+
+
+def link_holder(view: F) -> F:
+    """Mark a view as a private link holder's (``service.pages_contribute``): no account signs
+    in there, so the sign-in gate lets it through, and the view itself checks the link's own
+    credential on every request and answers the plain "this link no longer works" page
+    without it. Only paths under ``/l/`` may carry this mark (the access tests check)."""
+    view._movemap_link = True  # type: ignore[attr-defined]
+    return public(view)
 
 
 def requires_role(role: str) -> Callable[[F], F]:

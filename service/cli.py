@@ -497,6 +497,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
     """Save the demo constituency as ``name``; returns the sentence saying what was made."""
     from graph.demo import demo_constituency
     from graph.demo_history import demo_history
+    from graph.demo_purpose import record_demo_purpose
     from graph.model import Constituency
 
     store = state.store()
@@ -537,6 +538,7 @@ def make_demo(state: _State, name: str, *, seed: int, size: int, replace: bool) 
             wrong = cases.save_person(name, history.mistake)
             if wrong.change_set is not None:
                 cases.undo(name, wrong.change_set)
+        record_demo_purpose(cases, name, people, seed=seed)
     return (
         f"{'Replaced' if exists else 'Created'} the demo constituency {name!r}: "
         f"{_count(len(people), 'person', 'people')}, "
@@ -771,9 +773,12 @@ def _count(k: int, noun: str, plural: str | None = None) -> str:
     return f"1 {noun}" if k == 1 else f"{k:,} {plural or noun + 's'}"
 
 
-# The account, web, event and format (import, export) commands register themselves on ``main``.
+# The account, web, event, format (import, export) and purpose commands register themselves on
+# ``main``.
 from service import cli_events as _cli_events  # noqa: E402, F401
 from service import cli_formats as _cli_formats  # noqa: E402, F401
+from service import cli_links as _cli_links  # noqa: E402, F401
+from service import cli_purpose as _cli_purpose  # noqa: E402, F401
 from service import cli_web as _cli_web  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover

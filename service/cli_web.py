@@ -23,6 +23,7 @@ from graph.limits import whole_setting
 from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from_url
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
+from service.links import LinkStore, links_path_for
 from service.terminal import echo
 
 __all__ = ["DEMO_EMAIL"]
@@ -35,18 +36,21 @@ def _accounts() -> AccountStore:
 
 
 def forget_roles(constituency: str) -> str | None:
-    """Take away every role and invitation in a deleted map; returns the accounts file it
-    changed, or ``None`` when there is none here (a command line used without the web service
-    has none, and none is made for it). A map made later under the same name starts with no
-    roles either way: the dashboard and the API clear them when they make it."""
+    """Take away every role, invitation and private link of a deleted map; returns the
+    accounts file it changed, or ``None`` when there is none here (a command line used without
+    the web service has none, and none is made for it). A map made later under the same name
+    starts with no roles either way: the dashboard and the API clear them when they make it."""
     path = accounts_path_from_url(accounts_url_from_env())
     if path == ":memory:" or not Path(path).exists():
         return None
     accounts = AccountStore(path)
+    links = LinkStore(links_path_for(path))
+    accounts.followers.append(links)  # its private links go too
     try:
         accounts.forget_constituency(constituency)
     finally:
         accounts.close()
+        links.close()
     return path
 
 

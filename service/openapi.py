@@ -46,6 +46,7 @@ from service.api_requests import (
     WriteQuery,
 )
 from service.exports import MIMETYPES
+from service.links import SUBJECT_PATTERN, LinkInvitation
 
 __all__ = ["build_document"]
 
@@ -208,7 +209,7 @@ def _schemas() -> dict[str, Schema]:
         "FieldChange": {
             "type": "object", "required": ["kind", "subject", "field", "before", "after"],
             "properties": {
-                "kind": {"type": "string", "enum": ["person", "tie", "map"]},
+                "kind": {"type": "string", "enum": ["person", "tie", "map", "purpose"]},
                 "subject": {"type": "string"}, "field": {"type": "string"},
                 "before": {"type": "array", "items": {"type": "object"},
                            "description": "the field's values over time: [{from, value}]"},
@@ -263,10 +264,14 @@ def _schemas() -> dict[str, Schema]:
             },
         },
         "GrowthSeries": _growth_schema(),
+        "RecruitmentReport": _recruitment_schema(),
         "ImportFiles": _import_files_schema(),
         **_access_schemas(),
         **_event_schemas(schemas["Event"]),
+        **_link_schemas(),
     })
+    from service.openapi_purpose import purpose_schemas  # it builds on this module
+    schemas.update({k: v for k, v in purpose_schemas().items() if k not in schemas})
     return schemas
 
 
@@ -316,6 +321,86 @@ def _event_schemas(event_body: Schema) -> dict[str, Schema]:
                            "total": count},
         },
     }
+
+
+def _link_schemas() -> dict[str, Schema]:
+    """The bodies and answers of private links (``service.api_links``)."""
+    invitation = LinkInvitation.model_json_schema(ref_template=_REF, mode="validation")
+    invitation.pop("$defs", None)
+    text, when = {"type": "string"}, {"type": ["string", "null"]}
+    link: Schema = {"type": "object", "description": "a private link as listed: never its secret",
+            "required": ["id", "person_id", "invited_by", "created", "expires", "last_used",
+                         "uses", "revoked", "state"],
+            "properties": {"id": {"type": "integer"}, "person_id": text, "invited_by": text,
+                           "created": text, "expires": text, "last_used": when,
+                           "uses": {"type": "integer", "minimum": 0}, "revoked": when,
+                           "state": {"enum": ["works", "expired", "revoked"]}}}
+    issued: Schema = {
+        **copy.deepcopy(link), "description": "a new link with its address: shown this once",
+        "required": [*link["required"], "name", "organisation", "link", "replaced"],
+        "properties": {**copy.deepcopy(link["properties"]), "name": text,
+                       "organisation": text, "link": text,
+                       "replaced": {"type": "boolean", "description": (
+                           "it replaced the person's older link to the round")}}}
+
+    def listing(item: str) -> Schema:
+        return {"type": "object", "required": ["constituency", "round", "items", "total"],
+                "properties": {"constituency": text, "round": text, "total": {
+                    "type": "integer", "minimum": 0},
+                    "items": {"type": "array", "items": _ref(item)}}}
+
+    return {"LinkInvitation": invitation, "Link": link, "IssuedLink": issued,
+            "LinkList": listing("Link"), "IssuedLinkList": listing("IssuedLink"),
+            "LinksRevoked": {"type": "object", "required": ["constituency", "round", "revoked"],
+                             "properties": {"constituency": text, "round": text,
+                                            "revoked": {"type": "integer", "minimum": 0}}}}
+
+
+def _recruitment_schema() -> Schema:
+    """``GET …/recruitment``: ``Recruitment.to_dict()`` and ``OrganiserTeams.to_dict()``."""
+    count = {"type": "integer", "minimum": 0}
+    maybe_number = {"type": ["number", "null"]}
+    ids = {"type": "array", "items": {"type": "string"}}
+    recruiter = {"type": "object",
+                 "required": ["id", "name", "recruited", "engaged", "second_generation",
+                              "descendants", "depth"],
+                 "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                                "recruited": count, "engaged": count,
+                                "second_generation": count, "descendants": count,
+                                "depth": count}}
+    cycle = {"type": "object", "required": ["ids", "names", "size", "dropped"],
+             "properties": {"ids": ids, "names": ids, "size": count,
+                            "dropped": {"type": "object"}}}
+    recruitment = {
+        "type": "object",
+        "required": ["recruiters", "recruited_people", "effective_leader_growers",
+                     "top3_share", "depth", "breadth", "listed", "cycle_count", "cycles"],
+        "properties": {
+            "recruiters": count, "recruiters_growing_leaders": count,
+            "recruiters_with_second_generation": count, "recruited_people": count,
+            "roots_with_recruits": count, "engaged_recruited": count,
+            "second_generation": count, "effective_leader_growers": maybe_number,
+            "top3_share": maybe_number, "depth": count, "breadth": count,
+            "listed": {"type": "array", "items": recruiter}, "cycle_count": count,
+            "cycles": {"type": "array", "items": cycle}},
+    }
+    team = {"type": "object",
+            "required": ["id", "name", "size", "members", "hangs_on_organiser"],
+            "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+                           "source": {"enum": ["declared", "inferred"]}, "size": count,
+                           "members": {"type": "array"}, "internal_density": maybe_number,
+                           "members_tied_to_each_other": maybe_number,
+                           "groups": {"type": "array"}, "missing_groups": {"type": "array"},
+                           "parts": count, "largest_part": count,
+                           "hangs_on_organiser": {"type": "boolean"}}}
+    teams = {"type": "object", "required": ["organisers", "listed"],
+             "properties": {"organisers": count, "declared": count, "inferred": count,
+                            "empty": count, "hanging_on_organiser": count,
+                            "listed": {"type": "array", "items": team}}}
+    return {"type": "object", "required": ["constituency", "as_of", "recruitment", "teams"],
+            "properties": {"constituency": {"type": "string"},
+                           "as_of": {"type": "string", "format": "date"},
+                           "recruitment": recruitment, "teams": teams}}
 
 
 def _growth_schema() -> Schema:
@@ -612,6 +697,14 @@ def _parameters() -> dict[str, Schema]:
                      "schema": {"type": "string", "pattern": IF_MATCH_PATTERN}},
         "email": path("email", "an account's email"),
         "event_id": path("event_id", "an event's id (from GET .../events)"),
+        "round_id": {"name": "round_id", "in": "path", "required": True,
+                     "description": "a purpose round's id",
+                     "schema": {"type": "string", "pattern": SUBJECT_PATTERN}},
+        "link_id": {"name": "link_id", "in": "path", "required": True,
+                    "description": "a private link's id (from GET .../links)",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
+        "item_id": path("item_id", "an item of the purpose (from GET .../purpose/items), "
+                        "e.g. c12 or s1-v2"),
         "token_id": {"name": "token_id", "in": "path", "required": True,
                      "description": "a token's id (from GET /api/v1/tokens)",
                      "schema": {"type": "integer", "minimum": 1, "maximum": MAX_CHANGE_SET}},
@@ -804,15 +897,27 @@ def _paths() -> dict[str, Schema]:
             extra=("409",))},
         **_access_paths(c),
         **_event_paths(c),
+        **_link_paths(c),
+        **_purpose_paths(c),
         f"{c}/{{name}}/changes": {"get": _op(
             "getChanges", "What changed between two dates, as 'movemap changes'", "viewer",
             params=n, query=ChangesQuery, ok=("200", "The changes", _ref("MapChanges")),
             extra=("400",))},
+        f"{c}/{{name}}/recruitment": {"get": _op(
+            "getRecruitment", "Who grows leaders: the recruitment forest and the organiser "
+            "teams, as of a date", "viewer", params=n, query=ViewQuery,
+            ok=("200", "The recruitment forest and the organiser teams",
+                _ref("RecruitmentReport")), extra=("400",))},
         f"{c}/{{name}}/growth": {"get": _op(
             "getGrowth", "Is the movement growing: one point per week, month or quarter, as "
             "'movemap growth NAME --json'", "viewer", params=n, query=GrowthQuery,
             ok=("200", "The growth series", _ref("GrowthSeries")), extra=("400",))},
     }
+
+
+def _purpose_paths(c: str) -> dict[str, Schema]:
+    from service.openapi_purpose import purpose_paths  # it builds on this module
+    return purpose_paths(c)
 
 
 def _event_paths(c: str) -> dict[str, Schema]:
@@ -837,6 +942,28 @@ def _event_paths(c: str) -> dict[str, Schema]:
                           "editor", params=(*one, "if_match"), ok=("204", "Removed", None),
                           extra=("409",)),
         },
+    }
+
+
+def _link_paths(c: str) -> dict[str, Schema]:
+    n, links = ("name", "round_id"), f"{c}/{{name}}/purpose/rounds/{{round_id}}/links"
+    return {
+        links: {
+            "get": _op("listRoundLinks", "The private links of a purpose round (never their "
+                       "secrets)", "editor", params=n,
+                       ok=("200", "The links", _ref("LinkList"))),
+            "post": _op("inviteToRound", "Give each chosen person a private link to the "
+                        "round; re-inviting replaces a person's older link", "editor",
+                        params=n, body=_json_content(_ref("LinkInvitation")),
+                        ok=("201", "The new links: the only time they are shown",
+                            _ref("IssuedLinkList"))),
+            "delete": _op("revokeRoundLinks", "Revoke every working link of the round",
+                          "editor", params=n,
+                          ok=("200", "How many were revoked", _ref("LinksRevoked"))),
+        },
+        f"{c}/{{name}}/purpose/links/{{link_id}}": {"delete": _op(
+            "revokeLink", "Revoke one private link at once", "editor",
+            params=("name", "link_id"), ok=("204", "Revoked", None))},
     }
 
 

@@ -21,11 +21,14 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dashboards.words import engagement_label, group_label, role_label
+from graph.events import MAX_EVENT_DESCRIPTION, MAX_EVENT_KIND, MAX_EVENT_NAME
+from graph.limits import LIMITS
 from graph.model import (
     GROUPS,
     MAX_ID_LENGTH,
@@ -38,6 +41,7 @@ from graph.model import (
 
 __all__ = [
     "DeleteForm",
+    "EventForm",
     "ImportForm",
     "PersonForm",
     "TieDeleteForm",
@@ -252,3 +256,29 @@ def relationship_from_form(form: TieForm) -> Relationship | None:
     except ValidationError as exc:
         _model_errors(form, exc, {"source": "other", "target": "other"}, "other")
         return None
+
+
+_PICKED_LINE = MAX_ID_LENGTH + 2 * MAX_TEXT_LENGTH + 8
+"""The longest line a person can be given by: ``Name (organisation, id)``."""
+
+
+class EventForm(_Form):
+    """An event: what the movement did on a day, and who took part (one name or id a line,
+    found as the person search finds them)."""
+
+    prefix_name = "event"
+    date = DateField("Day", validators=[DataRequired("Give the day it happened.")])
+    name = StringField("Name", validators=[
+        DataRequired("Give the event a name."), Length(max=MAX_EVENT_NAME)],
+        description="What it was called, e.g. Community workshop.")
+    kind = StringField("Kind", validators=[Optional(), Length(max=MAX_EVENT_KIND)],
+                       description="e.g. workshop, listening campaign, launch.")
+    description = TextAreaField("What happened", validators=[
+        Optional(), Length(max=MAX_EVENT_DESCRIPTION)])
+    find = StringField("Find a person", validators=[Optional(), Length(max=_PICKED_LINE)],
+                       description="Start typing a name, pick them, then add them to the list.")
+    people = TextAreaField("People who took part", validators=[
+        Optional(), Length(max=LIMITS.people_per_event * (_PICKED_LINE + 2))],
+        description=f"One name or id a line (at most {LIMITS.people_per_event:,}).")
+    version = HiddenField()
+    """The version of the map's record the page showed (its events)."""

@@ -14,6 +14,7 @@ what changed in a flash message.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import threading
 from collections import OrderedDict
@@ -22,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 import numpy as np
@@ -121,7 +122,7 @@ from service.state import (
 )
 from service.uploads import unnamed_copies, uploaded_name
 
-__all__ = ["PLOTLY_JS", "PageData", "bp"]
+__all__ = ["PLOTLY_JS", "PageData", "app_extension", "bp", "person_picker"]
 
 bp = Blueprint("pages", __name__)
 
@@ -143,6 +144,7 @@ OVERVIEW_GAP_KINDS = 5
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 BoolArray = npt.NDArray[np.bool_]
+T = TypeVar("T")
 _ROLES = tuple(Role)
 
 
@@ -235,7 +237,7 @@ class PageData:
     def roles_by_id(self) -> dict[str, RoleInference]:
         return {r.id: r for r in self.analysis.roles}
 
-    def chart(self, key: str, build: Callable[[], go.Figure]) -> Markup:
+    def chart(self, key: str, build: Callable[[], go.Figure | dict[str, Any]]) -> Markup:
         """A figure's JSON (safe in a data block), built once per revision: building Plotly
         figures costs more than everything else a page does."""
         with self._lock:
@@ -336,12 +338,18 @@ class _PagesState:
         self.lock = threading.Lock()
 
 
-def _state() -> _PagesState:
+def app_extension(key: str, make: Callable[[], T]) -> T:
+    """The app's one ``make()`` kept under ``key`` in ``app.extensions``, made on first use
+    (what a blueprint derives and keeps between requests)."""
     app = cast(Flask, current_app)
-    state = app.extensions.get("movemap.pages")
-    if state is None:
-        state = app.extensions.setdefault("movemap.pages", _PagesState())
-    return cast(_PagesState, state)
+    found = app.extensions.get(key)
+    if found is None:
+        found = app.extensions.setdefault(key, make())
+    return cast(T, found)
+
+
+def _state() -> _PagesState:
+    return app_extension("movemap.pages", _PagesState)
 
 
 def page_as_of() -> date | None:
@@ -375,13 +383,15 @@ def page_data(name: str) -> PageData:
 # -- helpers for templates ---------------------------------------------------------------------
 
 
-def figure_json(fig: go.Figure | Markup) -> Markup:
+def figure_json(fig: go.Figure | dict[str, Any] | Markup) -> Markup:
     """A figure as JSON safe inside ``<script type="application/json">`` (no ``</script>``).
 
-    Already serialised JSON (a ``Markup`` from ``PageData.chart``) passes through."""
+    Already serialised JSON (a ``Markup`` from ``PageData.chart``) passes through; a plain
+    figure (a dict, as ``dashboards.animation`` builds) is written compactly."""
     if isinstance(fig, Markup):
         return fig
-    text = cast(str, fig.to_json())
+    text = (cast(str, fig.to_json()) if isinstance(fig, go.Figure)
+            else json.dumps(fig, separators=(",", ":"), allow_nan=False))
     text = text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
     return Markup(text)
 
@@ -589,7 +599,7 @@ def network(name: str) -> ResponseReturnValue:
         segments=graph.segment_names, clusters=data.analysis.clusters,
         brokers=data.analysis.brokers,
         brokers_url=url_for("pages.network", name=name, **{**query, "brokers": "1"}),
-        picker=_picker(name, "network-people"))
+        picker=person_picker(name, "network-people"))
 
 
 def _neighbourhood_data(data: PageData, node: int, steps: int, keep: BoolArray,
@@ -748,9 +758,11 @@ def roles(name: str) -> ResponseReturnValue:
 # -- people: list, search, add, import ---------------------------------------------------------
 
 
-def _picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
+def person_picker(name: str, datalist: str, value: str = "id") -> dict[str, str]:
     """The attributes that make a text input pick a person as you type (``movemap.js`` fills
-    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id)."""
+    the ``<datalist>`` from ``person_search``; without scripts the input takes a name or id).
+    ``value``: what a pick puts in the input: ``id``, ``name`` or ``label`` (the name with
+    the organisation and id, which ``SearchIndex.resolve`` reads back)."""
     return {"list": datalist, "autocomplete": "off", "data-person-value": value,
             "data-person-search": url_for("pages.person_search", name=name)}
 
@@ -809,7 +821,7 @@ def _people_page(name: str, *, person_form: PersonForm | None = None,
     return render_template(
         "people.html", name=name, data=data, rows=rows, query=filters.q, pager=pager,
         filters=filters, sorts=SORTS, **_people_choices(graph, filters),
-        picker=_picker(name, "search-people", "name"),
+        picker=person_picker(name, "search-people", "name"),
         person_form=person_form, import_form=import_form, problems=shown_problems,
         problems_total=len(problems or []), active="people", as_of=page_as_of(),
         plan=None if plan is None else plan.to_dict()), status
@@ -1040,7 +1052,7 @@ def _person_page(name: str, person_id: str, *, edit_form: PersonForm | None = No
             tie_form.recruited.data = existing["recruited"]
             tie_form.since.data = existing["since"]
             tie_form.version.data = str(_pair_version(page_cases(), name, person_id, other) or "")
-    tie_form.other.render_kw = _picker(name, "tie-people")
+    tie_form.other.render_kw = person_picker(name, "tie-people")
     rings: list[dict[str, Any]] = []
     if node is not None:
         around = neighbourhood(data.graph, node, 3)

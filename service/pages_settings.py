@@ -154,6 +154,8 @@ def save(name: str) -> ResponseReturnValue:
         "steps": form.steps.data,
         "min_engagement": form.min_engagement.data or None,
         "event_window_days": form.event_window_days.data,
+        # not on this form: kept as the map has it (set through the API or the CLI)
+        "purpose_review_days": page_cases().settings(name)[0].purpose_review_days,
     }
     try:
         settings = MapSettings(**values)

@@ -12,6 +12,11 @@ right is never slowed by their own success.
 | ``MOVEMAP_RATE_SIGN_IN_ACCOUNT`` | ``5 per minute; 20 per hour`` | failed sign-ins to one email |
 | ``MOVEMAP_RATE_SIGN_IN_ADDRESS`` | ``20 per minute; 100 per hour`` | failed sign-ins, an address |
 | ``MOVEMAP_RATE_BAD_TOKEN`` | ``20 per minute; 100 per hour`` | bad API tokens from one address |
+| ``MOVEMAP_RATE_LINK_ADDRESS`` | ``120 per minute; 1000 per hour`` | link requests, an address |
+| ``MOVEMAP_RATE_LINK_USE`` | ``60 per minute; 500 per hour`` | requests with one private link |
+
+Private links (``service.links``) count every request, not only failures: a link is a key that
+anyone holding it may use, so its use is bounded too.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ RULES: dict[str, str] = {
     "sign_in_account": "5 per minute; 20 per hour",
     "sign_in_address": "20 per minute; 100 per hour",
     "bad_token": "20 per minute; 100 per hour",
+    "link_address": "120 per minute; 1000 per hour",
+    "link_use": "60 per minute; 500 per hour",
 }
 """Each rule's default; ``MOVEMAP_RATE_<RULE>`` replaces it."""
 
@@ -65,6 +72,14 @@ class Throttle:
                 reset = self.limiter.get_window_stats(item, rule, key).reset_time
                 waits.append(max(1, math.ceil(reset - time.time())))
         return max(waits) if waits else None
+
+    def count(self, rule: str, key: str) -> int | None:
+        """Count one use of ``key`` under ``rule``; seconds to wait when it is over already
+        (the refused use is not counted), else ``None``."""
+        wait = self.retry_after(rule, key)
+        if wait is None:
+            self.failed(rule, key)
+        return wait
 
     def failed(self, rule: str, key: str) -> None:
         """Count one failure of ``key`` under ``rule``."""

@@ -76,7 +76,8 @@ def test_the_link_checker_catches_links_that_leave_or_break(tmp_path: Path) -> N
 
 def test_the_readme_links_the_documents() -> None:
     readme = _links(ROOT / "README.md")
-    for name in ("docs/concepts.md", "docs/terms.md", "docs/history.md", "docs/security.md"):
+    for name in ("docs/concepts.md", "docs/terms.md", "docs/history.md", "docs/security.md",
+                 "docs/purpose.md"):
         assert name in readme, name
 
 

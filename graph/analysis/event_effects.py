@@ -155,6 +155,10 @@ def _times(ratio: float) -> str:
     return f"{ratio:.1f}".removesuffix(".0") + "×"
 
 
+NOT_A_CAUSE = "These go with the event; they do not show that it caused them."
+"""The last of every event's sentences: what the figures around an event can and cannot say."""
+
+
 def effect_sentences(effects: EventEffects) -> list[str]:
     """The effects in plain words, as associations ("after", never "because of")."""
     w = effects.window_days
@@ -178,5 +182,5 @@ def effect_sentences(effects: EventEffects) -> list[str]:
             f"and were in the map that day, {effects.participants_moved_up:,}"
             + (f" ({share_text(share)})" if share is not None else "")
             + f" moved up the ladder {after}.")
-    lines.append("These go with the event; they do not show that it caused them.")
+    lines.append(NOT_A_CAUSE)
     return lines

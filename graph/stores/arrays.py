@@ -176,16 +176,25 @@ def rounds(records: Records) -> list[Records]:
 
 
 def segment_csr(
-    texts: Sequence[Hashable], parse: Callable[[Any], Sequence[str]] = json.loads
+    texts: Sequence[Hashable] | I64, parse: Callable[[Any], Sequence[str]] = json.loads
 ) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
     """Sorted segment names and the person → segment CSR of the people's segments.
 
-    ``texts`` holds one value per person (a store's JSON text, or a tuple) and ``parse`` turns
-    one into the person's segments; each distinct value is parsed once.
+    ``texts`` holds one value per person (a store's JSON text, a tuple, or a whole-number code
+    such as the row of the text in a table, as a numpy array) and ``parse`` turns one into the
+    person's segments; each distinct value is parsed once.
     """
     n = len(texts)
-    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-    lists = [parse(text) for text in distinct]
+    which: I64
+    if isinstance(texts, np.ndarray) and texts.dtype.kind in "iu":
+        # whole-number codes (a table's row of each person's text): found distinct in numpy
+        codes, inverse = np.unique(texts, return_inverse=True)
+        lists = [parse(code) for code in codes.tolist()]
+        which = inverse.reshape(-1).astype(np.int64)
+    else:
+        distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+        lists = [parse(text) for text in distinct]
+        which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
     names = sorted({s for segments in lists for s in segments})
     index = {s: i for i, s in enumerate(names)}
     lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
@@ -193,7 +202,6 @@ def segment_csr(
     np.cumsum(lengths, out=starts[1:])
     flat = np.fromiter((index[s] for x in lists for s in x), dtype=np.int32,
                        count=int(starts[-1]))
-    which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
     per_person = lengths[which]
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(per_person, out=indptr[1:])
@@ -371,7 +379,7 @@ def compact_graph(
     ids: list[str],
     names: list[str],
     organisations: list[str],
-    segments: Sequence[Hashable],
+    segments: Sequence[Hashable] | I64,
     keys: I64,
     attrs: I64,
     ties: Ties,

@@ -577,7 +577,8 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
     (not their hashes), so ``compact_graph`` finds every node by a plain table lookup.
     ``expected_segments(day)`` gives the segments the map expected on that day.
     """
-    segments = lru_cache(maxsize=None)(json.loads)  # each distinct segment list parsed once
+    # each distinct segment list parsed once, found by its row in the table of texts
+    segments = lru_cache(maxsize=None)(lambda row: json.loads(str(versions.table[row])))
     present = np.zeros(versions.everyone, dtype=bool)
     for day in days:
         d = date_to_day(day)
@@ -593,7 +594,7 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
             name, expected_segments(day), ids=versions.text("id", which),
             names=versions.text("name", which),
             organisations=versions.text("organisation", which),
-            segments=versions.text("segments", which), keys=people,
+            segments=versions.texts["segments"][which], keys=people,
             attrs=versions.attrs[which], ties=ties, parse_segments=segments, in_order=True,
         )
         yield DayMap(day, graph, people)

@@ -33,13 +33,62 @@
     if (!network) {
       config.displayModeBar = false;
     }
-    Plotly.newPlot(container, fig.data, fig.layout, config).then(function () {
+    /* frames: an animation's pictures, played by its buttons and slider */
+    Plotly.newPlot(container, { data: fig.data, layout: fig.layout, frames: fig.frames,
+                                config: config }).then(function () {
       container.setAttribute("data-figure-ready", "true");
       if (network) {
         wireNetwork(container);
       }
+      if (fig.frames && fig.frames.length) {
+        wireAnimation(container, fig);
+      }
     }, function (err) {
       container.setAttribute("data-figure-error", String(err));
+    });
+  }
+
+  /* -- an animation: buttons a keyboard reaches, and the date it shows --------------------- */
+
+  /* Plotly.animate's promise is rejected, with no reason, whenever a new animation interrupts
+   * one in progress (Pause, or the slider while playing): expected, so not an error. */
+  var animated = false;
+  window.addEventListener("unhandledrejection", function (event) {
+    if (animated && event.reason === undefined) {
+      event.preventDefault();
+    }
+  });
+
+  /* The page's own Play and Pause buttons ([data-animate="play"|"pause"][data-for=id]) do
+   * what the figure's do, from the keyboard too; an element [data-animation-date][data-for=id]
+   * says which date the picture shows. */
+  function wireAnimation(plot, fig) {
+    animated = true;
+    var id = plot.id;
+    var said = document.querySelector('[data-animation-date][data-for="' + id + '"]');
+    var names = fig.frames.map(function (frame) { return frame.name; });
+    function say(name) {
+      if (said && name) {
+        said.textContent = name;
+      }
+    }
+    plot.on("plotly_animatingframe", function (event) { say(event && event.name); });
+    plot.on("plotly_sliderchange", function (event) {
+      say(event && event.step && event.step.args && event.step.args[0] && event.step.args[0][0]);
+    });
+    document.querySelectorAll('[data-animate][data-for="' + id + '"]').forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var play = button.getAttribute("data-animate") === "play";
+        var options = play
+          ? { frame: { duration: 800, redraw: true }, transition: { duration: 250 },
+              fromcurrent: true }
+          : { mode: "immediate", frame: { duration: 0, redraw: false },
+              transition: { duration: 0 } };
+        var step = plot.layout.sliders ? plot.layout.sliders[0].active : 0;
+        var frames = play ? (step >= names.length - 1 ? names : null) : [null];
+        Plotly.animate(plot, frames, options).catch(function () { return null; });
+      });
     });
   }
 
@@ -47,12 +96,14 @@
 
   /* An input with data-person-search (a URL) and a list="…" <datalist> gets the people whose
    * name, organisation or id match what is typed, accents and case aside. Each option's value
-   * is the person's id (or name, with data-person-value="name"); its label tells people of the
-   * same name apart. Without this script the input still takes a name or an id. */
+   * is the person's id (or name, with data-person-value="name", or "Name (organisation, id)"
+   * with data-person-value="label"); its label tells people of the same name apart. Without
+   * this script the input still takes a name or an id. */
   function wirePersonSearch(input) {
     var list = document.getElementById(input.getAttribute("list") || "");
     var url = input.getAttribute("data-person-search");
-    var key = input.getAttribute("data-person-value") === "name" ? "name" : "id";
+    var wanted = input.getAttribute("data-person-value");
+    var key = wanted === "name" || wanted === "label" ? wanted : "id";
     if (!list || !url) {
       return;
     }
@@ -99,6 +150,27 @@
   }
 
   document.querySelectorAll("input[data-person-search]").forEach(wirePersonSearch);
+
+  /* A button [data-add-from=input id][data-add-to=textarea id] puts the person picked in the
+   * input on a line of its own in the list (without scripts, people type the list). */
+  document.querySelectorAll("button[data-add-from][data-add-to]").forEach(function (button) {
+    var from = document.getElementById(button.getAttribute("data-add-from"));
+    var to = document.getElementById(button.getAttribute("data-add-to"));
+    if (!from || !to) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var picked = from.value.trim();
+      if (!picked) {
+        return;
+      }
+      var text = to.value.replace(/\s+$/, "");
+      to.value = (text ? text + "\n" : "") + picked + "\n";
+      from.value = "";
+      from.focus();
+    });
+  });
 
   /* -- the network picture ------------------------------------------------------------------ */
 

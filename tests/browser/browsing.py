@@ -98,7 +98,7 @@ _FIGURES_JS = """
   traces: (el._fullData || []).filter((t) => t.visible !== false).length,
   marks: el.querySelectorAll(
     '.scatterlayer .trace path, .scatterlayer .point, .barlayer .point, .heatmaplayer image, '
-    + '.pielayer .slice, .scatterlayer .trace text'
+    + '.pielayer .slice, .sunburstlayer .slice, .scatterlayer .trace text'
   ).length,
   canvases: Array.from(el.querySelectorAll('canvas')).filter(
     (c) => c.width > 0 && c.height > 0).length,

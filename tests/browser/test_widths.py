@@ -33,6 +33,7 @@ PAGES = [
     ("people", f"/c/{MAP}/people", 0),
     ("person", f"/c/{MAP}/people/p0001", 0),
     ("changes", f"/c/{MAP}/changes?since=2020-01-01", 0),
+    ("growth", f"/c/{MAP}/growth", 7),
     ("history", f"/c/{MAP}/history", 0),
     ("summary", f"/c/{MAP}/summary", 0),
     ("settings", f"/c/{MAP}/settings", 0),

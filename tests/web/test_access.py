@@ -11,8 +11,10 @@ New routes are covered as they are added: URL arguments are filled in genericall
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,8 +24,13 @@ from support import MAP, OTHER_MAP, Web, bearer, csrf_token, sign_in
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from graph.demo_purpose import record_demo_purpose
+from graph.events import Event
+from graph.history import Actor
 from graph.stores.base import open_store
+from graph.usecases import UseCases
 from service.accounts import ROLES
+from service.api_purpose import PLURAL
 from service.auth import PUBLIC_ENDPOINTS
 
 PUBLIC = {"auth.login", "admin.accept", "health", "static"}
@@ -56,27 +63,49 @@ def static_file(app: Flask, rule: Rule) -> bool:
 def routes(app: Flask, *, with_options: bool = True) -> Iterator[Route]:
     """Every non-public rule with every method it allows (HEAD is GET's twin)."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC or static_file(app, rule):
+        if rule.endpoint in PUBLIC or static_file(app, rule) or link_route(app, rule):
             continue
         for method in sorted((rule.methods or set()) - {"HEAD"}):
             if method != "OPTIONS" or with_options:
                 yield Route(rule, method)
 
 
+def link_route(app: Flask, rule: Rule) -> bool:
+    """A private link holder's page: no account signs in there (``service.auth.link_holder``)."""
+    return bool(getattr(app.view_functions[rule.endpoint], "_movemap_link", False))
+
+
 def arguments(web: Web) -> dict[str, str]:
-    """Real values for the URL arguments routes use: a person with a tie, and the tie."""
+    """Real values for the URL arguments routes use: a person with a tie, and the tie; an
+    event; a purpose (the demo's, recorded on this map) with an item of every kind, under
+    ``item_id:PLURAL`` for the routes of that kind."""
     store = open_store(web.app.extensions["movemap.settings"].store_url)
     try:
         tie = next(iter(store.iter_relationships(MAP)))
+        cases = UseCases(store, Actor("test", "access test"))
+        day = min(cases.today, date.today())
+        event, _ = cases.add_event(MAP, Event(date=day, name="Listening day",
+                                              people=[tie.source]))
+        record_demo_purpose(cases, MAP, list(store.iter_people(MAP)), seed=1)
+        state = cases.purpose.state(MAP)
     finally:
         store.close()
-    return {"person_id": tie.source, "person": tie.source, "id": tie.source,
-            "source": tie.source, "target": tie.target, "change_set_id": "1",
-            "email": "viewer@example.org", "token_id": "1", "invitation_id": "1"}
+    values = {"person_id": tie.source, "person": tie.source, "id": tie.source,
+              "source": tie.source, "target": tie.target, "change_set_id": "1",
+              "email": "viewer@example.org", "token_id": "1", "invitation_id": "1",
+              "link_id": "1", "event_id": event.id, "format_name": "csv",
+              "file_name": "people.csv", "round_id": next(iter(state.rounds))}
+    for kind, plural in PLURAL.items():
+        values[f"item_id:{plural}"] = next(iter(state.items(kind)))
+    return values
 
 
 def url(route: Route, name: str | None, values: dict[str, str]) -> str:
+    path = route.rule.rule
     filled = {arg: values.get(arg, "x") for arg in route.rule.arguments}
+    if "item_id" in filled:  # /purpose/PLURAL/<item_id>: an item of that kind
+        plural = path[:path.index("<item_id>")].rstrip("/").rsplit("/", 1)[-1]
+        filled["item_id"] = values.get(f"item_id:{plural}", "x")
     if name is not None:
         filled["name"] = name
     built = route.rule.build(filled, append_unknown=False)
@@ -121,12 +150,48 @@ def test_only_sign_in_health_and_static_are_public(web: Web) -> None:
               if getattr(view, "_movemap_public", False)}
     static = {rule.endpoint for rule in web.app.url_map.iter_rules()
               if static_file(web.app, rule)}
-    assert marked <= PUBLIC | static
+    linked = {rule.endpoint for rule in web.app.url_map.iter_rules()
+              if link_route(web.app, rule)}
+    assert marked <= PUBLIC | static | linked
+    for rule in web.app.url_map.iter_rules():
+        if rule.endpoint in linked:
+            assert rule.rule.startswith("/l/"), rule
     for rule in web.app.url_map.iter_rules():
         if rule.endpoint in static - PUBLIC:
             assert rule.rule.startswith("/static/") and not rule.arguments, rule
             assert (rule.methods or set()) <= {"GET", "HEAD", "OPTIONS"}, rule
     assert {rule.endpoint for rule in web.app.url_map.iter_rules()} >= PUBLIC
+
+
+def test_a_link_holders_page_without_a_working_link_is_the_plain_ended_page(
+    web: Web, client: FlaskClient,
+) -> None:
+    """Signed in or not, with an account's token or none: a link holder's route answers the
+    same 404 "no longer works" page (a form sent without its CSRF token: 400) unless the
+    browser holds a working link of its own."""
+    from service.throttle import Throttle
+
+    web.app.extensions["movemap.throttle"] = Throttle.from_env(
+        {"MOVEMAP_RATE_BAD_TOKEN": "10000 per minute"})
+    owner = web.app.test_client()
+    sign_in(owner, web.emails["owner"])
+    checked = 0
+    for rule in web.app.url_map.iter_rules():
+        if not link_route(web.app, rule):
+            continue
+        path = rule.rule.replace("<token>", "x" * 32).replace("<digest>", "0" * 64)
+        path = re.sub(r"<(?:\w+:)?(\w+)>", "1", path)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            for caller, headers in ((client, {}), (owner, {}),
+                                    (client, bearer(web.tokens["owner"]))):
+                answer = caller.open(path, method=method, headers=headers)
+                if method == "GET":
+                    assert answer.status_code == 404, (path, method, answer.status_code)
+                    assert b"no longer works" in answer.data, (path, method)
+                else:  # a form without the link's page's CSRF token stops even earlier
+                    assert answer.status_code in (400, 404), (path, method, answer.status_code)
+            checked += 1
+    assert checked >= 5
 
 
 def test_every_route_refuses_requests_without_credentials(web: Web, client: FlaskClient) -> None:
@@ -184,6 +249,9 @@ def test_reads_need_a_viewer_and_writes_an_editor_or_owner(web: Web) -> None:
             assert role == "owner", route  # who has access is the owners' business
         elif route.method == "GET" and route.rule.rule.endswith(("/colleagues", "/delete")):
             assert role == "owner", route  # the colleagues page; confirming a deletion
+        elif route.method == "GET" and "/purpose/links" in route.rule.rule or \
+                route.rule.rule.endswith("/purpose/rounds/<round_id>/links"):
+            assert role == "editor", route  # who got a private link: for who invites them
         elif route.method == "GET" or route.rule.rule in READS_BY_POST:
             assert role == "viewer", route
         else:

@@ -698,7 +698,8 @@ def test_every_documented_operation_answers_401_without_credentials(api: Api) ->
     source, target = first_tie(api)
     values = {"name": MAP, "person_id": "p0001", "source": source, "target": target,
               "change_set_id": "1", "email": "viewer@example.org", "token_id": "1",
-              "event_id": "2025-01-01-x"}
+              "event_id": "2025-01-01-x", "round_id": "r1", "link_id": "1",
+              "item_id": "c1"}
     for path, item in build_document()["paths"].items():
         url = path.format(**{k: values[k] for k in _placeholders(path)})
         for method in item:

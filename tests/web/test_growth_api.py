@@ -65,3 +65,55 @@ def test_growth_needs_a_role_in_the_map(web: Web) -> None:
     unknown = web.app.test_client().get("/api/v1/constituencies/nowhere/growth",
                                         headers=bearer(web.tokens["owner"]))
     assert unknown.status_code in (403, 404)
+
+
+# -- who grows leaders: the recruitment forest and the organiser teams ----------------------
+
+RECRUITMENT = f"/api/v1/constituencies/{MAP}/recruitment"
+
+
+def test_recruitment_is_the_forest_and_the_teams_of_the_map_for_a_viewer(web: Web) -> None:
+    from graph.analysis import analyse
+    from graph.analysis.recruitment import recruitment_forest
+    from graph.analysis.teams import organiser_teams
+    from graph.usecases import map_settings
+
+    client = web.app.test_client()
+    answer = client.get(RECRUITMENT, headers=bearer(web.tokens["viewer"]))
+    assert answer.status_code == 200
+    body = answer.get_json()
+    assert set(body) == {"constituency", "as_of", "recruitment", "teams"}
+    assert body["recruitment"]["recruited_people"] > 0 and body["teams"]["organisers"] > 0
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        graph = store.load_graph(MAP)
+        roles = analyse(graph, map_settings(store, MAP).options()).roles
+    finally:
+        store.close()
+    forest = recruitment_forest(graph)
+    assert body["recruitment"] == json.loads(json.dumps(forest.to_dict()))
+    teams = organiser_teams(graph, roles, recruiter=forest.recruiter)
+    assert body["teams"] == json.loads(json.dumps(teams.to_dict()))
+    assert body["as_of"] == date.today().isoformat()
+    assert client.get(RECRUITMENT, headers=bearer(web.tokens["outsider"])).status_code == 404
+    assert client.get(RECRUITMENT).status_code == 401
+
+
+def test_recruitment_as_of_a_date_is_of_the_map_then_and_a_bad_date_is_a_400(web: Web) -> None:
+    from graph.analysis.recruitment import recruitment_forest
+    from graph.usecases import map_as_of
+
+    day = date.today() - timedelta(days=1)
+    client = web.app.test_client()
+    body = client.get(f"{RECRUITMENT}?as_of={day.isoformat()}",
+                      headers=bearer(web.tokens["viewer"])).get_json()
+    store = open_store(web.app.extensions["movemap.settings"].store_url)
+    try:
+        then = map_as_of(store, MAP, day)
+    finally:
+        store.close()
+    assert body["as_of"] == day.isoformat()
+    assert body["recruitment"] == json.loads(json.dumps(recruitment_forest(then).to_dict()))
+    answer = client.get(f"{RECRUITMENT}?as_of=someday", headers=bearer(web.tokens["viewer"]))
+    assert answer.status_code == 400
+    assert answer.get_json()["problems"][0]["field"] == "as_of"

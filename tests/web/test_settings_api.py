@@ -15,7 +15,7 @@ import service.state
 SETTINGS = f"/api/v1/constituencies/{MAP}/settings"
 ANALYSIS = f"/api/v1/constituencies/{MAP}/analysis"
 DEFAULTS = {"target_core_share": 0.03, "target_reach": 0.9, "steps": 1, "min_engagement": None,
-            "event_window_days": 60}
+            "event_window_days": 60, "purpose_review_days": 365}
 
 
 def call(client: FlaskClient, web: Web, method: str, path: str, role: str = "editor",
