@@ -212,6 +212,8 @@ class _Table:
         self.readable = False  # the header was found and names at least one known column
 
     def problem(self, line: int | None, column: str | None, reason: str) -> None:
+        if column is not None:  # as the file calls it (a Kumu 'Type' is movemap's 'group')
+            column = getattr(self.source, "column_labels", {}).get(column, column)
         self.problems.append(Problem(self.label, line, column, reason, self.unit))
 
     def empty(self) -> None:

@@ -1009,6 +1009,9 @@ class UseCases:
         segments: list[str] = []
         if any(c.name == name for c in self.store.list_constituencies()):
             segments = self.held_segments(name)
+            if tables.rematch is not None:  # people without ids matched by name (Kumu)
+                tables = tables.rematch([(p.id, p.name, p.group.value)
+                                         for p in self.export_map(name).people])
             if not replace:
                 known = {k[1] for k in (r.key for r in self.store.iter_timeline_records(
                     name, "person"))}
@@ -1044,11 +1047,14 @@ class UseCases:
             values["expected_segments"] = expected
         return values
 
-    def export_map(self, name: str, *, as_of: date | None = None) -> MapExport:
+    def export_map(self, name: str, *, as_of: date | None = None,
+                   pseudonymise_k: int | None = None) -> MapExport:
         """The map as it stands today, or as it stood at the end of ``as_of``, for a writer
         (``graph.formats``): everyone present then and the ties between them, with the values
         valid then, by id; its description and expected segments. An export as of a past day
-        leaves out what happened after it (a later ``left`` or ``until``)."""
+        leaves out what happened after it (a later ``left`` or ``until``). With
+        ``pseudonymise_k``, a pseudonymised copy with no group or segment of fewer people
+        (``graph.formats.pseudonymise``)."""
         constituency = self.store.get_constituency(name)
         day = as_of or self.today
         people: list[Person] = []
@@ -1069,7 +1075,15 @@ class UseCases:
         ties = [t for t in ties if t.source in present and t.target in present]
         people.sort(key=lambda p: p.id)
         ties.sort(key=lambda t: (t.source, t.target))
-        return MapExport(name, description, tuple(expected), people, ties, as_of)
+        export = MapExport(name, description, tuple(expected), people, ties, as_of)
+        if pseudonymise_k is None:
+            return export
+        from graph.formats.pseudonymise import pseudonymise
+
+        try:
+            return pseudonymise(export, pseudonymise_k)
+        except ValueError as exc:
+            raise InvalidChange(str(exc), "k") from None
 
     # -- history and undo ----------------------------------------------------------------------
 

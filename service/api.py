@@ -34,6 +34,7 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFProtect
 from pydantic import BaseModel, ValidationError
 from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
 
 from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gap_groups import group_gaps, name_lookup
@@ -73,7 +74,7 @@ from service.api_requests import (
 from service.auth import accounts, current_account, requires_role
 from service.problems import problems_from
 from service.state import analysis_for, get_store, options_for, use_cases
-from service.uploads import unnamed_copies
+from service.uploads import unnamed_copies, uploaded_name
 
 __all__ = ["ApiError", "bp", "init_api", "problems_from"]
 
@@ -716,10 +717,11 @@ def export_map(name: str) -> ResponseReturnValue:
 
     asked = _query(ExportQuery)
     _store().get_constituency(name)  # 404 before any work
-    data = export_bytes(_cases(), name, asked.format, asked.as_of)
+    data = export_bytes(_cases(), name, asked.format, asked.as_of,
+                        asked.k if asked.pseudonymise else None)
     return Response(data, mimetype=MIMETYPES[asked.format], headers={
         "Content-Disposition": "attachment; filename="
-        f"\"{download_name(name, asked.format, asked.as_of)}\"",
+        f"\"{download_name(name, asked.format, asked.as_of, asked.pseudonymise)}\"",
         "Cache-Control": "no-store"})
 
 
@@ -758,14 +760,28 @@ def _upload(field: str) -> FileStorage:
                    "'relationships'", [{"field": field, "reason": "no file was sent"}])
 
 
+def _uploads() -> list[tuple[FileStorage, str]]:
+    """The uploaded files with the name each is read under: one map file ``file`` (any
+    format movemap reads; its own name, made safe, so its kind shows), or the CSV pair."""
+    single = request.files.get("file")
+    if single is not None and single.filename:
+        return [(single, secure_filename(_safe_name(single.filename, "map")) or "map")]
+    return [(_upload("people"), "people.csv"), (_upload("relationships"), "relationships.csv")]
+
+
 @bp.post("/constituencies/<name>/import")
 @requires_role("editor")
 def import_files(name: str) -> ResponseReturnValue:
-    """Import people.csv and relationships.csv, all or nothing, exactly as ``movemap import``."""
+    """Import one map file of any format movemap reads (``file``), or people.csv and
+    relationships.csv, all or nothing, exactly as ``movemap import``; ``dry_run``: only what
+    it would do (``plan``)."""
+    from graph.formats import read_files
+    from graph.import_plan import ImportPlan
+
     if request.mimetype != "multipart/form-data":
-        raise ApiError(400, "send the files as multipart/form-data with fields 'people' and "
-                       "'relationships'")
-    people, relationships = _upload("people"), _upload("relationships")
+        raise ApiError(400, "send the files as multipart/form-data: one field 'file', or the "
+                       "fields 'people' and 'relationships'")
+    uploads = _uploads()
     try:
         form = read_query(ImportForm, request.form)
     except QueryProblem as exc:
@@ -774,26 +790,31 @@ def import_files(name: str) -> ResponseReturnValue:
     store = _store()
     store.get_constituency(name)
     warnings: list[str] = []
-    with unnamed_copies([(people.stream, "people.csv"),
-                         (relationships.stream, "relationships.csv")]) as paths:
+    plan = ImportPlan(name) if form.previewing else None
+    with unnamed_copies([(upload.stream, read_as) for upload, read_as in uploads]) as paths:
         shown = {os.fspath(path): _safe_name(upload.filename, path.name)
-                 for path, upload in zip(paths, (people, relationships), strict=True)}
+                 for path, (upload, _) in zip(paths, uploads, strict=True)}
+        shown.update({path.name: shown[os.fspath(path)] for path in paths})
         account = current_account()
         assert account is not None
         try:
+            tables = read_files(paths, form.format)
             summary, change_set = use_cases(
-                account.email, f"api import {shown[os.fspath(paths[0])]} "
-                f"{shown[os.fspath(paths[1])]}").import_files(
-                name, paths[0], paths[1], on=on, replace=form.replacing,
-                on_warning=warnings.append)
+                account.email, "api import " + " ".join(
+                    shown[os.fspath(p)] for p in paths)).import_tables(
+                name, tables, on=on, replace=form.replacing, on_warning=warnings.append,
+                plan=plan)
         except ImportFailed as failed:
-            problems = [{**p.to_dict(), "file": shown.get(p.file, p.file)}
+            problems = [{**p.to_dict(), "file": uploaded_name(p.file, shown)}
                         for p in failed.problems]
             count = len(problems)
             raise ApiError(422, f"import failed, nothing was written: {count} problem"
                            f"{'s' if count != 1 else ''}", problems) from None
+        except MovemapError as exc:
+            raise ApiError(400, str(exc), [{"field": "file", "reason": str(exc)}]) from None
         warnings = [_hide_paths(w, shown) for w in warnings]
-    return _json({
+    preview = {} if plan is None else {"dry_run": True, "plan": plan.to_dict()}
+    return _json({**preview,
         "constituency": name,
         "people": {"added": summary.people_added, "updated": summary.people_updated,
                    "unchanged": summary.people_unchanged},

@@ -234,15 +234,24 @@ _YES_NO = ("yes", "no", "true", "false", "1", "0", "on", "off", "y", "n")
 
 
 class ImportForm(_Query):
-    """The form fields of an import besides the two files."""
+    """The form fields of an import besides the files."""
 
     replace: Literal[_YES_NO] = Field("no", description=(  # type: ignore[valid-type]
         "yes: the map then holds exactly these files"))
     on: Day | None = Field(None, description="the files are the map as it stood on this date")
+    format: Literal["csv", "xlsx", "kumu-xlsx", "kumu-json", "gexf", "graphml", "node-link",
+                    "action-network", "nationbuilder"] | None = Field(None, description=(
+                        "the format of 'file' (default: found from the file itself)"))
+    dry_run: Literal[_YES_NO] = Field("no", description=(  # type: ignore[valid-type]
+        "yes: check the files and answer what the import would do (the plan); write nothing"))
 
     @property
     def replacing(self) -> bool:
         return self.replace in ("yes", "true", "1", "on", "y")
+
+    @property
+    def previewing(self) -> bool:
+        return self.dry_run in ("yes", "true", "1", "on", "y")
 
 
 class QueryProblem(Exception):
@@ -336,6 +345,14 @@ class TokensQuery(_Query):
 
 
 class ExportQuery(ViewQuery):
-    format: Literal["xlsx", "csv"] = Field("xlsx", description=(
+    format: Literal["xlsx", "csv", "kumu-xlsx", "kumu-json", "gexf", "graphml",
+                    "node-link"] = Field("xlsx", description=(
         "xlsx: one Excel workbook (sheets people, relationships, map); csv: a .zip of "
-        "people.csv, relationships.csv and map.csv. Both import back as the same map"))
+        "people.csv, relationships.csv and map.csv; kumu-xlsx, kumu-json: Kumu's layouts; "
+        "gexf (Gephi, the history as spells), graphml, node-link: graph formats "
+        "(docs/formats.md). All import back as the same map"))
+    pseudonymise: bool = Field(False, description=(
+        "codes instead of names (salted per export), no free text, and no group or segment "
+        "of fewer than k people"))
+    k: int = Field(5, ge=1, le=1000, description=(
+        "with pseudonymise: the fewest people a group or segment may have"))

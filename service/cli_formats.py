@@ -33,7 +33,8 @@ def _format_names(writing: bool) -> str:
 @click.argument("name", callback=_name_argument)
 @click.argument("files", type=_FILE, nargs=-1, required=True)
 @click.option("--format", "format_name", default=None, metavar="FORMAT",
-              help="The format of the file: csv or xlsx.  [default: from the file]")
+              help="The format of the file: csv, xlsx, kumu-xlsx, kumu-json, gexf, graphml, "
+              "node-link, action-network or nationbuilder.  [default: from the file]")
 @click.option("--on", "on", type=_IsoDate(), default=None,
               help="The files are the map as it stood on this date: what differs from the map "
               "then is recorded as changed on that date.  [default: today, with the files' "
@@ -53,30 +54,21 @@ def import_command(ctx: click.Context, name: str, files: tuple[Path, ...],
 
     FILES is people.csv and relationships.csv; or one Excel workbook (.xlsx, sheets people,
     relationships and map); or a folder or .zip holding the CSV files (what 'movemap export'
-    writes). Every problem is listed with its file (and sheet), line or row, and column, and
-    nothing is written until the whole map is clean. Re-importing the same files changes
-    nothing. Import a spreadsheet kept per quarter in order, each with --on, to build a true
-    history.
+    writes); or one file of another tool: Kumu (.xlsx, .json), GEXF, GraphML, node-link
+    JSON, an Action Network or NationBuilder people export (.csv). Every problem is listed
+    with its file (and sheet), line or row, and column, and nothing is written until the
+    whole map is clean. Re-importing the same files changes nothing. Import a spreadsheet
+    kept per quarter in order, each with --on, to build a true history.
     """
-    from graph.formats import fmt, infer_format
-    from graph.formats.csv_pair import read_csv_pair
+    from graph.formats import UnknownFormat, read_files
     from graph.import_plan import ImportPlan
 
-    if len(files) > 2:
-        raise click.UsageError("give one file (a workbook, a folder or a .zip) or two "
-                               "(people.csv relationships.csv)", ctx)
-    chosen = fmt(format_name or infer_format(files[0]))
-    if len(files) == 2:
-        if chosen.name != "csv":
-            raise click.UsageError(f"two files are the CSV pair; a {chosen.name} map is one "
-                                   "file", ctx)
-        tables = read_csv_pair((files[0], files[1]))
-    else:
-        if files[0].is_file() and files[0].suffix.lower() == ".csv":
-            raise click.UsageError("a CSV map is two files: people.csv relationships.csv "
-                                   "(or a folder or .zip holding them)", ctx)
-        assert chosen.read is not None
-        tables = chosen.read(files[0])
+    try:
+        tables = read_files(files, format_name)
+    except UnknownFormat:
+        raise
+    except MovemapError as exc:
+        raise click.UsageError(str(exc), ctx) from None
     shown = " and ".join(f.name for f in files)
     state = _state(ctx)
     warnings: list[str] = []
@@ -152,19 +144,26 @@ def _show_plan(plan: object, shown: str, on: date | None) -> None:
 @main.command("export")
 @click.argument("name", callback=_name_argument)
 @click.option("--format", "format_name", required=True, metavar="FORMAT",
-              help="csv (a folder, or a .zip when the path ends in .zip) or xlsx.")
+              help="csv (a folder, or a .zip when the path ends in .zip), xlsx, kumu-xlsx, "
+              "kumu-json, gexf, graphml or node-link.")
 @click.option("-o", "--output", "output", required=True,
               type=click.Path(path_type=Path), help="Where to write the map.")
 @click.option("--as-of", "as_of", type=_IsoDate(), default=None,
               help="The map as it stood at the end of this day.  [default: today]")
+@click.option("--pseudonymise", is_flag=True,
+              help="Codes instead of names (new ones each export), no free text, and no "
+              "group or segment of fewer than --k people.")
+@click.option("--k", "k", type=click.IntRange(1, 1000), default=5, show_default=True,
+              help="With --pseudonymise: the fewest people a group or segment may have.")
 @click.pass_context
 def export_command(ctx: click.Context, name: str, format_name: str, output: Path,
-                   as_of: date | None) -> None:
+                   as_of: date | None, pseudonymise: bool, k: int) -> None:
     """Write NAME in FORMAT to OUTPUT, private to you: a file that imports back as the same map.
 
     csv writes people.csv, relationships.csv and map.csv into a folder (or one .zip archive);
-    xlsx writes one workbook with the sheets people, relationships and map. An existing file
-    is never overwritten.
+    xlsx writes one workbook with the sheets people, relationships and map; kumu-xlsx and
+    kumu-json write Kumu's layouts, gexf (Gephi, the history as spells), graphml and
+    node-link the graph formats (docs/formats.md). An existing file is never overwritten.
     """
     from graph.formats import fmt
 
@@ -172,7 +171,8 @@ def export_command(ctx: click.Context, name: str, format_name: str, output: Path
     assert chosen.write is not None
     state = _state(ctx)
     with state.step(f"Exporting {name}" + (f" as of {as_of}" if as_of else "")) as step:
-        export = state.cases("cli export").export_map(name, as_of=as_of)
+        export = state.cases("cli export").export_map(
+            name, as_of=as_of, pseudonymise_k=k if pseudonymise else None)
         try:
             chosen.write(export, output)
         except FileExistsError as exc:

@@ -20,24 +20,32 @@ from graph.usecases import UseCases
 
 __all__ = ["MIMETYPES", "download_name", "export_bytes"]
 
+_WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "application/zip",
+    "xlsx": _WORKBOOK, "csv": "application/zip", "kumu-xlsx": _WORKBOOK,
+    "kumu-json": "application/json", "gexf": "application/xml",
+    "graphml": "application/xml", "node-link": "application/json",
 }
-_SUFFIX = {"xlsx": ".xlsx", "csv": "-csv.zip"}
+"""Every format a map downloads in, and the media type of its file."""
+_SUFFIX = {"xlsx": ".xlsx", "csv": "-csv.zip", "kumu-xlsx": "-kumu.xlsx",
+           "kumu-json": "-kumu.json", "gexf": ".gexf", "graphml": ".graphml",
+           "node-link": "-node-link.json"}
 
 
-def download_name(name: str, format_name: str, as_of: date | None) -> str:
+def download_name(name: str, format_name: str, as_of: date | None,
+                  pseudonymised: bool = False) -> str:
     """The file name offered for the download: the map's name, its day, its format."""
     day = "" if as_of is None else f"-{as_of.isoformat()}"
-    return f"{name}{day}{_SUFFIX[format_name]}"
+    return f"{name}{day}{'-pseudonymised' if pseudonymised else ''}{_SUFFIX[format_name]}"
 
 
-def export_bytes(cases: UseCases, name: str, format_name: str, as_of: date | None) -> bytes:
-    """The map (as of ``as_of``) written in ``format_name``, as bytes."""
+def export_bytes(cases: UseCases, name: str, format_name: str, as_of: date | None,
+                 pseudonymise_k: int | None = None) -> bytes:
+    """The map (as of ``as_of``; pseudonymised with ``pseudonymise_k``) written in
+    ``format_name``, as bytes."""
     chosen = fmt(format_name, writing=True)
     assert chosen.write is not None
-    export = cases.export_map(name, as_of=as_of)
+    export = cases.export_map(name, as_of=as_of, pseudonymise_k=pseudonymise_k)
     with tempfile.TemporaryDirectory(prefix="movemap-export-") as folder:
         path = Path(folder) / download_name("map", format_name, None)
         chosen.write(export, path)

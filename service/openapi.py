@@ -45,6 +45,7 @@ from service.api_requests import (
     ViewQuery,
     WriteQuery,
 )
+from service.exports import MIMETYPES
 from service.links import SUBJECT_PATTERN, LinkInvitation
 
 __all__ = ["build_document"]
@@ -198,6 +199,11 @@ def _schemas() -> dict[str, Schema]:
                 "change_set": {"type": ["integer", "null"],
                                "description": "the change set it recorded (null: no change)"},
                 "warnings": {"type": "array", "items": {"type": "string"}},
+                "dry_run": {"type": "boolean", "description": "present (true) for a dry run: "
+                            "nothing was written"},
+                "plan": {"type": "object", "description": "with dry_run: what the import "
+                         "would create, update, leave alone and end, and likely duplicates, "
+                         "as 'movemap import --dry-run --json'"},
             },
         },
         "FieldChange": {
@@ -501,8 +507,14 @@ def _import_files_schema() -> Schema:
     form = {parameter["name"]: {**parameter["schema"], "description": parameter["description"]}
             for parameter in query_parameters(ImportForm)}
     return {
-        "type": "object", "required": ["people", "relationships"],
+        "type": "object",
+        "description": "one map file ('file'), or the CSV pair ('people' and 'relationships')",
         "properties": {
+            "file": {"type": "string", "contentMediaType": "application/octet-stream",
+                     "description": "one map file of any format movemap reads: a workbook, a "
+                                    ".zip of the CSV pair, Kumu (.xlsx, .json), GEXF, GraphML, "
+                                    "node-link JSON, an Action Network or NationBuilder "
+                                    "export (docs/formats.md)"},
             "people": {"type": "string", "contentMediaType": "text/csv",
                        "description": "people.csv (columns as for 'movemap import'): a file, "
                                       "or its text as a plain field"},
@@ -868,7 +880,8 @@ def _paths() -> dict[str, Schema]:
             params=n, query=GapsQuery, ok=("200", "The gaps", _ref("GapList")),
             extra=("400",))},
         f"{c}/{{name}}/import": {"post": _op(
-            "importFiles", "Import people.csv and relationships.csv, all or nothing", "editor",
+            "importFiles", "Import a map file of any format, or people.csv and "
+            "relationships.csv, all or nothing (or only see what it would do)", "editor",
             params=n, body={"multipart/form-data": {"schema": _ref("ImportFiles")}},
             ok=("200", "What changed", _ref("ImportResult")))},
         f"{c}/{{name}}/history": {"get": _op(
@@ -961,8 +974,7 @@ def _export_op(n: tuple[str, ...]) -> Schema:
                     query=ExportQuery, ok=("200", "The file", None), extra=("400",))
     operation["responses"]["200"]["content"] = {
         mimetype: {"schema": {"type": "string", "format": "binary"}}
-        for mimetype in ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         "application/zip")}
+        for mimetype in dict.fromkeys(MIMETYPES.values())}
     return operation
 
 

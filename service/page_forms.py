@@ -173,10 +173,10 @@ class UndoForm(_Form):
 
 class ImportForm(_Form):
     prefix_name = "import"
-    people = FileField("People file (people.csv)",
-                       validators=[FileRequired("Choose the people file.")])
-    relationships = FileField("Relationships file (relationships.csv)",
-                              validators=[FileRequired("Choose the relationships file.")])
+    people = FileField("Map file, or the people file (people.csv)",
+                       validators=[FileRequired("Choose the map file or the people file.")])
+    relationships = FileField("Relationships file (relationships.csv), with people.csv only",
+                              validators=[Optional()])
     replace = BooleanField("Replace the whole map with these files "
                            "(people and ties not in them are recorded as having left)")
     on = DateField("The files show the map as it stood on", validators=[Optional()],

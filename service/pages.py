@@ -78,6 +78,7 @@ from graph.analysis.reach import within_hops
 from graph.analysis.result import Addition, Gap, RoleInference
 from graph.compact import CompactGraph, day_to_date
 from graph.errors import ImportFailed, MovemapError, NotFound, Problem, StoreError
+from graph.formats import read_files
 from graph.import_plan import ImportPlan
 from graph.model import GROUPS, TRUST_TYPES, Engagement, Role
 from graph.stores.base import GraphStore
@@ -120,7 +121,7 @@ from service.state import (
     options_for,
     use_cases,
 )
-from service.uploads import unnamed_copies
+from service.uploads import unnamed_copies, uploaded_name
 
 __all__ = ["PLOTLY_JS", "PageData", "app_extension", "bp", "person_picker"]
 
@@ -923,10 +924,12 @@ def import_files(name: str) -> ResponseReturnValue:
     data = page_data(name)
     form = ImportForm()
     if not form.validate_on_submit():
-        notify("Nothing was imported: choose both files.", "error")
+        notify("Nothing was imported: choose a map file, or both CSV files.", "error")
         return _people_page(name, import_form=form, status=400)
     warnings: list[str] = []
-    fields = ((form.people, "people.csv"), (form.relationships, "relationships.csv"))
+    pair = form.relationships.data is not None and bool(form.relationships.data.filename)
+    fields = ((form.people, "people.csv"), (form.relationships, "relationships.csv"))[
+        :2 if pair else 1]
     given = [Path(field.data.filename or default).name or default for field, default in fields]
     with unnamed_copies([(field.data.stream, secure_filename(file_name) or default)
                          for (field, default), file_name in zip(fields, given, strict=True)]
@@ -939,12 +942,12 @@ def import_files(name: str) -> ResponseReturnValue:
         plan = ImportPlan(name) if form.dry_run.data else None
         try:
             summary, _change_set = use_cases(
-                account.email, f"dashboard import {shown[str(paths[0])]} "
-                f"{shown[str(paths[1])]}").import_files(
-                name, paths[0], paths[1], on=form.on.data, replace=bool(form.replace.data),
+                account.email, "dashboard import " + " ".join(
+                    shown[str(p)] for p in paths)).import_tables(
+                name, read_files(paths), on=form.on.data, replace=bool(form.replace.data),
                 on_warning=warnings.append, plan=plan)
         except ImportFailed as exc:
-            problems = [replace(p, file=shown.get(p.file, p.file)) for p in exc.problems]
+            problems = [replace(p, file=uploaded_name(p.file, shown)) for p in exc.problems]
             notify(f"Nothing was imported: the files have "
                   f"{plural(len(problems), 'problem')}, listed below by line.", "error")
             return _people_page(name, import_form=form, problems=problems, status=400)
@@ -975,16 +978,20 @@ def import_files(name: str) -> ResponseReturnValue:
 @bp.get("/c/<name>/export/<format_name>")
 @requires_role("viewer")
 def export_map(name: str, format_name: str) -> ResponseReturnValue:
-    """The map (as of the date control's day) as an Excel workbook or a .zip of CSV files."""
+    """The map (as of the date control's day) in any format movemap writes
+    (``pseudonymise=yes``: pseudonymised, k = 5)."""
+    from graph.formats.pseudonymise import DEFAULT_K
     from service.exports import MIMETYPES, download_name, export_bytes
 
     if format_name not in MIMETYPES:
         abort(404)
     get_store().get_constituency(name)
     day = page_as_of()
-    data = export_bytes(page_cases(), name, format_name, day)
+    shared = request.args.get("pseudonymise") == "yes"
+    data = export_bytes(page_cases(), name, format_name, day, DEFAULT_K if shared else None)
+    file_name = download_name(name, format_name, day, shared)
     return Response(data, mimetype=MIMETYPES[format_name], headers={
-        "Content-Disposition": f'attachment; filename="{download_name(name, format_name, day)}"',
+        "Content-Disposition": f'attachment; filename="{file_name}"',
         "Cache-Control": "no-store"})
 
 

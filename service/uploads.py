@@ -15,11 +15,11 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
-__all__ = ["unnamed_copies"]
+__all__ = ["unnamed_copies", "uploaded_name"]
 
 
 @contextlib.contextmanager
@@ -51,3 +51,14 @@ def unnamed_copies(uploads: Sequence[tuple[IO[bytes], str]]) -> Iterator[list[Pa
                     shutil.copyfileobj(handle, copy)
             paths.append(path)
         yield paths
+
+
+def uploaded_name(label: str, shown: Mapping[str, str]) -> str:
+    """A problem's file (``people.csv``, ``bay.xlsx, sheet Elements``) as the user named the
+    upload: ``shown`` maps each temporary copy's path and name to the uploaded name."""
+    if label in shown:
+        return shown[label]
+    for copy, name in shown.items():
+        if label.startswith(copy + ","):
+            return name + label[len(copy):]
+    return label

@@ -112,6 +112,10 @@ class MapTables:
     files: str
     info: MapInfo = field(default_factory=MapInfo)
     problems: list[Problem] = field(default_factory=list)
+    rematch: Callable[[Sequence[tuple[str, str, str]]], MapTables] | None = None
+    """Formats whose people may come without movemap ids (Kumu): given the people the map
+    has now as (id, name, group), the same tables with each person matched to one of them
+    where the format's rules say so, so a re-import updates people instead of duplicating."""
 
 
 def _blank(cells: Sequence[str]) -> bool:
@@ -120,18 +124,25 @@ def _blank(cells: Sequence[str]) -> bool:
 
 class ListTable:
     """A table already in memory as rows of text (the first non-blank row is the header);
-    row numbers count from ``first``. Readers of formats whose library returns whole sheets
-    (workbooks) build one of these."""
+    row numbers count from ``first``, or are ``numbers`` (one per row: the line of an XML
+    element, the place of a JSON object). Readers of formats whose library returns whole
+    sheets (workbooks) or whole documents build one of these. ``column_labels`` names a
+    column in problems as the file calls it (``Type`` for movemap's ``group``)."""
 
     def __init__(self, label: str, rows: Sequence[list[str]], *, unit: str = "row",
-                 first: int = 1) -> None:
+                 first: int = 1, numbers: Sequence[int] | None = None,
+                 column_labels: dict[str, str] | None = None) -> None:
         self.label = label
         self.unit = unit
         self._rows = rows
         self._first = first
+        self._numbers = numbers
+        self.column_labels = column_labels or {}
 
     def _after_header(self, judge: HeaderJudge) -> Iterator[tuple[int, list[str]]] | None:
-        numbered = enumerate(self._rows, start=self._first)
+        numbered: Iterator[tuple[int, list[str]]] = (
+            enumerate(self._rows, start=self._first) if self._numbers is None
+            else zip(self._numbers, self._rows, strict=True))
         for number, cells in numbered:
             if not _blank(cells):
                 return numbered if judge.judge_header(number, cells) else None

@@ -3,7 +3,9 @@
 A path ending in ``.zip`` gets one archive holding ``people.csv``, ``relationships.csv`` and
 ``map.csv``; any other path is a folder (made if missing) that gets the three files. Files
 are UTF-8 with a byte-order mark and Windows line ends, as spreadsheets write "CSV UTF-8",
-so they open in Excel as they are and import back as the same map. Every file (and a folder
+so they open in Excel as they are and import back as the same map. A cell a spreadsheet
+would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) is written with a leading apostrophe,
+which the reader takes off again (``graph.formats.formula_guard``). Every file (and a folder
 made here) is private to its owner (``graph.stores.private``); a file already there is never
 overwritten (``FileExistsError`` names it).
 
@@ -26,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from graph.formats.csv_pair import MAP_FILE, PEOPLE_FILE, RELATIONSHIPS_FILE
+from graph.formats.formula_guard import guard_row
 from graph.formats.map_sheet import map_rows
 from graph.formats.rows import (
     PEOPLE_COLUMNS,
@@ -50,7 +53,9 @@ def _tables(export: MapExport) -> list[tuple[str, Iterable[Sequence[str]]]]:
 
 
 def _write_rows(handle: io.TextIOBase, rows: Iterable[Sequence[str]]) -> None:
-    csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    """The rows as CSV, each cell a spreadsheet could run as a formula written as text
+    (``graph.formats.formula_guard``)."""
+    csv.writer(handle, lineterminator="\r\n").writerows(map(guard_row, rows))
 
 
 def write_csv(export: MapExport, path: PathLike) -> None:

@@ -9,6 +9,9 @@ them. It reads what spreadsheets write, so files typed by people work:
 * Lines end in ``\\n``, ``\\r\\n`` or a lone ``\\r`` (old Mac files); bytes that are not UTF-8
   are one problem, at their line, saying how to save the file as CSV UTF-8.
 * An Excel workbook given where a CSV file is expected says so, rather than reading zip bytes.
+* A cell that starts with apostrophes before ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+  return loses one apostrophe: the guard against formulas that movemap's exports add
+  (``graph.formats.formula_guard``).
 
 A map can also come as a folder or a ``.zip`` holding ``people.csv`` and ``relationships.csv``
 (what ``movemap export --format csv`` writes), with an optional ``map.csv``: two columns,
@@ -39,6 +42,7 @@ from typing import Any, BinaryIO
 
 from graph.errors import Problem
 from graph.formats.base import Batch, Block, HeaderJudge, MapTables, Unreadable
+from graph.formats.formula_guard import guarded_text, unguard_rows
 from graph.limits import LIMITS, setting_name
 
 __all__ = ["PEOPLE_FILE", "RELATIONSHIPS_FILE", "MAP_FILE", "CsvTable", "read_csv_pair",
@@ -134,7 +138,7 @@ class CsvTable:
                     if not judge.judge_header(line, header):
                         return
                     continue
-                yield line, cells
+                yield line, unguard_rows([cells])[0]
             if header is None:
                 self._empty(judge)
 
@@ -166,8 +170,9 @@ class CsvTable:
                 return
             flat, reader, previous = start
             while text := list(islice(flat, size)):
-                if '"' in "".join(text):
-                    # quotes from here on: the csv module reads the rest
+                if '"' in (joined := "".join(text)) or guarded_text(joined):
+                    # quotes (or a cell guarded against formulas) from here on: the csv
+                    # module reads the rest, and takes the guards off
                     reader = csv.reader(chain(text, flat), strict=True)
                     yield from self._csv_batches(reader, previous, size)
                     return
@@ -217,7 +222,7 @@ class CsvTable:
                 else record_lines(previous, rows, now)
             )
             previous = now
-            yield lines, rows, None
+            yield lines, unguard_rows(rows), None
 
     def _line_source(self, handle: BinaryIO) -> Iterator[str]:
         """Physical lines as text (see ``_line_blocks``)."""
@@ -310,7 +315,7 @@ def csv_reason(exc: csv.Error) -> str:
 
 def _map_rows(handle: BinaryIO) -> list[list[str]]:
     text = handle.read().decode("utf-8-sig", errors="replace")
-    return list(csv.reader(io.StringIO(text)))
+    return unguard_rows(list(csv.reader(io.StringIO(text))))
 
 
 def read_csv_pair(source: PathLike | tuple[PathLike, PathLike]) -> MapTables:

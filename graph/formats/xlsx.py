@@ -40,6 +40,7 @@ import numpy as np
 
 from graph.errors import Problem
 from graph.formats.base import Batch, Block, Columns, HeaderJudge, MapTables
+from graph.formats.formula_guard import risky_positions
 from graph.formats.map_sheet import map_rows, read_map_rows
 from graph.formats.rows import (
     PEOPLE_COLUMNS,
@@ -268,6 +269,7 @@ def write_xlsx(export: MapExport, path: PathLike) -> None:
         "strings_to_urls": False})
     try:
         bold = workbook.add_format({"bold": True})
+        text = workbook.add_format({"quote_prefix": True})
         for title, header, rows in (
             (PEOPLE_SHEET, PEOPLE_COLUMNS, map(person_cells, export.people)),
             (RELATIONSHIPS_SHEET, RELATIONSHIP_COLUMNS, map(tie_cells, export.ties)),
@@ -285,6 +287,8 @@ def write_xlsx(export: MapExport, path: PathLike) -> None:
                 for at in numbers:  # levels and strengths as numbers, as people type them
                     cells[at] = int(cells[at])  # type: ignore[call-overload]
                 sheet.write_row(number, 0, cells)
+                for at in risky_positions(cells):  # text, never a formula, even once edited
+                    sheet.write_string(number, at, cells[at], text)
         workbook.close()
     except BaseException:
         Path(path).unlink(missing_ok=True)  # no half-written file is left behind

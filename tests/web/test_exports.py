@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
+import pytest
 from flask.testing import FlaskClient
 from support import MAP, Web, bearer, csrf_token, sign_in
 
@@ -46,7 +48,7 @@ def test_the_api_exports_the_csv_zip_as_of_a_day_and_refuses_unknown_formats(
     response = client.get(f"{BAY}/export?format=csv&as_of=2020-01-01", headers=headers)
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "bay-2020-01-01-csv.zip" in response.headers["Content-Disposition"]
-    assert client.get(f"{BAY}/export?format=gexf", headers=headers).status_code in (400, 422)
+    assert client.get(f"{BAY}/export?format=pdf", headers=headers).status_code in (400, 422)
     outsider = client.get(f"{BAY}/export", headers=bearer(web.tokens["outsider"]))
     assert outsider.status_code in (403, 404)
 
@@ -56,8 +58,14 @@ def test_the_people_page_links_the_downloads_and_they_download(client: FlaskClie
     sign_in(client, web.emails["viewer"])
     html = client.get(f"/c/{MAP}/people").get_data(as_text=True)
     links = re.findall(r'href="(/c/bay/export/[^"]+)"', html)
-    assert [link.split("/")[-1] for link in links] == ["xlsx", "csv"]
-    assert client.get(links[0]).status_code == 200
+    formats = ["xlsx", "csv", "kumu-xlsx", "kumu-json", "gexf", "graphml", "node-link"]
+    assert [link.split("/")[-1].split("?")[0] for link in links] == formats * 2
+    for link in links:  # every format, plain and pseudonymised
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200 and response.data
+    shared = client.get(f"/c/{MAP}/export/node-link?pseudonymise=yes")
+    assert "pseudonymised" in shared.headers["Content-Disposition"]
+    assert not any(n.get("name") for n in json.loads(shared.data)["nodes"])
     assert client.get(f"/c/{MAP}/export/pdf").status_code == 404
 
 
@@ -85,4 +93,65 @@ def test_the_import_preview_lists_the_changes_and_writes_nothing(client: FlaskCl
     assert response.status_code == 200, html
     assert "Preview of the import: nothing was written" in html
     assert f"new-1 is like {first.id} (in the map)" in html
+    assert _map(web) == before
+
+
+@pytest.mark.parametrize("format_name", ["kumu-xlsx", "kumu-json", "gexf", "graphml",
+                                         "node-link"])
+def test_the_api_exports_every_format_and_imports_it_back_as_one_file(
+        client: FlaskClient, web: Web, format_name: str) -> None:
+    viewer, editor = bearer(web.tokens["viewer"]), bearer(web.tokens["editor"])
+    response = client.get(f"{BAY}/export?format={format_name}", headers=viewer)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    name = response.headers["Content-Disposition"].split('"')[1]
+    before = _map(web)
+    dry = client.post(f"{BAY}/import", headers=editor, content_type="multipart/form-data",
+                      data={"file": (io.BytesIO(response.data), name), "dry_run": "yes"})
+    assert dry.status_code == 200, dry.get_data(as_text=True)
+    assert dry.json["dry_run"] is True and "people" in dry.json["plan"]
+    again = client.post(f"{BAY}/import", headers=editor, content_type="multipart/form-data",
+                        data={"file": (io.BytesIO(response.data), name)})
+    assert again.status_code == 200 and again.json["changed"] is False  # the same map
+    assert _map(web) == before
+
+
+def test_the_api_pseudonymised_export_has_no_names(client: FlaskClient, web: Web) -> None:
+    response = client.get(f"{BAY}/export?format=kumu-json&pseudonymise=true&k=2",
+                          headers=bearer(web.tokens["viewer"]))
+    assert response.status_code == 200
+    document = json.loads(response.data)
+    assert all(e["_id"].startswith("P-") for e in document["elements"])
+    assert client.get(f"{BAY}/export?format=gexf&pseudonymise=true&k=0",
+                      headers=bearer(web.tokens["viewer"])).status_code == 400
+
+
+def test_an_uploaded_file_with_problems_is_named_by_the_api(client: FlaskClient,
+                                                            web: Web) -> None:
+    text = b'<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n<graph>\n<node id="a"/>' \
+           b"\n</graph></graphml>"
+    response = client.post(f"{BAY}/import", headers=bearer(web.tokens["editor"]),
+                           content_type="multipart/form-data",
+                           data={"file": (io.BytesIO(text), "my map.graphml")})
+    assert response.status_code == 422
+    problem = response.json["problems"][0]
+    assert (problem["file"], problem["line"], problem["column"]) == ("my map.graphml", 3,
+                                                                     "group")
+    lone = client.post(f"{BAY}/import", headers=bearer(web.tokens["editor"]),
+                       content_type="multipart/form-data",
+                       data={"file": (io.BytesIO(b"id,group\n"), "people.csv")})
+    assert lone.status_code == 400 and "two files" in lone.json["message"]
+
+
+def test_the_dashboard_imports_one_map_file_with_a_preview(client: FlaskClient,
+                                                            web: Web) -> None:
+    sign_in(client, web.emails["editor"])
+    data = client.get(f"/c/{MAP}/export/gexf").data
+    before = _map(web)
+    token = csrf_token(client, f"/c/{MAP}/people")
+    response = client.post(f"/c/{MAP}/import", data={
+        "import-csrf_token": token, "import-dry_run": "y",
+        "import-people": (io.BytesIO(data), "bay.gexf")}, content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200, html
+    assert "Preview of the import: nothing was written" in html
     assert _map(web) == before

@@ -594,12 +594,13 @@ def test_an_excel_workbook_uploaded_as_csv_says_how_to_save_it_as_csv(
     assert len(people_in_store(web)) == before
 
 
-def test_csv_import_needs_both_files(editor: FlaskClient) -> None:
+def test_an_import_needs_a_file(editor: FlaskClient) -> None:
     token = csrf_token(editor, f"/c/{MAP}/people")
     response = editor.post(f"/c/{MAP}/import", data={"import-csrf_token": token},
                            content_type="multipart/form-data")
     assert response.status_code == 400
-    assert field_error(text(response), "import-people") == "Choose the people file."
+    assert field_error(text(response), "import-people") == (
+        "Choose the map file or the people file.")
 
 
 def writes(token: str, web: Web) -> Iterator[tuple[str, dict[str, object]]]:

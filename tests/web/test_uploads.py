@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import MAP, Web, bearer
 
-import graph.usecases
+import graph.formats
 from service.uploads import unnamed_copies
 
 SECRET = b"p1,Zebedee Quixotewright,people\n"
@@ -70,14 +70,14 @@ def test_an_api_import_reads_the_files_from_no_named_copy(web: Web, tmp_path: Pa
     tmp_path.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
     seen: list[list[Path]] = []
-    real = graph.usecases.UseCases.import_files
+    real = graph.formats.read_files
 
-    def watching(self: object, name: str, people: Path, ties: Path, **kw: object) -> object:
+    def watching(paths: list[Path], format_name: str | None = None) -> object:
         seen.append(_regular_files(tmp_path))
-        assert Path(people).is_symlink() and Path(ties).is_symlink()
-        return real(self, name, people, ties, **kw)  # type: ignore[arg-type]
+        assert all(Path(path).is_symlink() for path in paths) and len(paths) == 2
+        return real(paths, format_name)
 
-    monkeypatch.setattr(graph.usecases.UseCases, "import_files", watching)
+    monkeypatch.setattr(graph.formats, "read_files", watching)
     response = web.app.test_client().post(
         f"/api/v1/constituencies/{MAP}/import", headers=bearer(web.tokens["editor"]), data={
             "people": (io.BytesIO(b"id,name,group\nnew1,Zebedee Quixotewright,people\n"),
