@@ -176,25 +176,17 @@ def rounds(records: Records) -> list[Records]:
 
 
 def segment_csr(
-    texts: Sequence[Hashable] | I64, parse: Callable[[Any], Sequence[str]] = json.loads
+    texts: Sequence[Hashable], parse: Callable[[Any], Sequence[str]] = json.loads
 ) -> tuple[list[str], I64, npt.NDArray[np.int32]]:
     """Sorted segment names and the person → segment CSR of the people's segments.
 
-    ``texts`` holds one value per person (a store's JSON text, a tuple, or a whole-number code
-    such as the row of the text in a table, as a numpy array) and ``parse`` turns one into the
-    person's segments; each distinct value is parsed once.
+    ``texts`` holds one value per person (a store's JSON text, or a tuple) and ``parse`` turns
+    one into the person's segments; each distinct value is parsed once.
     """
     n = len(texts)
-    which: I64
-    if isinstance(texts, np.ndarray) and texts.dtype.kind in "iu":
-        # whole-number codes (a table's row of each person's text): found distinct in numpy
-        codes, inverse = np.unique(texts, return_inverse=True)
-        lists = [parse(code) for code in codes.tolist()]
-        which = inverse.reshape(-1).astype(np.int64)
-    else:
-        distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
-        lists = [parse(text) for text in distinct]
-        which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
+    distinct = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+    lists = [parse(text) for text in distinct]
+    which = np.fromiter(map(distinct.__getitem__, texts), dtype=np.int64, count=n)
     names = sorted({s for segments in lists for s in segments})
     index = {s: i for i, s in enumerate(names)}
     lengths = np.fromiter((len(x) for x in lists), dtype=np.int64, count=len(lists))
@@ -379,17 +371,20 @@ def compact_graph(
     ids: list[str],
     names: list[str],
     organisations: list[str],
-    segments: Sequence[Hashable] | I64,
+    segments: Sequence[Hashable],
     keys: I64,
     attrs: I64,
     ties: Ties,
     parse_segments: Callable[[Any], Sequence[str]],
     in_order: bool = False,
+    segment_columns: tuple[list[str], I64, npt.NDArray[np.int32]] | None = None,
 ) -> CompactGraph:
     """The compact analysis graph of a store's columns: one entry per person (any order) with
     its person key and ``people_attrs``, and the ties by person key. People are put in Python's
     id order, as ``CompactGraph.from_records`` does (``in_order``: the caller knows they are,
-    and the check is skipped; ``from_arrays`` still refuses ids out of order)."""
+    and the check is skipped; ``from_arrays`` still refuses ids out of order).
+    ``segment_columns``: the people's segments as ``segment_csr`` would give them, when the
+    caller has them already (``segments`` and ``parse_segments`` are then not read)."""
     order = None if in_order else python_order(ids)
     if order is not None:
         ids = [ids[i] for i in order]
@@ -398,7 +393,10 @@ def compact_graph(
         segments = [segments[i] for i in order]
         keys = keys[order]
         attrs = attrs[order]
-    segment_names, segment_indptr, segment_indices = segment_csr(segments, parse_segments)
+    if segment_columns is not None and order is not None:
+        raise ValueError("segment_columns are given for people in id order only")
+    segment_names, segment_indptr, segment_indices = (
+        segment_columns or segment_csr(segments, parse_segments))
     node_of = node_lookup(keys)
     return CompactGraph.from_arrays(
         name=name,

@@ -567,6 +567,49 @@ def all_versions(read: ChunkReader) -> AllVersions:
     )
 
 
+@dataclass(frozen=True)
+class _SegmentLists:
+    """Every distinct segment list of the index, parsed once for a series of days: by its row
+    in the table of texts (``codes``, ascending), the list's segments as indices into
+    ``names`` (every segment any version holds, sorted), ``starts`` and ``flat`` as a CSR."""
+
+    codes: npt.NDArray[np.int64]
+    names: npt.NDArray[Any]
+    starts: npt.NDArray[np.int64]
+    flat: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, table: Array, rows: npt.NDArray[np.int64]) -> _SegmentLists:
+        codes = np.unique(rows)
+        lists = [json.loads(str(text)) for text in table[codes].tolist()]
+        names = sorted({s for segments in lists for s in segments})
+        index = {s: i for i, s in enumerate(names)}
+        starts = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum([len(x) for x in lists], out=starts[1:])
+        flat = np.fromiter((index[s] for x in lists for s in x), dtype=np.int64,
+                           count=int(starts[-1]))
+        return cls(codes, np.array(names, dtype=object), starts, flat)
+
+    def lists_of(self, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """Which list (an index into ``codes``) each of these text rows holds."""
+        return np.searchsorted(self.codes, rows).astype(np.int64)
+
+    def of_people(self, at: npt.NDArray[np.int64]
+                  ) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+        """The segments of people holding these lists (``lists_of``), as ``segment_csr``
+        gives them: the names they hold, sorted, and each person's, in their list's order,
+        as a CSR."""
+        lengths = self.starts[at + 1] - self.starts[at]
+        indptr = np.zeros(at.size + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        offsets = np.arange(int(indptr[-1]), dtype=np.int64) - np.repeat(indptr[:-1], lengths)
+        held = self.flat[np.repeat(self.starts[at], lengths) + offsets]
+        used = np.flatnonzero(np.bincount(held, minlength=len(self.names)))
+        local = np.zeros(len(self.names), dtype=np.int32)
+        local[used] = np.arange(used.size, dtype=np.int32)
+        return self.names[used].tolist(), indptr, local[held]
+
+
 def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
                  versions: AllVersions, days: Iterable[date]) -> Iterator[DayMap]:
     """The map at the end of each of ``days``, as ``map_of_day`` gives it, from the index
@@ -577,8 +620,9 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
     (not their hashes), so ``compact_graph`` finds every node by a plain table lookup.
     ``expected_segments(day)`` gives the segments the map expected on that day.
     """
-    # each distinct segment list parsed once, found by its row in the table of texts
-    segments = lru_cache(maxsize=None)(lambda row: json.loads(str(versions.table[row])))
+    # each distinct segment list parsed once for every day, found by its row in the table
+    segments = _SegmentLists.of(versions.table, versions.texts["segments"])
+    lists = segments.lists_of(versions.texts["segments"])  # each version's list
     present = np.zeros(versions.everyone, dtype=bool)
     for day in days:
         d = date_to_day(day)
@@ -594,7 +638,8 @@ def maps_of_days(name: str, expected_segments: Callable[[date], Sequence[str]],
             name, expected_segments(day), ids=versions.text("id", which),
             names=versions.text("name", which),
             organisations=versions.text("organisation", which),
-            segments=versions.texts["segments"][which], keys=people,
-            attrs=versions.attrs[which], ties=ties, parse_segments=segments, in_order=True,
+            segments=(), keys=people, attrs=versions.attrs[which], ties=ties,
+            parse_segments=json.loads, in_order=True,
+            segment_columns=segments.of_people(lists[which]),
         )
         yield DayMap(day, graph, people)
