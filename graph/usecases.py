@@ -62,6 +62,7 @@ from graph.events import (
     new_event_id,
     recorded_events,
 )
+from graph.export_view import ExportView, select_view
 from graph.formats.base import MapInfo, MapTables
 from graph.formats.rows import MapExport
 from graph.history import (
@@ -1048,13 +1049,15 @@ class UseCases:
         return values
 
     def export_map(self, name: str, *, as_of: date | None = None,
-                   pseudonymise_k: int | None = None) -> MapExport:
+                   pseudonymise_k: int | None = None, view: ExportView | None = None
+                   ) -> MapExport:
         """The map as it stands today, or as it stood at the end of ``as_of``, for a writer
         (``graph.formats``): everyone present then and the ties between them, with the values
         valid then, by id; its description and expected segments. An export as of a past day
-        leaves out what happened after it (a later ``left`` or ``until``). With
-        ``pseudonymise_k``, a pseudonymised copy with no group or segment of fewer people
-        (``graph.formats.pseudonymise``)."""
+        leaves out what happened after it (a later ``left`` or ``until``). With ``view``, only
+        the people it keeps on that day and the ties between them (``graph.export_view``).
+        With ``pseudonymise_k``, a pseudonymised copy (of the view) with no group or segment
+        of fewer people (``graph.formats.pseudonymise``)."""
         constituency = self.store.get_constituency(name)
         day = as_of or self.today
         people: list[Person] = []
@@ -1075,7 +1078,9 @@ class UseCases:
         ties = [t for t in ties if t.source in present and t.target in present]
         people.sort(key=lambda p: p.id)
         ties.sort(key=lambda t: (t.source, t.target))
-        export = MapExport(name, description, tuple(expected), people, ties, as_of)
+        view = view or ExportView()
+        people, ties = select_view(people, ties, expected, view)
+        export = MapExport(name, description, tuple(expected), people, ties, as_of, view)
         if pseudonymise_k is None:
             return export
         from graph.formats.pseudonymise import pseudonymise

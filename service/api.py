@@ -40,6 +40,7 @@ from graph.analysis import Analysis, AnalysisOptions
 from graph.analysis.gap_groups import group_gaps, name_lookup
 from graph.analysis.growth import InvalidSeries
 from graph.errors import ImportFailed, MovemapError, NotFound, StoreError
+from graph.export_view import ExportView, InvalidView
 from graph.limits import LimitExceeded
 from graph.map_settings import MapSettings
 from graph.model import Constituency, Person, Relationship
@@ -176,6 +177,11 @@ def _undo_conflict(error: UndoConflict) -> Response:
 def _invalid_change(error: InvalidChange) -> Response:
     return ApiError(422, str(error), [{"field": error.field or "body", "reason": str(error)}]
                     ).response()
+
+
+@bp.errorhandler(InvalidView)
+def _invalid_view(error: InvalidView) -> Response:
+    return ApiError(400, str(error), [{"field": error.field, "reason": str(error)}]).response()
 
 
 @bp.errorhandler(InvalidSeries)
@@ -711,17 +717,18 @@ def get_analysis(name: str) -> ResponseReturnValue:
 @bp.get("/constituencies/<name>/export")
 @requires_role("viewer")
 def export_map(name: str) -> ResponseReturnValue:
-    """The map (as of ``as_of``) as a file that imports back as the same map: an Excel
-    workbook, or a .zip of the CSV files (``service.exports``)."""
+    """The map (as of ``as_of``; only the view the query asks for) as a file that imports
+    back as that map: an Excel workbook, a .zip of the CSV files… (``service.exports``)."""
     from service.exports import MIMETYPES, download_name, export_bytes
 
     asked = _query(ExportQuery)
     _store().get_constituency(name)  # 404 before any work
+    view = ExportView.of(asked.model_dump())
     data = export_bytes(_cases(), name, asked.format, asked.as_of,
-                        asked.k if asked.pseudonymise else None)
+                        asked.k if asked.pseudonymise else None, view)
+    file_name = download_name(name, asked.format, asked.as_of, asked.pseudonymise, view)
     return Response(data, mimetype=MIMETYPES[asked.format], headers={
-        "Content-Disposition": "attachment; filename="
-        f"\"{download_name(name, asked.format, asked.as_of, asked.pseudonymise)}\"",
+        "Content-Disposition": f"attachment; filename=\"{file_name}\"",
         "Cache-Control": "no-store"})
 
 

@@ -28,7 +28,8 @@ from werkzeug.datastructures import MultiDict
 from graph.analysis.gaps import GAP_KINDS
 from graph.analysis.growth import INTERVALS
 from graph.analysis.result import SEVERITIES
-from graph.model import MAX_ID_LENGTH, Engagement, TrustType, _iso_day
+from graph.export_view import AROUND_CORE_MAX, ENGAGEMENTS, GROUP_NAMES, ROLES
+from graph.model import MAX_ID_LENGTH, MAX_TEXT_LENGTH, Engagement, TrustType, _iso_day
 from service.problems import problems_from
 
 __all__ = [
@@ -356,3 +357,17 @@ class ExportQuery(ViewQuery):
         "of fewer than k people"))
     k: int = Field(5, ge=1, le=1000, description=(
         "with pseudonymise: the fewest people a group or segment may have"))
+    # the view (graph.export_view): only the people who match every condition given
+    group: Literal[GROUP_NAMES] | None = Field(  # type: ignore[valid-type]
+        None, description="only people whose main group this is")
+    segment: str | None = Field(None, min_length=1, max_length=MAX_TEXT_LENGTH, description=(
+        "only people who hold this segment (400 when nobody holds it and the map does not "
+        "expect it)"))
+    engagement: Literal[ENGAGEMENTS] | None = Field(  # type: ignore[valid-type]
+        None, description="only people at this engagement level")
+    role: Literal[ROLES] | None = Field(  # type: ignore[valid-type]
+        None, description="only people with this declared role (none: with no declared role)")
+    core: bool | None = Field(None, description=(
+        "true: only the engaged core (leading or a declared role); false: only those outside"))
+    around_core: int | None = Field(None, ge=1, le=AROUND_CORE_MAX, description=(
+        "only the engaged core and everyone within this many ties of it"))

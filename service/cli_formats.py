@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from graph.errors import MovemapError
+from graph.export_view import AROUND_CORE_MAX, ENGAGEMENTS, GROUP_NAMES, ROLES
 from service.cli import _IsoDate, _name_argument, _quote, _state, main
 from service.terminal import echo
 
@@ -155,24 +156,42 @@ def _show_plan(plan: object, shown: str, on: date | None) -> None:
               "group or segment of fewer than --k people.")
 @click.option("--k", "k", type=click.IntRange(1, 1000), default=5, show_default=True,
               help="With --pseudonymise: the fewest people a group or segment may have.")
+@click.option("--group", type=click.Choice(GROUP_NAMES), default=None,
+              help="Only people whose main group this is.")
+@click.option("--segment", default=None, metavar="SEGMENT",
+              help="Only people who hold this segment, e.g. locality:Millom.")
+@click.option("--engagement", type=click.Choice(ENGAGEMENTS), default=None,
+              help="Only people at this engagement level.")
+@click.option("--role", type=click.Choice(ROLES), default=None,
+              help="Only people with this declared role (none: with no declared role).")
+@click.option("--core/--not-core", "core", default=None,
+              help="Only the engaged core (leading or a declared role), or only those outside.")
+@click.option("--around-core", "around_core", type=click.IntRange(1, AROUND_CORE_MAX),
+              default=None, metavar="N",
+              help="Only the engaged core and everyone within N ties of it.")
 @click.pass_context
 def export_command(ctx: click.Context, name: str, format_name: str, output: Path,
-                   as_of: date | None, pseudonymise: bool, k: int) -> None:
+                   as_of: date | None, pseudonymise: bool, k: int, **view: object) -> None:
     """Write NAME in FORMAT to OUTPUT, private to you: a file that imports back as the same map.
 
     csv writes people.csv, relationships.csv and map.csv into a folder (or one .zip archive);
     xlsx writes one workbook with the sheets people, relationships and map; kumu-xlsx and
     kumu-json write Kumu's layouts, gexf (Gephi, the history as spells), graphml and
     node-link the graph formats (docs/formats.md). An existing file is never overwritten.
+
+    With --group, --segment, --engagement, --role, --core or --around-core, only the people
+    who match all of them and the ties between them (the file says which view it holds).
     """
+    from graph.export_view import ExportView
     from graph.formats import fmt
 
     chosen = fmt(format_name, writing=True)
     assert chosen.write is not None
     state = _state(ctx)
+    chosen_view = ExportView.of(view)
     with state.step(f"Exporting {name}" + (f" as of {as_of}" if as_of else "")) as step:
         export = state.cases("cli export").export_map(
-            name, as_of=as_of, pseudonymise_k=k if pseudonymise else None)
+            name, as_of=as_of, pseudonymise_k=k if pseudonymise else None, view=chosen_view)
         try:
             chosen.write(export, output)
         except FileExistsError as exc:
@@ -182,5 +201,6 @@ def export_command(ctx: click.Context, name: str, format_name: str, output: Path
             raise MovemapError(f"cannot write {output}: {exc.strerror or exc}") from None
         step.result = f"{len(export.people):,} people, {len(export.ties):,} ties"
     echo(f"Wrote {name!r}" + (f" as of {as_of.isoformat()}" if as_of else "")
+         + (f" ({chosen_view.describe()})" if not chosen_view.whole_map else "")
          + f" to {output} ({chosen.name}): {len(export.people):,} people, "
          f"{len(export.ties):,} ties.")

@@ -12,13 +12,15 @@ Example:
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from graph.export_view import ExportView, InvalidView
 from graph.formats import fmt
 from graph.usecases import UseCases
 
-__all__ = ["MIMETYPES", "download_name", "export_bytes"]
+__all__ = ["MIMETYPES", "download_name", "export_bytes", "view_from_args"]
 
 _WORKBOOK = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIMETYPES = {
@@ -33,19 +35,38 @@ _SUFFIX = {"xlsx": ".xlsx", "csv": "-csv.zip", "kumu-xlsx": "-kumu.xlsx",
 
 
 def download_name(name: str, format_name: str, as_of: date | None,
-                  pseudonymised: bool = False) -> str:
-    """The file name offered for the download: the map's name, its day, its format."""
+                  pseudonymised: bool = False, view: ExportView | None = None) -> str:
+    """The file name offered for the download: the map's name, its day, ``-view`` for part
+    of the map (the file says which), its format."""
     day = "" if as_of is None else f"-{as_of.isoformat()}"
-    return f"{name}{day}{'-pseudonymised' if pseudonymised else ''}{_SUFFIX[format_name]}"
+    part = "" if view is None or view.whole_map else "-view"
+    return (f"{name}{day}{part}{'-pseudonymised' if pseudonymised else ''}"
+            f"{_SUFFIX[format_name]}")
+
+
+def view_from_args(args: Mapping[str, str]) -> ExportView:
+    """The view of a download link's query (``core=yes``, ``around_core=2``…); ``InvalidView``
+    names the parameter that does not fit."""
+    values: dict[str, object] = {k: args.get(k) for k in ("group", "segment", "engagement",
+                                                          "role")}
+    core = args.get("core") or None
+    if core not in (None, "yes", "no"):
+        raise InvalidView(f"must be yes or no, got {core[:20]!r}", "core")
+    values["core"] = None if core is None else core == "yes"
+    around = args.get("around_core") or None
+    if around is not None and not (around.isdigit() and len(around) <= 2):
+        raise InvalidView(f"must be a whole number, got {around[:20]!r}", "around_core")
+    values["around_core"] = None if around is None else int(around)
+    return ExportView.of(values)
 
 
 def export_bytes(cases: UseCases, name: str, format_name: str, as_of: date | None,
-                 pseudonymise_k: int | None = None) -> bytes:
-    """The map (as of ``as_of``; pseudonymised with ``pseudonymise_k``) written in
-    ``format_name``, as bytes."""
+                 pseudonymise_k: int | None = None, view: ExportView | None = None) -> bytes:
+    """The map (as of ``as_of``; only ``view``; pseudonymised with ``pseudonymise_k``)
+    written in ``format_name``, as bytes."""
     chosen = fmt(format_name, writing=True)
     assert chosen.write is not None
-    export = cases.export_map(name, as_of=as_of, pseudonymise_k=pseudonymise_k)
+    export = cases.export_map(name, as_of=as_of, pseudonymise_k=pseudonymise_k, view=view)
     with tempfile.TemporaryDirectory(prefix="movemap-export-") as folder:
         path = Path(folder) / download_name("map", format_name, None)
         chosen.write(export, path)

@@ -969,8 +969,10 @@ def _link_paths(c: str) -> dict[str, Schema]:
 
 def _export_op(n: tuple[str, ...]) -> Schema:
     """The export: a file, not JSON (``service.exports``)."""
-    operation = _op("exportMap", "The map as a file that imports back as the same map: an "
-                    "Excel workbook or a .zip of the CSV files", "viewer", params=n,
+    operation = _op("exportMap", "The map, or the view of it the query asks for (group, "
+                    "segment, engagement, role, core, around_core), as a file that imports "
+                    "back as that map: an Excel workbook, a .zip of the CSV files, Kumu, GEXF, "
+                    "GraphML or node-link", "viewer", params=n,
                     query=ExportQuery, ok=("200", "The file", None), extra=("400",))
     operation["responses"]["200"]["content"] = {
         mimetype: {"schema": {"type": "string", "format": "binary"}}

@@ -978,18 +978,24 @@ def import_files(name: str) -> ResponseReturnValue:
 @bp.get("/c/<name>/export/<format_name>")
 @requires_role("viewer")
 def export_map(name: str, format_name: str) -> ResponseReturnValue:
-    """The map (as of the date control's day) in any format movemap writes
-    (``pseudonymise=yes``: pseudonymised, k = 5)."""
+    """The map (as of the date control's day; only the People page's filters, when its link
+    carries them) in any format movemap writes (``pseudonymise=yes``: pseudonymised, k = 5)."""
+    from graph.export_view import InvalidView
     from graph.formats.pseudonymise import DEFAULT_K
-    from service.exports import MIMETYPES, download_name, export_bytes
+    from service.exports import MIMETYPES, download_name, export_bytes, view_from_args
 
     if format_name not in MIMETYPES:
         abort(404)
     get_store().get_constituency(name)
     day = page_as_of()
     shared = request.args.get("pseudonymise") == "yes"
-    data = export_bytes(page_cases(), name, format_name, day, DEFAULT_K if shared else None)
-    file_name = download_name(name, format_name, day, shared)
+    try:
+        view = view_from_args(request.args)
+        data = export_bytes(page_cases(), name, format_name, day,
+                            DEFAULT_K if shared else None, view)
+    except InvalidView as exc:
+        abort(400, str(exc))
+    file_name = download_name(name, format_name, day, shared, view)
     return Response(data, mimetype=MIMETYPES[format_name], headers={
         "Content-Disposition": f'attachment; filename="{file_name}"',
         "Cache-Control": "no-store"})

@@ -76,6 +76,20 @@ class PeopleFilters:
         return {k: v for k, v in asdict(self).items() if v and not (k == "sort" and v == "name")}
 
 
+    def export_params(self) -> dict[str, str]:
+        """The filters a download carries (``graph.export_view``), as query parameters."""
+        return {k: v for k, v in self.params().items() if k in EXPORTED}
+
+    def not_exported(self) -> list[str]:
+        """The filters applied that a download cannot carry (the search, the suggested role,
+        reached by the core: they need the analysis or are free text)."""
+        return [k for k in self.params() if k not in EXPORTED and k != "sort"]
+
+
+EXPORTED = ("group", "segment", "engagement", "role", "core")
+"""The list's filters that are also conditions of an export's view."""
+
+
 def read_filters(args: Mapping[str, str], segments: Sequence[str]
                  ) -> tuple[PeopleFilters, list[str]]:
     """The filters of ``args``; the names of those given but not understood (ignored)."""

@@ -48,7 +48,8 @@ def _tables(export: MapExport) -> list[tuple[str, Iterable[Sequence[str]]]]:
     return [
         (PEOPLE_FILE, [list(PEOPLE_COLUMNS), *map(person_cells, export.people)]),
         (RELATIONSHIPS_FILE, [list(RELATIONSHIP_COLUMNS), *map(tie_cells, export.ties)]),
-        (MAP_FILE, map_rows(export.description, export.expected_segments)),
+        (MAP_FILE, map_rows(export.description, export.expected_segments,
+                                    export.view.describe())),
     ]
 
 

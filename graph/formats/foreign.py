@@ -71,9 +71,12 @@ def tie_fields(tie: Relationship) -> dict[str, str]:
 
 def info_fields(export: MapExport) -> dict[str, object]:
     """What a map says about itself, for formats that carry it as named values:
-    ``description``, ``expected_segments`` (a list) and ``undated`` (``since always``)."""
+    ``description``, ``expected_segments`` (a list), ``undated`` (``since always``) and, for
+    part of a map, ``view`` (``graph.export_view``)."""
+    view = export.view.describe()
     return {"description": export.description,
-            "expected_segments": list(export.expected_segments), "undated": "since always"}
+            "expected_segments": list(export.expected_segments), "undated": "since always",
+            **({"view": view} if view else {})}
 
 
 def read_info(values: Mapping[str, object] | None, label: str, problems: list[Problem]

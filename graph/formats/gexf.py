@@ -7,7 +7,8 @@ the day the person joined and ends the day they left, an edge's runs from ``sinc
 ``until``, so Gephi's timeline plays the movement's growth (``mode="dynamic"``,
 ``timeformat="date"``). As in Gephi, a node or edge without a start has been there since
 always. The map's description and expected segments are the ``description`` and
-``keywords`` (``;`` between segments) of ``<meta>``.
+``keywords`` (``;`` between segments) of ``<meta>``; which part of the map a file holds (an
+export of a view) is a comment there.
 
 Reading accepts what Gephi and networkx write: attributes by title, ``start``/``end`` on the
 element or its spells (the first start and last end), ``label`` as the name. Problems name
@@ -68,6 +69,15 @@ def _content(fields: dict[str, str], types: dict[str, str], start: str) -> Itera
                + (f' end="{end}"' if end else "") + "/></spells>")
 
 
+def _view_comment(export: MapExport) -> list[str]:
+    """GEXF's ``<meta>`` has no place for which part of a map a file holds, so it is a
+    comment there (``--`` cannot appear in a comment and is spaced out)."""
+    view = escape(export.view.describe())
+    while "--" in view:
+        view = view.replace("--", "- -")
+    return [f"  <!-- view: {view} -->"] if view else []
+
+
 def _write(handle: TextIO, export: MapExport) -> None:
     info = info_fields(export)
     modified = (export.as_of or date.today()).isoformat()
@@ -78,6 +88,7 @@ def _write(handle: TextIO, export: MapExport) -> None:
         "  <creator>movemap</creator>",
         f"  <description>{escape(str(info['description']))}</description>",
         f"  <keywords>{escape(';'.join(export.expected_segments))}</keywords>",
+        *_view_comment(export),
         " </meta>",
         ' <graph defaultedgetype="directed" mode="dynamic" timeformat="date">',
         *_attributes("node", PERSON_TYPES),

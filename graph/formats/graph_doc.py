@@ -3,10 +3,10 @@
 A graph file keeps each person as a node and each tie as an edge, movemap's fields as typed
 attributes named as its columns (``group``, ``formal_power`` …; ``PERSON_TYPES`` and
 ``TIE_TYPES`` say each type), and what the map says about itself as graph attributes
-(``description``, ``expected_segments``, ``undated``). A node's ``label`` is the person's name
-(the id when there is none) and is read as the name when the file has no ``name`` attribute.
-A reader collects nodes and edges as (place, fields) records; ``GraphDoc.tables`` gives the
-import core its tables.
+(``description``, ``expected_segments``, ``undated``; ``view`` for part of a map). A node's
+``label`` is the person's name (the id when there is none) and is read as the name when the
+file has no ``name`` attribute. A reader collects nodes and edges as (place, fields) records;
+``GraphDoc.tables`` gives the import core its tables.
 
 Example:
     >>> typed({"formal_power": "2", "lived_experience": "yes", "role": ""}, PERSON_TYPES)
@@ -50,7 +50,7 @@ TIE_TYPES: dict[str, str] = {
 }
 """Each tie column (but ``source`` and ``target``) and its type."""
 PathLike = str | os.PathLike[str]
-GRAPH_KEYS = ("description", "expected_segments", "undated")
+GRAPH_KEYS = ("description", "expected_segments", "undated", "view")
 """The graph attributes that say what the map says about itself (as the map sheet)."""
 
 

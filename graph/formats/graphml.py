@@ -60,7 +60,8 @@ def _data(kind: str, fields: Mapping[str, str], types: Mapping[str, str]) -> str
 def _write(handle: TextIO, export: MapExport) -> None:
     info = info_fields(export)
     graph = {"description": str(info["description"]), "undated": str(info["undated"]),
-             "expected_segments": ";".join(export.expected_segments)}
+             "expected_segments": ";".join(export.expected_segments),
+             "view": str(info.get("view", ""))}
     handle.write("\n".join([
         '<?xml version="1.0" encoding="UTF-8"?>', f'<graphml xmlns="{NAMESPACE}">', *_keys(),
         ' <graph id="G" edgedefault="directed">',

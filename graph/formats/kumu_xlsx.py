@@ -117,7 +117,8 @@ def write_kumu_xlsx(export: MapExport, path: PathLike) -> None:
                 for at in risky_positions(cells):  # text, never a formula
                     sheet.write_string(number, at, cells[at], text)
         sheet = workbook.add_worksheet(MAP_SHEET)
-        for number, row in enumerate(map_rows(export.description, export.expected_segments)):
+        for number, row in enumerate(map_rows(export.description, export.expected_segments,
+                          export.view.describe())):
             sheet.write_row(number, 0, row, bold if number == 0 else None)
             for at in risky_positions(row) if number else ():
                 sheet.write_string(number, at, row[at], text)

@@ -4,7 +4,9 @@ A workbook's ``map`` sheet and a CSV folder's ``map.csv`` hold the same two colu
 and ``value``: one ``description`` row, one ``expected_segment`` row per expected segment, and
 (in what movemap exports) ``undated`` = ``since always``: a blank ``joined`` or ``since`` in
 this file means the person or tie has been there since always, not since the day of the import,
-so an exported map imports back as the same map.
+so an exported map imports back as the same map. An export of part of the map has a ``view``
+row saying which part (``graph.export_view``); it tells whoever opens the file and is not
+imported.
 Blank rows are skipped; an unknown field, a second description, or more values than the limits
 allow are problems naming the row.
 
@@ -30,13 +32,16 @@ MAP_COLUMNS = ("field", "value")
 _DESCRIPTION = "description"
 _EXPECTED = "expected_segment"
 _UNDATED = "undated"
+_VIEW = "view"
 SINCE_ALWAYS = "since always"
 
 
-def map_rows(description: str, expected_segments: Sequence[str]) -> list[list[str]]:
-    """The rows (header first) that say a map's description and expected segments, and that
-    its blank dates mean since always."""
+def map_rows(description: str, expected_segments: Sequence[str], view: str = ""
+             ) -> list[list[str]]:
+    """The rows (header first) that say a map's description and expected segments, that its
+    blank dates mean since always, and (when the file holds part of the map) which view."""
     return [list(MAP_COLUMNS), [_DESCRIPTION, description], [_UNDATED, SINCE_ALWAYS],
+            *([[_VIEW, view]] if view else []),
             *([_EXPECTED, segment] for segment in expected_segments)]
 
 
@@ -70,12 +75,14 @@ def read_map_rows(rows: Sequence[Sequence[str]], label: str, problems: list[Prob
         elif key == _UNDATED:
             problems.append(Problem(label, number, "value", f"undated must be "
                                     f"'{SINCE_ALWAYS}' or blank, got {value!r}", "row"))
+        elif key == _VIEW:
+            continue  # says which part of a map the file holds; nothing to import
         elif key in (_EXPECTED, "expected_segments"):
             if value:
                 expected.append(value)
         else:
             problems.append(Problem(label, number, "field", f"unknown field {name!r}; expected "
-                                    f"{_DESCRIPTION}, {_EXPECTED} or {_UNDATED}", "row"))
+                                    f"{_DESCRIPTION}, {_EXPECTED}, {_UNDATED} or {_VIEW}", "row"))
     if len(expected) > LIMITS.expected_segments:
         problems.append(Problem(label, None, "value", f"at most {LIMITS.expected_segments:,} "
                                 f"expected segments ({setting_name('expected_segments')}), "

@@ -100,4 +100,7 @@ def pseudonymise(export: MapExport, k: int = DEFAULT_K, *, salt: bytes | None = 
                                    if (n := names.get(s, s)) is not None))
     copied.sort(key=lambda p: p.id)
     ties.sort(key=lambda t: (t.source, t.target))
-    return MapExport(export.name, "", expected, copied, ties, export.as_of)
+    view = export.view  # a view of one segment names it as the copy does
+    if view.segment is not None:
+        view = view.renamed_segment(names.get(view.segment) or _merged(view.segment))
+    return MapExport(export.name, "", expected, copied, ties, export.as_of, view)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from graph.export_view import ExportView
 from graph.importer import PEOPLE_COLUMNS, RELATIONSHIP_COLUMNS
 from graph.model import Person, Relationship
 
@@ -25,7 +26,8 @@ __all__ = ["PEOPLE_COLUMNS", "RELATIONSHIP_COLUMNS", "MapExport", "person_cells"
 @dataclass(frozen=True)
 class MapExport:
     """What an export holds: the map's people and ties (by id), its description and
-    expected segments, and the day it stood at (``as_of``; ``None``: today)."""
+    expected segments, the day it stood at (``as_of``; ``None``: today) and the part of the
+    map it holds (``view``; the whole map when no condition is set)."""
 
     name: str
     description: str
@@ -33,6 +35,7 @@ class MapExport:
     people: Sequence[Person]
     ties: Sequence[Relationship]
     as_of: date | None = None
+    view: ExportView = ExportView()
 
 
 def _day(value: date | None) -> str:

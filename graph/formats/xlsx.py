@@ -273,7 +273,8 @@ def write_xlsx(export: MapExport, path: PathLike) -> None:
         for title, header, rows in (
             (PEOPLE_SHEET, PEOPLE_COLUMNS, map(person_cells, export.people)),
             (RELATIONSHIPS_SHEET, RELATIONSHIP_COLUMNS, map(tie_cells, export.ties)),
-            (MAP_SHEET, None, iter(map_rows(export.description, export.expected_segments))),
+            (MAP_SHEET, None, iter(map_rows(export.description, export.expected_segments,
+                          export.view.describe()))),
         ):
             sheet = workbook.add_worksheet(title)
             if header is not None:

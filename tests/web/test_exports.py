@@ -7,7 +7,9 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
+import networkx as nx
 import pytest
 from flask.testing import FlaskClient
 from support import MAP, Web, bearer, csrf_token, sign_in
@@ -155,3 +157,65 @@ def test_the_dashboard_imports_one_map_file_with_a_preview(client: FlaskClient,
     assert response.status_code == 200, html
     assert "Preview of the import: nothing was written" in html
     assert _map(web) == before
+
+
+def _node_link(response: Any) -> tuple[set[str], set[frozenset[str]], dict[str, Any]]:
+    assert response.status_code == 200, response.get_data(as_text=True)
+    document = json.loads(response.data)
+    return ({n["id"] for n in document["nodes"]},
+            {frozenset((e["source"], e["target"])) for e in document["edges"]}, document)
+
+
+def test_the_api_exports_the_core_s_neighbourhood_as_networkx_finds_it(
+        client: FlaskClient, web: Web) -> None:
+    headers = bearer(web.tokens["viewer"])
+    _, _, whole = _node_link(client.get(f"{BAY}/export?format=node-link", headers=headers))
+    graph = nx.node_link_graph(whole, edges="edges").to_undirected()
+    core = [n for n, d in graph.nodes(data=True)
+            if d.get("engagement") == "leading" or d.get("role")]
+    near = set().union(*(nx.ego_graph(graph, c, radius=2).nodes for c in core))
+    response = client.get(f"{BAY}/export?format=node-link&around_core=2", headers=headers)
+    people, ties, document = _node_link(response)
+    assert core and people == near
+    assert ties == {frozenset(e) for e in graph.subgraph(near).edges}
+    assert document["graph"]["view"] == "the engaged core and everyone within 2 ties of it"
+    assert f'filename="{MAP}-view-node-link.json"' in response.headers["Content-Disposition"]
+    shared, _, _ = _node_link(client.get(
+        f"{BAY}/export?format=node-link&around_core=2&pseudonymise=true&k=1", headers=headers))
+    assert len(shared) == len(near) and all(p.startswith("P-") for p in shared)
+
+
+@pytest.mark.parametrize("query, field", [
+    ("around_core=9", "around_core"), ("group=patients", "group"), ("core=maybe", "core"),
+    ("role=boss", "role"), ("segment=nowhere", "segment"), ("engagement=keen", "engagement")])
+def test_a_bad_view_parameter_is_a_400_naming_it(client: FlaskClient, web: Web, query: str,
+                                                 field: str) -> None:
+    response = client.get(f"{BAY}/export?format=xlsx&{query}",
+                          headers=bearer(web.tokens["viewer"]))
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert [p["field"] for p in response.json["problems"]] == [field]
+
+
+def test_the_people_page_downloads_what_its_filters_show(client: FlaskClient,
+                                                          web: Web) -> None:
+    sign_in(client, web.emails["viewer"])
+    html = client.get(f"/c/{MAP}/people?group=people&core=no").get_data(as_text=True)
+    links = [link.replace("&amp;", "&")
+             for link in re.findall(r'href="(/c/bay/export/[^"]+)"', html)]
+    assert len(links) == 14 and all("group=people" in a and "core=no" in a for a in links)
+    node_link = next(a for a in links if "/node-link" in a and "pseudonymise" not in a)
+    people, _, document = _node_link(client.get(node_link))
+    listed = client.get(f"{BAY}/people?limit=1000", headers=bearer(web.tokens["viewer"])).json
+    shown = {p["id"] for p in listed["items"] if p["group"] == "people"
+             and p["engagement"] != "leading" and not p.get("role")}
+    assert people and people == shown
+    assert document["graph"]["view"] == "not in the engaged core; main group people"
+    assert client.get(f"/c/{MAP}/export/xlsx?around_core=x").status_code == 400
+
+
+def test_the_people_page_says_which_filters_a_download_cannot_carry(client: FlaskClient,
+                                                                     web: Web) -> None:
+    sign_in(client, web.emails["viewer"])
+    html = client.get(f"/c/{MAP}/people?reached=no").get_data(as_text=True)
+    assert "The reached filter is not carried into the download." in html
+    assert "reached=" not in "".join(re.findall(r'href="(/c/bay/export/[^"]+)"', html))
