@@ -13,14 +13,19 @@ from graph.stores.base import GraphStore
 from graph.stores.sqlite import SQLiteStore
 from tests.test_formats import _cases, _import
 
-# the column names of each CRM's people export (a few of their many columns)
+# the column names of each CRM's people export (a few of their many columns). Action
+# Network's report download: its own fields are named can2_…, custom fields by their own
+# name (referred_by here: Action Network has no column naming who brought someone in)
 ACTION_NETWORK = (
-    "uuid,first_name,last_name,email,zip_code,can2_phone,can2_subscription_status,tags,"
-    "referrer\n"
-    "an-1,Ann,Lee,ann@example.org,LA14,0123,subscribed,\"locality:Barrow, group:system "
-    "leaders\",\n"
-    "an-2,Bo,Ray,bo@example.org,LA13,,subscribed,locality:Barrow,ann@example.org\n"
-    "an-3,Cy,Day,cy@example.org,,,unsubscribed,\"Volunteer,group:givers of service\",an-2\n")
+    "uuid,first_name,last_name,email,zip_code,can2_user_city,can2_state_abbreviated,"
+    "can2_county,can2_phone,can2_user_tags,can2_subscription_status,can2_subscription_date,"
+    "can2_sms_status,referred_by\n"
+    "an-1,Ann,Lee,ann@example.org,LA14,Barrow,,Cumbria,0123,\"locality:Barrow, group:system "
+    "leaders\",subscribed,2024-03-05 10:00:00,,\n"
+    "an-2,Bo,Ray,bo@example.org,LA13,Barrow,,Cumbria,,locality:Barrow,subscribed,2024-04-01,"
+    ",ann@example.org\n"
+    "an-3,Cy,Day,cy@example.org,,,,,,\"Volunteer, group:givers of service\",unsubscribed,,,"
+    "an-2\n")
 NATIONBUILDER = (
     "nationbuilder_id,first_name,middle_name,last_name,email,employer,tag_list,recruiter_id,"
     "parent_id,created_at,support_level\n"
@@ -47,6 +52,8 @@ def test_an_action_network_export_gives_people_segments_and_recruitment(
     assert people["an-1"].segments == ("locality:Barrow",)
     assert people["an-2"].group == "people"  # no group tag: the default group
     assert people["an-3"].segments == ("Volunteer",)
+    assert str(people["an-1"].joined) == "2024-03-05" and str(people["an-2"].joined) == \
+        "2024-04-01"
     recruited = {(t.source, t.target) for t in export.ties if t.recruited}
     assert recruited == {("an-1", "an-2"), ("an-2", "an-3")}  # by email, then by uuid
     assert "example.org" not in repr(export)  # no email is kept
@@ -88,3 +95,30 @@ def test_a_crm_export_with_problems_names_line_and_crm_column(tmp_path: Path) ->
 def test_crm_formats_are_import_only() -> None:
     with pytest.raises(UnknownFormat):
         fmt("nationbuilder", writing=True)
+
+
+def test_an_action_network_file_with_the_other_accepted_names_reads_the_same(
+        sqlite: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "activists.csv"
+    path.write_text("uuid,first_name,last_name,email,tags,created_date,referrer\n"
+                    "an-1,Ann,Lee,ann@example.org,group:system leaders,2024-03-05,\n"
+                    "an-2,Bo,Ray,bo@example.org,locality:Barrow,,an-1\n")
+    assert infer_format(path) == "action-network"
+    _import(sqlite, "bay", path)
+    export = _cases(sqlite).export_map("bay")
+    assert [(p.id, p.group.value, p.segments) for p in export.people] == [
+        ("an-1", "system_leaders", ()), ("an-2", "people", ("locality:Barrow",))]
+    assert str(export.people[0].joined) == "2024-03-05"
+    assert [(t.source, t.target, t.recruited) for t in export.ties] == [("an-1", "an-2", True)]
+
+
+def test_an_action_network_problem_names_its_can2_column(tmp_path: Path) -> None:
+    path = tmp_path / "activists.csv"
+    path.write_text("uuid,first_name,email,can2_user_tags,can2_subscription_date\n"
+                    "an-1,Ann,a@x.org,group:patients,2024-13-40\n")
+    with pytest.raises(ImportFailed) as failed:
+        _cases(SQLiteStore(f"sqlite:///{tmp_path / 's.db'}")).import_tables(
+            "bay", fmt("action-network").read(path))  # type: ignore[misc]
+    text = str(failed.value)
+    assert "activists.csv, line 2, column 'can2_user_tags': unknown group 'patients'" in text
+    assert "activists.csv, line 2, column 'can2_subscription_date'" in text

@@ -8,10 +8,16 @@ CSV file, header first) as people and recruitment ties:
 | id | ``uuid`` | ``nationbuilder_id`` (or ``id``) |
 | name | ``first_name`` ``last_name`` | ``first_name`` ``middle_name`` ``last_name`` |
 | organisation | — | ``employer`` |
-| segments | ``tags`` / ``can2_user_tags`` (``,`` between) | ``tag_list`` (``,`` between) |
+| segments | ``can2_user_tags`` (or ``tags``; ``,`` between) | ``tag_list`` (``,`` between) |
 | group | a tag ``group:<group>``, else ``people`` | the same |
-| joined | ``created_date`` / ``created_at`` (its day) | ``created_at`` (its day) |
-| recruited tie | ``referrer``, ``referrer_code``, ``referred_by`` | ``recruiter_id`` |
+| joined | ``can2_subscription_date`` (its day; or ``created_date``) | ``created_at`` (its day) |
+| recruited tie | a custom field ``referred_by`` or ``referrer`` | ``recruiter_id`` |
+
+Action Network's report download names its own fields ``can2_…`` (``can2_user_tags``,
+``can2_subscription_date``, ``can2_phone`` …) beside ``uuid``, ``first_name``, ``last_name``,
+``email`` and ``zip_code``, and each custom field by its own name. None of its own fields
+names the person who brought someone in (its referrer codes track links and sponsoring
+groups, not people), so recruitment is read from a custom field a group keeps for it.
 | tie (functional 1) | — | ``parent_id`` (point person) — this person |
 
 **Privacy**: movemap keeps no email address, phone or postal address: they are not part of
@@ -79,8 +85,9 @@ class Crm:
 
 
 ACTION_NETWORK = Crm("action-network", ("uuid",), ("first_name", "last_name"),
-                     ("tags", "can2_user_tags", "tag_list"), ("created_date", "created_at"),
-                     (), ("referrer", "referrer_code", "referred_by"), (), "uuid")
+                     ("can2_user_tags", "tags", "tag_list"),
+                     ("can2_subscription_date", "created_date", "created_at"),
+                     (), ("referred_by", "referrer"), (), "uuid")
 NATIONBUILDER = Crm("nationbuilder", ("nationbuilder_id", "id"),
                     ("first_name", "middle_name", "last_name"), ("tag_list", "tags"),
                     ("created_at",), ("employer",), ("recruiter_id",), ("parent_id",),
