@@ -12,7 +12,6 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
 
 from graph.demo import demo_constituency
 from graph.demo_history import demo_history
@@ -24,7 +23,7 @@ from graph.model import Person
 from graph.stores.base import GraphStore
 from graph.stores.sqlite import SQLiteStore
 from graph.usecases import UseCases
-from service.cli import main
+from tests.test_formats import cli
 
 TODAY = date.today()
 
@@ -174,15 +173,7 @@ def test_a_segment_nobody_holds_is_refused_naming_segment(store: GraphStore) -> 
 
 
 def test_cli_exports_a_view(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MOVEMAP_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args))
-        assert result.exit_code == code, result.output
-        return result.output
-
+    run = cli(tmp_path, monkeypatch)
     run("demo", "--size", "200")
     out = run("export", "demo", "--format", "node-link", "-o", "v.json", "--around-core", "1",
               "--pseudonymise", "--k", "1")

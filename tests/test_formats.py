@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import zipfile
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -305,8 +306,9 @@ def test_the_duplicate_check_matches_the_map_by_name_and_organisation() -> None:
     assert [(d.id, d.other, d.where) for d in found] == [("c", "a", "map")]
 
 
-def test_cli_export_import_dry_run_and_round_trip(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., str]:
+    """``run(*args, code=0)``: the ``movemap`` command in ``tmp_path`` on a store there; its
+    output, after checking its exit code."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MOVEMAP_STORE", f"sqlite:///{tmp_path / 'cli.db'}")
     runner = CliRunner()
@@ -315,7 +317,12 @@ def test_cli_export_import_dry_run_and_round_trip(tmp_path: Path,
         result = runner.invoke(main, list(args))
         assert result.exit_code == code, result.output
         return result.output
+    return run
 
+
+def test_cli_export_import_dry_run_and_round_trip(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    run = cli(tmp_path, monkeypatch)
     run("demo", "--size", "200")
     assert "Wrote 'demo'" in run("export", "demo", "--format", "xlsx", "-o", "d.xlsx")
     out = run("export", "demo", "--format", "pdf", "-o", "d.pdf", code=1)

@@ -76,16 +76,22 @@ def test_a_nationbuilder_export_gives_recruiters_point_people_and_joined_days(
     assert change_set is None and not summary.changed
 
 
+def _problems(path: Path, format_name: str) -> str:
+    """The problems of importing ``path`` in ``format_name`` into a new store."""
+    read = fmt(format_name).read
+    assert read is not None
+    with pytest.raises(ImportFailed) as failed:
+        _cases(SQLiteStore(f"sqlite:///{path.parent / 's.db'}")).import_tables("bay", read(path))
+    return str(failed.value)
+
+
 def test_a_crm_export_with_problems_names_line_and_crm_column(tmp_path: Path) -> None:
     path = tmp_path / "nation.csv"
     path.write_text("nationbuilder_id,first_name,email,tag_list,recruiter_id,created_at\n"
                     "1,Ann,a@x.org,group:patients,,\n"
                     ",Bo,b@x.org,,1,\n"
                     "3,Cy,c@x.org,,99,31/02/2024\n")
-    with pytest.raises(ImportFailed) as failed:
-        _cases(SQLiteStore(f"sqlite:///{tmp_path / 's.db'}")).import_tables(
-            "bay", fmt("nationbuilder").read(path))  # type: ignore[misc]
-    text = str(failed.value)
+    text = _problems(path, "nationbuilder")
     assert "nation.csv, line 2, column 'tag_list': unknown group 'patients'" in text
     assert "nation.csv, line 3, column 'nationbuilder_id'" in text
     assert "nation.csv, line 4, column 'recruiter_id': source '99' is not a person" in text
@@ -116,9 +122,6 @@ def test_an_action_network_problem_names_its_can2_column(tmp_path: Path) -> None
     path = tmp_path / "activists.csv"
     path.write_text("uuid,first_name,email,can2_user_tags,can2_subscription_date\n"
                     "an-1,Ann,a@x.org,group:patients,2024-13-40\n")
-    with pytest.raises(ImportFailed) as failed:
-        _cases(SQLiteStore(f"sqlite:///{tmp_path / 's.db'}")).import_tables(
-            "bay", fmt("action-network").read(path))  # type: ignore[misc]
-    text = str(failed.value)
+    text = _problems(path, "action-network")
     assert "activists.csv, line 2, column 'can2_user_tags': unknown group 'patients'" in text
     assert "activists.csv, line 2, column 'can2_subscription_date'" in text
