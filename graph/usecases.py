@@ -80,6 +80,8 @@ from graph.import_plan import ImportPlan, looks_like_duplicates
 from graph.limits import LIMITS, Limits
 from graph.map_settings import SETTING_FIELDS, MapSettings
 from graph.model import Constituency, Person, Relationship, normalise_segment
+from graph.purpose.pictures import pictures_of, released_pictures
+from graph.purpose.records import PURPOSE
 from graph.read_ahead import read_ahead
 from graph.segments import AmbiguousSegment, SegmentMatcher
 from graph.stores import versions
@@ -307,7 +309,10 @@ class UseCases:
 
     ``today`` is the day the current map stands at (tests pin it); ``on_change(name)`` is
     called after every committed change set (the web app drops its cached analysis);
-    ``limits`` bounds the people and ties of a map (``graph.limits``).
+    ``on_pictures_released(references)`` after one that let go of pictures no live contribution
+    of any map still holds (withdrawn, removed, undone, their map deleted: the service deletes
+    the files, ``graph.purpose.pictures``); ``limits`` bounds the people and ties of a map
+    (``graph.limits``).
     """
 
     store: GraphStore
@@ -316,6 +321,9 @@ class UseCases:
     on_change: Callable[[str], None] | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     limits: Limits = LIMITS
+    on_pictures_released: Callable[[frozenset[str]], None] | None = None
+    _released: set[str] = field(default_factory=set, init=False, repr=False)
+    """Picture references let go by change sets not yet told to ``on_pictures_released``."""
 
     @property
     def purpose(self) -> PurposeCases:
@@ -375,6 +383,7 @@ class UseCases:
         header = ChangeSetHeader(self.clock(), self.actor.by, self.actor.via,
                                  summary or _describe(real), undoes)
         change_set = self.store.append_change_set(name, header, stored)
+        self._released |= released_pictures(real)
         self._project(name, {k: after for k, (_b, after) in real.items()}, after_state)
         if self._adds_segments(real):  # counted as written: the transaction undoes it if over
             self.limits.check("segments_per_map", self.store.segment_count(name),
@@ -474,6 +483,19 @@ class UseCases:
     def _done(self, name: str, change_set: int | None) -> None:
         if change_set is not None and self.on_change is not None:
             self.on_change(name)
+        self._release_pictures()
+
+    def _release_pictures(self) -> None:
+        """Tell ``on_pictures_released`` the pictures let go that no live contribution of any
+        map holds now (after the transaction: a change that failed lets nothing go)."""
+        released, self._released = self._released, set()
+        if not released or self.on_pictures_released is None:
+            return
+        for summary in self.store.list_constituencies():
+            released -= pictures_of(self.store.iter_timeline_records(summary.name, PURPOSE))
+            if not released:
+                return
+        self.on_pictures_released(frozenset(released))
 
     # -- maps ----------------------------------------------------------------------------------
 
@@ -493,11 +515,17 @@ class UseCases:
         return Saved(change_set, change_set)
 
     def delete_constituency(self, name: str) -> None:
-        """Remove a map with its whole history (nothing of it is kept)."""
+        """Remove a map with its whole history (nothing of it is kept: its pictures go too,
+        unless a contribution of another map holds the same one)."""
         with self.store.transaction():
+            self.store.get_constituency(name)
+            pictures = pictures_of(self.store.iter_timeline_records(name, PURPOSE),
+                                   withdrawn=True)
             self.store.delete_constituency(name)
+        self._released |= pictures
         if self.on_change is not None:
             self.on_change(name)
+        self._release_pictures()
 
     def rename_constituency(self, name: str, new_name: str) -> Saved:
         """Give a map a new name, keeping its people, ties and whole history; the rename is

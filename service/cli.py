@@ -144,8 +144,11 @@ class _State:
     def cases(self, via: str = "cli") -> UseCases:
         """The use cases, acting as ``cli:USER`` (the login name running the command)."""
         from graph.usecases import UseCases
+        from service.cli_web import pictures_here
 
-        return UseCases(self.store(), Actor(f"cli:{_login()}", via))
+        pictures = pictures_here()
+        return UseCases(self.store(), Actor(f"cli:{_login()}", via),
+                        on_pictures_released=None if pictures is None else pictures.forget)
 
     def close(self) -> None:
         if self._store is not None:

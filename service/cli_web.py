@@ -24,6 +24,7 @@ from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
 from service.links import LinkStore, links_path_for
+from service.pictures import PictureFolder, pictures_path_for
 from service.terminal import echo
 
 __all__ = ["DEMO_EMAIL"]
@@ -35,13 +36,27 @@ def _accounts() -> AccountStore:
     return AccountStore(accounts_path_from_url(accounts_url_from_env()))
 
 
+def _accounts_here() -> str | None:
+    """The accounts file the commands use, or ``None`` when there is none here (none is made
+    for a command line used without the web service)."""
+    path = accounts_path_from_url(accounts_url_from_env())
+    return None if path == ":memory:" or not Path(path).exists() else path
+
+
+def pictures_here() -> PictureFolder | None:
+    """The picture folder beside the accounts file the commands use (``None`` without one),
+    so a contribution withdrawn or a map deleted from the command line takes its pictures."""
+    path = _accounts_here()
+    return None if path is None else PictureFolder(pictures_path_for(links_path_for(path)))
+
+
 def forget_roles(constituency: str) -> str | None:
     """Take away every role, invitation and private link of a deleted map; returns the
     accounts file it changed, or ``None`` when there is none here (a command line used without
     the web service has none, and none is made for it). A map made later under the same name
     starts with no roles either way: the dashboard and the API clear them when they make it."""
-    path = accounts_path_from_url(accounts_url_from_env())
-    if path == ":memory:" or not Path(path).exists():
+    path = _accounts_here()
+    if path is None:
         return None
     accounts = AccountStore(path)
     links = LinkStore(links_path_for(path))

@@ -52,7 +52,7 @@ from service.accounts import AccountStore, accounts_path_from_url
 from service.auth import link_holder
 from service.config import Settings
 from service.links import MAX_TOKEN_LENGTH, Link, LinkStore, links_path_for
-from service.pictures import MAX_PICTURE_BYTES, PictureFolder, clean_picture
+from service.pictures import MAX_PICTURE_BYTES, PictureFolder, clean_picture, pictures_path_for
 from service.purpose_board import (
     ELEMENT_WORDS,
     ELEMENTS,
@@ -84,7 +84,7 @@ def init_links(app: Flask, settings: Settings) -> None:
     app.extensions["movemap.links"] = links
     app.extensions["movemap.pictures"] = PictureFolder(
         Path(tempfile.mkdtemp(prefix="movemap-pictures-")) if path == ":memory:"
-        else Path(path).with_name(f"{Path(path).stem}-pictures"))
+        else pictures_path_for(path))
     # a deleted or renamed map takes its links along, wherever its roles are forgotten
     cast(AccountStore, app.extensions["movemap.accounts"]).followers.append(links)
     app.register_blueprint(bp)

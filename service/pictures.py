@@ -21,6 +21,7 @@ import io
 import os
 import re
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -29,7 +30,7 @@ from graph.errors import MovemapError
 from graph.stores.private import private_file, private_folder
 
 __all__ = ["MAX_PICTURE_BYTES", "MAX_PICTURE_PIXELS", "MAX_PICTURE_SIDE", "PictureFolder",
-           "PictureRefused", "clean_picture"]
+           "PictureRefused", "clean_picture", "pictures_path_for"]
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 """The largest picture file taken (5 MiB)."""
@@ -77,6 +78,13 @@ def clean_picture(data: bytes) -> bytes:
 _REFERENCE = re.compile(r"^picture:([0-9a-f]{64})$")
 
 
+def pictures_path_for(links_path: str | os.PathLike[str]) -> Path:
+    """The picture folder beside a links file (``movemap-accounts-links-pictures`` for
+    ``movemap-accounts-links.db``), wherever the service or a command finds it."""
+    path = Path(links_path)
+    return path.with_name(f"{path.stem}-pictures")
+
+
 class PictureFolder:
     """Cleaned pictures kept as files named by their SHA-256 (in a folder only its owner may
     read); a contribution holds the reference ``picture:<digest>``, never the bytes.
@@ -86,6 +94,8 @@ class PictureFolder:
     >>> ref = folder.save(b"jpeg bytes")
     >>> folder.load(ref), folder.load("picture:" + "0" * 64), folder.load("../etc/passwd")
     (b'jpeg bytes', None, None)
+    >>> folder.forget([ref, "../etc/passwd"]); folder.load(ref) is None
+    True
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -107,3 +117,19 @@ class PictureFolder:
             return None
         target = self.path / f"{match.group(1)}.jpg"
         return target.read_bytes() if target.is_file() else None
+
+    def forget(self, references: Iterable[str]) -> None:
+        """Delete the pictures of ``references`` (the write path's ``on_pictures_released``:
+        no live contribution holds them any more). Each file is overwritten with zeros before
+        it is removed; anything that is not a reference, or a picture already gone, is
+        skipped."""
+        for reference in references:
+            match = _REFERENCE.match(reference)
+            target = None if match is None else self.path / f"{match.group(1)}.jpg"
+            if target is None or not target.is_file():
+                continue
+            with target.open("r+b") as file:
+                file.write(bytes(target.stat().st_size))
+                file.flush()
+                os.fsync(file.fileno())
+            target.unlink(missing_ok=True)

@@ -134,7 +134,10 @@ class UseCaseBoard:
                                         contributor=Who(person=person_id), picture=reference)
         except ValidationError as exc:
             raise _plain(exc) from None
-        return self.cases.purpose.add_contribution(name, contribution)
+        made = self.cases.purpose.add_contribution(name, contribution)
+        if picture is not None:  # again: another contribution with the same picture, let go
+            self.pictures.save(picture)  # meanwhile, may have taken the file before this one
+        return made
 
     def _own(self, name: str, round_id: str, person_id: str,
              contribution_id: str) -> Contribution:

@@ -27,6 +27,7 @@ from graph.history import Actor
 from graph.stores.base import GraphStore, open_store
 from graph.usecases import UseCases, map_as_of, map_settings
 from service.config import Settings
+from service.pictures import PictureFolder
 
 __all__ = ["AnalysisCache", "CachedAnalysis", "analysis_for", "get_store", "init_state",
            "invalidate", "options_for", "use_cases"]
@@ -129,9 +130,11 @@ def options_for(name: str, **overrides: Any) -> AnalysisOptions:
 
 def use_cases(by: str, via: str) -> UseCases:
     """The use cases of this request's store, acting as ``by`` through ``via``; every change
-    they commit drops the cached analysis of its map."""
+    they commit drops the cached analysis of its map, and deletes the pictures it let go."""
     settings = cast(Settings, current_app.extensions["movemap.settings"])
-    return UseCases(get_store(), Actor(by, via), on_change=invalidate, limits=settings.limits)
+    pictures = cast(PictureFolder | None, current_app.extensions.get("movemap.pictures"))
+    return UseCases(get_store(), Actor(by, via), on_change=invalidate, limits=settings.limits,
+                    on_pictures_released=None if pictures is None else pictures.forget)
 
 
 def invalidate(name: str) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask import Flask
 from playwright.sync_api import ConsoleMessage, Error, Page, Request
 
 from service import Settings
@@ -22,6 +23,8 @@ EMAIL = "owner@example.org"
 PASSWORD = "correct horse battery staple"
 MAP = "demo"  # the 800-person demo map, left as it is
 SCRATCH = "scratch"  # a 200-person demo map the tests add to
+LINKS_MAP = "bay"  # the map of a links server (``link_server``): a module's own
+PHONE = {"width": 360, "height": 740}
 
 SERIOUS = ("serious", "critical", "moderate", "minor")
 """axe impacts that fail a test: every one, so a page passes only when axe finds nothing."""
@@ -31,6 +34,37 @@ SERIOUS = ("serious", "critical", "moderate", "minor")
 class LiveServer:
     url: str
     settings: Settings
+
+
+@dataclass(frozen=True)
+class LinkServer:
+    """A module's own server for private links: its address, the app (its ``LinkStore`` makes
+    the links), the open round and the store's URL (to seed and check through the use cases)."""
+
+    url: str
+    app: Flask
+    round_id: str
+    store_url: str
+
+
+def group_into_theme(page: Page, contribution_id: str, theme: str) -> None:
+    """On the lead's purpose board: tick a contribution on its card, name a theme that unites
+    us and save it (the board comes back at its themes)."""
+    page.get_by_label(f"Group {contribution_id} into a theme").check()
+    page.get_by_text("Group contributions into a theme").click()
+    page.get_by_label("Theme", exact=True).fill(theme)
+    page.get_by_role("radio", name="unites us").check()
+    page.get_by_role("button", name="Save the theme").click()
+    page.wait_for_url("**/purpose#themes-heading")
+
+
+def sign_in(page: Page, url: str) -> None:
+    """Sign ``EMAIL`` in on ``page`` through the form (the server at ``url``)."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{url}/")
 
 
 _CSP_LISTENER = """

@@ -9,18 +9,22 @@ downloads a browser of its own (it is launched with ``executable_path``).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from werkzeug.serving import make_server
 
 from graph.demo import demo_constituency
 from graph.demo_purpose import record_demo_purpose
 from graph.history import Actor
+from graph.purpose.model import Round
 from graph.stores.base import open_store
 from graph.usecases import UseCases
 from service import Settings, create_app
@@ -31,12 +35,15 @@ from .browsing import (
     AXE_JS,
     CHROMIUM,
     EMAIL,
+    LINKS_MAP,
     MAP,
     PASSWORD,
     SCRATCH,
     SCREENSHOTS,
+    LinkServer,
     LiveServer,
     Watch,
+    sign_in,
 )
 
 CHROMIUM_ARGS = [
@@ -98,15 +105,50 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     accounts.set_rights(EMAIL, may_create=True)  # so every page, "make a new map" too, is seen
     for name in (MAP, SCRATCH):
         accounts.grant(EMAIL, name, "owner")
+    try:
+        with _serving(app, "live-server") as url:
+            yield LiveServer(url, settings)
+    finally:
+        accounts.close()
+
+
+@contextlib.contextmanager
+def _serving(app: Flask, name: str) -> Iterator[str]:
+    """``app`` served on a free loopback port by a thread of its own; yields its address."""
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, name="live-server", daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, name=name, daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{httpd.server_port}", settings)
+        yield f"http://127.0.0.1:{httpd.server_port}"
     finally:
         httpd.shutdown()
         thread.join(timeout=10)
-        accounts.close()
+
+
+@pytest.fixture(scope="module")
+def link_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LinkServer]:
+    """A server of the module's own for the private links: a 200-person map (``LINKS_MAP``)
+    with an open round, and ``EMAIL`` an editor of it (the lead)."""
+    folder = tmp_path_factory.mktemp("links-server")
+    settings = Settings(store_url=f"sqlite:///{folder / 'store.db'}",
+                        accounts_url=f"sqlite:///{folder / 'accounts.db'}",
+                        secret_key="browser-links-secret-" + "x" * 40, cookie_secure=False)
+    store = open_store(settings.store_url)
+    try:
+        constituency, people, ties = demo_constituency(seed=7, size=200)
+        cases = UseCases(store, Actor("tests", "seed"))
+        cases.create_constituency(constituency.model_copy(update={"name": LINKS_MAP}))
+        cases.import_records(LINKS_MAP, people, ties)
+        round_id = cases.purpose.open_round(LINKS_MAP, Round(
+            title="Why urgent care matters to us", opens=date.today()))
+    finally:
+        store.close()
+    app = create_app(settings)
+    accounts = app.extensions["movemap.accounts"]
+    accounts.add_user(EMAIL, PASSWORD)
+    accounts.grant(EMAIL, LINKS_MAP, "editor")
+    with _serving(app, "links-server") as url:
+        yield LinkServer(url, app, round_id, settings.store_url)
 
 
 @pytest.fixture(scope="session")
@@ -144,12 +186,7 @@ def screenshots() -> Path:
 def signed_in_state(browser: Browser, server: LiveServer) -> Any:
     """The cookies of a signed-in owner, so most tests skip the sign-in form."""
     context = browser.new_context(base_url=server.url)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill(EMAIL)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{server.url}/")
+    sign_in(context.new_page(), server.url)
     state = context.storage_state()
     context.close()
     return state

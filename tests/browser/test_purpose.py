@@ -14,7 +14,15 @@ from graph.purpose.model import Contribution, Review, Round, Statement, Statemen
 from graph.stores.base import open_store
 from graph.usecases import UseCases
 
-from .browsing import SCRATCH, LiveServer, Watch, assert_accessible, screenshot, wait_for_figures
+from .browsing import (
+    SCRATCH,
+    LiveServer,
+    Watch,
+    assert_accessible,
+    group_into_theme,
+    screenshot,
+    wait_for_figures,
+)
 
 BOARD = f"/c/{SCRATCH}/purpose"
 
@@ -64,12 +72,7 @@ def test_a_lead_groups_drafts_records_a_review_and_the_balance_warning_follows(
     expect(warnings).not_to_contain_text("of the reviews")  # four reviews: too few to judge
 
     # group a contribution into a theme: tick it on its card, name the theme
-    page.get_by_label(f"Group {first} into a theme").check()
-    page.get_by_text("Group contributions into a theme").click()
-    page.get_by_label("Theme", exact=True).fill("Treated as a person")
-    page.get_by_role("radio", name="unites us").check()
-    page.get_by_role("button", name="Save the theme").click()
-    page.wait_for_url(f"**{BOARD}#themes-heading")
+    group_into_theme(page, first, "Treated as a person")
     expect(page.locator(".purpose-themes")).to_contain_text("Treated as a person")
     expect(page.locator(".purpose-themes")).to_contain_text(first)
 
