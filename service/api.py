@@ -817,6 +817,8 @@ def import_files(name: str) -> ResponseReturnValue:
             count = len(problems)
             raise ApiError(422, f"import failed, nothing was written: {count} problem"
                            f"{'s' if count != 1 else ''}", problems) from None
+        except LimitExceeded:
+            raise  # 422 over_limit, naming the limit, as every write over a limit
         except MovemapError as exc:
             raise ApiError(400, str(exc), [{"field": "file", "reason": str(exc)}]) from None
         warnings = [_hide_paths(w, shown) for w in warnings]
