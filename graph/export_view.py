@@ -32,10 +32,16 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from graph.codes import GROUPS, Engagement, Role
 from graph.errors import MovemapError
-from graph.model import GROUPS, MAX_TEXT_LENGTH, Engagement, Person, Relationship, Role
+from graph.limits import LIMITS
+
+if TYPE_CHECKING:  # the command line reads this module's names: no validation library
+    from graph.model import Person, Relationship
+
+MAX_TEXT_LENGTH = LIMITS.text_length
 
 __all__ = ["AROUND_CORE_MAX", "ENGAGEMENTS", "GROUP_NAMES", "ROLES", "ExportView", "InvalidView",
            "around_core", "select_view"]

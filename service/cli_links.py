@@ -15,25 +15,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from graph.codes import Group
 from graph.errors import MovemapError
-from graph.model import Group
-from graph.stores.private import private_file
-from service.accounts import accounts_path_from_url
 from service.cli import _login, _name_argument, _state
 from service.cli_purpose import purpose_group
-from service.config import accounts_url_from_env
-from service.links import (
-    MAX_LINK_DAYS,
-    LinkStore,
-    check_subject,
-    invite_from_map,
-    links_csv,
-    links_path_for,
-)
 from service.terminal import echo
+
+if TYPE_CHECKING:
+    from service.links import LinkStore
 
 __all__: list[str] = []
 
@@ -41,7 +34,17 @@ KIND = "purpose_round"
 DEFAULT_BASE_URL = "http://localhost:8000"
 
 
+# The links, accounts and pictures modules are imported by the commands that use them, so the
+# other commands start without them (and the validation library they load).
+MAX_LINK_DAYS = 90
+"""The most days a link may last (``service.links.MAX_LINK_DAYS``; a test keeps them equal)."""
+
+
 def _links() -> LinkStore:
+    from service.accounts import accounts_path_from_url
+    from service.config import accounts_url_from_env
+    from service.links import LinkStore, links_path_for
+
     path = accounts_path_from_url(accounts_url_from_env())
     if path == ":memory:":
         raise MovemapError("private links need an accounts file (MOVEMAP_ACCOUNTS), not one "
@@ -50,6 +53,8 @@ def _links() -> LinkStore:
 
 
 def _round_argument(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from service.links import check_subject
+
     check_subject(KIND, value)
     return value
 
@@ -77,6 +82,9 @@ def invite_command(ctx: click.Context, name: str, round_id: str, group: str | No
     """Give each chosen person of NAME a private link to purpose round ROUND, and write the
     links as a CSV for a mail merge (the only time they are shown). Inviting someone again
     replaces their old link."""
+    from graph.stores.private import private_file
+    from service.links import invite_from_map, links_csv
+
     if not base_url.startswith(("http://", "https://")):
         raise MovemapError(f"--base-url: {base_url!r} is not an http:// or https:// address")
     store = _state(ctx).store()

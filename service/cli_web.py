@@ -14,6 +14,7 @@ import socket
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -23,9 +24,10 @@ from graph.limits import whole_setting
 from service.accounts import ROLES, TOKEN_DAYS, AccountStore, accounts_path_from_url
 from service.cli import _name_argument, _state, main, make_demo
 from service.config import Settings, accounts_url_from_env
-from service.links import LinkStore, links_path_for
-from service.pictures import PictureFolder, pictures_path_for
 from service.terminal import echo
+
+if TYPE_CHECKING:  # imported by the commands that use them: the others start without them
+    from service.pictures import PictureFolder
 
 __all__ = ["DEMO_EMAIL"]
 
@@ -46,6 +48,9 @@ def _accounts_here() -> str | None:
 def pictures_here() -> PictureFolder | None:
     """The picture folder beside the accounts file the commands use (``None`` without one),
     so a contribution withdrawn or a map deleted from the command line takes its pictures."""
+    from service.links import links_path_for
+    from service.pictures import PictureFolder, pictures_path_for
+
     path = _accounts_here()
     return None if path is None else PictureFolder(pictures_path_for(links_path_for(path)))
 
@@ -55,6 +60,8 @@ def forget_roles(constituency: str) -> str | None:
     accounts file it changed, or ``None`` when there is none here (a command line used without
     the web service has none, and none is made for it). A map made later under the same name
     starts with no roles either way: the dashboard and the API clear them when they make it."""
+    from service.links import LinkStore, links_path_for
+
     path = _accounts_here()
     if path is None:
         return None
