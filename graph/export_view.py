@@ -54,11 +54,14 @@ ROLES = (*(r.value for r in Role), "none")
 
 
 class InvalidView(MovemapError):
-    """A view that cannot be made as asked; ``field`` names the parameter."""
+    """A view that cannot be made as asked; ``field`` names the parameter. ``of_the_map``: the
+    value is well formed but this map cannot take it (a segment nobody holds), as opposed to
+    a value no map could take."""
 
-    def __init__(self, message: str, field: str) -> None:
+    def __init__(self, message: str, field: str, *, of_the_map: bool = False) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        self.of_the_map = of_the_map
 
 
 @dataclass(frozen=True)
@@ -170,7 +173,7 @@ def select_view(people: Sequence[Person], ties: Sequence[Relationship],
     if view.segment is not None and view.segment not in expected_segments and not any(
             view.segment in p.segments for p in people):
         raise InvalidView(f"nobody in the map holds {view.segment!r} and the map does not "
-                          "expect it", "segment")
+                          "expect it", "segment", of_the_map=True)
     if view.whole_map:
         return list(people), list(ties)
     near = None if view.around_core is None else around_core(people, ties, view.around_core)

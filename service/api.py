@@ -181,12 +181,16 @@ def _invalid_change(error: InvalidChange) -> Response:
 
 @bp.errorhandler(InvalidView)
 def _invalid_view(error: InvalidView) -> Response:
-    return ApiError(400, str(error), [{"field": error.field, "reason": str(error)}]).response()
+    """400 for a value no map could take; 422 for a well-formed one this map cannot."""
+    return ApiError(422 if error.of_the_map else 400, str(error),
+                    [{"field": error.field, "reason": str(error)}]).response()
 
 
 @bp.errorhandler(InvalidSeries)
 def _invalid_series(error: InvalidSeries) -> Response:
-    return ApiError(400, str(error), [{"field": error.field, "reason": str(error)}]).response()
+    """A well-formed interval and date this map's series cannot take (a start after today,
+    more points than a series holds): 422, as every well-formed request refused."""
+    return ApiError(422, str(error), [{"field": error.field, "reason": str(error)}]).response()
 
 
 @bp.errorhandler(LimitExceeded)

@@ -341,3 +341,4 @@ def test_cli_export_import_dry_run_and_round_trip(tmp_path: Path,
     assert "this is an Excel workbook" in run("import", "x", "d.xlsx", "d.xlsx", code=1)
     assert "two files are the CSV pair" in run("import", "x", "d.xlsx", "d.xlsx", "--format",
                                                "gexf", code=2)
+

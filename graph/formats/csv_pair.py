@@ -40,7 +40,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from graph.errors import Problem
+from graph.errors import MovemapError, Problem
 from graph.formats.base import Batch, Block, HeaderJudge, MapTables, Unreadable
 from graph.formats.formula_guard import guarded_text, unguard_rows
 from graph.limits import LIMITS, setting_name
@@ -339,7 +339,12 @@ def read_csv_pair(source: PathLike | tuple[PathLike, PathLike]) -> MapTables:
                                             info_problems)
         tables.problems = info_problems
         return tables
-    archive = zipfile.ZipFile(path)  # noqa: SIM115 - members are opened while it lives
+    try:
+        archive = zipfile.ZipFile(path)  # noqa: SIM115 - members are opened while it lives
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise MovemapError(f"{path.name}: a CSV map of one file is a folder or a .zip holding "
+                           f"{PEOPLE_FILE} and {RELATIONSHIPS_FILE}, and this is neither "
+                           f"({exc})") from None
     members = {Path(m).name: m for m in archive.namelist() if not m.endswith("/")}
 
     def member(name: str) -> Callable[[], BinaryIO]:

@@ -47,15 +47,15 @@ def test_growth_by_month_is_the_default_and_since_starts_it_later(web: Web) -> N
     assert len(later["points"]) <= 8
 
 
-def test_a_bad_interval_or_date_is_a_400_naming_the_parameter(web: Web) -> None:
+def test_a_bad_interval_or_date_is_refused_naming_the_parameter(web: Web) -> None:
     for query, field in (("?interval=fortnight", "interval"), ("?since=soon", "since"),
                          ("?interval=month&interval=week", "interval")):
         answer = _get(web, query)
         assert answer.status_code == 400, query
         assert answer.get_json()["problems"][0]["field"] == field, query
     later = (date.today() + timedelta(days=3)).isoformat()
-    answer = _get(web, f"?since={later}")
-    assert answer.status_code == 400
+    answer = _get(web, f"?since={later}")  # a well-formed date the series cannot start at
+    assert answer.status_code == 422
     assert answer.get_json()["problems"][0]["field"] == "since"
 
 

@@ -86,3 +86,26 @@ def test_an_api_import_reads_the_files_from_no_named_copy(web: Web, tmp_path: Pa
     assert response.status_code == 200, response.get_json()
     assert seen == [[]]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("suffix", [".zip", ".xlsx", ".json", ".bin"])
+def test_a_file_that_is_no_map_in_any_format_is_refused_in_words_never_a_500(
+    web: Web, suffix: str,
+) -> None:
+    """Bytes that are no map, sent as one file under every format name (and with none, so
+    the format is guessed from them): a 400 or 422 saying what is wrong, and nothing written."""
+    junk = b"PK\x03\x04 not really a zip " * 4
+    client = web.app.test_client()
+    before = client.get(f"/api/v1/constituencies/{MAP}",
+                        headers=bearer(web.tokens["editor"])).get_json()
+    for name in [None, *(n for n, f in graph.formats.FORMATS.items() if f.read is not None)]:
+        data = {"file": (io.BytesIO(junk), f"map{suffix}")}
+        if name is not None:
+            data["format"] = name
+        answer = client.post(f"/api/v1/constituencies/{MAP}/import", data=data,
+                             headers=bearer(web.tokens["editor"]))
+        assert answer.status_code in (400, 422), (name, answer.status_code)
+        assert answer.get_json()["message"], name
+    after = client.get(f"/api/v1/constituencies/{MAP}",
+                       headers=bearer(web.tokens["editor"])).get_json()
+    assert after == before
