@@ -823,8 +823,8 @@ def import_files(name: str) -> ResponseReturnValue:
                            f"{'s' if count != 1 else ''}", problems) from None
         except LimitExceeded:
             raise  # 422 over_limit, naming the limit, as every write over a limit
-        except MovemapError as exc:
-            raise ApiError(400, str(exc), [{"field": "file", "reason": str(exc)}]) from None
+        except MovemapError as exc:  # the files sent are no map movemap can read: 422
+            raise ApiError(422, str(exc), [{"field": "file", "reason": str(exc)}]) from None
         warnings = [_hide_paths(w, shown) for w in warnings]
     preview = {} if plan is None else {"dry_run": True, "plan": plan.to_dict()}
     return _json({**preview,

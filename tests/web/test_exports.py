@@ -141,7 +141,7 @@ def test_an_uploaded_file_with_problems_is_named_by_the_api(client: FlaskClient,
     lone = client.post(f"{BAY}/import", headers=bearer(web.tokens["editor"]),
                        content_type="multipart/form-data",
                        data={"file": (io.BytesIO(b"id,group\n"), "people.csv")})
-    assert lone.status_code == 400 and "two files" in lone.json["message"]
+    assert lone.status_code == 422 and "two files" in lone.json["message"]
 
 
 def test_the_dashboard_imports_one_map_file_with_a_preview(client: FlaskClient,
