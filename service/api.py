@@ -777,6 +777,9 @@ def _uploads() -> list[tuple[FileStorage, str]]:
     single = request.files.get("file")
     if single is not None and single.filename:
         return [(single, secure_filename(_safe_name(single.filename, "map")) or "map")]
+    text = request.form.get("file")
+    if text is not None:  # the file's text as a plain field, as for the CSV pair
+        return [(FileStorage(io.BytesIO(text.encode("utf-8")), filename="map"), "map")]
     return [(_upload("people"), "people.csv"), (_upload("relationships"), "relationships.csv")]
 
 

@@ -509,6 +509,7 @@ def _import_files_schema() -> Schema:
     return {
         "type": "object",
         "description": "one map file ('file'), or the CSV pair ('people' and 'relationships')",
+        "anyOf": [{"required": ["file"]}, {"required": ["people", "relationships"]}],
         "properties": {
             "file": {"type": "string", "contentMediaType": "application/octet-stream",
                      "description": "one map file of any format movemap reads: a workbook, a "
